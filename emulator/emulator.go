@@ -1,0 +1,305 @@
+// Package emulator is azrepl's offline stand-in for Entra ID, Microsoft Graph,
+// Azure Resource Manager and Azure Databricks, served over real TLS on loopback
+// (a direct listener, and a CONNECT proxy that never dials out).
+package emulator
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures Start. The zero value starts only the direct listener on
+// a random loopback port.
+type Config struct {
+	Listen, Proxy string        // "127.0.0.1:0" defaults; "" = do not start that listener (Listen always starts)
+	Dir           string        // when set: ca.pem, env, tenant.json, requests.log written there
+	ApproveAfter  time.Duration // 0 = a person approves at https://microsoft.com/devicelogin
+	ApproveAs     string        // username (or short name "alice") for auto approval; default alice
+	Groups        int           // default 300
+	Latency       time.Duration
+	Faults        string        // e.g. "rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com" or "every=5,kinds=429"
+	TokenLifetime time.Duration // default 1h (expires_in 3599)
+	DataFile      string        // a tenant.json to load instead of the seeded world
+	Log           io.Writer     // optional extra sink for request log lines
+}
+
+// Emulator is a running emulator; Close stops it.
+type Emulator struct {
+	cfg    Config
+	world  *World
+	ca     *authority
+	entra  *entra
+	faults *faultSpec
+	log    *requestLog
+	root   http.Handler
+	dir    string // where files live (Dir, or a temp dir for the app certificate)
+	tmpDir string // removed on Close
+
+	services map[service]http.Handler
+	dbHosts  map[string]bool
+
+	direct    net.Listener
+	proxyLn   net.Listener
+	servers   []*http.Server
+	tunnels   *connListener
+	logFile   *os.File
+	closeOnce sync.Once
+}
+
+// Start builds the world and starts the listeners. ctx bounds start-up only;
+// the emulator runs until Close.
+func Start(ctx context.Context, cfg Config) (*Emulator, error) {
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	if cfg.Groups == 0 {
+		cfg.Groups = 300
+	}
+	if cfg.TokenLifetime <= 0 {
+		cfg.TokenLifetime = time.Hour
+	}
+	if cfg.ApproveAs == "" {
+		cfg.ApproveAs = "alice"
+	}
+	em := &Emulator{cfg: cfg, log: &requestLog{}}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = em.Close()
+		}
+	}()
+	var err error
+	if em.faults, err = parseFaults(cfg.Faults); err != nil {
+		return nil, err
+	}
+	if err := em.buildWorld(); err != nil {
+		return nil, err
+	}
+	if em.world.user(cfg.ApproveAs) == nil {
+		return nil, fmt.Errorf("approve-as: no user %q in the world", cfg.ApproveAs)
+	}
+	if em.ca, err = newAuthority(); err != nil {
+		return nil, err
+	}
+	sig, err := newSigner()
+	if err != nil {
+		return nil, err
+	}
+	em.entra = &entra{
+		world: em.world, signer: sig, certs: map[string]*x509.Certificate{},
+		lifetime: cfg.TokenLifetime, approveAfter: cfg.ApproveAfter, approveAs: cfg.ApproveAs, now: time.Now,
+		devices: map[string]*deviceAuth{}, codes: map[string]*authCode{},
+		refresh: map[string]*refreshGrant{}, validFrom: map[string]time.Time{},
+	}
+	for _, a := range em.world.Apps {
+		if a.CertificatePath == "" {
+			continue
+		}
+		c, err := readCertificate(a.CertificatePath)
+		if err != nil {
+			return nil, fmt.Errorf("certificate of app %s: %w", a.Name, err)
+		}
+		em.entra.certs[strings.ToLower(a.ClientID)] = c
+	}
+	em.mountServices()
+	em.root = em.wrap(http.HandlerFunc(em.route))
+	if err := em.listen(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.Dir != "" {
+		if err := em.writeFiles(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Log != nil {
+		em.log.sinks = append(em.log.sinks, cfg.Log)
+	}
+	ok = true
+	return em, nil
+}
+
+// buildWorld seeds or loads the world and creates reader-app's certificate.
+func (em *Emulator) buildWorld() error {
+	em.dir = em.cfg.Dir
+	if em.dir != "" {
+		if err := os.MkdirAll(em.dir, 0o700); err != nil {
+			return err
+		}
+	} else {
+		d, err := os.MkdirTemp("", "azrepl-emulator-")
+		if err != nil {
+			return err
+		}
+		em.dir, em.tmpDir = d, d
+	}
+	if em.cfg.DataFile != "" {
+		w, err := loadWorld(em.cfg.DataFile, em.cfg.Groups)
+		if err != nil {
+			return err
+		}
+		em.world = w
+		return nil
+	}
+	em.world = seedWorld(em.cfg.Groups)
+	for i := range em.world.Apps {
+		a := &em.world.Apps[i]
+		if a.Name != "reader-app" {
+			continue
+		}
+		cp, kp, err := writeAppCertificate(em.dir, a.Name)
+		if err != nil {
+			return fmt.Errorf("certificate of %s: %w", a.Name, err)
+		}
+		a.CertificatePath, a.KeyPath = cp, kp
+	}
+	return nil
+}
+
+func (em *Emulator) listen(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", em.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", em.cfg.Listen, err)
+	}
+	em.direct = tls.NewListener(ln, em.ca.tlsConfig())
+	em.serve(em.direct, em.root)
+	if em.cfg.Proxy == "" {
+		return nil
+	}
+	pl, err := lc.Listen(ctx, "tcp", em.cfg.Proxy)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", em.cfg.Proxy, err)
+	}
+	em.proxyLn = pl
+	em.tunnels = newConnListener(pl.Addr())
+	em.serve(em.tunnels, em.root)
+	em.serve(pl, http.HandlerFunc(em.proxy))
+	return nil
+}
+
+func (em *Emulator) serve(ln net.Listener, h http.Handler) {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          nil,
+		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){}, // HTTP/1.1 only
+	}
+	em.servers = append(em.servers, srv)
+	go func() { _ = srv.Serve(ln) }()
+}
+
+// route picks the service: by host name for real cloud hosts (proxy), by path
+// on the loopback origin (direct listener).
+func (em *Emulator) route(w http.ResponseWriter, r *http.Request) {
+	svc := serviceForHost(r.Host)
+	if svc == svcNone {
+		svc = serviceForPath(r.URL.Path)
+	} else if svc == svcDatabricks && !em.dbHosts[hostOnly(r.Host)] {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
+			"message": "No Databricks workspace " + hostOnly(r.Host) + " in this emulator; the workspace is " + em.world.Databricks.Host})
+		return
+	}
+	if h := em.services[svc]; h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// Close stops the listeners and removes temporary files.
+func (em *Emulator) Close() error {
+	em.closeOnce.Do(func() {
+		for _, s := range em.servers {
+			_ = s.Close()
+		}
+		if em.proxyLn != nil {
+			_ = em.proxyLn.Close()
+		}
+		if em.logFile != nil {
+			_ = em.logFile.Close()
+		}
+		if em.tmpDir != "" {
+			_ = os.RemoveAll(em.tmpDir)
+		}
+	})
+	return nil
+}
+
+// DirectURL is the direct https origin, serving every service routed by path.
+func (em *Emulator) DirectURL() string { return "https://" + em.direct.Addr().String() }
+
+// ProxyURL is the CONNECT proxy, or nil when it was not started.
+func (em *Emulator) ProxyURL() *url.URL {
+	if em.proxyLn == nil {
+		return nil
+	}
+	return &url.URL{Scheme: "http", Host: em.proxyLn.Addr().String()}
+}
+
+// CAPEM is the emulator CA certificate in PEM.
+func (em *Emulator) CAPEM() []byte { return em.ca.certPEM }
+
+// CertPool holds only the emulator CA (no system roots).
+func (em *Emulator) CertPool() *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(em.ca.cert)
+	return p
+}
+
+// HTTPClient trusts the CA and reaches the cloud host names through the
+// proxy; without a proxy it dials the direct listener for every host.
+func (em *Emulator) HTTPClient() *http.Client {
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: em.CertPool(), MinVersion: tls.VersionTLS12},
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	if p := em.ProxyURL(); p != nil {
+		tr.Proxy = http.ProxyURL(p)
+	} else {
+		addr := em.direct.Addr().String()
+		var d net.Dialer
+		tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		}
+	}
+	return &http.Client{Transport: tr, Timeout: time.Minute}
+}
+
+// World is the world being served, secrets included.
+func (em *Emulator) World() *World { return em.world }
+
+// ApproveDevice approves a pending device code as a person would on the
+// device login page.
+func (em *Emulator) ApproveDevice(userCode, username string) error {
+	u := em.world.user(username)
+	if u == nil {
+		return fmt.Errorf("approve device: no user %q", username)
+	}
+	return em.entra.decideDevice(userCode, u, true)
+}
+
+// RevokeRefreshTokens revokes every refresh token issued to the user so far
+// (as a password reset would); the next redemption fails with AADSTS50173.
+func (em *Emulator) RevokeRefreshTokens(username string) {
+	if u := em.world.user(username); u != nil {
+		em.entra.revoke(u.ObjectID)
+	}
+}
+
+// PublicKey is the key that verifies every Entra token the emulator signs.
+func (em *Emulator) PublicKey() *rsa.PublicKey { return &em.entra.signer.key.PublicKey }
+
+var errListenerClosed = errors.New("listener closed")

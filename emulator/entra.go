@@ -1,0 +1,126 @@
+package emulator
+
+import (
+	"crypto/x509"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// consumersTenantID is the Microsoft account tenant ("consumers").
+const consumersTenantID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
+// entra is the Entra ID v2.0 endpoint of the emulator, with its in-memory
+// grant state (device codes, authorization codes, refresh tokens).
+type entra struct {
+	world        *World
+	signer       *signer
+	certs        map[string]*x509.Certificate // client id → certificate registered for assertions
+	lifetime     time.Duration
+	approveAfter time.Duration
+	approveAs    string
+	now          func() time.Time
+
+	mu        sync.Mutex
+	devices   map[string]*deviceAuth // by device_code
+	codes     map[string]*authCode
+	refresh   map[string]*refreshGrant
+	validFrom map[string]time.Time // user object id → refresh tokens issued before are revoked
+}
+
+// tenantRef is the tenant segment of a request, resolved.
+type tenantRef struct {
+	segment string // as in the URL
+	multi   bool   // common, organizations, consumers: issuer uses "{tenantid}"
+	consumers bool
+}
+
+func (e *entra) resolveTenant(seg string) (tenantRef, *entraError) {
+	switch s := strings.ToLower(seg); {
+	case s == "common" || s == "organizations":
+		return tenantRef{segment: seg, multi: true}, nil
+	case s == "consumers" || s == consumersTenantID:
+		return tenantRef{segment: seg, multi: s == "consumers", consumers: true}, nil
+	case s == strings.ToLower(e.world.TenantID) || s == strings.ToLower(e.world.Domain):
+		return tenantRef{segment: seg}, nil
+	}
+	return tenantRef{}, errUnknownTenant(seg)
+}
+
+// tenantID is the GUID documents and tokens name for this tenant segment.
+func (e *entra) tenantID(t tenantRef) string {
+	if t.consumers {
+		return consumersTenantID
+	}
+	return e.world.TenantID
+}
+
+func baseURL(r *http.Request) string { return "https://" + r.Host }
+
+func (e *entra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) < 2 {
+		e.notFound(w, r)
+		return
+	}
+	seg, rest := parts[0], strings.Join(parts[1:], "/")
+	if strings.EqualFold(seg, "common") && rest == "discovery/instance" {
+		e.instanceDiscovery(w, r)
+		return
+	}
+	t, err := e.resolveTenant(seg)
+	if err != nil {
+		writeEntraError(w, r, err)
+		return
+	}
+	switch rest {
+	case "v2.0/.well-known/openid-configuration":
+		e.discovery(w, r, t, true)
+	case ".well-known/openid-configuration":
+		e.discovery(w, r, t, false)
+	case "discovery/v2.0/keys", "discovery/keys":
+		writeJSON(w, 200, e.signer.jwks(e.issuerV2(r, t)))
+	case "oauth2/v2.0/devicecode":
+		e.deviceCode(w, r, t)
+	case "oauth2/v2.0/authorize":
+		e.authorize(w, r, t)
+	case "oauth2/v2.0/token":
+		e.token(w, r, t)
+	case "oauth2/v2.0/logout":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><title>Sign out</title><p>You signed out of your account.</p>"))
+	case "oauth2/token", "oauth2/devicecode", "oauth2/authorize":
+		writeEntraError(w, r, newEntraError(400, "invalid_request", 901002,
+			"The 'resource' request parameter is not supported. This emulator serves the v2.0 endpoints (/oauth2/v2.0/...)."))
+	default:
+		e.notFound(w, r)
+	}
+}
+
+func (e *entra) notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte("<!DOCTYPE html><title>Not found</title><p>The page " + htmlEscape(r.URL.Path) + " does not exist on login.microsoftonline.com.</p>"))
+}
+
+// issuerV2 is the v2 issuer: literal {tenantid} for the multi-tenant documents.
+func (e *entra) issuerV2(r *http.Request, t tenantRef) string {
+	if t.multi {
+		return baseURL(r) + "/{tenantid}/v2.0"
+	}
+	return baseURL(r) + "/" + e.tenantID(t) + "/v2.0"
+}
+
+// validFromFor is when the user's refresh tokens became valid (revocation).
+func (e *entra) revokedBefore(oid string) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.validFrom[oid]
+}
+
+func (e *entra) revoke(oid string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.validFrom[oid] = e.now()
+}

@@ -1,0 +1,150 @@
+package emulator
+
+import (
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// client is whoever calls the token endpoint: a first-party public client or
+// an app of the world (confidential).
+type client struct {
+	id     string
+	name   string
+	public bool
+	family bool // FOCI family "1"
+	app    *App
+}
+
+// First-party public clients the tenant knows; all three are FOCI family members.
+var publicClients = []client{
+	{id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", name: "Microsoft Azure CLI", public: true, family: true},
+	{id: "1950a258-227b-4e31-a9cf-717495945fc2", name: "Microsoft Azure PowerShell", public: true, family: true},
+	{id: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", name: "Visual Studio", public: true, family: true},
+}
+
+func (e *entra) client(id string) (*client, *entraError) {
+	if id == "" {
+		return nil, errMissingParam("client_id")
+	}
+	for i := range publicClients {
+		if strings.EqualFold(publicClients[i].id, id) {
+			c := publicClients[i]
+			return &c, nil
+		}
+	}
+	if a := e.world.app(id); a != nil {
+		return &client{id: a.ClientID, name: a.Name, app: a}, nil
+	}
+	return nil, errUnknownClient(id, e.world.DisplayName)
+}
+
+const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// authenticate checks the client credentials of a token request and returns
+// the appidacr claim value: "0" public, "1" secret, "2" certificate.
+func (e *entra) authenticate(r *http.Request, c *client, tokenURLs []string) (string, *entraError) {
+	secret := r.PostForm.Get("client_secret")
+	if user, pass, ok := r.BasicAuth(); ok && secret == "" {
+		if !strings.EqualFold(user, c.id) {
+			return "", newEntraError(401, "invalid_client", 700016, "The client id in the Authorization header does not match the client_id parameter.")
+		}
+		secret = pass
+	}
+	assertion := r.PostForm.Get("client_assertion")
+	if c.public {
+		if secret != "" || assertion != "" {
+			return "", newEntraError(400, "invalid_client", 700025,
+				"Client is public so neither 'client_assertion' nor 'client_secret' should be presented.")
+		}
+		return "0", nil
+	}
+	switch {
+	case assertion != "":
+		if t := r.PostForm.Get("client_assertion_type"); t != assertionType {
+			return "", newEntraError(400, "invalid_request", 90014,
+				"The request body must contain the following parameter: 'client_assertion_type' with the value '%s'.", assertionType)
+		}
+		if err := e.checkAssertion(c, assertion, tokenURLs); err != nil {
+			return "", err
+		}
+		return "2", nil
+	case secret != "":
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(c.app.ClientSecret)) != 1 {
+			return "", newEntraError(401, "invalid_client", 7000215,
+				"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", c.id)
+		}
+		return "1", nil
+	}
+	return "", newEntraError(401, "invalid_client", 7000218,
+		"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+}
+
+// checkAssertion verifies a private_key_jwt assertion against the certificate
+// registered for the app: thumbprint, signature, audience, issuer, lifetime.
+func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) *entraError {
+	bad := func(reason string) *entraError {
+		return newEntraError(401, "invalid_client", 700027, "Client assertion failed signature validation. [Reason - %s]", reason)
+	}
+	cert := e.certs[strings.ToLower(c.id)]
+	if cert == nil {
+		return bad("The key was not found., Thumbprint of key used by client: no certificate is registered for this application")
+	}
+	sha1Sum, sha256Sum := sha1.Sum(cert.Raw), sha256.Sum256(cert.Raw)
+	var claims jwt.MapClaims
+	tok, err := jwt.ParseWithClaims(assertion, &claims, func(t *jwt.Token) (any, error) {
+		x5t, _ := t.Header["x5t"].(string)
+		x5t256, _ := t.Header["x5t#S256"].(string)
+		switch {
+		case x5t256 != "" && x5t256 == base64.RawURLEncoding.EncodeToString(sha256Sum[:]):
+		case x5t != "" && x5t == base64.RawURLEncoding.EncodeToString(sha1Sum[:]):
+		default:
+			return nil, errThumbprint
+		}
+		pub, ok := cert.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return nil, errThumbprint
+		}
+		return pub, nil
+	}, jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithLeeway(5*time.Minute), jwt.WithTimeFunc(e.now))
+	if err != nil || !tok.Valid {
+		switch {
+		case errorsIs(err, errThumbprint):
+			return bad("The key was not found., Thumbprint of key used by client does not match the certificate registered for the application")
+		case errorsIs(err, jwt.ErrTokenExpired), errorsIs(err, jwt.ErrTokenNotValidYet):
+			return newEntraError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.")
+		}
+		return bad("The signature of the client assertion could not be verified with the registered certificate")
+	}
+	if _, err := claims.GetExpirationTime(); err != nil || claims["exp"] == nil {
+		return newEntraError(401, "invalid_client", 700024, "Client assertion is not within its valid time range: 'exp' is missing.")
+	}
+	if iss, _ := claims["iss"].(string); !strings.EqualFold(iss, c.id) {
+		return newEntraError(401, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter.")
+	}
+	if sub, _ := claims["sub"].(string); !strings.EqualFold(sub, c.id) {
+		return newEntraError(401, "invalid_client", 700021, "Client assertion subject doesn't match 'client_id' parameter.")
+	}
+	aud, _ := claims.GetAudience()
+	for _, a := range aud {
+		for _, u := range tokenURLs {
+			if strings.EqualFold(strings.TrimSuffix(a, "/"), u) {
+				return nil
+			}
+		}
+	}
+	return newEntraError(401, "invalid_client", 700027,
+		"Client assertion contains an invalid audience. The audience must be the token endpoint '%s'.", tokenURLs[0])
+}
+
+var errThumbprint = errors.New("assertion thumbprint does not match the registered certificate")
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -1,0 +1,157 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// grant is what a successful grant decided: who, for which client and scopes.
+type grant struct {
+	r          *http.Request
+	tenant     tenantRef
+	client     *client
+	appidacr   string
+	user       *User // nil for app-only tokens
+	scopes     scopeRequest
+	nonce      string
+	clientInfo bool
+}
+
+// refreshGrant is what a refresh token stands for. Refresh tokens are bound to
+// the user and client (or the FOCI family), not to a resource or tenant.
+type refreshGrant struct {
+	userOID  string
+	clientID string
+	family   bool
+	issued   time.Time
+}
+
+func (e *entra) expiresIn() int {
+	s := int(e.lifetime / time.Second)
+	if s > 1 {
+		s--
+	}
+	return s
+}
+
+// pairwiseSub is the per-app subject identifier of the user.
+func pairwiseSub(oid, clientID string) string {
+	sum := sha256.Sum256([]byte(oid + "|" + clientID))
+	return base64.RawURLEncoding.EncodeToString(sum[:])[:43]
+}
+
+func (e *entra) baseClaims(g grant, now time.Time, exp int64) jwt.MapClaims {
+	return jwt.MapClaims{
+		"iss": "https://sts.windows.net/" + e.tenantID(g.tenant) + "/",
+		"iat": now.Unix(),
+		"nbf": now.Unix(),
+		"exp": exp,
+		"tid": e.world.TenantID,
+		"aio": randomToken(24),
+		"rh":  "0." + randomToken(20) + ".",
+		"uti": randomToken(16),
+		"ver": "1.0",
+		"idp": "https://sts.windows.net/" + e.world.TenantID + "/",
+	}
+}
+
+// userTokenResponse mints the access token (v1 shape), id_token (v2), refresh
+// token and client_info for a delegated grant.
+func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *entraError) {
+	now := e.now()
+	expiresIn := e.expiresIn()
+	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
+	u := g.user
+	given, family, _ := strings.Cut(u.DisplayName, " ")
+	at := e.baseClaims(g, now, exp)
+	for k, v := range map[string]any{
+		"aud": g.scopes.audience(), "acr": "1", "amr": []string{"pwd"},
+		"appid": g.client.id, "appidacr": g.appidacr,
+		"given_name": given, "family_name": family, "name": u.DisplayName,
+		"idtyp": "user", "ipaddr": "127.0.0.1", "oid": u.ObjectID,
+		"scp": strings.Join(g.scopes.granted(), " "), "sub": pairwiseSub(u.ObjectID, g.client.id),
+		"unique_name": u.Username, "upn": u.Username,
+	} {
+		at[k] = v
+	}
+	access, err := e.signer.sign(at, true)
+	if err != nil {
+		return nil, newEntraError(500, "server_error", 90000, "Could not sign the token.")
+	}
+	resp := map[string]any{
+		"token_type":     "Bearer",
+		"scope":          g.scopes.echo(),
+		"expires_in":     expiresIn,
+		"ext_expires_in": expiresIn,
+		"access_token":   access,
+	}
+	if g.scopes.reserved["openid"] {
+		id := jwt.MapClaims{
+			"aud": g.client.id, "iss": baseURL(g.r) + "/" + e.world.TenantID + "/v2.0",
+			"iat": now.Unix(), "nbf": now.Unix(), "exp": exp,
+			"aio": randomToken(24), "name": u.DisplayName, "oid": u.ObjectID,
+			"preferred_username": u.Username, "rh": "0." + randomToken(20) + ".",
+			"sub": pairwiseSub(u.ObjectID, g.client.id), "tid": e.world.TenantID,
+			"uti": randomToken(16), "ver": "2.0",
+		}
+		if g.nonce != "" {
+			id["nonce"] = g.nonce
+		}
+		if g.scopes.reserved["email"] {
+			id["email"] = u.Username
+		}
+		idToken, err := e.signer.sign(id, false)
+		if err != nil {
+			return nil, newEntraError(500, "server_error", 90000, "Could not sign the token.")
+		}
+		resp["id_token"] = idToken
+	}
+	if issueRefresh {
+		rt := "1.A" + randomToken(96)
+		e.mu.Lock()
+		e.refresh[rt] = &refreshGrant{userOID: u.ObjectID, clientID: g.client.id, family: g.client.family, issued: now}
+		e.mu.Unlock()
+		resp["refresh_token"] = rt
+		resp["refresh_token_expires_in"] = 90 * 24 * 3600
+	}
+	if g.clientInfo {
+		resp["client_info"] = clientInfoValue(u, e.world.TenantID)
+	}
+	if g.client.family {
+		resp["foci"] = "1"
+	}
+	return resp, nil
+}
+
+// appTokenResponse mints an app-only token (client credentials): roles
+// instead of scp, the service principal as oid/sub, no user claims.
+func (e *entra) appTokenResponse(g grant) (map[string]any, *entraError) {
+	now := e.now()
+	expiresIn := e.expiresIn()
+	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
+	at := e.baseClaims(g, now, exp)
+	at["aud"] = g.scopes.audience()
+	at["appid"] = g.client.id
+	at["appidacr"] = g.appidacr
+	at["idtyp"] = "app"
+	at["oid"] = g.client.app.ObjectID
+	at["sub"] = g.client.app.ObjectID
+	if g.scopes.info.name == "graph" && len(g.client.app.GraphAppRoles) > 0 {
+		at["roles"] = g.client.app.GraphAppRoles
+	}
+	access, err := e.signer.sign(at, true)
+	if err != nil {
+		return nil, newEntraError(500, "server_error", 90000, "Could not sign the token.")
+	}
+	return map[string]any{
+		"token_type":     "Bearer",
+		"expires_in":     expiresIn,
+		"ext_expires_in": expiresIn,
+		"access_token":   access,
+	}, nil
+}

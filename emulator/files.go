@@ -1,0 +1,82 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// systemBundles are where Debian, Fedora and others keep the system CAs.
+var systemBundles = []string{
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/cert.pem",
+}
+
+// writeFiles writes ca.pem, ca-bundle.pem (system CAs + emulator CA, for
+// REQUESTS_CA_BUNDLE which replaces the system store), tenant.json, env and
+// opens requests.log.
+func (em *Emulator) writeFiles() error {
+	dir := em.cfg.Dir
+	caPath := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caPath, em.CAPEM(), 0o644); err != nil {
+		return err
+	}
+	var bundle []byte
+	for _, p := range systemBundles {
+		if b, err := os.ReadFile(p); err == nil {
+			bundle = append(b, '\n')
+			break
+		}
+	}
+	bundlePath := filepath.Join(dir, "ca-bundle.pem")
+	if err := os.WriteFile(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
+		return err
+	}
+	world, err := json.MarshalIndent(em.world, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writePrivate(filepath.Join(dir, "tenant.json"), append(world, '\n')); err != nil {
+		return err
+	}
+	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "requests.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	em.logFile = f
+	em.log.sinks = append(em.log.sinks, f)
+	return nil
+}
+
+func writePrivate(path string, data []byte) error {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600) // WriteFile keeps the mode of an existing file
+}
+
+// Exports are the shell lines that point clients at the emulator.
+func (em *Emulator) Exports(caPath, bundlePath string) string {
+	var sb strings.Builder
+	if p := em.ProxyURL(); p != nil {
+		fmt.Fprintf(&sb, "export HTTPS_PROXY=%s\n", p)
+		sb.WriteString("export NO_PROXY=localhost,127.0.0.1\n")
+	}
+	fmt.Fprintf(&sb, "export SSL_CERT_FILE=%s\n", shellQuote(caPath))
+	fmt.Fprintf(&sb, "export REQUESTS_CA_BUNDLE=%s\n", shellQuote(bundlePath))
+	fmt.Fprintf(&sb, "export AZREPL_EMULATOR_URL=%s\n", em.DirectURL())
+	return sb.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

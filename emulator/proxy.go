@@ -1,0 +1,107 @@
+package emulator
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+)
+
+// proxy is the forward proxy: CONNECT to a served host is terminated here with
+// a certificate from the emulator CA; anything else is refused. It never dials out.
+func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodConnect {
+		em.refuse(w, r, http.StatusForbidden, fmt.Sprintf(
+			"azrepl emulator: plain-HTTP proxy request for %s refused; the emulator only serves https (CONNECT) to its own hosts and never dials out\n", r.Host))
+		return
+	}
+	host := hostOnly(r.Host)
+	if serviceForHost(r.Host) == svcNone {
+		em.refuse(w, r, http.StatusForbidden, fmt.Sprintf(
+			"azrepl emulator: refusing CONNECT to %s: not a host the emulator serves (login.microsoftonline.com, graph.microsoft.com, management.azure.com, microsoft.com, *.azuredatabricks.net); it never dials out\n", host))
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "cannot hijack", http.StatusInternalServerError)
+		return
+	}
+	conn, rw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		_ = conn.Close()
+		return
+	}
+	var raw net.Conn = conn
+	if rw.Reader.Buffered() > 0 {
+		raw = &prefixedConn{Conn: conn, r: rw.Reader}
+	}
+	cfg := em.ca.tlsConfig()
+	getCert := cfg.GetCertificate
+	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		if hello.ServerName == "" {
+			return em.ca.leaf(host) // no SNI: use the CONNECT target
+		}
+		return getCert(hello)
+	}
+	em.tunnels.push(tls.Server(raw, cfg))
+}
+
+// refuse answers a proxy request the emulator will not serve, and logs it.
+func (em *Emulator) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	em.log.write(map[string]any{"method": r.Method, "host": r.Host, "path": r.URL.Path, "status": status,
+		"headers": maskedHeaders(r.Header), "refused": true})
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, msg)
+}
+
+// prefixedConn replays bytes the proxy's reader had already buffered.
+type prefixedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *prefixedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// connListener hands tunnelled TLS connections to an http.Server.
+type connListener struct {
+	addr   net.Addr
+	conns  chan net.Conn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func newConnListener(addr net.Addr) *connListener {
+	return &connListener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+func (l *connListener) push(c net.Conn) {
+	select {
+	case l.conns <- c:
+	case <-l.closed:
+		_ = c.Close()
+	}
+}
+
+func (l *connListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, errListenerClosed
+	}
+}
+
+func (l *connListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *connListener) Addr() net.Addr { return l.addr }

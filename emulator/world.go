@@ -1,0 +1,222 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+)
+
+// World is the seeded tenant: what tenant.json holds, secrets included.
+type World struct {
+	TenantID      string         `json:"tenantId"`
+	Domain        string         `json:"domain"`
+	DisplayName   string         `json:"displayName"`
+	Users         []User         `json:"users"`
+	Apps          []App          `json:"apps"`
+	Databricks    Databricks     `json:"databricks"`
+	Subscriptions []Subscription `json:"subscriptions,omitempty"`
+	Groups        []Group        `json:"groups,omitempty"`
+}
+
+// User is a person who can sign in.
+type User struct {
+	Name        string `json:"name"`
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	ObjectID    string `json:"objectId"`
+	DisplayName string `json:"displayName"`
+}
+
+// App is a confidential client registered in the tenant.
+type App struct {
+	Name            string   `json:"name"`
+	ClientID        string   `json:"clientId"`
+	ObjectID        string   `json:"objectId,omitempty"` // service principal object id (oid of app tokens)
+	ClientSecret    string   `json:"clientSecret"`
+	CertificatePath string   `json:"certificatePath"`
+	KeyPath         string   `json:"keyPath"`
+	GraphAppRoles   []string `json:"graphAppRoles"`
+}
+
+// Databricks is the Azure Databricks workspace of the tenant.
+type Databricks struct {
+	Host             string           `json:"host"`
+	AccountsHost     string           `json:"accountsHost"`
+	ServicePrincipal ServicePrincipal `json:"servicePrincipal"`
+	Clusters         int              `json:"clusters,omitempty"`
+	Jobs             int              `json:"jobs,omitempty"`
+}
+
+// ServicePrincipal is a Databricks OAuth machine-to-machine identity.
+type ServicePrincipal struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+	DisplayName  string `json:"displayName"`
+}
+
+// Subscription is an Azure subscription ARM lists.
+type Subscription struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	State       string `json:"state"`
+}
+
+// Group is a directory group Graph lists.
+type Group struct {
+	ID              string    `json:"id"`
+	DisplayName     string    `json:"displayName"`
+	Description     string    `json:"description,omitempty"`
+	MailNickname    string    `json:"mailNickname"`
+	SecurityEnabled bool      `json:"securityEnabled"`
+	MailEnabled     bool      `json:"mailEnabled"`
+	CreatedDateTime time.Time `json:"createdDateTime"`
+}
+
+// seedGUID derives a stable GUID from a label, so ids are the same on every
+// start (scripts and docs can name them) while secrets are not.
+func seedGUID(label string) string {
+	sum := sha256.Sum256([]byte("azrepl-emulator/" + label))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomString returns n random characters from alphabet.
+func randomString(n int, alphabet string) string {
+	var sb strings.Builder
+	max := big.NewInt(int64(len(alphabet)))
+	for range n {
+		i, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		sb.WriteByte(alphabet[i.Int64()])
+	}
+	return sb.String()
+}
+
+// newSecret looks like an Entra client secret: a 3-character id, "8Q~", random.
+func newSecret() string {
+	return randomString(3, secretAlphabet) + "8Q~" + randomString(34, secretAlphabet+"_-.~")
+}
+
+func seedWorld(groups int) *World {
+	w := &World{
+		TenantID:    seedGUID("tenant"),
+		Domain:      "contoso.onmicrosoft.com",
+		DisplayName: "Contoso",
+	}
+	for _, u := range []struct{ name, display string }{{"alice", "Alice Smith"}, {"bob", "Bob Jones"}} {
+		w.Users = append(w.Users, User{
+			Name: u.name, Username: u.name + "@" + w.Domain, Password: randomString(16, secretAlphabet),
+			ObjectID: seedGUID("user/" + u.name), DisplayName: u.display,
+		})
+	}
+	w.Apps = []App{
+		{Name: "story-app", ClientID: seedGUID("app/story-app"), ObjectID: seedGUID("sp/story-app"),
+			ClientSecret: newSecret(), GraphAppRoles: []string{}},
+		{Name: "reader-app", ClientID: seedGUID("app/reader-app"), ObjectID: seedGUID("sp/reader-app"),
+			ClientSecret: newSecret(), GraphAppRoles: []string{"Group.Read.All", "User.Read.All"}},
+	}
+	w.Databricks = Databricks{
+		Host:         "adb-1234567890123456.7.azuredatabricks.net",
+		AccountsHost: "accounts.azuredatabricks.net",
+		ServicePrincipal: ServicePrincipal{
+			ClientID:     seedGUID("databricks/sp"),
+			ClientSecret: "dose" + randomString(32, "0123456789abcdef"),
+			DisplayName:  "story-automation",
+		},
+		Clusters: 3,
+		Jobs:     45,
+	}
+	w.Subscriptions = []Subscription{{ID: seedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
+	w.Groups = seedGroups(groups)
+	return w
+}
+
+var (
+	groupAreas = []string{"Engineering", "Finance", "Marketing", "Sales", "Support", "Research", "Legal", "Operations"}
+	groupKinds = []string{"Readers", "Admins", "Owners", "Contributors", "Reviewers"}
+)
+
+func seedGroups(n int) []Group {
+	base := time.Date(2024, 1, 15, 9, 0, 0, 0, time.UTC)
+	gs := make([]Group, n)
+	for i := range gs {
+		area, kind := groupAreas[i%len(groupAreas)], groupKinds[(i/len(groupAreas))%len(groupKinds)]
+		name := fmt.Sprintf("%s %s %03d", area, kind, i+1)
+		gs[i] = Group{
+			ID:              seedGUID(fmt.Sprintf("group/%d", i)),
+			DisplayName:     name,
+			Description:     fmt.Sprintf("%s of the %s area", kind, strings.ToLower(area)),
+			MailNickname:    strings.ToLower(strings.ReplaceAll(name, " ", "-")),
+			SecurityEnabled: true,
+			MailEnabled:     i%4 == 0,
+			CreatedDateTime: base.Add(time.Duration(i) * 97 * time.Minute),
+		}
+	}
+	return gs
+}
+
+// loadWorld reads a tenant.json; missing groups are seeded so paging still works.
+func loadWorld(path string, groups int) (*World, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	var w World
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("world %s: not valid JSON: %w", path, err)
+	}
+	if w.TenantID == "" || w.Domain == "" {
+		return nil, fmt.Errorf("world %s: tenantId and domain are required", path)
+	}
+	for i, u := range w.Users {
+		if u.Username == "" || u.ObjectID == "" {
+			return nil, fmt.Errorf("world %s: users[%d] needs username and objectId", path, i)
+		}
+		if u.Name == "" {
+			w.Users[i].Name, _, _ = strings.Cut(u.Username, "@")
+		}
+	}
+	for i, a := range w.Apps {
+		if a.ClientID == "" {
+			return nil, fmt.Errorf("world %s: apps[%d] needs clientId", path, i)
+		}
+		if a.ObjectID == "" {
+			w.Apps[i].ObjectID = seedGUID("sp/" + a.ClientID)
+		}
+	}
+	if w.Groups == nil {
+		w.Groups = seedGroups(groups)
+	}
+	return &w, nil
+}
+
+// user finds a user by username (case-insensitive) or short name.
+func (w *World) user(name string) *User {
+	for i := range w.Users {
+		u := &w.Users[i]
+		if strings.EqualFold(u.Username, name) || strings.EqualFold(u.Name, name) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (w *World) app(clientID string) *App {
+	for i := range w.Apps {
+		if strings.EqualFold(w.Apps[i].ClientID, clientID) {
+			return &w.Apps[i]
+		}
+	}
+	return nil
+}
