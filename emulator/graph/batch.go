@@ -1,0 +1,149 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+const maxBatchRequests = 20
+
+type batchRequest struct {
+	ID        string            `json:"id"`
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	Headers   map[string]string `json:"headers"`
+	Body      json.RawMessage   `json:"body"`
+	DependsOn []string          `json:"dependsOn"`
+}
+
+type batchResponse struct {
+	ID      string            `json:"id"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+// serveBatch runs each item through the same routes, with the outer token,
+// in request order (so dependsOn can only name earlier items).
+func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
+	if rc.r.Method != http.MethodPost {
+		rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+		return
+	}
+	var in struct {
+		Requests []batchRequest `json:"requests"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(rc.w, rc.r.Body, 4<<20))
+	if err := dec.Decode(&in); err != nil || in.Requests == nil {
+		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid batch payload format.")
+		return
+	}
+	if len(in.Requests) > maxBatchRequests {
+		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Number of batch requests exceed the max limit of %d.", maxBatchRequests))
+		return
+	}
+	status := map[string]int{}
+	for _, br := range in.Requests {
+		if br.ID == "" {
+			rc.fail(http.StatusBadRequest, "BadRequest", "Batch request contains a request without an id.")
+			return
+		}
+		if _, dup := status[br.ID]; dup {
+			rc.fail(http.StatusBadRequest, "BadRequest", "Batch request contains duplicate Id "+br.ID+".")
+			return
+		}
+		for _, d := range br.DependsOn {
+			if _, earlier := status[d]; !earlier {
+				rc.fail(http.StatusBadRequest, "BadRequest", "Request "+br.ID+" depends on an unknown or later request "+d+".")
+				return
+			}
+		}
+		status[br.ID] = 0
+	}
+	out := make([]batchResponse, 0, len(in.Requests))
+	for _, br := range in.Requests {
+		res := s.runBatchItem(rc, p, version, br, status)
+		status[br.ID] = res.Status
+		out = append(out, res)
+	}
+	body, _ := json.Marshal(map[string]any{"responses": out})
+	rc.writeBody(jsonContentType, body)
+}
+
+func (s *server) runBatchItem(outer *requestContext, p *principal, version string, br batchRequest, status map[string]int) batchResponse {
+	rec := newRecorder()
+	for _, d := range br.DependsOn {
+		if status[d] >= 400 {
+			rc := newRequestContext(s, rec, outer.r)
+			rc.fail(http.StatusFailedDependency, "BadRequest", "Dependent request "+d+" failed.")
+			return rec.response(br.ID)
+		}
+	}
+	path := strings.TrimPrefix(br.URL, "/")
+	if strings.Contains(br.URL, "://") || strings.HasPrefix(path, "$batch") {
+		rc := newRequestContext(s, rec, outer.r)
+		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid request URL: "+br.URL)
+		return rec.response(br.ID)
+	}
+	method := strings.ToUpper(br.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	sub, err := http.NewRequestWithContext(outer.r.Context(), method, "/"+version+"/"+path, bytes.NewReader(br.Body))
+	if err != nil {
+		rc := newRequestContext(s, rec, outer.r)
+		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid request URL: "+br.URL)
+		return rec.response(br.ID)
+	}
+	sub.Host, sub.TLS = outer.r.Host, outer.r.TLS
+	for k, v := range br.Headers {
+		sub.Header.Set(k, v)
+	}
+	sub.Header.Set("Authorization", outer.r.Header.Get("Authorization"))
+	rc := newRequestContext(s, rec, sub)
+	s.route(rc, p, version, strings.TrimSuffix(strings.SplitN(path, "?", 2)[0], "/"))
+	return rec.response(br.ID)
+}
+
+// recorder captures one batch item's response.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+// response is the batch item: JSON bodies are embedded, others become a JSON string.
+func (r *recorder) response(id string) batchResponse {
+	out := batchResponse{ID: id, Status: r.status, Headers: map[string]string{}}
+	for _, k := range []string{"Content-Type", "Retry-After", "WWW-Authenticate"} {
+		if v := r.header.Get(k); v != "" {
+			out.Headers[k] = v
+		}
+	}
+	if r.body.Len() > 0 {
+		if strings.HasPrefix(r.header.Get("Content-Type"), "application/json") && json.Valid(r.body.Bytes()) {
+			out.Body = r.body.Bytes()
+		} else {
+			out.Body, _ = json.Marshal(r.body.String())
+		}
+	}
+	return out
+}

@@ -1,0 +1,143 @@
+package graph
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// serveCollection writes one page of a collection.
+func (s *server) serveCollection(rc *requestContext, set *entitySet, version string) {
+	q, ok := rc.parseQuery(set, true)
+	if !ok {
+		return
+	}
+	items := set.items
+	filtered := q.filter != nil || q.search != nil
+	var matches []int
+	if filtered {
+		matches = make([]int, 0, 64)
+		for i := range items {
+			if q.match(&items[i]) {
+				matches = append(matches, i)
+			}
+		}
+	}
+	total := len(items)
+	if filtered {
+		total = len(matches)
+	}
+	start := min(q.offset, total)
+	end := min(start+q.top, total)
+
+	buf := make([]byte, 0, 256+(end-start)*pageItemEstimate(set, q))
+	buf = append(buf, `{"@odata.context":"`...)
+	buf = append(buf, rc.contextURL(version, set, q.selected)...)
+	buf = append(buf, '"')
+	if q.count && q.offset == 0 {
+		buf = append(buf, `,"@odata.count":`...)
+		buf = strconv.AppendInt(buf, int64(total), 10)
+	}
+	if end < total {
+		buf = append(buf, `,"@odata.nextLink":`...)
+		buf = appendJSONString(buf, rc.nextLink(set.name, end))
+	}
+	buf = append(buf, `,"value":[`...)
+	for i := start; i < end; i++ {
+		if i > start {
+			buf = append(buf, ',')
+		}
+		idx := i
+		if filtered {
+			idx = matches[i]
+		}
+		buf = items[idx].encode(buf, q.selected)
+	}
+	buf = append(buf, "]}"...)
+	rc.writeBody(jsonContentType, buf)
+}
+
+func pageItemEstimate(set *entitySet, q *query) int {
+	if len(set.items) == 0 {
+		return 0
+	}
+	n := len(set.items[0].json) + 16
+	if q.selected != nil {
+		n = n*len(q.selected)/len(set.props) + 8
+	}
+	return n
+}
+
+// serveCount answers /groups/$count: text, and only with ConsistencyLevel: eventual.
+func (s *server) serveCount(rc *requestContext, set *entitySet) {
+	if !strings.EqualFold(rc.r.Header.Get("ConsistencyLevel"), "eventual") {
+		rc.fail(http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
+		return
+	}
+	q, ok := rc.parseQuery(set, false)
+	if !ok {
+		return
+	}
+	q.count = true // $count on the path is an advanced query on its own
+	n := len(set.items)
+	if q.filter != nil || q.search != nil {
+		n = 0
+		for i := range set.items {
+			if q.match(&set.items[i]) {
+				n++
+			}
+		}
+	}
+	rc.writeBody("text/plain;charset=utf-8", strconv.AppendInt(nil, int64(n), 10))
+}
+
+// serveEntity writes one user or group found by id (or UPN for users).
+func (s *server) serveEntity(rc *requestContext, set *entitySet, version, key string) {
+	i, ok := set.byKey[strings.ToLower(key)]
+	if !ok {
+		rc.fail(http.StatusNotFound, "Request_ResourceNotFound",
+			"Resource '"+key+"' does not exist or one of its queried reference-property objects are not present.")
+		return
+	}
+	q, ok := rc.parseQuery(set, false)
+	if !ok {
+		return
+	}
+	it := &set.items[i]
+	buf := append([]byte(`{"@odata.context":"`), rc.contextURL(version, set, q.selected)...)
+	buf = append(buf, `/$entity"`...)
+	one := it.encode(nil, q.selected)
+	if len(one) > 2 {
+		buf = append(buf, ',')
+		buf = append(buf, one[1:]...)
+	} else {
+		buf = append(buf, '}')
+	}
+	rc.writeBody(jsonContentType, buf)
+}
+
+// contextURL is "<base>/v1.0/$metadata#groups" or "...#groups(id,displayName)".
+func (rc *requestContext) contextURL(version string, set *entitySet, sel []int) string {
+	u := rc.baseURL() + "/" + version + "/$metadata#" + set.name
+	if sel != nil {
+		names := make([]string, len(sel))
+		for i, p := range sel {
+			names[i] = set.props[p]
+		}
+		u += "(" + strings.Join(names, ",") + ")"
+	}
+	return u
+}
+
+// appendJSONString appends s quoted; the links written here need only quote and backslash escapes.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
+}

@@ -1,0 +1,133 @@
+// Package graph is the emulator's Microsoft Graph: /v1.0 and /beta for /me,
+// /users, /groups and /$batch, with Graph's token checks, permission checks,
+// paging, query options and error envelope.
+package graph
+
+import (
+	"crypto/rsa"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// User is a directory user.
+type User struct{ ID, UserPrincipalName, DisplayName, Mail string }
+
+// Group is a directory group.
+type Group struct {
+	ID, DisplayName, Description, MailNickname string
+	SecurityEnabled, MailEnabled                bool
+	CreatedDateTime                             time.Time
+}
+
+// Config is what the emulator core gives the Graph server.
+type Config struct {
+	TenantID  string
+	PublicKey *rsa.PublicKey // verifies the RS256 access tokens
+	Users     []User
+	Groups    []Group
+	Now       func() time.Time // defaults to time.Now
+}
+
+type server struct {
+	cfg    Config
+	users  *entitySet
+	groups *entitySet
+}
+
+// New returns the Graph handler. Entities are encoded once here so that
+// paging through large directories only copies bytes.
+func New(cfg Config) http.Handler {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups)}
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc := newRequestContext(s, w, r)
+	p, ok := s.authenticate(rc)
+	if !ok {
+		return
+	}
+	version, rest, ok := splitVersion(r.URL.Path)
+	if !ok {
+		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid version.")
+		return
+	}
+	if rest == "$batch" {
+		s.serveBatch(rc, p, version)
+		return
+	}
+	s.route(rc, p, version, rest)
+}
+
+// splitVersion separates "/v1.0/groups/x" into "v1.0" and "groups/x".
+func splitVersion(path string) (version, rest string, ok bool) {
+	path = strings.TrimPrefix(path, "/")
+	version, rest, _ = strings.Cut(path, "/")
+	if version != "v1.0" && version != "beta" {
+		return "", "", false
+	}
+	return version, strings.TrimSuffix(rest, "/"), true
+}
+
+// route serves one API request (also used for each $batch item).
+func (s *server) route(rc *requestContext, p *principal, version, rest string) {
+	segs := strings.Split(rest, "/")
+	if rest == "" {
+		rc.fail(http.StatusBadRequest, "BadRequest", "Resource not found for the segment ''.")
+		return
+	}
+	var set *entitySet
+	switch strings.ToLower(segs[0]) {
+	case "me":
+		if len(segs) > 1 {
+			rc.segmentNotFound(segs[1])
+			return
+		}
+		if !rc.allowGet() {
+			return
+		}
+		s.serveMe(rc, p, version)
+		return
+	case "users":
+		set = s.users
+	case "groups":
+		set = s.groups
+	default:
+		rc.segmentNotFound(segs[0])
+		return
+	}
+	if len(segs) > 2 {
+		rc.segmentNotFound(segs[2])
+		return
+	}
+	if !rc.allowGet() {
+		return
+	}
+	if !p.allowed(set.permissions) {
+		rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+		return
+	}
+	switch {
+	case len(segs) == 1:
+		s.serveCollection(rc, set, version)
+	case segs[1] == "$count":
+		s.serveCount(rc, set)
+	default:
+		s.serveEntity(rc, set, version, segs[1])
+	}
+}
+
+func (s *server) serveMe(rc *requestContext, p *principal, version string) {
+	if !p.delegated {
+		rc.fail(http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+		return
+	}
+	if !p.allowed(mePermissions) {
+		rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+		return
+	}
+	s.serveEntity(rc, s.users, version, p.oid)
+}

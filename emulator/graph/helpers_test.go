@@ -1,0 +1,177 @@
+package graph
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+var (
+	keyOnce            sync.Once
+	testKey, testKey2 *rsa.PrivateKey
+)
+
+func signingKey(t testing.TB) *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		testKey = k
+		if testKey2, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	})
+	return testKey
+}
+
+// otherKey is a key the server does not trust.
+func otherKey(t testing.TB) *rsa.PrivateKey {
+	signingKey(t)
+	return testKey2
+}
+
+// fixedNow is the emulated clock of every test server.
+var fixedNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+
+func testUsers() []User {
+	return []User{
+		{ID: "11111111-1111-1111-1111-111111111111", UserPrincipalName: "alice@contoso.onmicrosoft.com", DisplayName: "Alice Smith", Mail: "alice@contoso.onmicrosoft.com"},
+		{ID: "22222222-2222-2222-2222-222222222222", UserPrincipalName: "bob@contoso.onmicrosoft.com", DisplayName: "Bob Jones"},
+	}
+}
+
+func testGroups(n int) []Group {
+	out := make([]Group, n)
+	for i := range out {
+		out[i] = Group{
+			ID:              fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i),
+			DisplayName:     fmt.Sprintf("Group %05d", i),
+			Description:     "test group",
+			MailNickname:    fmt.Sprintf("group%05d", i),
+			SecurityEnabled: i%3 != 0,
+			MailEnabled:     i%3 == 0,
+			CreatedDateTime: fixedNow.Add(-time.Duration(i) * time.Hour),
+		}
+	}
+	return out
+}
+
+func newTestServer(t testing.TB, groups int) *httptest.Server {
+	srv := httptest.NewTLSServer(New(Config{
+		TenantID:  testTenant,
+		PublicKey: &signingKey(t).PublicKey,
+		Users:     testUsers(),
+		Groups:    testGroups(groups),
+		Now:       func() time.Time { return fixedNow },
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// mint signs an access token with the test key; extra claims override the defaults.
+func mint(t testing.TB, extra jwt.MapClaims) string {
+	c := jwt.MapClaims{
+		"aud": "https://graph.microsoft.com",
+		"iss": "https://sts.windows.net/" + testTenant + "/",
+		"tid": testTenant,
+		"iat": fixedNow.Add(-time.Minute).Unix(),
+		"nbf": fixedNow.Add(-time.Minute).Unix(),
+		"exp": fixedNow.Add(time.Hour).Unix(),
+		"ver": "1.0",
+	}
+	for k, v := range extra {
+		c[k] = v
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(signingKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func userToken(t testing.TB, scp string) string {
+	return mint(t, jwt.MapClaims{"scp": scp, "oid": testUsers()[0].ID, "idtyp": "user", "appid": "04b07795-8ddb-461a-bbee-02f9e1bf7b46"})
+}
+
+func appToken(t testing.TB, roles ...string) string {
+	r := []any{}
+	for _, x := range roles {
+		r = append(r, x)
+	}
+	c := jwt.MapClaims{"oid": "33333333-3333-3333-3333-333333333333", "idtyp": "app", "appid": "44444444-4444-4444-4444-444444444444"}
+	if len(roles) > 0 {
+		c["roles"] = r
+	}
+	return mint(t, c)
+}
+
+type result struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r result) json(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body is not JSON: %v: %s", err, r.body)
+	}
+	return m
+}
+
+func do(t testing.TB, srv *httptest.Server, method, url, token string, headers map[string]string, body io.Reader) result {
+	t.Helper()
+	if url[0] == '/' {
+		url = srv.URL + url
+	}
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return result{resp.StatusCode, resp.Header, b}
+}
+
+func get(t testing.TB, srv *httptest.Server, url, token string, headers map[string]string) result {
+	t.Helper()
+	return do(t, srv, http.MethodGet, url, token, headers, nil)
+}
+
+// graphError returns error.code and error.message of a Graph error body.
+func graphError(t testing.TB, r result) (code, message string) {
+	t.Helper()
+	e, ok := r.json(t)["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object: %s", r.body)
+	}
+	code, _ = e["code"].(string)
+	message, _ = e["message"].(string)
+	return code, message
+}

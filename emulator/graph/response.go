@@ -1,0 +1,105 @@
+package graph
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+const (
+	jsonContentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+	// wwwAuthenticate is Graph's challenge on 401.
+	wwwAuthenticate = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`
+)
+
+// requestContext carries one request, its ids and the writer.
+type requestContext struct {
+	s               *server
+	w               http.ResponseWriter
+	r               *http.Request
+	requestID       string
+	clientRequestID string
+}
+
+func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *requestContext {
+	rc := &requestContext{s: s, w: w, r: r, requestID: newGUID()}
+	rc.clientRequestID = r.Header.Get("client-request-id")
+	if rc.clientRequestID == "" {
+		rc.clientRequestID = rc.requestID
+	}
+	h := w.Header()
+	h.Set("request-id", rc.requestID)
+	h.Set("client-request-id", rc.clientRequestID)
+	h.Set("x-ms-ags-diagnostic", `{"ServerInfo":{"DataCenter":"Emulator","Slice":"E","Ring":"1","ScaleUnit":"000","RoleInstance":"EMU"}}`)
+	h.Set("OData-Version", "4.0")
+	return rc
+}
+
+// baseURL is scheme://host of the request, so links work on every listener.
+func (rc *requestContext) baseURL() string {
+	scheme := "https"
+	if rc.r.TLS == nil {
+		scheme = "http"
+	}
+	return scheme + "://" + rc.r.Host
+}
+
+type innerError struct {
+	Date            string `json:"date"`
+	RequestID       string `json:"request-id"`
+	ClientRequestID string `json:"client-request-id"`
+}
+
+type errorBody struct {
+	Error struct {
+		Code       string     `json:"code"`
+		Message    string     `json:"message"`
+		InnerError innerError `json:"innerError"`
+	} `json:"error"`
+}
+
+// fail writes Graph's error envelope.
+func (rc *requestContext) fail(status int, code, message string) {
+	var b errorBody
+	b.Error.Code, b.Error.Message = code, message
+	b.Error.InnerError = innerError{
+		Date:            rc.s.cfg.Now().UTC().Format("2006-01-02T15:04:05"),
+		RequestID:       rc.requestID,
+		ClientRequestID: rc.clientRequestID,
+	}
+	body, _ := json.Marshal(b)
+	if status == http.StatusUnauthorized {
+		rc.w.Header().Set("WWW-Authenticate", wwwAuthenticate)
+	}
+	rc.w.Header().Set("Content-Type", "application/json")
+	rc.w.WriteHeader(status)
+	_, _ = rc.w.Write(body)
+}
+
+func (rc *requestContext) segmentNotFound(seg string) {
+	rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", seg))
+}
+
+// allowGet answers 405 for anything but GET: the emulated directory is read-only.
+func (rc *requestContext) allowGet() bool {
+	if rc.r.Method == http.MethodGet || rc.r.Method == http.MethodHead {
+		return true
+	}
+	rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+	return false
+}
+
+func (rc *requestContext) writeBody(contentType string, body []byte) {
+	rc.w.Header().Set("Content-Type", contentType)
+	rc.w.WriteHeader(http.StatusOK)
+	_, _ = rc.w.Write(body)
+}
+
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
