@@ -31,8 +31,8 @@ type entra struct {
 
 // tenantRef is the tenant segment of a request, resolved.
 type tenantRef struct {
-	segment string // as in the URL
-	multi   bool   // common, organizations, consumers: issuer uses "{tenantid}"
+	segment   string // as in the URL
+	multi     bool   // common, organizations, consumers: issuer uses "{tenantid}"
 	consumers bool
 }
 

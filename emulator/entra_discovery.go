@@ -37,12 +37,12 @@ func (e *entra) discovery(w http.ResponseWriter, r *http.Request, t tenantRef, v
 		"claims_supported": []string{"sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name",
 			"msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver",
 			"at_hash", "c_hash", "email"},
-		"kerberos_endpoint":        base + "/kerberos",
-		"tenant_region_scope":      region,
-		"cloud_instance_name":      "microsoftonline.com",
-		"cloud_graph_host_name":    "graph.windows.net",
-		"msgraph_host":             "graph.microsoft.com",
-		"rbac_url":                 "https://pas.windows.net",
+		"kerberos_endpoint":     base + "/kerberos",
+		"tenant_region_scope":   region,
+		"cloud_instance_name":   "microsoftonline.com",
+		"cloud_graph_host_name": "graph.windows.net",
+		"msgraph_host":          "graph.microsoft.com",
+		"rbac_url":              "https://pas.windows.net",
 	}
 	if !v2 {
 		// The v1 document: v1 endpoints and the sts.windows.net issuer of v1 tokens.

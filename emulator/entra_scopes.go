@@ -144,10 +144,7 @@ func (s scopeRequest) echo() string {
 			}
 		}
 	}
-	prefix := s.resource
-	if !strings.HasSuffix(prefix, "/") {
-		prefix += "/"
-	}
+	prefix := s.resource + "/" // ARM's "https://management.core.windows.net/" keeps its double slash
 	for _, p := range s.granted() {
 		out = append(out, prefix+p)
 	}

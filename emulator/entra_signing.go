@@ -16,9 +16,9 @@ import (
 // signer holds the one RSA key that signs every Entra token; JWKS publishes it
 // with its certificate, like Entra's keys endpoint.
 type signer struct {
-	key  *rsa.PrivateKey
-	der  []byte // self-signed certificate of the key (x5c)
-	kid  string // base64url SHA-1 thumbprint, also used as x5t
+	key *rsa.PrivateKey
+	der []byte // self-signed certificate of the key (x5c)
+	kid string // base64url SHA-1 thumbprint, also used as x5t
 }
 
 func newSigner() (*signer, error) {

@@ -1,0 +1,77 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Main runs `azrepl emulate`: it starts the emulator, prints the shell exports
+// and one ready line on stdout, and serves until ctx is cancelled.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("azrepl emulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg Config
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:0", "direct https listener `ADDR`")
+	fs.StringVar(&cfg.Proxy, "proxy", "127.0.0.1:0", "CONNECT proxy `ADDR` (\"\" to disable)")
+	fs.StringVar(&cfg.Dir, "dir", "", "write ca.pem, ca-bundle.pem, env, tenant.json, requests.log to `DIR` (default: a temporary folder)")
+	fs.DurationVar(&cfg.ApproveAfter, "approve-after", 0, "approve device codes after `DURATION` without a browser (0: a person approves at https://microsoft.com/devicelogin)")
+	fs.StringVar(&cfg.ApproveAs, "approve-as", "alice", "`USER` who approves device codes automatically")
+	fs.IntVar(&cfg.Groups, "groups", 300, "number of directory groups (`N`)")
+	fs.DurationVar(&cfg.Latency, "latency", 0, "added latency per request (`DURATION`)")
+	fs.StringVar(&cfg.Faults, "faults", "", "inject faults: `SPEC` such as rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com or every=5,kinds=429")
+	fs.DurationVar(&cfg.TokenLifetime, "token-lifetime", 0, "access token lifetime (`DURATION`, default 1h)")
+	fs.StringVar(&cfg.DataFile, "data", "", "load the world from a tenant.json `FILE` instead of the seeded one")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: azrepl emulate [flags]\n\nRuns the offline Entra ID / Graph / ARM / Databricks emulator until stopped.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "azrepl emulate: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if cfg.Groups < 0 {
+		fmt.Fprintln(stderr, "azrepl emulate: --groups must be >= 0")
+		return 2
+	}
+	if cfg.Dir == "" {
+		d, err := os.MkdirTemp("", "azrepl-emulate-")
+		if err != nil {
+			fmt.Fprintf(stderr, "azrepl emulate: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(d)
+		cfg.Dir = d
+	}
+	em, err := Start(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "azrepl emulate: %v\n", err)
+		return 1
+	}
+	defer em.Close()
+	fmt.Fprint(stdout, em.Exports(filepath.Join(cfg.Dir, "ca.pem"), filepath.Join(cfg.Dir, "ca-bundle.pem")))
+	var users []string
+	for _, u := range em.World().Users {
+		users = append(users, u.Username)
+	}
+	proxy := "off"
+	if p := em.ProxyURL(); p != nil {
+		proxy = p.String()
+	}
+	fmt.Fprintf(stdout, "# azrepl emulator ready: direct %s, proxy %s, tenant %s (%s), users %s, passwords in %s\n",
+		em.DirectURL(), proxy, em.World().TenantID, em.World().Domain, strings.Join(users, " "),
+		filepath.Join(cfg.Dir, "tenant.json"))
+	<-ctx.Done()
+	return 0
+}
