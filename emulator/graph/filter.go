@@ -150,7 +150,7 @@ type token struct {
 	quoted bool
 }
 
-// tokenize splits a $filter into words, quoted strings ('' escapes a quote) and punctuation.
+// tokenize splits a $filter into words, quoted strings (” escapes a quote) and punctuation.
 func tokenize(s string) ([]token, error) {
 	var out []token
 	for i := 0; i < len(s); {

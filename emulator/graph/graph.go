@@ -16,8 +16,8 @@ type User struct{ ID, UserPrincipalName, DisplayName, Mail string }
 // Group is a directory group.
 type Group struct {
 	ID, DisplayName, Description, MailNickname string
-	SecurityEnabled, MailEnabled                bool
-	CreatedDateTime                             time.Time
+	SecurityEnabled, MailEnabled               bool
+	CreatedDateTime                            time.Time
 }
 
 // Config is what the emulator core gives the Graph server.

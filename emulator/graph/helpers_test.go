@@ -18,7 +18,7 @@ import (
 const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 var (
-	keyOnce            sync.Once
+	keyOnce           sync.Once
 	testKey, testKey2 *rsa.PrivateKey
 )
 
