@@ -124,3 +124,5 @@ func deviceLogin(t *testing.T, em *Emulator, clientID, scope string) map[string]
 	}
 	return tok
 }
+
+func newRequest(method, u string) (*http.Request, error) { return http.NewRequest(method, u, nil) }
