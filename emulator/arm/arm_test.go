@@ -1,0 +1,207 @@
+package arm
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+var (
+	now     = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	keyOnce sync.Once
+	key     *rsa.PrivateKey
+)
+
+func testKey() *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		var err error
+		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	})
+	return key
+}
+
+func newServer(t *testing.T, subs int) *httptest.Server {
+	var list []Subscription
+	for i := range subs {
+		list = append(list, Subscription{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Sub %d", i)})
+	}
+	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
+		PublicKey: &testKey().PublicKey, Subscriptions: list, Now: func() time.Time { return now }}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func token(t *testing.T, extra jwt.MapClaims) string {
+	c := jwt.MapClaims{"aud": "https://management.core.windows.net/", "tid": testTenant, "iss": "https://sts.windows.net/" + testTenant + "/",
+		"nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix(), "scp": "user_impersonation"}
+	for k, v := range extra {
+		c[k] = v
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(testKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func get(t *testing.T, srv *httptest.Server, u, tok string) (int, http.Header, map[string]any) {
+	t.Helper()
+	if strings.HasPrefix(u, "/") {
+		u = srv.URL + u
+	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%d: not JSON: %s", resp.StatusCode, b)
+	}
+	return resp.StatusCode, resp.Header, m
+}
+
+func armError(m map[string]any) (string, string) {
+	e, _ := m["error"].(map[string]any)
+	c, _ := e["code"].(string)
+	msg, _ := e["message"].(string)
+	return c, msg
+}
+
+func TestAPIVersionRequired(t *testing.T) {
+	srv := newServer(t, 1)
+	status, _, m := get(t, srv, "/subscriptions", token(t, nil))
+	code, msg := armError(m)
+	if status != 400 || code != "MissingApiVersionParameter" || msg != "The api-version query parameter (?api-version=) is required for all requests." {
+		t.Fatalf("%d %s %q", status, code, msg)
+	}
+	status, _, m = get(t, srv, "/tenants?api-version=yesterday", token(t, nil))
+	if code, _ := armError(m); status != 400 || code != "InvalidApiVersionParameter" {
+		t.Fatalf("%d %v", status, m)
+	}
+}
+
+func TestTokenChecks(t *testing.T) {
+	srv := newServer(t, 1)
+	cases := []struct {
+		name, tok, code, msgPrefix string
+	}{
+		{"missing", "", "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."},
+		{"graph token", token(t, jwt.MapClaims{"aud": "https://graph.microsoft.com"}), "InvalidAuthenticationTokenAudience",
+			"The access token has been obtained for wrong audience or resource 'https://graph.microsoft.com'."},
+		{"expired", token(t, jwt.MapClaims{"exp": now.Add(-time.Hour).Unix()}), "ExpiredAuthenticationToken",
+			"The access token expiry UTC time '9/1/2026 11:00:00 AM' is earlier than current UTC time '9/1/2026 12:00:00 PM'."},
+		{"garbage", "abc.def.ghi", "InvalidAuthenticationToken", "The access token is invalid."},
+		{"other tenant", token(t, jwt.MapClaims{"tid": "00000000-0000-0000-0000-000000000009"}), "InvalidAuthenticationTokenTenant", "The access token is from the wrong issuer"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, h, m := get(t, srv, "/subscriptions?api-version=2022-12-01", c.tok)
+			code, msg := armError(m)
+			if status != 401 || code != c.code || !strings.HasPrefix(msg, c.msgPrefix) {
+				t.Fatalf("%d %s %q", status, code, msg)
+			}
+			if !strings.HasPrefix(h.Get("WWW-Authenticate"), "Bearer authorization_uri=") {
+				t.Fatalf("WWW-Authenticate %q", h.Get("WWW-Authenticate"))
+			}
+		})
+	}
+	for _, aud := range []string{"https://management.azure.com", "https://management.azure.com/", "https://management.core.windows.net"} {
+		if status, _, m := get(t, srv, "/tenants?api-version=2022-12-01", token(t, jwt.MapClaims{"aud": aud})); status != 200 {
+			t.Fatalf("aud %s: %d %v", aud, status, m)
+		}
+	}
+}
+
+func TestTenants(t *testing.T) {
+	srv := newServer(t, 0)
+	status, h, m := get(t, srv, "/tenants?api-version=2022-12-01", token(t, nil))
+	v := m["value"].([]any)
+	if status != 200 || len(v) != 1 || h.Get("x-ms-request-id") == "" {
+		t.Fatalf("%d %v", status, m)
+	}
+	ten := v[0].(map[string]any)
+	if ten["id"] != "/tenants/"+testTenant || ten["tenantId"] != testTenant || ten["displayName"] != "Contoso" || ten["tenantCategory"] != "Home" {
+		t.Fatalf("tenant %v", ten)
+	}
+}
+
+func TestSubscriptionsPaging(t *testing.T) {
+	const n = 250
+	srv := newServer(t, n)
+	seen := map[string]int{}
+	next, pages := "/subscriptions?api-version=2022-12-01", 0
+	for next != "" {
+		status, _, m := get(t, srv, next, token(t, nil))
+		if status != 200 {
+			t.Fatalf("%d %v", status, m)
+		}
+		if c := m["count"].(map[string]any); c["value"] != float64(n) {
+			t.Fatalf("count %v", c)
+		}
+		for _, s := range m["value"].([]any) {
+			sub := s.(map[string]any)
+			seen[sub["subscriptionId"].(string)]++
+			if sub["id"] != "/subscriptions/"+sub["subscriptionId"].(string) || sub["state"] != "Enabled" || sub["tenantId"] != testTenant {
+				t.Fatalf("subscription %v", sub)
+			}
+		}
+		pages++
+		next, _ = m["nextLink"].(string)
+		if next != "" {
+			u, _ := url.Parse(next)
+			if !strings.HasPrefix(next, srv.URL+"/subscriptions?") || u.Query().Get("api-version") != "2022-12-01" {
+				t.Fatalf("nextLink %s", next)
+			}
+		}
+	}
+	if pages != 3 || len(seen) != n {
+		t.Fatalf("%d pages, %d subscriptions", pages, len(seen))
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Fatalf("%s seen %d times", id, c)
+		}
+	}
+	_, _, m := get(t, srv, "/subscriptions?api-version=2022-12-01&$top=7", token(t, nil))
+	if len(m["value"].([]any)) != 7 {
+		t.Fatalf("$top=7 gave %d", len(m["value"].([]any)))
+	}
+}
+
+func TestSubscriptionByID(t *testing.T) {
+	srv := newServer(t, 2)
+	id := "00000000-0000-4000-8000-000000000001"
+	status, _, m := get(t, srv, "/subscriptions/"+id+"?api-version=2022-12-01", token(t, nil))
+	if status != 200 || m["displayName"] != "Sub 1" {
+		t.Fatalf("%d %v", status, m)
+	}
+	status, _, m = get(t, srv, "/subscriptions/"+id+"/resourceGroups?api-version=2021-04-01", token(t, nil))
+	if status != 200 || len(m["value"].([]any)) != 0 {
+		t.Fatalf("%d %v", status, m)
+	}
+	status, _, m = get(t, srv, "/subscriptions/nope?api-version=2022-12-01", token(t, nil))
+	if code, _ := armError(m); status != 404 || code != "SubscriptionNotFound" {
+		t.Fatalf("%d %v", status, m)
+	}
+}

@@ -1,0 +1,127 @@
+package arm
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// requestContext carries one request, its ids and the writer.
+type requestContext struct {
+	s *server
+	w http.ResponseWriter
+	r *http.Request
+}
+
+func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *requestContext {
+	id := newGUID()
+	h := w.Header()
+	h.Set("x-ms-request-id", id)
+	corr := r.Header.Get("x-ms-correlation-request-id")
+	if corr == "" {
+		corr = id
+	}
+	h.Set("x-ms-correlation-request-id", corr)
+	h.Set("x-ms-ratelimit-remaining-tenant-reads", "11999")
+	h.Set("Cache-Control", "no-cache")
+	return &requestContext{s: s, w: w, r: r}
+}
+
+// fail writes ARM's error envelope.
+func (rc *requestContext) fail(status int, code, message string) {
+	rc.writeJSON(status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+}
+
+func (rc *requestContext) writeJSON(status int, v any) {
+	b, _ := json.Marshal(v)
+	rc.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	rc.w.WriteHeader(status)
+	_, _ = rc.w.Write(b)
+}
+
+var apiVersionPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
+
+const supportedVersions = "2022-12-01, 2022-09-01, 2021-01-01, 2020-01-01, 2019-11-01, 2016-06-01"
+
+func (rc *requestContext) checkAPIVersion() bool {
+	v := rc.r.URL.Query().Get("api-version")
+	switch {
+	case v == "":
+		rc.fail(http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
+		return false
+	case !apiVersionPattern.MatchString(v):
+		rc.fail(http.StatusBadRequest, "InvalidApiVersionParameter",
+			fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s'.", v, supportedVersions))
+		return false
+	}
+	return true
+}
+
+const defaultPageSize = 100
+
+// writePage answers {"value":[...],"nextLink":...} for the page that
+// $skiptoken and $top select; nextLink keeps the other parameters.
+func (rc *requestContext) writePage(all []any, withCount bool) {
+	q := rc.r.URL.Query()
+	size := defaultPageSize
+	if t := q.Get("$top"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 {
+			rc.fail(http.StatusBadRequest, "InvalidParameter", "The value of '$top' query parameter '"+t+"' is not valid.")
+			return
+		}
+		size = n
+	}
+	start := 0
+	if tok := q.Get("$skiptoken"); tok != "" {
+		n, ok := decodeSkipToken(tok)
+		if !ok {
+			rc.fail(http.StatusBadRequest, "InvalidSkipToken", "The provided skip token is not valid.")
+			return
+		}
+		start = min(n, len(all))
+	}
+	end := min(start+size, len(all))
+	body := map[string]any{"value": all[start:end]}
+	if withCount {
+		body["count"] = map[string]any{"type": "Total", "value": len(all)}
+	}
+	if end < len(all) {
+		q.Set("$skiptoken", encodeSkipToken(end))
+		scheme := "https"
+		if rc.r.TLS == nil {
+			scheme = "http"
+		}
+		u := url.URL{Scheme: scheme, Host: rc.r.Host, Path: rc.r.URL.Path, RawQuery: strings.ReplaceAll(q.Encode(), "%24", "$")}
+		body["nextLink"] = u.String()
+	}
+	rc.writeJSON(http.StatusOK, body)
+}
+
+func encodeSkipToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("arm-skip:" + strconv.Itoa(offset)))
+}
+
+func decodeSkipToken(tok string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, false
+	}
+	num, ok := strings.CutPrefix(string(b), "arm-skip:")
+	n, err := strconv.Atoi(num)
+	return n, ok && err == nil && n >= 0
+}
+
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
