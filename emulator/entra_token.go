@@ -186,7 +186,8 @@ func (e *entra) clientCredentialsGrant(g grant) (map[string]any, *entraError) {
 	if err != nil {
 		return nil, err
 	}
-	if s.info == nil || !s.hasDefault() || len(s.reserved) > 0 {
+	// Reserved OIDC scopes are ignored here: MSAL Go appends them to client credentials too.
+	if s.info == nil || !s.hasDefault() {
 		return nil, newEntraError(400, "invalid_scope", 1002012,
 			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", scope)
 	}
