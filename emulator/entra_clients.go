@@ -104,8 +104,8 @@ func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) 
 		x5t, _ := t.Header["x5t"].(string)
 		x5t256, _ := t.Header["x5t#S256"].(string)
 		switch {
-		case x5t256 != "" && x5t256 == base64.RawURLEncoding.EncodeToString(sha256Sum[:]):
-		case x5t != "" && x5t == base64.RawURLEncoding.EncodeToString(sha1Sum[:]):
+		case thumbprintMatches(x5t256, sha256Sum[:]):
+		case thumbprintMatches(x5t, sha1Sum[:]):
 		default:
 			return nil, errThumbprint
 		}
@@ -148,3 +148,18 @@ func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) 
 var errThumbprint = errors.New("assertion thumbprint does not match the registered certificate")
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// thumbprintMatches compares an x5t header with a certificate digest. The
+// standard says base64url; MSAL Go sends standard base64 with padding, which
+// Entra accepts as well.
+func thumbprintMatches(header string, digest []byte) bool {
+	if header == "" {
+		return false
+	}
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(header); err == nil && subtle.ConstantTimeCompare(b, digest) == 1 {
+			return true
+		}
+	}
+	return false
+}
