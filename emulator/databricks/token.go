@@ -1,0 +1,198 @@
+package databricks
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// refreshGrant is what a U2M refresh token stands for.
+type refreshGrant struct {
+	clientID string
+	user     *User
+	scopes   []string
+}
+
+// serveToken is /oidc/v1/token: authorization_code (+PKCE) and refresh_token
+// for databricks-cli, client_credentials for service principals.
+func (s *server) serveToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint only accepts POST")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body is not a valid form")
+		return
+	}
+	f := r.PostForm
+	switch grant := f.Get("grant_type"); grant {
+	case "authorization_code":
+		s.exchangeCode(w, r)
+	case "refresh_token":
+		s.refresh(w, r)
+	case "client_credentials":
+		s.clientCredentials(w, r)
+	case "":
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "Missing grant_type")
+	default:
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Grant type '"+grant+"' is not supported")
+	}
+}
+
+// clientCredentialsFrom reads HTTP Basic (whose parts are form-encoded, RFC 6749 §2.3.1)
+// or client_id/client_secret in the body.
+func clientCredentialsFrom(r *http.Request) (id, secret string, basic bool) {
+	if u, p, ok := r.BasicAuth(); ok {
+		id, err1 := url.QueryUnescape(u)
+		secret, err2 := url.QueryUnescape(p)
+		if err1 != nil || err2 != nil {
+			return u, p, true
+		}
+		return id, secret, true
+	}
+	return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), false
+}
+
+// publicClient checks that the caller is databricks-cli, which has no secret.
+func publicClient(w http.ResponseWriter, r *http.Request) bool {
+	id, secret, _ := clientCredentialsFrom(r)
+	if id != publicClientID || secret != "" {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		return false
+	}
+	return true
+}
+
+func (s *server) exchangeCode(w http.ResponseWriter, r *http.Request) {
+	if !publicClient(w, r) {
+		return
+	}
+	f := r.PostForm
+	code := f.Get("code")
+	s.mu.Lock()
+	req, ok := s.codes[code]
+	delete(s.codes, code) // one use, even when the exchange fails
+	s.mu.Unlock()
+	switch {
+	case !ok || !s.cfg.Now().Before(req.expires):
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "Authorization code is invalid or expired")
+	case f.Get("redirect_uri") != req.redirectURI:
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request")
+	case f.Get("code_verifier") == "":
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "Missing code_verifier")
+	case !pkceMatches(f.Get("code_verifier"), req.challenge):
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed")
+	default:
+		s.issueUserTokens(w, req.clientID, req.user, req.scopes)
+	}
+}
+
+func pkceMatches(verifier, challenge string) bool {
+	sum := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
+}
+
+func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
+	if !publicClient(w, r) {
+		return
+	}
+	s.mu.Lock()
+	g, ok := s.refreshs[r.PostForm.Get("refresh_token")]
+	s.mu.Unlock()
+	if !ok {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_request", "Refresh token is invalid")
+		return
+	}
+	s.issueUserTokens(w, g.clientID, g.user, g.scopes)
+}
+
+// issueUserTokens answers a U2M grant; a refresh token only with offline_access.
+func (s *server) issueUserTokens(w http.ResponseWriter, clientID string, u *User, scopes []string) {
+	at, err := s.mintAccessToken(u.UserName, clientID, scopes)
+	if err != nil {
+		writeOAuthError(w, http.StatusInternalServerError, "server_error", "Could not sign the token")
+		return
+	}
+	body := map[string]any{"access_token": at, "token_type": "Bearer",
+		"expires_in": int(s.cfg.TokenLifetime.Seconds()), "scope": strings.Join(scopes, " ")}
+	if hasScope(scopes, "offline_access") {
+		rt := "doau" + randomString(32)
+		s.mu.Lock()
+		s.refreshs[rt] = refreshGrant{clientID: clientID, user: u, scopes: scopes}
+		s.mu.Unlock()
+		body["refresh_token"] = rt
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request) {
+	id, secret, basic := clientCredentialsFrom(r)
+	sp := s.servicePrincipal(id)
+	if sp == nil || secret == "" || subtle.ConstantTimeCompare([]byte(sp.Secret), []byte(secret)) != 1 {
+		if basic {
+			w.Header().Set("WWW-Authenticate", `Basic realm="Databricks"`)
+		}
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		return
+	}
+	scopes, unknown := parseScopes(r.PostForm.Get("scope"))
+	if unknown != "" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "Invalid scope: "+unknown)
+		return
+	}
+	// M2M never gets a refresh token: the client runs the grant again.
+	var granted []string
+	for _, sc := range scopes {
+		if sc != "offline_access" {
+			granted = append(granted, sc)
+		}
+	}
+	if len(granted) == 0 {
+		granted = []string{"all-apis"}
+	}
+	at, err := s.mintAccessToken(sp.ApplicationID, sp.ApplicationID, granted)
+	if err != nil {
+		writeOAuthError(w, http.StatusInternalServerError, "server_error", "Could not sign the token")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": at, "token_type": "Bearer",
+		"expires_in": int(s.cfg.TokenLifetime.Seconds()), "scope": strings.Join(granted, " ")})
+}
+
+func (s *server) servicePrincipal(applicationID string) *ServicePrincipal {
+	for i := range s.cfg.ServicePrincipals {
+		if sp := &s.cfg.ServicePrincipals[i]; applicationID != "" && strings.EqualFold(sp.ApplicationID, applicationID) {
+			return sp
+		}
+	}
+	return nil
+}
+
+// mintAccessToken signs a workspace OAuth token: sub is the user name or the
+// service principal's application id.
+func (s *server) mintAccessToken(subject, clientID string, scopes []string) (string, error) {
+	now := s.cfg.Now()
+	claims := jwt.MapClaims{
+		"iss":       "https://" + s.cfg.Host + "/oidc",
+		"aud":       clientID,
+		"sub":       subject,
+		"client_id": clientID,
+		"scope":     strings.Join(scopes, " "),
+		"iat":       now.Unix(),
+		"nbf":       now.Unix(),
+		"exp":       now.Add(s.cfg.TokenLifetime).Unix(),
+		"jti":       newGUID(),
+	}
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	t.Header["kid"] = s.kid
+	return t.SignedString(s.key)
+}
