@@ -1,0 +1,187 @@
+// Package httpx is azrepl's one HTTP client: the audience of a URL, bearer
+// tokens, retries with Retry-After, paging, batches, and a redacted trace of
+// every exchange that can be exported as curl commands.
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+)
+
+// TokenSource returns an access token for a scope. Refreshing a token before
+// it expires is its job; httpx asks for a token on every attempt.
+type TokenSource func(ctx context.Context, scope string) (string, error)
+
+// ClaimsTokenSource returns a token for scope that satisfies a claims
+// challenge (the decoded JSON of WWW-Authenticate's claims="…"), e.g. by a
+// refresh-token exchange carrying the claims parameter.
+type ClaimsTokenSource func(ctx context.Context, scope, claims string) (string, error)
+
+// Options configure New. Zero values pick the defaults described per field.
+type Options struct {
+	// RootCAs: nil = the system roots plus the certificates of $SSL_CERT_FILE.
+	RootCAs *x509.CertPool
+	// Proxy: nil = http.ProxyFromEnvironment (HTTPS_PROXY, NO_PROXY).
+	Proxy func(*http.Request) (*url.URL, error)
+	// Debug, when set, receives each exchange, redacted, as it completes.
+	Debug io.Writer
+	// TraceSize is how many exchanges the trace keeps (default 1000).
+	TraceSize int
+	// BodyLimit caps each body kept in the trace (default 64 KiB).
+	BodyLimit int
+	// Retry tunes retries; zero fields take DefaultRetry's values.
+	Retry RetryPolicy
+	// OnRetry, when set, is told before each wait (bindings show it on a TTY).
+	OnRetry func(RetryEvent)
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	hc      *http.Client
+	scopes  *scopeMap
+	red     *redactor
+	trace   *traceRing
+	retry   RetryPolicy
+	onRetry func(RetryEvent)
+
+	mu     sync.RWMutex
+	tokens TokenSource
+	claims ClaimsTokenSource
+
+	// sleep waits between attempts; tests replace it to record the waits.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// New builds the client. TLS is always verified.
+func New(opts Options) *Client {
+	proxy := opts.Proxy
+	if proxy == nil {
+		proxy = http.ProxyFromEnvironment
+	}
+	roots := opts.RootCAs
+	if roots == nil {
+		roots = systemRootsWithCertFile()
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	base := &http.Transport{
+		Proxy:                 proxy,
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2:     true, // h2 when the server offers it in ALPN, also with a custom TLS config
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 100 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		// Batches and paging prefetch hit one host many times at once: keep
+		// enough idle connections per host that HTTP/1.1 servers see reuse
+		// instead of a new TLS handshake per request.
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 64,
+	}
+	red := &redactor{}
+	size := opts.TraceSize
+	if size <= 0 {
+		size = 1000
+	}
+	limit := opts.BodyLimit
+	if limit <= 0 {
+		limit = 64 << 10
+	}
+	tr := &traceRing{size: size, bodyLimit: limit, debug: opts.Debug, red: red}
+	c := &Client{
+		hc:      &http.Client{Transport: &tracingTransport{base: base, ring: tr}},
+		scopes:  &scopeMap{},
+		red:     red,
+		trace:   tr,
+		retry:   opts.Retry.withDefaults(),
+		onRetry: opts.OnRetry,
+		sleep:   sleepCtx,
+	}
+	return c
+}
+
+// HTTPClient is the traced, redacted client; auth uses it for its exchanges
+// so that they appear in the trace too. It does not retry or add tokens.
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// SetTokenSource sets where bearer tokens come from.
+func (c *Client) SetTokenSource(ts TokenSource) {
+	c.mu.Lock()
+	c.tokens = ts
+	c.mu.Unlock()
+}
+
+// SetClaimsTokenSource sets the hook called once when a response carries a
+// claims challenge (error="insufficient_claims").
+func (c *Client) SetClaimsTokenSource(cs ClaimsTokenSource) {
+	c.mu.Lock()
+	c.claims = cs
+	c.mu.Unlock()
+}
+
+// AddSecret registers a value known to be secret (a client secret typed by
+// the user): it is masked wherever it appears in the trace and debug output.
+func (c *Client) AddSecret(s string) { c.red.add(s) }
+
+// Redact masks secrets in any text with the client's rules and registry;
+// bindings use it for error messages and printed values.
+func (c *Client) Redact(s string) string { return c.red.text(s) }
+
+// RedactURL masks secret query parameters and secrets in a URL.
+func (c *Client) RedactURL(s string) string { return c.red.url(s) }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Go's crypto/x509 reads $SSL_CERT_FILE on Linux, but *instead of* the
+// distribution's bundle (the cert directories are still read). A user who
+// points SSL_CERT_FILE at a proxy's or the emulator's CA still expects the
+// public cloud to verify, so the bundle is added back here.
+var systemBundles = []string{
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/ca-bundle.pem",
+	"/etc/pki/tls/cacert.pem",
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+	"/etc/ssl/cert.pem",
+}
+
+func systemRootsWithCertFile() *x509.CertPool {
+	file := os.Getenv("SSL_CERT_FILE")
+	if file == "" {
+		return nil // crypto/tls then uses the system roots
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if pem, err := os.ReadFile(file); err == nil {
+		pool.AppendCertsFromPEM(pem)
+	}
+	for _, b := range systemBundles {
+		if pem, err := os.ReadFile(b); err == nil {
+			pool.AppendCertsFromPEM(pem)
+			break
+		}
+	}
+	return pool
+}

@@ -1,0 +1,278 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Exchange is one HTTP request and its answer as recorded in the trace.
+// Every secret in it is already masked.
+type Exchange struct {
+	Index    int // 1-based, in the order the requests started
+	Attempt  int // 1 unless Do retried
+	Time     time.Time
+	Method   string
+	URL      string
+	Status   int // 0 when no answer came
+	Duration time.Duration
+
+	ReqHeader, RespHeader http.Header
+	ReqBody, RespBody     string      // size-capped
+	ReqForm               []FormField // set for form bodies, in body order
+	ReqSize, RespSize     int64       // real sizes in bytes
+	ReqBodyCut            bool        // ReqBody holds only the start of the body
+	RespBodyCut           bool
+	BasicUser             string // the user (client id) of a Basic Authorization header
+	Err                   string // transport error, if any
+}
+
+// captureLimit bounds how much of a body is held for redaction; redacting
+// before cutting to the display limit means a secret is never cut in half.
+const captureLimit = 256 << 10
+
+type traceRing struct {
+	mu        sync.Mutex
+	next      int
+	items     []Exchange
+	size      int
+	bodyLimit int
+	red       *redactor
+
+	debugMu sync.Mutex
+	debug   io.Writer
+}
+
+func (t *traceRing) nextIndex() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.next++
+	return t.next
+}
+
+func (t *traceRing) add(e Exchange) {
+	t.mu.Lock()
+	if len(t.items) >= t.size {
+		copy(t.items, t.items[1:])
+		t.items = t.items[:len(t.items)-1]
+	}
+	t.items = append(t.items, e)
+	t.mu.Unlock()
+	if t.debug != nil {
+		t.debugMu.Lock()
+		_, _ = io.WriteString(t.debug, e.debugText())
+		t.debugMu.Unlock()
+	}
+}
+
+// Trace returns the recorded exchanges, oldest first (at most the last
+// Options.TraceSize).
+func (c *Client) Trace() []Exchange {
+	c.trace.mu.Lock()
+	defer c.trace.mu.Unlock()
+	out := append([]Exchange(nil), c.trace.items...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
+}
+
+// TraceEntry returns the exchange with the given Index, if still kept.
+func (c *Client) TraceEntry(index int) (Exchange, bool) {
+	c.trace.mu.Lock()
+	defer c.trace.mu.Unlock()
+	for _, e := range c.trace.items {
+		if e.Index == index {
+			return e, true
+		}
+	}
+	return Exchange{}, false
+}
+
+// ClearTrace forgets the recorded exchanges; numbering goes on.
+func (c *Client) ClearTrace() {
+	c.trace.mu.Lock()
+	c.trace.items = nil
+	c.trace.mu.Unlock()
+}
+
+// traceSlot lets Do learn which exchange its attempt produced.
+type traceSlot struct {
+	attempt int
+	mu      sync.Mutex
+	ex      *Exchange
+}
+
+type traceSlotKey struct{}
+
+func withSlot(ctx context.Context, s *traceSlot) context.Context {
+	return context.WithValue(ctx, traceSlotKey{}, s)
+}
+
+type tracingTransport struct {
+	base http.RoundTripper
+	ring *traceRing
+}
+
+func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	rec := &recording{ring: t.ring, start: start, req: req, reqHeader: req.Header.Clone()}
+	rec.index = t.ring.nextIndex()
+	if s, ok := req.Context().Value(traceSlotKey{}).(*traceSlot); ok {
+		rec.slot = s
+	}
+	out := req
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			rec.finish(0, nil, err)
+			return nil, err
+		}
+		rec.reqBody = body
+		out = req.Clone(req.Context())
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		out.ContentLength = int64(len(body))
+	}
+	resp, err := t.base.RoundTrip(out)
+	if err != nil {
+		rec.finish(0, nil, err)
+		return nil, err
+	}
+	rec.resp = resp
+	resp.Body = &recordingBody{rc: resp.Body, rec: rec}
+	return resp, nil
+}
+
+// recording collects one exchange until its response body is done.
+type recording struct {
+	ring      *traceRing
+	slot      *traceSlot
+	index     int
+	start     time.Time
+	req       *http.Request
+	reqHeader http.Header
+	reqBody   []byte
+	resp      *http.Response
+	once      sync.Once
+}
+
+type recordingBody struct {
+	rc   io.ReadCloser
+	rec  *recording
+	buf  []byte
+	size int64
+}
+
+func (b *recordingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.size += int64(n)
+	if room := captureLimit - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(n, room)]...)
+	}
+	if err == io.EOF {
+		b.rec.finishBody(b, nil)
+	} else if err != nil {
+		b.rec.finishBody(b, err)
+	}
+	return n, err
+}
+
+func (b *recordingBody) Close() error {
+	err := b.rc.Close()
+	b.rec.finishBody(b, nil)
+	return err
+}
+
+func (r *recording) finishBody(b *recordingBody, err error) {
+	r.once.Do(func() { r.build(r.resp.StatusCode, b, err) })
+}
+
+func (r *recording) finish(status int, b *recordingBody, err error) {
+	r.once.Do(func() { r.build(status, b, err) })
+}
+
+func (r *recording) build(status int, body *recordingBody, err error) {
+	red := r.ring.red
+	e := Exchange{
+		Index:    r.index,
+		Attempt:  1,
+		Time:     r.start,
+		Method:   r.req.Method,
+		Status:   status,
+		Duration: time.Since(r.start),
+		ReqSize:  int64(len(r.reqBody)),
+	}
+	if r.slot != nil {
+		e.Attempt = r.slot.attempt
+	}
+	if auth := r.reqHeader.Get("Authorization"); auth != "" {
+		if _, tok, ok := cutScheme(auth); ok {
+			red.add(tok) // a bearer token or PAT, masked wherever else it shows up
+		}
+		e.BasicUser, _ = basicUser(auth)
+	}
+	// Learn the secrets of the request first, so that a response echoing one is masked.
+	ct := r.reqHeader.Get("Content-Type")
+	if isForm(ct) {
+		if fields, ok := red.form(string(r.reqBody)); ok {
+			e.ReqForm = fields
+			e.ReqBody, e.ReqBodyCut = cut(encodeForm(fields), r.ring.bodyLimit)
+		}
+	}
+	if e.ReqForm == nil && len(r.reqBody) > 0 {
+		red.learnJSON(string(r.reqBody[:min(len(r.reqBody), captureLimit)]))
+		e.ReqBody, e.ReqBodyCut = cut(red.text(string(r.reqBody[:min(len(r.reqBody), captureLimit)])), r.ring.bodyLimit)
+		e.ReqBodyCut = e.ReqBodyCut || len(r.reqBody) > captureLimit
+	}
+	if body != nil {
+		raw := string(body.buf)
+		red.learnJSON(raw)
+		e.RespSize = body.size
+		e.RespBody, e.RespBodyCut = cut(red.text(raw), r.ring.bodyLimit)
+		e.RespBodyCut = e.RespBodyCut || body.size > int64(len(body.buf))
+	}
+	e.URL = red.url(r.req.URL.String())
+	e.ReqHeader = red.header(r.reqHeader)
+	if r.resp != nil {
+		e.RespHeader = red.header(r.resp.Header)
+	}
+	if err != nil {
+		e.Err = red.text(err.Error())
+	}
+	r.ring.add(e)
+	if r.slot != nil {
+		r.slot.mu.Lock()
+		r.slot.ex = &e
+		r.slot.mu.Unlock()
+	}
+}
+
+func cutScheme(v string) (scheme, cred string, ok bool) {
+	scheme, cred, ok = strings.Cut(strings.TrimSpace(v), " ")
+	cred = strings.TrimSpace(cred)
+	return scheme, cred, ok && cred != ""
+}
+
+func isForm(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// cut shortens s to at most limit bytes on a rune boundary.
+func cut(s string, limit int) (string, bool) {
+	if len(s) <= limit {
+		return s, false
+	}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i], true
+}
