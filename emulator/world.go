@@ -220,3 +220,10 @@ func (w *World) app(clientID string) *App {
 	}
 	return nil
 }
+
+// dbNumericID is a stable Databricks-style numeric id (16 digits).
+func dbNumericID(label string) string {
+	sum := sha256.Sum256([]byte("azrepl-emulator/databricks/" + label))
+	n := new(big.Int).SetBytes(sum[:8])
+	return fmt.Sprintf("%016d", n.Mod(n, big.NewInt(1e16)).Int64())
+}

@@ -1,0 +1,48 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/azrepl/azrepl/emulator/arm"
+	"github.com/azrepl/azrepl/emulator/databricks"
+	"github.com/azrepl/azrepl/emulator/graph"
+)
+
+// mountServices builds every service from the world: Entra and the device
+// login page here, the resource servers from their packages.
+func (em *Emulator) mountServices() {
+	w := em.world
+	key := em.PublicKey()
+	var gUsers []graph.User
+	var dbUsers []databricks.User
+	for _, u := range w.Users {
+		gUsers = append(gUsers, graph.User{ID: u.ObjectID, UserPrincipalName: u.Username, DisplayName: u.DisplayName, Mail: u.Username})
+		dbUsers = append(dbUsers, databricks.User{ID: dbNumericID("user/" + u.Name), UserName: u.Username,
+			DisplayName: u.DisplayName, Password: u.Password, EntraObjectID: u.ObjectID})
+	}
+	var gGroups []graph.Group
+	for _, g := range w.Groups {
+		gGroups = append(gGroups, graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
+			MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime})
+	}
+	var subs []arm.Subscription
+	for _, s := range w.Subscriptions {
+		subs = append(subs, arm.Subscription{ID: s.ID, DisplayName: s.DisplayName, State: s.State})
+	}
+	sp := w.Databricks.ServicePrincipal
+	db := databricks.New(databricks.Config{
+		Host: w.Databricks.Host, TenantID: w.TenantID, EntraPublicKey: key, Users: dbUsers,
+		ServicePrincipals: []databricks.ServicePrincipal{{ID: dbNumericID("sp/" + sp.ClientID), ApplicationID: sp.ClientID,
+			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}},
+		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
+	})
+	em.services = map[service]http.Handler{
+		svcEntra:       em.entra,
+		svcDeviceLogin: &deviceLoginPage{entra: em.entra},
+		svcGraph:       graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups}),
+		svcARM: arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
+			PublicKey: key, Subscriptions: subs}),
+		svcDatabricks: db,
+	}
+	em.dbHosts = map[string]bool{w.Databricks.Host: true, w.Databricks.AccountsHost: true}
+}
