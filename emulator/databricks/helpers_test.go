@@ -1,0 +1,143 @@
+package databricks
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const (
+	testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	spAppID    = "5b7a2c9e-0000-4000-8000-00000000a001"
+	spSecret   = "dose0123456789abcdef"
+	aliceOID   = "11111111-1111-1111-1111-111111111111"
+)
+
+var (
+	entraOnce sync.Once
+	entraKey  *rsa.PrivateKey
+	start     = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+)
+
+func testEntraKey() *rsa.PrivateKey {
+	entraOnce.Do(func() {
+		var err error
+		if entraKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	})
+	return entraKey
+}
+
+// clock is a settable emulated time.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time          { return start.Add(time.Duration(c.offset.Load())) }
+func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+type workspace struct {
+	*httptest.Server
+	clock *clock
+}
+
+func newWorkspace(t *testing.T, jobs int) *workspace {
+	c := &clock{}
+	srv := httptest.NewTLSServer(New(Config{
+		Host:           "adb-1234567890123456.7.azuredatabricks.net",
+		TenantID:       testTenant,
+		EntraPublicKey: &testEntraKey().PublicKey,
+		Users: []User{
+			{ID: "7000000000000001", UserName: "alice@contoso.onmicrosoft.com", DisplayName: "Alice Smith", Password: "alice-pass", EntraObjectID: aliceOID},
+			{ID: "7000000000000002", UserName: "bob@contoso.onmicrosoft.com", DisplayName: "Bob Jones", Password: "bob-pass"},
+		},
+		ServicePrincipals: []ServicePrincipal{{ID: "8000000000000001", ApplicationID: spAppID, DisplayName: "automation-sp", Secret: spSecret}},
+		Clusters:          4,
+		Jobs:              jobs,
+		Now:               c.now,
+	}))
+	t.Cleanup(srv.Close)
+	return &workspace{srv, c}
+}
+
+// browser is a client with a cookie jar that does not follow redirects, so the
+// test sees where the sign-in page sends it.
+func (ws *workspace) browser(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *ws.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r reply) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
+		t.Fatalf("%d: not JSON: %s", r.status, r.body)
+	}
+	return m
+}
+
+func send(t *testing.T, c *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{resp.StatusCode, resp.Header, string(b)}
+}
+
+func (ws *workspace) postForm(t *testing.T, path string, form url.Values, basicUser, basicPass string) reply {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ws.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basicUser != "" {
+		req.SetBasicAuth(basicUser, basicPass)
+	}
+	return send(t, ws.Client(), req)
+}
+
+func (ws *workspace) api(t *testing.T, path, token string) reply {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, ws.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return send(t, ws.Client(), req)
+}
+
+func entraToken(t *testing.T, extra jwt.MapClaims) string {
+	c := jwt.MapClaims{"aud": AzureDatabricksResource, "tid": testTenant, "iss": "https://sts.windows.net/" + testTenant + "/",
+		"nbf": start.Add(-time.Minute).Unix(), "exp": start.Add(time.Hour).Unix()}
+	for k, v := range extra {
+		c[k] = v
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(testEntraKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
