@@ -88,7 +88,7 @@ func jsonWithPlaceholders(body string) string {
 	return b.String()
 }
 
-// shellQuote quotes s for POSIX sh: single quotes, with ' written as '\''.
+// shellQuote quotes s for POSIX sh: single quotes, with ' written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
