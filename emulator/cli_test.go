@@ -1,0 +1,109 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runMain starts `azrepl emulate` in-process and waits for its ready line.
+func runMain(t *testing.T, args ...string) (stdout *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, args, stdout, &stderr) }()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(stdout.String(), "ready") {
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("Main exited %d before ready: %s", code, stderr.String())
+		case <-deadline:
+			cancel()
+			t.Fatal("no ready line")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return stdout, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("Main did not stop after cancel")
+			return -1
+		}
+	}
+}
+
+func TestMainWritesDirAndStops(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "emu")
+	out, stop := runMain(t, "--dir", dir, "--groups", "7", "--approve-after", "1s", "--token-lifetime", "10m")
+	text := out.String()
+	for _, want := range []string{"export HTTPS_PROXY=http://127.0.0.1:", "export SSL_CERT_FILE=" + filepath.Join(dir, "ca.pem"),
+		"export REQUESTS_CA_BUNDLE=" + filepath.Join(dir, "ca-bundle.pem"), "# azrepl emulator ready: direct https://127.0.0.1:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, text)
+		}
+	}
+	if lines := strings.Count(text, "ready"); lines != 1 {
+		t.Errorf("want one ready line, got %d", lines)
+	}
+	env, err := os.ReadFile(filepath.Join(dir, "env"))
+	if err != nil || !strings.Contains(string(env), "HTTPS_PROXY") {
+		t.Fatalf("env file: %v %s", err, env)
+	}
+	var w World
+	data, err := os.ReadFile(filepath.Join(dir, "tenant.json"))
+	if err != nil || json.Unmarshal(data, &w) != nil || len(w.Groups) != 7 || len(w.Users) != 2 {
+		t.Fatalf("tenant.json: %v, %d groups", err, len(w.Groups))
+	}
+	// A person's first try: curl through the proxy with ca.pem.
+	if curl, err := exec.LookPath("curl"); err == nil {
+		proxy, _, _ := strings.Cut(strings.SplitN(text, "HTTPS_PROXY=", 2)[1], "\n")
+		cmd := exec.Command(curl, "-sS", "--max-time", "20", "--proxy", proxy, "--cacert", filepath.Join(dir, "ca.pem"),
+			"https://login.microsoftonline.com/"+w.TenantID+"/v2.0/.well-known/openid-configuration")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		body, err := cmd.Output()
+		if err != nil || !bytes.Contains(body, []byte(`"issuer":"https://login.microsoftonline.com/`+w.TenantID+`/v2.0"`)) {
+			t.Errorf("curl through the proxy: %v %.200s", err, body)
+		}
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit code %d after cancel", code)
+	}
+}
+
+func TestMainLoadsData(t *testing.T) {
+	dir := t.TempDir()
+	w := seedWorld(3)
+	w.TenantID, w.Domain = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "fabrikam.onmicrosoft.com"
+	data, _ := json.Marshal(w)
+	path := filepath.Join(dir, "fabrikam.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stop := runMain(t, "--data", path, "--proxy", "")
+	if !strings.Contains(out.String(), "tenant aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee (fabrikam.onmicrosoft.com)") ||
+		strings.Contains(out.String(), "HTTPS_PROXY") {
+		t.Errorf("stdout: %s", out.String())
+	}
+	stop()
+}
+
+func TestMainRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--nope"}, {"--faults", "rate=7"}, {"--groups", "-1"}, {"extra"}, {"--data", "/does/not/exist.json"}} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(context.Background(), args, &stdout, &stderr); code == 0 || stderr.Len() == 0 {
+			t.Errorf("Main(%v) = %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
