@@ -69,6 +69,7 @@ func (s *server) startLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	txn := randomString(24)
 	s.mu.Lock()
+	s.pruneLocked()
 	s.logins[txn] = &authorizeRequest{clientID: clientID, redirectURI: redirectURI, state: state,
 		challenge: q.Get("code_challenge"), scopes: scopes, expires: s.cfg.Now().Add(loginLifetime)}
 	s.mu.Unlock()
@@ -111,6 +112,21 @@ func (s *server) finishLogin(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/oidc/v1/authorize", MaxAge: -1})
 	redirectWith(w, r, req.redirectURI, url.Values{"code": {code}, "state": {req.state}})
+}
+
+// pruneLocked drops abandoned sign-ins and unused codes so they do not pile up.
+func (s *server) pruneLocked() {
+	now := s.cfg.Now()
+	for k, v := range s.logins {
+		if !now.Before(v.expires) {
+			delete(s.logins, k)
+		}
+	}
+	for k, v := range s.codes {
+		if !now.Before(v.expires) {
+			delete(s.codes, k)
+		}
+	}
 }
 
 func (s *server) checkPassword(username, password string) *User {
