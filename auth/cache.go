@@ -1,0 +1,242 @@
+package auth
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+const cacheNote = "azrepl token cache. Access tokens are keyed by authority host, tenant, client, account and scope. " +
+	"Refresh tokens: only the newest per account and client is kept (Entra does not revoke the one it replaces, " +
+	"and the newest is valid as long as any older one); a FOCI family token is marked familyId=1. " +
+	"Client secrets and certificates are never written here."
+
+// cacheData is the JSON of tokens.json.
+type cacheData struct {
+	Note          string                  `json:"_note"`
+	Version       int                     `json:"version"`
+	Default       string                  `json:"default,omitempty"` // account key used when none is named
+	Accounts      map[string]Account      `json:"accounts"`
+	AccessTokens  map[string]accessEntry  `json:"accessTokens"`
+	RefreshTokens map[string]refreshEntry `json:"refreshTokens"`
+}
+
+// accessEntry is one access token. Scope is the scope as asked (normalised),
+// GrantedScope what the server answered.
+type accessEntry struct {
+	Environment   string `json:"environment"`
+	Tenant        string `json:"tenant"`
+	ClientID      string `json:"clientId"`
+	HomeAccountID string `json:"homeAccountId"`
+	Scope         string `json:"scope"`
+	GrantedScope  string `json:"grantedScope,omitempty"`
+	TokenType     string `json:"tokenType"`
+	Secret        string `json:"secret"`
+	ExpiresOn     int64  `json:"expiresOn"`
+	CachedAt      int64  `json:"cachedAt"`
+}
+
+// refreshEntry is the newest refresh token of one account and client.
+type refreshEntry struct {
+	Environment   string `json:"environment"`
+	HomeAccountID string `json:"homeAccountId"`
+	ClientID      string `json:"clientId"`
+	FamilyID      string `json:"familyId,omitempty"`
+	Scope         string `json:"scope,omitempty"`
+	Secret        string `json:"secret"`
+	UpdatedAt     int64  `json:"updatedAt"`
+	Source        string `json:"source,omitempty"` // "azcli" when imported from the Azure CLI
+}
+
+func accessKey(env, tenant, clientID, hid, scope string) string {
+	return strings.ToLower(strings.Join([]string{env, tenant, clientID, hid, scope}, "|"))
+}
+
+func refreshKey(env, hid, clientID string) string {
+	return strings.ToLower(strings.Join([]string{env, hid, clientID}, "|"))
+}
+
+func accountKey(a Account) string {
+	return strings.ToLower(strings.Join([]string{a.Environment, a.HomeAccountID, a.ClientID}, "|"))
+}
+
+func newCacheData() *cacheData {
+	return &cacheData{Note: cacheNote, Version: 1, Accounts: map[string]Account{},
+		AccessTokens: map[string]accessEntry{}, RefreshTokens: map[string]refreshEntry{}}
+}
+
+// putRefresh stores rt unless a newer one is already there.
+func (d *cacheData) putRefresh(e refreshEntry) {
+	k := refreshKey(e.Environment, e.HomeAccountID, e.ClientID)
+	if old, ok := d.RefreshTokens[k]; ok && old.UpdatedAt > e.UpdatedAt {
+		return
+	}
+	d.RefreshTokens[k] = e
+}
+
+// tokenCache is tokens.json in a 0700 folder, read-modify-written under a
+// cross-process lock and replaced atomically.
+type tokenCache struct {
+	dir  string
+	path string
+	warn func(string)
+}
+
+func openTokenCache(home string, warn func(string)) (*tokenCache, error) {
+	if home == "" {
+		return nil, errors.New("token cache: no home folder (set AZREPL_HOME)")
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	// MkdirAll keeps an existing folder's mode: tighten it.
+	if err := os.Chmod(home, 0o700); err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	if warn == nil {
+		warn = func(string) {}
+	}
+	return &tokenCache{dir: home, path: filepath.Join(home, "tokens.json"), warn: warn}, nil
+}
+
+// read returns the cache without taking the lock: writes are atomic
+// renames, so a reader sees a whole old or a whole new file.
+func (c *tokenCache) read() (*cacheData, error) {
+	d, err := c.load()
+	if err == nil {
+		return d, nil
+	}
+	if !errors.Is(err, errDamaged) {
+		return nil, err
+	}
+	// Set the damaged file aside under the lock (another process may be
+	// doing the same).
+	var out *cacheData
+	err = c.update(func(d *cacheData) error { out = d; return errNoWrite })
+	return out, err
+}
+
+var (
+	errDamaged = errors.New("damaged token cache")
+	errNoWrite = errors.New("no write needed")
+)
+
+func (c *tokenCache) load() (*cacheData, error) {
+	raw, err := os.ReadFile(c.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return newCacheData(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	d := newCacheData()
+	if err := json.Unmarshal(raw, d); err != nil || d.Version != 1 {
+		return nil, errDamaged
+	}
+	if d.Accounts == nil {
+		d.Accounts = map[string]Account{}
+	}
+	if d.AccessTokens == nil {
+		d.AccessTokens = map[string]accessEntry{}
+	}
+	if d.RefreshTokens == nil {
+		d.RefreshTokens = map[string]refreshEntry{}
+	}
+	d.Note = cacheNote
+	return d, nil
+}
+
+// update runs fn on the freshest cache under the lock and writes the result.
+// Re-reading under the lock is what keeps concurrent processes from losing
+// each other's tokens.
+func (c *tokenCache) update(fn func(*cacheData) error) error {
+	lock := flock.New(c.path + ".lock")
+	if err := lock.Lock(); err != nil {
+		return fmt.Errorf("token cache lock: %w", err)
+	}
+	defer func() { _ = lock.Unlock() }()
+	_ = os.Chmod(c.path+".lock", 0o600)
+	d, err := c.load()
+	if errors.Is(err, errDamaged) {
+		aside := fmt.Sprintf("%s.damaged-%s", c.path, time.Now().UTC().Format("20060102T150405.000000000Z"))
+		if rerr := os.Rename(c.path, aside); rerr != nil {
+			return fmt.Errorf("token cache %s is damaged and could not be moved aside: %w", c.path, rerr)
+		}
+		c.warn(fmt.Sprintf("the token cache %s could not be read; it was moved to %s and a new one started (log in again)", c.path, aside))
+		d, err = newCacheData(), nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := fn(d); err != nil {
+		if errors.Is(err, errNoWrite) {
+			return nil
+		}
+		return err
+	}
+	return c.write(d)
+}
+
+// write replaces tokens.json atomically: temp file in the same folder,
+// fsync, rename.
+func (c *tokenCache) write(d *cacheData) error {
+	raw, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("token cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(c.dir, ".tokens-*.tmp")
+	if err != nil {
+		return fmt.Errorf("token cache: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("token cache: %w", err)
+	}
+	if _, err := tmp.Write(append(raw, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("token cache: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("token cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("token cache: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), c.path); err != nil {
+		return fmt.Errorf("token cache: %w", err)
+	}
+	if dir, err := os.Open(c.dir); err == nil {
+		_ = dir.Sync() // make the rename durable
+		dir.Close()
+	}
+	return nil
+}
+
+// normalizeScope sorts and de-duplicates a space-separated scope and drops
+// the reserved OIDC scopes, so "a b" and "b a offline_access" share a key.
+func normalizeScope(scope string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range strings.Fields(scope) {
+		ls := strings.ToLower(s)
+		if reservedScopes[ls] || seen[ls] {
+			continue
+		}
+		seen[ls] = true
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+var reservedScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true, "email": true}

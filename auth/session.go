@@ -1,0 +1,402 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of `az login --use-device-code`.
+const (
+	AzureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+	DefaultTenant    = "organizations"
+	DefaultScope     = "https://management.core.windows.net//.default"
+	// cp1Claims is the client capability Azure CLI declares (CAE).
+	cp1Claims = `{"access_token":{"xms_cc":{"values":["CP1"]}}}`
+)
+
+// Flows a login can use.
+const (
+	FlowDevice      = "device"
+	FlowBrowser     = "browser"
+	FlowSecret      = "secret"
+	FlowCertificate = "certificate"
+	FlowAzCLI       = "azcli"
+)
+
+// expiryMargin: a cached token that expires sooner than this is renewed.
+const expiryMargin = 5 * time.Minute
+
+// Config wires a Session to the rest of the program.
+type Config struct {
+	HTTP    *http.Client       // every exchange goes through it (httpx's traced client)
+	Home    string             // AZREPL_HOME: tokens.json lives here
+	Cloud   Cloud              // zero value: public cloud (AZURE_AUTHORITY_HOST still applies)
+	Prompt  io.Writer          // where the device-code message and countdown go (stderr)
+	OpenURL func(string) error // opens a browser; nil = print the URL only
+	// Getenv looks up AZURE_* and DATABRICKS_* variables; nil = os.Getenv.
+	// Tests pass a map so they never change the process environment.
+	Getenv func(string) string
+	// Warn receives messages such as "the cache was damaged and moved
+	// aside"; nil = written to Prompt.
+	Warn func(string)
+	// OnDeviceCode, when set, shows the device code instead of Prompt.
+	OnDeviceCode func(DeviceCode)
+	// OnCountdown is called before each device-code poll with the time left.
+	OnCountdown func(time.Duration)
+	// BrowserTimeout bounds the wait at the loopback listener (default 5 min).
+	BrowserTimeout time.Duration
+	// SendClaims adds the CP1 client-capability claims parameter, as az does.
+	SendClaims bool
+}
+
+// LoginOptions chooses the flow and its parameters; empty fields take the
+// Azure CLI's defaults or the AZURE_* environment.
+type LoginOptions struct {
+	Flow            string
+	Tenant          string
+	ClientID        string
+	Scope           string
+	ClientSecret    string
+	CertificatePath string // PEM file(s) with key and certificate; several separated by os.PathListSeparator
+	LoginHint       string
+	Alg             string // certificate assertion: PS256 (default) or RS256
+}
+
+// TokenOptions picks another tenant or client than the login's.
+type TokenOptions struct {
+	Tenant   string
+	ClientID string
+	Force    bool // skip the cached access token
+	Account  string
+}
+
+// Token is an access token with what a person wants to know about it.
+type Token struct {
+	AccessToken string
+	Scope       string // as granted (or as asked when the server did not say)
+	Audience    string
+	ExpiresOn   time.Time
+	Claims      map[string]any
+	TokenType   string
+	Tenant      string
+	ClientID    string
+	Account     Account
+	FromCache   bool
+}
+
+// TokenInfo describes a cached token without its secret.
+type TokenInfo struct {
+	Kind      string // "access" or "refresh"
+	Account   string // username, or the app's client id for app logins
+	ClientID  string
+	Tenant    string
+	Scope     string
+	Authority string // host
+	ExpiresOn time.Time
+	FamilyID  string
+}
+
+// appCredential is a secret or certificate kept only in memory.
+type appCredential struct {
+	secret string
+	cert   *ClientCertificate
+	alg    string
+}
+
+// Session is the signed-in state: the cache on disk plus app credentials
+// in memory. It is safe for concurrent use.
+type Session struct {
+	cfg   Config
+	cache *tokenCache
+	mu    sync.Mutex
+	creds map[string]appCredential // account key → credential
+}
+
+// NewSession opens (or creates) the token cache under cfg.Home.
+func NewSession(cfg Config) (*Session, error) {
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	if cfg.Cloud.AuthorityHost == "" {
+		cfg.Cloud = CloudPublic
+	}
+	if h := cfg.Getenv("AZURE_AUTHORITY_HOST"); h != "" {
+		c, err := cfg.Cloud.WithAuthorityHost(h)
+		if err != nil {
+			return nil, fmt.Errorf("AZURE_AUTHORITY_HOST: %w", err)
+		}
+		cfg.Cloud = c
+	}
+	if cfg.Prompt == nil {
+		cfg.Prompt = io.Discard
+	}
+	if cfg.Warn == nil {
+		w := cfg.Prompt
+		cfg.Warn = func(s string) { fmt.Fprintln(w, "warning:", s) }
+	}
+	c, err := openTokenCache(cfg.Home, cfg.Warn)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{cfg: cfg, cache: c, creds: map[string]appCredential{}}, nil
+}
+
+// Cloud is the session's cloud (after AZURE_AUTHORITY_HOST).
+func (s *Session) Cloud() Cloud { return s.cfg.Cloud }
+
+func (s *Session) env(name string) string { return s.cfg.Getenv(name) }
+
+// Login signs in with the chosen flow, stores the tokens and makes the
+// account the default one.
+func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {
+	switch o.Flow {
+	case "", FlowDevice, FlowBrowser:
+		return s.loginUser(ctx, o)
+	case FlowSecret, FlowCertificate:
+		return s.loginApp(ctx, o)
+	case FlowAzCLI:
+		return s.loginAzCLI(ctx, o)
+	}
+	return nil, fmt.Errorf("unknown login flow %q: use device, browser, secret, certificate or azcli", o.Flow)
+}
+
+// userScope is what a user login asks: the resource scope plus the
+// reserved scopes that bring a refresh token, id_token and client_info.
+func userScope(scope string) string {
+	have := map[string]bool{}
+	for _, f := range strings.Fields(scope) {
+		have[strings.ToLower(f)] = true
+	}
+	out := scope
+	for _, r := range []string{"offline_access", "openid", "profile"} {
+		if !have[r] {
+			out += " " + r
+		}
+	}
+	return strings.TrimSpace(out)
+}
+
+func (s *Session) userExtra() map[string][]string {
+	x := map[string][]string{"client_info": {"1"}}
+	if s.cfg.SendClaims {
+		x["claims"] = []string{cp1Claims}
+	}
+	return x
+}
+
+func (s *Session) loginUser(ctx context.Context, o LoginOptions) (*Account, error) {
+	flow := o.Flow
+	if flow == "" {
+		flow = FlowDevice
+	}
+	tenant := firstNonEmpty(o.Tenant, DefaultTenant)
+	clientID := firstNonEmpty(o.ClientID, AzureCLIClientID)
+	scope := firstNonEmpty(o.Scope, DefaultScope)
+	cloud := s.cfg.Cloud
+	var tr *TokenResponse
+	var err error
+	if flow == FlowDevice {
+		tr, err = DeviceCodeFlow(ctx, s.cfg.HTTP, DeviceCodeRequest{
+			DeviceCodeURL: cloud.DeviceCodeURL(tenant), TokenURL: cloud.TokenURL(tenant),
+			ClientID: clientID, Scope: userScope(scope), Extra: s.userExtra(),
+			OnCode: s.showDeviceCode, OnPoll: s.cfg.OnCountdown,
+		})
+	} else {
+		authExtra := s.userExtra()
+		authExtra["prompt"] = []string{"select_account"}
+		if o.LoginHint != "" {
+			authExtra["login_hint"] = []string{o.LoginHint}
+		}
+		tr, err = AuthCodeFlow(ctx, s.cfg.HTTP, AuthCodeRequest{
+			AuthorizeURL: cloud.AuthorizeURL(tenant), TokenURL: cloud.TokenURL(tenant),
+			ClientID: clientID, Scope: userScope(scope), Nonce: true,
+			AuthorizeExtra: authExtra, TokenExtra: s.userExtra(),
+			OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, Timeout: s.cfg.BrowserTimeout,
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := accountFromResponse(tr)
+	a.ClientID, a.Flow, a.Tenant = clientID, flow, tenant
+	a.Environment, a.Authority = cloud.host(), cloud.Authority(tenant)
+	if a.HomeAccountID == "" {
+		return nil, errors.New("the token response identifies no user (no id_token or client_info)")
+	}
+	if err := s.storeLogin(a, tenant, scope, tr); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func (s *Session) showDeviceCode(dc DeviceCode) {
+	if s.cfg.OnDeviceCode != nil {
+		s.cfg.OnDeviceCode(dc)
+		return
+	}
+	fmt.Fprintln(s.cfg.Prompt, dc.Message)
+	fmt.Fprintf(s.cfg.Prompt, "(the code expires in %s)\n", dc.ExpiresIn.Round(time.Second))
+	if s.cfg.OpenURL != nil && dc.VerificationURI != "" {
+		_ = s.cfg.OpenURL(dc.VerificationURI)
+	}
+}
+
+func (s *Session) showURL(u string) {
+	fmt.Fprintf(s.cfg.Prompt, "Sign in with your browser. If it does not open, open this URL:\n%s\n", u)
+}
+
+// storeLogin saves the account, its access token (under the login tenant
+// and, like az, the home tenant GUID too) and its refresh token.
+func (s *Session) storeLogin(a Account, tenant, scope string, tr *TokenResponse) error {
+	now := time.Now().Unix()
+	return s.cache.update(func(d *cacheData) error {
+		k := accountKey(a)
+		d.Accounts[k] = a
+		d.Default = k
+		putAccess(d, a, tenant, scope, tr, now)
+		if t := strings.ToLower(tenant); (t == "organizations" || t == "common") && a.TenantID != "" {
+			// A token from a multi-tenant authority is issued by the home
+			// tenant: cache it there too, where Token() looks first.
+			putAccess(d, a, a.TenantID, scope, tr, now)
+		}
+		if tr.RefreshToken != "" {
+			d.putRefresh(refreshEntry{Environment: a.Environment, HomeAccountID: a.HomeAccountID, ClientID: a.ClientID,
+				FamilyID: familyOf(tr), Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: time.Now().UnixNano()})
+		}
+		return nil
+	})
+}
+
+func familyOf(tr *TokenResponse) string {
+	if tr.Foci != "" {
+		return tr.Foci
+	}
+	return ""
+}
+
+func putAccess(d *cacheData, a Account, tenant, scope string, tr *TokenResponse, now int64) {
+	n := normalizeScope(scope)
+	d.AccessTokens[accessKey(a.Environment, tenant, a.ClientID, a.HomeAccountID, n)] = accessEntry{
+		Environment: a.Environment, Tenant: tenant, ClientID: a.ClientID, HomeAccountID: a.HomeAccountID,
+		Scope: n, GrantedScope: tr.Scope, TokenType: tr.TokenType, Secret: tr.AccessToken,
+		ExpiresOn: tr.ExpiresOn.Unix(), CachedAt: now,
+	}
+}
+
+// Accounts lists the signed-in accounts, the default one first.
+func (s *Session) Accounts() ([]Account, error) {
+	d, err := s.cache.read()
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(d.Accounts))
+	for k := range d.Accounts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if (keys[i] == d.Default) != (keys[j] == d.Default) {
+			return keys[i] == d.Default
+		}
+		return keys[i] < keys[j]
+	})
+	out := make([]Account, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, d.Accounts[k])
+	}
+	return out, nil
+}
+
+// Logout forgets an account (by username, or by client id for app
+// logins) and its tokens; "" forgets every account.
+func (s *Session) Logout(who string) error {
+	found := false
+	err := s.cache.update(func(d *cacheData) error {
+		gone := map[string]bool{} // env|hid
+		for k, a := range d.Accounts {
+			if who == "" || strings.EqualFold(a.Username, who) || strings.EqualFold(a.ClientID, who) && a.isApp() {
+				gone[strings.ToLower(a.Environment+"|"+a.HomeAccountID)] = true
+				delete(d.Accounts, k)
+				if k == d.Default {
+					d.Default = ""
+				}
+				s.mu.Lock()
+				delete(s.creds, k)
+				s.mu.Unlock()
+				found = true
+			}
+		}
+		for k, e := range d.AccessTokens {
+			if who == "" || gone[strings.ToLower(e.Environment+"|"+e.HomeAccountID)] {
+				delete(d.AccessTokens, k)
+			}
+		}
+		for k, e := range d.RefreshTokens {
+			if who == "" || gone[strings.ToLower(e.Environment+"|"+e.HomeAccountID)] {
+				delete(d.RefreshTokens, k)
+			}
+		}
+		if d.Default == "" {
+			for k := range d.Accounts {
+				d.Default = k
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if who != "" && !found {
+		return fmt.Errorf("no account %q is signed in", who)
+	}
+	return nil
+}
+
+// Tokens lists the cached tokens without their secrets.
+func (s *Session) Tokens() ([]TokenInfo, error) {
+	d, err := s.cache.read()
+	if err != nil {
+		return nil, err
+	}
+	name := func(env, hid string) string {
+		for _, a := range d.Accounts {
+			if strings.EqualFold(a.Environment, env) && strings.EqualFold(a.HomeAccountID, hid) {
+				if a.Username != "" {
+					return a.Username
+				}
+				return a.ClientID
+			}
+		}
+		return hid
+	}
+	var out []TokenInfo
+	for _, e := range d.AccessTokens {
+		out = append(out, TokenInfo{Kind: "access", Account: name(e.Environment, e.HomeAccountID), ClientID: e.ClientID,
+			Tenant: e.Tenant, Scope: e.Scope, Authority: e.Environment, ExpiresOn: time.Unix(e.ExpiresOn, 0)})
+	}
+	for _, e := range d.RefreshTokens {
+		out = append(out, TokenInfo{Kind: "refresh", Account: name(e.Environment, e.HomeAccountID), ClientID: e.ClientID,
+			Scope: e.Scope, Authority: e.Environment, FamilyID: e.FamilyID})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Scope < b.Scope
+	})
+	return out, nil
+}
+
+func (a Account) isApp() bool { return a.Flow == FlowSecret || a.Flow == FlowCertificate }

@@ -1,0 +1,162 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Token returns an access token for scope: a cached one that is not about
+// to expire, else one from the login's refresh token redeemed for that
+// scope (any resource: the refresh token is not bound to one), else a new
+// client-credentials token for app logins, else an error naming the login
+// needed. TokenOptions.ClientID of another FOCI family client redeems the
+// family refresh token as that client.
+func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Token, error) {
+	scope = strings.TrimSpace(scope)
+	if scope == "" {
+		scope = DefaultScope
+	}
+	d, err := s.cache.read()
+	if err != nil {
+		return nil, err
+	}
+	acct, err := pickAccount(d, o.Account)
+	if err != nil {
+		return nil, err
+	}
+	clientID := firstNonEmpty(o.ClientID, acct.ClientID)
+	tenant := tokenTenant(acct, o.Tenant)
+	norm := normalizeScope(scope)
+	if !o.Force {
+		if e, ok := d.AccessTokens[accessKey(acct.Environment, tenant, clientID, acct.HomeAccountID, norm)]; ok &&
+			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
+			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), tenant, clientID, acct, true), nil
+		}
+	}
+	var tr *TokenResponse
+	if acct.isApp() {
+		if !strings.EqualFold(clientID, acct.ClientID) {
+			return nil, fmt.Errorf("app login %s cannot get tokens as client %s: log in as that app", acct.ClientID, clientID)
+		}
+		cred, err := s.appCredentialFor(acct)
+		if err != nil {
+			return nil, err
+		}
+		if tr, err = s.appToken(ctx, tenant, clientID, cred, scope); err != nil {
+			return nil, err
+		}
+	} else {
+		rt, err := findRefresh(d, acct, clientID)
+		if err != nil {
+			return nil, err
+		}
+		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), s.userExtra())
+		if err != nil {
+			return nil, explainRefreshError(err, acct, clientID, rt)
+		}
+	}
+	now := time.Now()
+	err = s.cache.update(func(d *cacheData) error {
+		a := acct
+		a.ClientID = clientID
+		putAccess(d, a, tenant, scope, tr, now.Unix())
+		if tr.RefreshToken != "" {
+			d.putRefresh(refreshEntry{Environment: acct.Environment, HomeAccountID: acct.HomeAccountID, ClientID: clientID,
+				FamilyID: familyOf(tr), Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, tenant, clientID, acct, false), nil
+}
+
+// tokenTenant: an explicit tenant wins; after a multi-tenant login
+// (organizations, common) the home tenant GUID is used, as az does.
+func tokenTenant(a Account, want string) string {
+	if want != "" {
+		return want
+	}
+	switch strings.ToLower(a.Tenant) {
+	case "", "organizations", "common":
+		if a.TenantID != "" {
+			return a.TenantID
+		}
+	}
+	return firstNonEmpty(a.Tenant, DefaultTenant)
+}
+
+func pickAccount(d *cacheData, who string) (Account, error) {
+	if who == "" {
+		if a, ok := d.Accounts[d.Default]; ok {
+			return a, nil
+		}
+		if len(d.Accounts) == 0 {
+			return Account{}, errors.New("not signed in: run login() first (or login({flow: \"azcli\"}) to reuse an az login)")
+		}
+		for _, a := range d.Accounts {
+			return a, nil
+		}
+	}
+	for _, a := range d.Accounts {
+		if strings.EqualFold(a.Username, who) || strings.EqualFold(a.HomeAccountID, who) || a.isApp() && strings.EqualFold(a.ClientID, who) {
+			return a, nil
+		}
+	}
+	return Account{}, fmt.Errorf("no account %q is signed in: run login() for it", who)
+}
+
+// findRefresh picks the refresh token of the client, else a FOCI family
+// refresh token of the same account (the newest).
+func findRefresh(d *cacheData, a Account, clientID string) (refreshEntry, error) {
+	if e, ok := d.RefreshTokens[refreshKey(a.Environment, a.HomeAccountID, clientID)]; ok {
+		return e, nil
+	}
+	var best refreshEntry
+	for _, e := range d.RefreshTokens {
+		if e.FamilyID != "" && strings.EqualFold(e.Environment, a.Environment) &&
+			strings.EqualFold(e.HomeAccountID, a.HomeAccountID) && e.UpdatedAt > best.UpdatedAt {
+			best = e
+		}
+	}
+	if best.Secret != "" {
+		return best, nil
+	}
+	if !strings.EqualFold(clientID, a.ClientID) {
+		return refreshEntry{}, fmt.Errorf("no refresh token usable by client %s for %s (its login's client %s is not in a FOCI family): run login({clientId: %q})",
+			clientID, a.Username, a.ClientID, clientID)
+	}
+	return refreshEntry{}, fmt.Errorf("no refresh token for %s with client %s: run login() again", a.Username, clientID)
+}
+
+func explainRefreshError(err error, a Account, clientID string, rt refreshEntry) error {
+	var ee *EntraError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	if !strings.EqualFold(rt.ClientID, clientID) && (ee.Err == "invalid_client" || ee.Err == "unauthorized_client" || strings.Contains(ee.Suberror, "client_mismatch")) {
+		return fmt.Errorf("the family refresh token of %s cannot be redeemed by client %s (not a FOCI family member?): %w", rt.ClientID, clientID, ee)
+	}
+	return ee
+}
+
+func newToken(at, scope, typ string, exp time.Time, tenant, clientID string, a Account, cached bool) *Token {
+	t := &Token{AccessToken: at, Scope: scope, TokenType: firstNonEmpty(typ, "Bearer"), ExpiresOn: exp,
+		Tenant: tenant, ClientID: clientID, Account: a, FromCache: cached}
+	if j, err := DecodeJWT(at); err == nil {
+		t.Claims = j.Claims
+		switch v := j.Claims["aud"].(type) {
+		case string:
+			t.Audience = v
+		case []any:
+			if len(v) > 0 {
+				t.Audience, _ = v[0].(string)
+			}
+		}
+	}
+	return t
+}
