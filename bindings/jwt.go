@@ -1,0 +1,44 @@
+package bindings
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/azrepl/azrepl/auth"
+	"github.com/dop251/goja"
+)
+
+func init() {
+	Register(Binding{
+		Name: "jwt",
+		Help: `jwt(token) — decode a JWT's header and claims, offline; the signature is not checked
+  token  the compact JWT string, "Bearer <jwt>", or any object whose toString() is the JWT (a Token)
+  Returns {header, claims}. Throws on anything that is not a JWT (the token is never echoed).
+  Example: jwt(t).claims.aud`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			conv, err := NewJSONConverter(rt)
+			if err != nil {
+				return err
+			}
+			return rt.Set("jwt", func(call goja.FunctionCall) goja.Value {
+				arg := call.Argument(0)
+				if goja.IsUndefined(arg) || goja.IsNull(arg) {
+					Throw(rt, errors.New("jwt(token): a token string is expected"))
+				}
+				tok, err := auth.DecodeJWT(arg.String())
+				if err != nil {
+					Throw(rt, &Error{Name: "TypeError", Code: "NOT_A_JWT", Message: err.Error(), Err: err})
+				}
+				b, err := json.Marshal(map[string]any{"header": tok.Header, "claims": tok.Claims})
+				if err != nil {
+					Throw(rt, err)
+				}
+				v, err := conv.Parse(string(b))
+				if err != nil {
+					Throw(rt, err)
+				}
+				return v
+			})
+		},
+	})
+}

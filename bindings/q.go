@@ -1,0 +1,118 @@
+package bindings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dop251/goja"
+	"github.com/tidwall/gjson"
+)
+
+// JSONSource is implemented by Go values handed to JS that already hold JSON
+// (an HTTP Response body): q reads those bytes instead of re-encoding.
+type JSONSource interface {
+	JSON() []byte
+}
+
+func init() {
+	Register(Binding{
+		Name: "q",
+		Help: `q(jsonOrValue, path) — query JSON with a gjson path; returns JS values
+  jsonOrValue  a JSON string, or any JS value (encoded to JSON once)
+  path         gjson syntax: "value.#.displayName", "users.#(name==\"alice\").id", "a.b|@reverse"
+  Returns numbers, strings, booleans, null, arrays and objects; undefined when nothing matches.
+  Syntax: https://github.com/tidwall/gjson/blob/master/SYNTAX.md
+  Example: q('{"value":[{"id":1},{"id":2}]}', "value.#.id")  // [1, 2]`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			conv, err := NewJSONConverter(rt)
+			if err != nil {
+				return err
+			}
+			return rt.Set("q", func(call goja.FunctionCall) goja.Value {
+				if len(call.Arguments) < 2 {
+					Throw(rt, errors.New("q(jsonOrValue, path): two arguments expected"))
+				}
+				doc, err := jsonOf(call.Argument(0))
+				if err != nil {
+					Throw(rt, err)
+				}
+				path := call.Argument(1).String()
+				return conv.Result(Query(doc, path))
+			})
+		},
+	})
+}
+
+// Query runs a gjson path over doc; an empty path returns the whole document.
+func Query(doc []byte, path string) gjson.Result {
+	if path == "" {
+		return gjson.ParseBytes(doc)
+	}
+	return gjson.GetBytes(doc, path)
+}
+
+// jsonOf returns the JSON text of a JS argument: a string is taken as JSON
+// text, anything else is encoded once.
+func jsonOf(v goja.Value) ([]byte, error) {
+	if v == nil || goja.IsUndefined(v) {
+		return nil, errors.New("q: the first argument is undefined")
+	}
+	if s, ok := v.Export().(string); ok {
+		if !gjson.Valid(s) {
+			return nil, errors.New("q: the first argument is a string but not valid JSON")
+		}
+		return []byte(s), nil
+	}
+	if src, ok := v.Export().(JSONSource); ok {
+		return src.JSON(), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("q: cannot encode the value as JSON: %v", err)
+	}
+	return b, nil
+}
+
+// JSONConverter turns JSON (gjson results, raw bytes) into native JS values
+// with the runtime's own JSON.parse, so results are plain JS objects and
+// arrays rather than wrapped Go maps.
+type JSONConverter struct {
+	rt    *goja.Runtime
+	parse goja.Callable
+}
+
+// NewJSONConverter binds a converter to rt (use it on rt's goroutine only).
+func NewJSONConverter(rt *goja.Runtime) (*JSONConverter, error) {
+	parse, ok := goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("parse"))
+	if !ok {
+		return nil, errors.New("JSON.parse is not a function")
+	}
+	return &JSONConverter{rt: rt, parse: parse}, nil
+}
+
+// Parse converts JSON text to a JS value.
+func (c *JSONConverter) Parse(raw string) (goja.Value, error) {
+	return c.parse(goja.Undefined(), c.rt.ToValue(raw))
+}
+
+// Result converts a gjson result: undefined when it does not exist.
+func (c *JSONConverter) Result(r gjson.Result) goja.Value {
+	switch {
+	case !r.Exists():
+		return goja.Undefined()
+	case r.Type == gjson.Null:
+		return goja.Null()
+	case r.Type == gjson.True, r.Type == gjson.False:
+		return c.rt.ToValue(r.Bool())
+	case r.Type == gjson.Number:
+		return c.rt.ToValue(r.Num)
+	case r.Type == gjson.String:
+		return c.rt.ToValue(r.Str)
+	}
+	v, err := c.Parse(r.Raw)
+	if err != nil {
+		Throw(c.rt, fmt.Errorf("q: result is not valid JSON: %v", err))
+	}
+	return v
+}

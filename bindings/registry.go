@@ -1,0 +1,99 @@
+// Package bindings is the JavaScript API of azrepl. Each area (q, jwt, and
+// later auth, http, graph…) lives in its own small file that calls Register
+// from an init function; the runtime installs every registered binding into
+// each new goja runtime, and the REPL's .help lists them.
+package bindings
+
+import (
+	"context"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dop251/goja"
+)
+
+// Binding is one global of the JS API.
+type Binding struct {
+	Name string // the global's name, e.g. "q"
+	// Help is shown by `.help NAME`; its first line is the summary in `.help`.
+	Help string
+	// Install defines the global on rt. It runs on the runtime's goroutine.
+	// Nil for globals the runtime defines itself (console, require…): they are
+	// registered only for their help text.
+	Install func(env *Env, rt *goja.Runtime) error
+}
+
+// Env is what bindings may use from their host. It is a struct so that new
+// areas can add fields (HTTP client, auth session…) without changing the
+// Install signature.
+type Env struct {
+	Stdout io.Writer // data; in the REPL this is readline's writer
+	Stderr io.Writer // diagnostics
+	Debug  bool      // --debug: traces and JS stacks
+	Args   []string  // the script's arguments
+
+	ctx atomic.Pointer[context.Context]
+}
+
+// Context is the current evaluation's context: it is cancelled when the user
+// presses Ctrl-C, so every blocking Go call made by a binding must use it.
+func (e *Env) Context() context.Context {
+	if p := e.ctx.Load(); p != nil {
+		return *p
+	}
+	return context.Background()
+}
+
+// SetContext is called by the runtime around each evaluation.
+func (e *Env) SetContext(ctx context.Context) { e.ctx.Store(&ctx) }
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]Binding{}
+)
+
+// Register adds a binding; called from init functions. A duplicate name is a
+// programming error and panics at start-up.
+func Register(b Binding) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[b.Name]; dup {
+		panic("bindings: duplicate binding " + b.Name)
+	}
+	registry[b.Name] = b
+}
+
+// All returns every registered binding sorted by name.
+func All() []Binding {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]Binding, 0, len(registry))
+	for _, b := range registry {
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Lookup returns the binding called name.
+func Lookup(name string) (Binding, bool) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	b, ok := registry[name]
+	return b, ok
+}
+
+// InstallAll installs every registered binding that has an Install func.
+func InstallAll(env *Env, rt *goja.Runtime) error {
+	for _, b := range All() {
+		if b.Install == nil {
+			continue
+		}
+		if err := b.Install(env, rt); err != nil {
+			return err
+		}
+	}
+	return nil
+}

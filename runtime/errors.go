@@ -1,0 +1,127 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/azrepl/azrepl/bindings"
+	"github.com/dop251/goja"
+)
+
+// ErrInterrupted is returned when the evaluation's context was cancelled (Ctrl-C).
+var ErrInterrupted = errors.New("interrupted")
+
+// ExitError is returned when the script called exit(code).
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit(%d)", e.Code) }
+
+// FileError is a script file that cannot be read: a usage error (exit 2).
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	var pe *fs.PathError
+	if errors.As(e.Err, &pe) {
+		return fmt.Sprintf("%s: %v", e.Path, pe.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+func (e *FileError) Unwrap() error { return e.Err }
+
+// IsIncomplete reports whether a compile error only means "more input
+// needed", the REPL's signal for a multi-line statement.
+func IsIncomplete(err error) bool {
+	var se *goja.CompilerSyntaxError
+	return errors.As(err, &se) && strings.HasPrefix(se.Message, "Unexpected end of input")
+}
+
+// Describe turns an evaluation error into one readable line (plus the JS
+// stack when debug is set) and the exit code it calls for:
+// `file:line:col: [CODE: ]message`. A thrown object may choose the exit code
+// with a numeric exitCode property. msg is empty for exit(code).
+func Describe(err error, debug bool) (msg string, code int) {
+	var (
+		exit *ExitError
+		fe   *FileError
+		se   *goja.CompilerSyntaxError
+		ex   *goja.Exception
+	)
+	switch {
+	case err == nil:
+		return "", 0
+	case errors.As(err, &exit):
+		return "", exit.Code
+	case errors.Is(err, ErrInterrupted):
+		return "interrupted", 130
+	case errors.As(err, &fe):
+		return fe.Error(), 2
+	case errors.As(err, &se):
+		if se.File != nil {
+			return fmt.Sprintf("%s: SyntaxError: %s", se.File.Position(se.Offset), se.Message), 1
+		}
+		return "SyntaxError: " + se.Message, 1
+	case errors.As(err, &ex):
+		msg, code = describeException(ex)
+		if debug {
+			msg += "\n" + strings.TrimRight(ex.String(), "\n")
+		}
+		return msg, code
+	}
+	return err.Error(), 1
+}
+
+func describeException(ex *goja.Exception) (string, int) {
+	pos := ""
+	for _, f := range ex.Stack() {
+		if p := f.Position(); p.Line > 0 {
+			pos = p.String() + ": "
+			break
+		}
+	}
+	code := 1
+	obj, isObj := ex.Value().(*goja.Object)
+	if !isObj {
+		return pos + "uncaught " + valueString(ex.Value()), code
+	}
+	name := valueString(obj.Get("name"))
+	message := valueString(obj.Get("message"))
+	errCode := valueString(obj.Get("code"))
+	if v := obj.Get("exitCode"); v != nil && !goja.IsUndefined(v) {
+		if n := v.ToInteger(); n > 0 && n < 256 {
+			code = int(n)
+		}
+	}
+	// A Go error thrown without fields still carries them in its chain.
+	var be *bindings.Error
+	if errors.As(ex.Unwrap(), &be) {
+		if errCode == "" {
+			errCode = be.Code
+			message = be.Message
+		}
+		if be.ExitCode != 0 && code == 1 {
+			code = be.ExitCode
+		}
+	}
+	switch {
+	case errCode != "":
+		return pos + errCode + ": " + message, code
+	case name == "" || name == "Error" || name == "GoError":
+		if message == "" && obj.ClassName() != "Error" {
+			return pos + "uncaught " + obj.String(), code
+		}
+		return pos + message, code
+	}
+	return pos + name + ": " + message, code
+}
+
+func valueString(v goja.Value) string {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return ""
+	}
+	return v.String()
+}

@@ -1,0 +1,91 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/azrepl/azrepl/bindings"
+	"github.com/dop251/goja"
+)
+
+// Help texts of the globals the runtime defines itself; .help lists them
+// beside the bindings.
+func init() {
+	for _, b := range []bindings.Binding{
+		{Name: "console", Help: `console.log(...values) — print to stdout; console.error / console.warn print to stderr
+  Strings print as they are, other values as indented JSON.`},
+		{Name: "require", Help: `require(path) — load a snippet file (CommonJS: module.exports / exports)
+  "./x.js" and "../lib/y" resolve relative to the requiring file and must stay inside the
+  script's folder (the working folder in the REPL). "` + BundledPrefix + `NAME" loads a
+  snippet bundled in azrepl (the repository's scripts/ folder) from anywhere.`},
+		{Name: "args", Help: `args — the script's arguments: azrepl run FILE a b  →  args == ["a", "b"]`},
+		{Name: "env", Help: `env — the environment variables, read-only: env.HOME, env.AZURE_TENANT_ID`},
+		{Name: "exit", Help: `exit(code) — stop the script (or leave the REPL) with that exit code (default 0)`},
+	} {
+		bindings.Register(b)
+	}
+}
+
+func (r *Runtime) installGlobals(opts Options) error {
+	vm := r.vm
+	console := vm.NewObject()
+	printer := func(w io.Writer) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			parts := make([]string, len(call.Arguments))
+			for i, a := range call.Arguments {
+				if s, ok := a.Export().(string); ok {
+					parts[i] = s
+				} else {
+					parts[i] = Format(vm, a, false)
+				}
+			}
+			fmt.Fprintln(w, strings.Join(parts, " "))
+			return goja.Undefined()
+		}
+	}
+	for name, w := range map[string]io.Writer{"log": opts.Stdout, "info": opts.Stdout, "debug": opts.Stdout, "error": opts.Stderr, "warn": opts.Stderr} {
+		if err := console.Set(name, printer(w)); err != nil {
+			return err
+		}
+	}
+	args := make([]any, len(opts.Args))
+	for i, a := range opts.Args {
+		args[i] = a
+	}
+	env := vm.NewObject()
+	for _, kv := range opts.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			_ = env.Set(k, v)
+		}
+	}
+	freeze, ok := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+	if !ok {
+		return errors.New("Object.freeze is missing")
+	}
+	if _, err := freeze(goja.Undefined(), env); err != nil {
+		return err
+	}
+	exit := func(call goja.FunctionCall) goja.Value {
+		code := 0
+		if a := call.Argument(0); !goja.IsUndefined(a) {
+			code = int(a.ToInteger())
+		}
+		// Interrupt is uncatchable: try/finally cannot keep the script alive.
+		vm.Interrupt(&ExitError{Code: code})
+		return goja.Undefined()
+	}
+	for name, v := range map[string]any{
+		"console": console,
+		"args":    vm.NewArray(args...),
+		"env":     env,
+		"exit":    exit,
+		"require": r.mods.requireFunc(r.mods.roots[0], false),
+	} {
+		if err := vm.Set(name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
