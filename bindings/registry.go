@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
 
@@ -33,6 +35,12 @@ type Env struct {
 	Stderr io.Writer // diagnostics
 	Debug  bool      // --debug: traces and JS stacks
 	Args   []string  // the script's arguments
+
+	HTTP *httpx.Client // the one HTTP client (traced, redacted); nil in offline tests
+	Auth *auth.Session // logins and the token cache; nil in offline tests
+	// Prompt, when set by a binding, is what the REPL shows before "> "
+	// (e.g. the signed-in account).
+	Prompt func() string
 
 	ctx atomic.Pointer[context.Context]
 }
