@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// Databricks OAuth constants (databricks.md §0).
+const (
+	DatabricksCLIClientID = "databricks-cli"
+	DatabricksResourceID  = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d" // Azure Databricks in Entra
+	DatabricksEntraScope  = DatabricksResourceID + "/.default"
+	databricksU2MScope    = "all-apis offline_access"
+	databricksM2MScope    = "all-apis"
+)
+
+// DatabricksEndpoints are read from the workspace's discovery document.
+type DatabricksEndpoints struct {
+	AuthorizationEndpoint string `json:"authorization_endpoint"`
+	TokenEndpoint         string `json:"token_endpoint"`
+}
+
+// DiscoverDatabricks reads {host}/oidc/.well-known/oauth-authorization-server.
+func DiscoverDatabricks(ctx context.Context, hc *http.Client, host string) (*DatabricksEndpoints, error) {
+	u := normalizeDatabricksHost(host) + "/oidc/.well-known/oauth-authorization-server"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient(hc).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, err)
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("databricks OAuth is not supported for this host (%s answered 404)", u)
+	}
+	ctype := resp.Header.Get("Content-Type")
+	if !isJSON(ctype, body) {
+		return nil, fmt.Errorf("GET %s: HTTP %d answered %s, not JSON", u, resp.StatusCode, describeType(ctype))
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: HTTP %d", u, resp.StatusCode)
+	}
+	var e DatabricksEndpoints
+	if err := json.Unmarshal(body, &e); err != nil {
+		return nil, fmt.Errorf("GET %s: %s", u, jsonErrorWithoutData(err))
+	}
+	if e.AuthorizationEndpoint == "" || e.TokenEndpoint == "" {
+		return nil, fmt.Errorf("GET %s: no authorization_endpoint or token_endpoint", u)
+	}
+	return &e, nil
+}
+
+// databricksPorts is 8020 then 8021..8040: databricks-cli's registered
+// redirect URIs (databricks.md §2.2).
+func databricksPorts() []int {
+	p := make([]int, 0, 21)
+	for i := 8020; i <= 8040; i++ {
+		p = append(p, i)
+	}
+	return p
+}
+
+// DatabricksU2M is the per-user login: authorization code + PKCE with the
+// databricks-cli public client and a redirect to http://localhost:8020
+// (or the next free port up to 8040).
+func DatabricksU2M(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints, openURL func(string) error, showURL func(string), ports []int) (*TokenResponse, error) {
+	if ports == nil {
+		ports = databricksPorts()
+	}
+	return AuthCodeFlow(ctx, hc, AuthCodeRequest{
+		AuthorizeURL: ep.AuthorizationEndpoint, TokenURL: ep.TokenEndpoint,
+		ClientID: DatabricksCLIClientID, Scope: databricksU2MScope, Ports: ports,
+		OpenURL: openURL, ShowURL: showURL,
+	})
+}
+
+// DatabricksRefresh redeems a U2M refresh token. If the answer has no new
+// refresh token, the old one stays valid (x/oauth2 keeps it too).
+func DatabricksRefresh(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints, refreshToken string) (*TokenResponse, error) {
+	tr, err := RefreshToken(ctx, hc, ep.TokenEndpoint, DatabricksCLIClientID, refreshToken, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	if tr.RefreshToken == "" {
+		tr.RefreshToken = refreshToken
+	}
+	return tr, nil
+}
+
+// DatabricksM2M is client credentials for a Databricks service principal:
+// HTTP Basic, scope all-apis, no refresh token (fetch anew when expired).
+func DatabricksM2M(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints, clientID, secret string) (*TokenResponse, error) {
+	if clientID == "" || secret == "" {
+		return nil, errors.New("databricks M2M needs a client id and secret (DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET)")
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {databricksM2MScope}}
+	return requestToken(ctx, hc, ep.TokenEndpoint, form, clientID, secret)
+}

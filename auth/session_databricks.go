@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DatabricksOptions selects a workspace and how to sign in to it.
+type DatabricksOptions struct {
+	Host, Profile string
+	Flow          string // "u2m", "m2m", "azure"; "" = m2m when a client id and secret are known, else u2m
+	ClientID      string
+	ClientSecret  string
+	Force         bool  // skip the cached access token
+	Ports         []int // U2M loopback ports; nil = 8020..8040
+}
+
+// databricksAccount is the cache's "account" for Databricks OAuth tokens:
+// they are keyed by host (and client), as the Databricks CLI keys them.
+const databricksAccount = "databricks"
+
+// DatabricksToken returns a token for a Databricks workspace: for "azure"
+// an Entra token for the Azure Databricks resource from the current login;
+// for "m2m" a cached token or a new client-credentials one; for "u2m" a
+// cached token, else the refresh token redeemed, else a browser login.
+func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*Token, DatabricksConfig, error) {
+	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret})
+	if err != nil {
+		return nil, cfg, err
+	}
+	flow := strings.ToLower(o.Flow)
+	if flow == "" {
+		switch {
+		case cfg.AuthType == "azure-cli":
+			flow = "azure"
+		case cfg.ClientID != "" && cfg.ClientSecret != "":
+			flow = "m2m"
+		default:
+			flow = "u2m"
+		}
+	}
+	if flow == "azure" {
+		t, err := s.Token(ctx, DatabricksEntraScope, TokenOptions{Force: o.Force})
+		return t, cfg, err
+	}
+	if flow != "u2m" && flow != "m2m" {
+		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use u2m, m2m or azure", o.Flow)
+	}
+	hostKey := hostOf(cfg.Host)
+	clientID := DatabricksCLIClientID
+	if flow == "m2m" {
+		clientID = cfg.ClientID
+	}
+	acct := Account{Environment: hostKey, HomeAccountID: databricksAccount, ClientID: clientID, Flow: "databricks-" + flow, Authority: cfg.Host}
+	scope := databricksU2MScope
+	if flow == "m2m" {
+		scope = databricksM2MScope
+	}
+	d, err := s.cache.read()
+	if err != nil {
+		return nil, cfg, err
+	}
+	if !o.Force {
+		if e, ok := d.AccessTokens[accessKey(hostKey, "", clientID, databricksAccount, normalizeScope(scope))]; ok &&
+			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
+			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), "", clientID, acct, true), cfg, nil
+		}
+	}
+	ep, err := DiscoverDatabricks(ctx, s.cfg.HTTP, cfg.Host)
+	if err != nil {
+		return nil, cfg, err
+	}
+	var tr *TokenResponse
+	if flow == "m2m" {
+		tr, err = DatabricksM2M(ctx, s.cfg.HTTP, ep, cfg.ClientID, cfg.ClientSecret)
+	} else {
+		tr, err = s.databricksU2M(ctx, d, ep, hostKey, o.Ports)
+	}
+	if err != nil {
+		return nil, cfg, err
+	}
+	now := time.Now()
+	err = s.cache.update(func(d *cacheData) error {
+		putAccess(d, acct, "", scope, tr, now.Unix())
+		if tr.RefreshToken != "" {
+			d.putRefresh(refreshEntry{Environment: hostKey, HomeAccountID: databricksAccount, ClientID: clientID,
+				Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, cfg, err
+	}
+	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, "", clientID, acct, false), cfg, nil
+}
+
+// databricksU2M redeems the stored refresh token, or signs in with the
+// browser when there is none or it was refused.
+func (s *Session) databricksU2M(ctx context.Context, d *cacheData, ep *DatabricksEndpoints, hostKey string, ports []int) (*TokenResponse, error) {
+	if rt, ok := d.RefreshTokens[refreshKey(hostKey, databricksAccount, DatabricksCLIClientID)]; ok {
+		tr, err := DatabricksRefresh(ctx, s.cfg.HTTP, ep, rt.Secret)
+		if err == nil {
+			return tr, nil
+		}
+		var ee *EntraError
+		if !errors.As(err, &ee) {
+			return nil, err
+		}
+		fmt.Fprintf(s.cfg.Prompt, "The Databricks refresh token was refused (%s): signing in again.\n", ee.Err)
+	}
+	return DatabricksU2M(ctx, s.cfg.HTTP, ep, s.cfg.OpenURL, s.showURL, ports)
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return strings.ToLower(u)
+	}
+	return strings.ToLower(p.Host)
+}
