@@ -21,7 +21,8 @@ import (
 // After login az fetches the tenant-specific discovery document and redeems
 // the refresh token at /{tenant-guid}/oauth2/v2.0/token with
 // X-AnchorMailbox: Oid:<oid>@<tid>, once for ARM /subscriptions and once per
-// get-access-token. `az config set` made no request in these runs.
+// get-access-token. az also tries CONNECT azure.microsoft.com:443 (its version
+// check); the proxy refuses it with 403 and az carries on.
 func TestAzureCLI(t *testing.T) {
 	az := requireBinary(t, "az")
 	dir := t.TempDir()

@@ -116,6 +116,15 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	}
 	em.mountServices()
 	em.root = em.wrap(http.HandlerFunc(em.route))
+	// The log is ready before any listener runs.
+	if cfg.Dir != "" {
+		if err := em.openRequestLog(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Log != nil {
+		em.log.sinks = append(em.log.sinks, cfg.Log)
+	}
 	if err := em.listen(ctx); err != nil {
 		return nil, err
 	}
@@ -123,9 +132,6 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		if err := em.writeFiles(); err != nil {
 			return nil, err
 		}
-	}
-	if cfg.Log != nil {
-		em.log.sinks = append(em.log.sinks, cfg.Log)
 	}
 	ok = true
 	return em, nil
@@ -228,6 +234,9 @@ func (em *Emulator) Close() error {
 		if em.proxyLn != nil {
 			_ = em.proxyLn.Close()
 		}
+		em.log.mu.Lock()
+		em.log.sinks = nil // handlers still finishing must not write to a closed file
+		em.log.mu.Unlock()
 		if em.logFile != nil {
 			_ = em.logFile.Close()
 		}

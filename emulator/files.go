@@ -16,8 +16,7 @@ var systemBundles = []string{
 }
 
 // writeFiles writes ca.pem, ca-bundle.pem (system CAs + emulator CA, for
-// REQUESTS_CA_BUNDLE which replaces the system store), tenant.json, env and
-// opens requests.log.
+// REQUESTS_CA_BUNDLE which replaces the system store), tenant.json and env.
 func (em *Emulator) writeFiles() error {
 	dir := em.cfg.Dir
 	caPath := filepath.Join(dir, "ca.pem")
@@ -45,7 +44,12 @@ func (em *Emulator) writeFiles() error {
 	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "requests.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	return nil
+}
+
+// openRequestLog starts Dir/requests.log afresh.
+func (em *Emulator) openRequestLog() error {
+	f, err := os.OpenFile(filepath.Join(em.cfg.Dir, "requests.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // proxy is the forward proxy: CONNECT to a served host is terminated here with
@@ -54,7 +55,7 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 
 // refuse answers a proxy request the emulator will not serve, and logs it.
 func (em *Emulator) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	em.log.write(map[string]any{"method": r.Method, "host": r.Host, "path": r.URL.Path, "status": status,
+	em.log.write(map[string]any{"time": time.Now().UTC().Format(time.RFC3339Nano), "method": r.Method, "host": r.Host, "path": r.URL.Path, "status": status,
 		"headers": maskedHeaders(r.Header), "refused": true})
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Connection", "close")
