@@ -112,7 +112,7 @@ func (e *entra) issuerV2(r *http.Request, t tenantRef) string {
 	return baseURL(r) + "/" + e.tenantID(t) + "/v2.0"
 }
 
-// validFromFor is when the user's refresh tokens became valid (revocation).
+// revokedBefore is when the user's refresh tokens were last revoked (zero: never).
 func (e *entra) revokedBefore(oid string) time.Time {
 	e.mu.Lock()
 	defer e.mu.Unlock()

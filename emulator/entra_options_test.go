@@ -1,0 +1,84 @@
+package emulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTokenLifetimeAndBasicAuth(t *testing.T) {
+	em := startEmulator(t, Config{TokenLifetime: 10 * time.Minute})
+	app := em.World().Apps[1]
+	req, err := http.NewRequest("POST", loginURL(em, em.World().Domain, "token"), strings.NewReader(url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {app.ClientID}, "scope": {"https://management.azure.com/.default"}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(app.ClientID, app.ClientSecret) // client_secret_basic
+	resp, err := em.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body := decodeBody(t, resp.Body)
+	if resp.StatusCode != 200 || body["expires_in"] != float64(599) {
+		t.Fatalf("%d %v", resp.StatusCode, body)
+	}
+	c := claimsOf(t, em, body["access_token"].(string))
+	exp, _ := c["exp"].(float64)
+	iat, _ := c["iat"].(float64)
+	if exp-iat != 599 || c["aud"] != "https://management.azure.com" || c["roles"] != nil {
+		t.Errorf("claims %v", c)
+	}
+}
+
+func TestSignInPagePrefillsLoginHint(t *testing.T) {
+	em := startEmulator(t, Config{})
+	resp, err := em.HTTPClient().Get(loginURL(em, "organizations", "authorize") + "?" + url.Values{"client_id": {azureCLI},
+		"response_type": {"code"}, "redirect_uri": {"http://localhost:5000"}, "scope": {"openid profile"},
+		"code_challenge": {"abc"}, "code_challenge_method": {"S256"}, "login_hint": {"bob@contoso.onmicrosoft.com"},
+		"prompt": {"select_account"}, "state": {"st"}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), `value="bob@contoso.onmicrosoft.com"`) ||
+		!strings.Contains(string(page), `name="state" value="st"`) {
+		t.Fatalf("%d %s", resp.StatusCode, page)
+	}
+	// prompt=none cannot be honoured without a session: login_required to the redirect URI.
+	c := noRedirect(em)
+	resp, err = c.Get(loginURL(em, "organizations", "authorize") + "?" + url.Values{"client_id": {azureCLI},
+		"response_type": {"code"}, "redirect_uri": {"http://localhost:5000"}, "scope": {"openid"},
+		"code_challenge": {"abc"}, "code_challenge_method": {"S256"}, "prompt": {"none"}, "state": {"st"}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != 302 || loc.Query().Get("error") != "login_required" || loc.Query().Get("state") != "st" {
+		t.Fatalf("prompt=none: %d %v", resp.StatusCode, loc)
+	}
+}
+
+func TestLatencyIsAdded(t *testing.T) {
+	var log syncBuffer
+	em := startEmulator(t, Config{Latency: 50 * time.Millisecond, Log: &log})
+	if st, _ := get(t, em.HTTPClient(), "https://login.microsoftonline.com/common/discovery/v2.0/keys"); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	_ = em.Close()
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(log.String())), &entry); err != nil {
+		t.Fatalf("log: %v %q", err, log.String())
+	}
+	if ms, _ := entry["ms"].(float64); ms < 50 {
+		t.Errorf("request took %v ms in the emulator, want at least the 50 ms latency", ms)
+	}
+}
