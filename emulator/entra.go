@@ -41,7 +41,7 @@ func (e *entra) resolveTenant(seg string) (tenantRef, *entraError) {
 	case s == "common" || s == "organizations":
 		return tenantRef{segment: seg, multi: true}, nil
 	case s == "consumers" || s == consumersTenantID:
-		return tenantRef{segment: seg, multi: s == "consumers", consumers: true}, nil
+		return tenantRef{segment: seg, consumers: true}, nil
 	case s == strings.ToLower(e.world.TenantID) || s == strings.ToLower(e.world.Domain):
 		return tenantRef{segment: seg}, nil
 	}

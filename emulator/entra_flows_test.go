@@ -19,6 +19,7 @@ func TestDiscoveryIssuers(t *testing.T) {
 		"common":          "https://login.microsoftonline.com/{tenantid}/v2.0",
 		tid:               "https://login.microsoftonline.com/" + tid + "/v2.0",
 		em.World().Domain: "https://login.microsoftonline.com/" + tid + "/v2.0",
+		"consumers":       "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0",
 	}
 	for seg, want := range cases {
 		st, doc := get(t, c, "https://login.microsoftonline.com/"+seg+"/v2.0/.well-known/openid-configuration")

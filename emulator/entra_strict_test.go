@@ -41,6 +41,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"two resources, refresh", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default https://management.core.windows.net//.default"}}, 400, "invalid_scope", 28000},
 		{"unknown resource", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://unknown.example.com/.default"}}, 400, "invalid_resource", 500011},
 		{"unknown tenant", "contoso.example", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_request", 90002},
+		{"work account at consumers", "consumers", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_grant", 50020},
 		{"unknown grant", tid, url.Values{"grant_type": {"password"}, "client_id": {azureCLI}}, 400, "unsupported_grant_type", 70003},
 		{"missing refresh scope", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}}, 400, "invalid_request", 900144},
 		{"non-family client redeems RT", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {reader.ClientID}, "client_secret": {reader.ClientSecret}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_grant", 70000},

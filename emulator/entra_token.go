@@ -37,6 +37,13 @@ func (e *entra) token(w http.ResponseWriter, r *http.Request, t tenantRef) {
 	g := grant{r: r, tenant: t, client: c, appidacr: acr, clientInfo: r.PostForm.Get("client_info") == "1"}
 	var resp map[string]any
 	var err *entraError
+	if t.consumers && gt != "client_credentials" {
+		// Every user of the world is a work account; none exists in the consumers tenant.
+		writeEntraError(w, r, newEntraError(400, "invalid_grant", 50020,
+			"User account from identity provider 'https://sts.windows.net/%s/' does not exist in tenant 'Microsoft Services' and cannot access the application '%s' in that tenant. The account needs to be added as an external user in the tenant first.",
+			e.world.TenantID, c.id))
+		return
+	}
 	switch gt {
 	case "urn:ietf:params:oauth:grant-type:device_code", "device_code":
 		resp, err = e.deviceCodeGrant(g)
