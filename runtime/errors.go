@@ -36,7 +36,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // IsIncomplete reports whether a compile error only means "more input
 // needed", the REPL's signal for a multi-line statement.
 func IsIncomplete(err error) bool {
-	var se *goja.CompilerSyntaxError
+	var se *SyntaxError
 	return errors.As(err, &se) && strings.HasPrefix(se.Message, "Unexpected end of input")
 }
 
@@ -48,7 +48,8 @@ func Describe(err error, debug bool) (msg string, code int) {
 	var (
 		exit *ExitError
 		fe   *FileError
-		se   *goja.CompilerSyntaxError
+		se   *SyntaxError
+		ce   *goja.CompilerSyntaxError
 		ex   *goja.Exception
 	)
 	switch {
@@ -61,10 +62,12 @@ func Describe(err error, debug bool) (msg string, code int) {
 	case errors.As(err, &fe):
 		return fe.Error(), 2
 	case errors.As(err, &se):
-		if se.File != nil {
-			return fmt.Sprintf("%s: SyntaxError: %s", se.File.Position(se.Offset), se.Message), 1
+		return se.Error(), 1
+	case errors.As(err, &ce):
+		if ce.File != nil {
+			return fmt.Sprintf("%s: SyntaxError: %s", ce.File.Position(ce.Offset), ce.Message), 1
 		}
-		return "SyntaxError: " + se.Message, 1
+		return "SyntaxError: " + ce.Message, 1
 	case errors.As(err, &ex):
 		msg, code = describeException(ex)
 		if debug {

@@ -58,6 +58,10 @@ func (m *modules) requireFunc(dir string, embedded bool) func(goja.FunctionCall)
 		if errors.As(err, &ex) {
 			panic(ex) // rethrow as is: keeps the module's file:line
 		}
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			bindings.Throw(vm, &bindings.Error{Name: "SyntaxError", Message: se.Pos.String() + ": " + se.Message})
+		}
 		if err != nil {
 			bindings.Throw(vm, err)
 		}
@@ -144,9 +148,13 @@ func (m *modules) eval(key, name, dir string, embedded bool, src string) (goja.V
 		return mod.Get("exports"), nil
 	}
 	// The header stays on the module's first line so line numbers match the file.
-	wrapped := "(function (exports, require, module, __filename, __dirname) {" + stripShebang(src) + "\n})"
-	prg, err := goja.Compile(name, wrapped, false)
+	const header = "(function (exports, require, module, __filename, __dirname) {"
+	prg, err := Compile(name, header+stripShebang(src)+"\n})")
 	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) && se.Pos.Line == 1 {
+			se.Pos.Column -= len(header)
+		}
 		return nil, err
 	}
 	fnv, err := vm.RunProgram(prg)

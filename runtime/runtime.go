@@ -121,7 +121,7 @@ type interruptCause struct{}
 // cancels Go work in flight; Eval then returns ErrInterrupted, and the
 // runtime is usable again.
 func (r *Runtime) Eval(ctx context.Context, name, src string) (goja.Value, error) {
-	prg, err := goja.Compile(name, src, false)
+	prg, err := Compile(name, src)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (r *Runtime) RunFile(ctx context.Context, path string) (goja.Value, error) 
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
 	}
-	prg, err := goja.Compile(path, stripShebang(string(src)), false)
+	prg, err := Compile(path, stripShebang(string(src)))
 	if err != nil {
 		return nil, err
 	}

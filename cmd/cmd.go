@@ -1,0 +1,240 @@
+// Package cmd is azrepl's command line: it parses flags and subcommands and
+// wires the packages together; nothing else lives here.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/azrepl/azrepl/repl"
+	"github.com/azrepl/azrepl/runtime"
+	"github.com/dop251/goja"
+	"github.com/mattn/go-isatty"
+)
+
+// Version is set at build time with -ldflags "-X github.com/azrepl/azrepl/cmd.Version=…".
+var Version = "dev"
+
+const usage = `azrepl — a scriptable shell for Microsoft cloud authentication (Entra ID, Graph, ARM, Databricks)
+
+Usage:
+  azrepl [flags]                    start the REPL
+  azrepl [flags] run FILE [ARGS...] run a script; ARGS are in the args global
+  azrepl [flags] -e 'EXPR'          evaluate EXPR and print its value
+  azrepl emulate [emulator flags]   run the offline emulator as a server (azrepl emulate --help)
+  azrepl version                    print the version
+
+Flags:
+  --emulator    use the built-in offline emulator (no account, no network)
+  --debug       print every HTTP exchange (redacted) and JS stacks to stderr
+  -e EXPR       evaluate EXPR
+  -h, --help    this help
+
+Environment: AZREPL_HOME (default: the user config dir + /azrepl), NO_COLOR, HTTPS_PROXY,
+NO_PROXY, SSL_CERT_FILE, AZURE_* and DATABRICKS_* as the Azure CLI and Databricks CLI read them.
+In the REPL, .help lists the JavaScript API.
+`
+
+// Options is the parsed command line.
+type Options struct {
+	Command  string // "repl", "run", "eval", "emulate", "version", "help"
+	Emulator bool
+	Debug    bool
+	Expr     string   // -e
+	File     string   // run FILE
+	Args     []string // run ARGS, or emulate's flags
+}
+
+// UsageError is a bad command line: one line on stderr, exit 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Parse reads the command line (without the program name).
+func Parse(args []string) (Options, error) {
+	o := Options{Command: "repl"}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--emulator":
+			o.Emulator = true
+		case a == "--debug":
+			o.Debug = true
+		case a == "-h" || a == "--help" || a == "-help":
+			o.Command = "help"
+			return o, nil
+		case a == "-e" || a == "--eval":
+			if i+1 >= len(args) {
+				return o, &UsageError{a + " needs an expression"}
+			}
+			o.Command, o.Expr = "eval", args[i+1]
+			i++
+		case strings.HasPrefix(a, "-e="), strings.HasPrefix(a, "--eval="):
+			_, o.Expr, _ = strings.Cut(a, "=")
+			o.Command = "eval"
+		case a == "--":
+			if i+1 < len(args) {
+				return o, &UsageError{fmt.Sprintf("unexpected argument %q", args[i+1])}
+			}
+		case strings.HasPrefix(a, "-"):
+			return o, &UsageError{fmt.Sprintf("unknown flag %s", a)}
+		case a == "run":
+			rest := args[i+1:]
+			for len(rest) > 0 && (rest[0] == "--emulator" || rest[0] == "--debug") {
+				o.Emulator = o.Emulator || rest[0] == "--emulator"
+				o.Debug = o.Debug || rest[0] == "--debug"
+				rest = rest[1:]
+			}
+			if len(rest) == 0 {
+				return o, &UsageError{"run needs a FILE"}
+			}
+			if strings.HasPrefix(rest[0], "-") && rest[0] != "-" {
+				return o, &UsageError{fmt.Sprintf("unknown flag %s", rest[0])}
+			}
+			o.Command, o.File, o.Args = "run", rest[0], rest[1:]
+			return o, nil
+		case a == "emulate":
+			o.Command, o.Args = "emulate", args[i+1:]
+			return o, nil
+		case a == "version":
+			o.Command = "version"
+			return o, nil
+		case a == "help":
+			o.Command = "help"
+			return o, nil
+		default:
+			return o, &UsageError{fmt.Sprintf("unknown command %q", a)}
+		}
+	}
+	return o, nil
+}
+
+// Main runs azrepl and returns the process exit code.
+func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
+	o, err := Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "azrepl: %v (azrepl --help for usage)\n", err)
+		return 2
+	}
+	ctx := context.Background()
+	switch o.Command {
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, versionLine())
+		return 0
+	case "emulate":
+		// The emulator handles its own signals and flags.
+		return emulate(ctx, o.Args, stdout, stderr)
+	}
+	w, err := setup(ctx, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "azrepl:", err)
+		return 1
+	}
+	defer w.close()
+	rtOpts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: o.Args, Debug: o.Debug, Setup: w.setupEnv}
+	switch o.Command {
+	case "run":
+		if st, err := os.Stat(o.File); err != nil || st.IsDir() {
+			msg := "not a file"
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				msg = pe.Err.Error()
+			}
+			fmt.Fprintf(stderr, "azrepl: %s: %s\n", o.File, msg)
+			return 2
+		}
+		return runScript(ctx, rtOpts, o, stderr)
+	case "eval":
+		return evalExpr(ctx, rtOpts, o, stdout, stderr)
+	}
+	home, err := Home()
+	if err != nil {
+		fmt.Fprintln(stderr, "azrepl:", err)
+		return 1
+	}
+	return repl.Run(ctx, repl.Config{
+		Runtime: rtOpts, Home: home, Color: colorOK(stdout), Debug: o.Debug,
+		PromptPrefix: w.promptPrefix, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+	})
+}
+
+// interruptible cancels ctx on Ctrl-C while a script runs.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt)
+}
+
+func runScript(ctx context.Context, opts runtime.Options, o Options, stderr io.Writer) int {
+	if dir := filepath.Dir(o.File); dir != "" {
+		opts.Dir = dir
+	}
+	rt, err := runtime.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "azrepl:", err)
+		return 1
+	}
+	defer rt.Close()
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	_, err = rt.RunFile(ctx, o.File)
+	msg, code := runtime.Describe(err, o.Debug)
+	if msg != "" {
+		fmt.Fprintln(stderr, msg)
+	}
+	return code
+}
+
+func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stderr io.Writer) int {
+	rt, err := runtime.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "azrepl:", err)
+		return 1
+	}
+	defer rt.Close()
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	v, err := rt.Eval(ctx, "-e", o.Expr)
+	if err != nil {
+		msg, code := runtime.Describe(err, o.Debug)
+		if msg != "" {
+			fmt.Fprintln(stderr, msg)
+		}
+		return code
+	}
+	if v != nil && !goja.IsUndefined(v) {
+		var text string
+		rt.Do(func(vm *goja.Runtime) { text = runtime.Format(vm, v, colorOK(stdout)) })
+		fmt.Fprintln(stdout, text)
+	}
+	return 0
+}
+
+// Home is azrepl's own folder: $AZREPL_HOME, else the user config dir + /azrepl.
+func Home() (string, error) {
+	if h := os.Getenv("AZREPL_HOME"); h != "" {
+		return h, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a folder for azrepl's files (set AZREPL_HOME): %w", err)
+	}
+	return filepath.Join(dir, "azrepl"), nil
+}
+
+// colorOK: color only on a terminal, and never with NO_COLOR or TERM=dumb.
+func colorOK(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd())
+}

@@ -1,0 +1,101 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/azrepl/azrepl/bindings"
+)
+
+const dotHelp = `.help [NAME]  list the JS API, or show NAME's help
+.load FILE    run a snippet file in this REPL
+.save FILE    write the inputs that ran without error as a snippet (replay: azrepl run FILE)
+.exit         leave (so do Ctrl-D and exit(code))
+Ctrl-C cancels a running evaluation or clears the line; Tab completes; _ is the last result.`
+
+// command runs a dot-command; quit reports that the REPL should end.
+func (s *session) command(ctx context.Context, line string) (code int, quit bool) {
+	name, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case ".exit":
+		return 0, true
+	case ".help":
+		s.help(arg)
+	case ".load":
+		if arg == "" {
+			fmt.Fprintln(s.errw, ".load FILE: a file name is needed")
+			return 0, false
+		}
+		ectx, done := s.evalContext(ctx)
+		_, err := s.rt.RunFile(ectx, arg)
+		done()
+		if err != nil {
+			return s.report(err)
+		}
+		src, _ := os.ReadFile(arg)
+		s.inputs = append(s.inputs, "// .load "+arg+"\n"+strings.TrimRight(string(src), "\n"))
+	case ".save":
+		if arg == "" {
+			fmt.Fprintln(s.errw, ".save FILE: a file name is needed")
+			return 0, false
+		}
+		if err := s.save(arg); err != nil {
+			fmt.Fprintln(s.errw, ".save:", err)
+			return 0, false
+		}
+		fmt.Fprintf(s.errw, "saved %d inputs to %s\n", len(s.inputs), arg)
+	default:
+		fmt.Fprintf(s.errw, "unknown command %s; try .help\n", name)
+	}
+	return 0, false
+}
+
+func (s *session) help(name string) {
+	if name != "" {
+		b, ok := bindings.Lookup(name)
+		if !ok {
+			fmt.Fprintf(s.errw, "no help for %q; .help lists what exists\n", name)
+			return
+		}
+		fmt.Fprintln(s.out, b.Help)
+		return
+	}
+	var b strings.Builder
+	b.WriteString("JavaScript API (.help NAME for details):\n")
+	for _, bd := range bindings.All() {
+		summary, _, _ := strings.Cut(bd.Help, "\n")
+		fmt.Fprintf(&b, "  %s\n", summary)
+	}
+	b.WriteString("\nCommands:\n")
+	for _, l := range strings.Split(dotHelp, "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	fmt.Fprint(s.out, b.String())
+}
+
+// save writes the successful inputs; the file is private (0600) when an
+// input looks like it carries a secret, since the history never has those.
+func (s *session) save(path string) error {
+	mode := os.FileMode(0o644)
+	for _, in := range s.inputs {
+		if looksSecret(in) {
+			mode = 0o600
+		}
+	}
+	text := "// saved by azrepl .save; replay with: azrepl run " + path + "\n"
+	for _, in := range s.inputs {
+		in = strings.TrimRight(in, "\n")
+		// Guard against ASI joining this input to the previous one.
+		if strings.ContainsAny(in[:1], "([`+-/") {
+			text += ";"
+		}
+		text += in + "\n"
+	}
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		return err
+	}
+	return os.Chmod(path, mode)
+}
