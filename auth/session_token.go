@@ -138,8 +138,8 @@ func explainRefreshError(err error, a Account, clientID string, rt refreshEntry)
 	if !errors.As(err, &ee) {
 		return err
 	}
-	if !strings.EqualFold(rt.ClientID, clientID) && (ee.Err == "invalid_client" || ee.Err == "unauthorized_client" || strings.Contains(ee.Suberror, "client_mismatch")) {
-		return fmt.Errorf("the family refresh token of %s cannot be redeemed by client %s (not a FOCI family member?): %w", rt.ClientID, clientID, ee)
+	if !strings.EqualFold(rt.ClientID, clientID) && (ee.Err == "invalid_grant" || ee.Err == "invalid_client" || ee.Err == "unauthorized_client") {
+		return fmt.Errorf("the family refresh token of client %s was refused for client %s (not a FOCI family member?): run login({clientId: %q}): %w", rt.ClientID, clientID, clientID, ee)
 	}
 	return ee
 }
