@@ -21,7 +21,10 @@ func (e Exchange) Curl() string {
 	var parts []string
 	add := func(p ...string) { parts = append(parts, p...) }
 	add("curl")
-	if e.Method != http.MethodGet && !(e.Method == http.MethodPost && e.ReqSize > 0) {
+	switch {
+	case e.Method == http.MethodHead:
+		add("-I") // -X HEAD would wait for a body that never comes
+	case e.Method != http.MethodGet && !(e.Method == http.MethodPost && e.ReqSize > 0):
 		add("-X", shellQuote(e.Method))
 	}
 	add(shellQuote(e.URL))

@@ -27,7 +27,7 @@ func (w *waits) all() []time.Duration {
 func noProxy(*http.Request) (*url.URL, error) { return nil, nil }
 
 // newTLSServer starts an HTTPS server on 127.0.0.1 and a client trusting it.
-func newTLSServer(t *testing.T, h http.Handler, opts Options) (*httptest.Server, *Client, *waits) {
+func newTLSServer(t testing.TB, h http.Handler, opts Options) (*httptest.Server, *Client, *waits) {
 	t.Helper()
 	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
