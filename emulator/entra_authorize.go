@@ -42,7 +42,7 @@ func loopbackRedirect(u string) bool {
 		return false
 	}
 	h := p.Hostname()
-	return h == "localhost" || h == "127.0.0.1" || h == "[::1]" || h == "::1"
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 // authorizeParams are the request parameters the sign-in page carries along.

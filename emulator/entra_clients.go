@@ -117,9 +117,9 @@ func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) 
 	}, jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithLeeway(5*time.Minute), jwt.WithTimeFunc(e.now))
 	if err != nil || !tok.Valid {
 		switch {
-		case errorsIs(err, errThumbprint):
+		case errors.Is(err, errThumbprint):
 			return bad("The key was not found., Thumbprint of key used by client does not match the certificate registered for the application")
-		case errorsIs(err, jwt.ErrTokenExpired), errorsIs(err, jwt.ErrTokenNotValidYet):
+		case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenNotValidYet):
 			return newEntraError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.")
 		}
 		return bad("The signature of the client assertion could not be verified with the registered certificate")
@@ -146,8 +146,6 @@ func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) 
 }
 
 var errThumbprint = errors.New("assertion thumbprint does not match the registered certificate")
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
 // thumbprintMatches compares an x5t header with a certificate digest. The
 // standard says base64url; MSAL Go sends standard base64 with padding, which

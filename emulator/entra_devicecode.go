@@ -36,12 +36,7 @@ type deviceAuth struct {
 }
 
 func (e *entra) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef) {
-	if r.Method != http.MethodPost {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a %s request.", r.Method))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid."))
+	if !parsePostForm(w, r) {
 		return
 	}
 	c, cerr := e.client(r.PostForm.Get("client_id"))

@@ -10,12 +10,7 @@ import (
 // token is POST /{tenant}/oauth2/v2.0/token: every grant azrepl and the real
 // clients use, with Entra's checks in Entra's order (client, credentials, grant).
 func (e *entra) token(w http.ResponseWriter, r *http.Request, t tenantRef) {
-	if r.Method != http.MethodPost {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid."))
+	if !parsePostForm(w, r) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store, no-cache")
@@ -61,6 +56,20 @@ func (e *entra) token(w http.ResponseWriter, r *http.Request, t tenantRef) {
 		return
 	}
 	writeJSON(w, 200, resp)
+}
+
+// parsePostForm accepts only a POSTed form, as Entra's /token and /devicecode
+// do; otherwise it writes the error and returns false.
+func parsePostForm(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		writeEntraError(w, r, newEntraError(400, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method))
+		return false
+	}
+	if err := r.ParseForm(); err != nil {
+		writeEntraError(w, r, newEntraError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid."))
+		return false
+	}
+	return true
 }
 
 // tokenURLs are the audiences a client assertion may name for this request.
