@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"net"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -143,4 +145,16 @@ func newTestSession(t *testing.T, fe *fakeEntra, env map[string]string) *Session
 		t.Fatal(err)
 	}
 	return s
+}
+
+// publicCloudClient reaches fe for every host name, so a Session on the
+// real public cloud name (login.microsoftonline.com) talks to the fake.
+func (fe *fakeEntra) publicCloudClient() *http.Client {
+	tr := fe.srv.Client().Transport.(*http.Transport).Clone()
+	addr := fe.srv.Listener.Addr().String()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	tr.TLSClientConfig.ServerName = "example.com" // a name in httptest's certificate
+	return &http.Client{Transport: tr}
 }
