@@ -2,9 +2,9 @@ package auth
 
 import (
 	"context"
-	"net"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"

@@ -12,8 +12,8 @@ import (
 )
 
 const (
-	testTID = "11111111-2222-3333-4444-555555555555"
-	testOID = "aaaaaaaa-0000-0000-0000-000000000001"
+	testTID  = "11111111-2222-3333-4444-555555555555"
+	testOID  = "aaaaaaaa-0000-0000-0000-000000000001"
 	psClient = "1950a258-227b-4e31-a9cf-717495945fc2" // Azure PowerShell, FOCI
 )
 
