@@ -39,6 +39,8 @@ type Response struct {
 	Attempts   int
 	TraceIndex int // Exchange.Index of the last attempt
 	Exchange   *Exchange
+
+	service string // for errors: "graph", "arm"… from the scope
 }
 
 // OK reports a 2xx status.
@@ -51,6 +53,9 @@ func (r *Response) Err() error {
 	}
 	e := ParseServiceError(r.Status, r.Header, r.Body, r.URL)
 	e.Method, e.URL, e.Attempts = r.Method, r.URL, r.Attempts
+	if r.service != "" && e.Service != "databricks" {
+		e.Service = r.service
+	}
 	if r.Exchange != nil {
 		e.Body = []byte(r.Exchange.RespBody)
 	}
@@ -169,6 +174,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		out := &Response{
 			Status: resp.StatusCode, Header: resp.Header, Body: body, Method: method,
 			URL: c.red.url(resp.Request.URL.String()), Duration: time.Since(start), Attempts: attempt,
+			service: serviceFor(target, scope, scope != ""),
 		}
 		slot.mu.Lock()
 		if slot.ex != nil {

@@ -169,8 +169,14 @@ func firstJSON(j gjson.Result, paths ...string) string {
 
 // serviceOf names the service of a URL for error messages.
 func serviceOf(rawURL string) string {
-	host := hostOf(rawURL)
 	scope, ok := ScopeFor(rawURL)
+	return serviceFor(rawURL, scope, ok)
+}
+
+// serviceFor names the service from the scope a URL's token is for, so that
+// hosts mapped with SetScope (an emulator's address) are named too.
+func serviceFor(rawURL, scope string, ok bool) string {
+	host := hostOf(rawURL)
 	switch {
 	case host == "":
 		return ""
