@@ -29,11 +29,15 @@ func init() {
 				if err != nil {
 					Throw(rt, &Error{Name: "TypeError", Code: "NOT_A_JWT", Message: err.Error(), Err: err})
 				}
-				b, err := json.Marshal(map[string]any{"header": tok.Header, "claims": tok.Claims})
+				h, err := json.Marshal(tok.Header)
 				if err != nil {
 					Throw(rt, err)
 				}
-				v, err := conv.Parse(string(b))
+				c, err := json.Marshal(tok.Claims)
+				if err != nil {
+					Throw(rt, err)
+				}
+				v, err := conv.Parse(`{"header":` + string(h) + `,"claims":` + string(c) + `}`)
 				if err != nil {
 					Throw(rt, err)
 				}

@@ -1,0 +1,111 @@
+package repl
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/azrepl/azrepl/runtime"
+)
+
+func TestKeepInHistory(t *testing.T) {
+	cases := []struct {
+		lines []string
+		keep  bool
+	}{
+		{[]string{"1+1"}, true},
+		{[]string{`graph.get("/v1.0/me")`}, true},
+		{[]string{" token()"}, false},
+		{[]string{`jwt("eyJhbGciOiJub25lIn0.eyJhIjoxfQ.")`}, false},
+		{[]string{"login({flow: 'secret',", `  clientSecret: "abc"})`}, false},
+		{[]string{`x = {"password": "p"}`}, false},
+		{[]string{"body = 'client_secret=abc'"}, false},
+		{[]string{"function f() {", "  return 1", "}"}, true},
+	}
+	for _, c := range cases {
+		if got := keepInHistory(c.lines); got != c.keep {
+			t.Errorf("%q: keep=%v", c.lines, got)
+		}
+	}
+}
+
+func TestOpenHistoryModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "home")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "history")
+	if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, lines, err := openHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.append([]string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, p: 0o600} {
+		st, err := os.Stat(path)
+		if err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: %v %v", path, st.Mode().Perm(), err)
+		}
+	}
+	b, _ := os.ReadFile(p)
+	if string(b) != "old\na\nb\n" || strings.Join(lines, ",") != "old" {
+		t.Errorf("%q %q", b, lines)
+	}
+}
+
+func TestCompleter(t *testing.T) {
+	var out bytes.Buffer
+	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	if _, err := rt.Eval(t.Context(), "x", `var calls = 0; var cfg = {alpha: 1, alps: {deep: 2}, beta: 3}; function called() { calls++; return cfg }`); err != nil {
+		t.Fatal(err)
+	}
+	c := &completer{rt: rt}
+	cases := map[string][]string{
+		"cfg.al":         {"pha", "ps"},
+		"x = cfg.alps.d": {"eep"},
+		"jw":             {"t"},
+		"JSON.stringi":   {"fy"},
+		"called().al":    nil,
+		"nothing.here.x": nil,
+		"cfg.beta.toFix": {"ed"},
+	}
+	for line, want := range cases {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var s []string
+		for _, g := range got {
+			s = append(s, string(g))
+		}
+		if strings.Join(s, ",") != strings.Join(want, ",") {
+			t.Errorf("%q: %q, want %q", line, s, want)
+		}
+	}
+	v, _ := rt.Eval(t.Context(), "x", "calls")
+	if v.ToInteger() != 0 {
+		t.Fatal("completion called a function")
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	if src, err := prepare("{a: 1}"); err != nil || src != "({a: 1}\n)" {
+		t.Errorf("object literal: %q %v", src, err)
+	}
+	if src, err := prepare("{ let x = 1; x }"); err != nil || strings.HasPrefix(src, "(") {
+		t.Errorf("block: %q %v", src, err)
+	}
+	if _, err := prepare("function f() {"); !runtime.IsIncomplete(err) {
+		t.Errorf("incomplete: %v", err)
+	}
+	if _, err := prepare("let = ;"); err == nil || runtime.IsIncomplete(err) {
+		t.Errorf("syntax error: %v", err)
+	}
+}

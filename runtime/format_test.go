@@ -1,0 +1,49 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+type secretThing struct{ token string }
+
+func (s *secretThing) RenderREPL() string { return "Token{aud: graph}" }
+
+func TestFormat(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	cases := map[string]string{
+		`({a: 1, b: "x<y", c: [true, null], d: {}, e: []})`: "{\n  \"a\": 1,\n  \"b\": \"x<y\",\n  \"c\": [\n    true,\n    null\n  ],\n  \"d\": {},\n  \"e\": []\n}",
+		`(function named() {})`:                             "[Function: named]",
+		`(() => { const o = {}; o.self = o; return o })()`:  "{\n  \"self\": [Circular]\n}",
+		`new Date(0)`: `"1970-01-01T00:00:00.000Z"`,
+		`undefined`:   "undefined",
+		`10n`:         "10n",
+		`({__repl__() { return "custom" }, token: "s3cret"})`: "custom",
+		`Object.assign(new Error("m"), {code: "C"})`:          "{\n  \"name\": \"Error\",\n  \"message\": \"m\",\n  \"code\": \"C\"\n}",
+	}
+	for src, want := range cases {
+		v, err := rt.Eval(t.Context(), "f", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		rt.Do(func(vm *goja.Runtime) { got = Format(vm, v, false) })
+		if got != want {
+			t.Errorf("%s:\n got %q\nwant %q", src, got, want)
+		}
+	}
+	var got, colored string
+	rt.Do(func(vm *goja.Runtime) {
+		got = Format(vm, vm.ToValue(&secretThing{token: "eyJ.secret"}), false)
+		v, _ := vm.RunString(`({k: "v"})`)
+		colored = Format(vm, v, true)
+	})
+	if got != "Token{aud: graph}" {
+		t.Errorf("Go renderer: %q", got)
+	}
+	if !strings.Contains(colored, "\x1b[36m\"k\"\x1b[0m") || !strings.Contains(colored, "\x1b[32m\"v\"\x1b[0m") {
+		t.Errorf("colors: %q", colored)
+	}
+}

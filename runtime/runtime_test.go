@@ -1,0 +1,213 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// newTestRuntime builds a runtime whose output is captured.
+func newTestRuntime(t *testing.T, opts Options) (*Runtime, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	opts.Stdout, opts.Stderr = &out, &errb
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	rt, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rt.Close)
+	return rt, &out, &errb
+}
+
+func evalString(t *testing.T, rt *Runtime, src string) string {
+	t.Helper()
+	v, err := rt.Eval(context.Background(), "test", src)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	var s string
+	rt.Do(func(*goja.Runtime) { s = v.String() })
+	return s
+}
+
+func TestCancelInterruptsAndRuntimeStaysUsable(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := rt.Eval(ctx, "loop", "while (true) {}")
+		done <- err
+	}()
+	// Cancel only once the loop is certainly running: the env's context is set.
+	for rt.Env().Context() == context.Background() {
+		// spin until the evaluation started
+		select {
+		case err := <-done:
+			t.Fatalf("loop ended early: %v", err)
+		default:
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("got %v, want ErrInterrupted", err)
+	}
+	if got := evalString(t, rt, "6*7"); got != "42" {
+		t.Fatalf("after interrupt: %s", got)
+	}
+}
+
+func TestBindingContextIsCancelledWithEvaluation(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	rt.Do(func(vm *goja.Runtime) {
+		_ = vm.Set("waitCancel", func() error {
+			<-rt.Env().Context().Done() // what an HTTP call would do
+			return rt.Env().Context().Err()
+		})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := rt.Eval(ctx, "wait", "try { waitCancel() } catch (e) { 'caught' }")
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("got %v, want ErrInterrupted", err)
+	}
+}
+
+func TestExitStopsScript(t *testing.T) {
+	rt, out, _ := newTestRuntime(t, Options{})
+	_, err := rt.Eval(context.Background(), "x", `try { exit(4) } finally { console.log("finally") }; console.log("after")`)
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != 4 {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(out.String(), "after") {
+		t.Fatalf("script continued: %q", out.String())
+	}
+}
+
+func TestConsoleArgsEnv(t *testing.T) {
+	rt, out, errb := newTestRuntime(t, Options{Args: []string{"a", "b c"}, Environ: []string{"AZ_X=1", "EMPTY="}})
+	evalString(t, rt, `console.log("x", 1, {k: [true]}); console.error("bad"); console.warn("w")`)
+	if got := out.String(); got != "x 1 {\n  \"k\": [\n    true\n  ]\n}\n" {
+		t.Fatalf("stdout %q", got)
+	}
+	if errb.String() != "bad\nw\n" {
+		t.Fatalf("stderr %q", errb.String())
+	}
+	if got := evalString(t, rt, `args.join("|") + ":" + env.AZ_X + ":" + env.EMPTY + ":" + env.NOPE`); got != "a|b c:1::undefined" {
+		t.Fatal(got)
+	}
+	if got := evalString(t, rt, `"use strict"; (function(){ "use strict"; try { env.AZ_X = "2"; return "written" } catch (e) { return e.name } })()`); got != "TypeError" {
+		t.Fatalf("env is writable: %s", got)
+	}
+}
+
+func TestRequireRelativeConfinedAndBundled(t *testing.T) {
+	root := t.TempDir()
+	app := filepath.Join(root, "app")
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(app, "lib", "a.js"), `const b = require("./b"); module.exports = { v: b.v + 1, file: __filename.endsWith("a.js") };`)
+	write(filepath.Join(app, "lib", "b.js"), `exports.v = 41; exports.count = (exports.count || 0) + 1;`)
+	write(filepath.Join(app, "data.json"), `{"n": 3}`)
+	write(filepath.Join(app, "main.js"), `var a = require("./lib/a"); var again = require("./lib/b.js"); var d = require("./data.json");`)
+	write(filepath.Join(root, "secret.js"), `module.exports = "outside"`)
+	if err := os.Symlink(filepath.Join(root, "secret.js"), filepath.Join(app, "link.js")); err != nil {
+		t.Fatal(err)
+	}
+
+	rt, _, _ := newTestRuntime(t, Options{})
+	if _, err := rt.RunFile(context.Background(), filepath.Join(app, "main.js")); err != nil {
+		t.Fatal(err)
+	}
+	if got := evalString(t, rt, `[a.v, a.file, again.count, d.n].join()`); got != "42,true,1,3" {
+		t.Fatal(got)
+	}
+	for _, spec := range []string{"../secret.js", "./link.js", "fs", "azrepl/scripts/../x"} {
+		write(filepath.Join(app, "bad.js"), `require(`+"`"+spec+"`"+`)`)
+		_, err := rt.RunFile(context.Background(), filepath.Join(app, "bad.js"))
+		if err == nil {
+			t.Fatalf("require(%q) succeeded", spec)
+		}
+		msg, code := Describe(err, false)
+		if code != 1 || !strings.Contains(msg, "bad.js:1:") {
+			t.Fatalf("require(%q): %q %d", spec, msg, code)
+		}
+	}
+	if got := evalString(t, rt, `typeof require("azrepl/scripts/decode-token").describe`); got != "function" {
+		t.Fatal(got)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	cases := []struct {
+		src, want string
+		code      int
+	}{
+		{"\n  throw new Error('boom')", "t.js:2:9: boom", 1},
+		{"throw new TypeError('bad type')", "t.js:1:7: TypeError: bad type", 1},
+		{"throw Object.assign(new Error('no'), {code: 'FORBIDDEN', exitCode: 5})", "t.js:1:21: FORBIDDEN: no", 5},
+		{"throw 'str'", "t.js:1:1: uncaught str", 1},
+		{"let x = ;", "t.js:1:9: SyntaxError: Unexpected token ;", 1},
+		{"undefinedName + 1", "t.js:1:1: ReferenceError: undefinedName is not defined", 1},
+	}
+	for _, c := range cases {
+		_, err := rt.Eval(context.Background(), "t.js", c.src)
+		msg, code := Describe(err, false)
+		if msg != c.want || code != c.code {
+			t.Errorf("%s: got %q %d, want %q %d", c.src, msg, code, c.want, c.code)
+		}
+	}
+	_, err := rt.Eval(context.Background(), "t.js", "function f() { throw new Error('deep') }\nf()")
+	if msg, _ := Describe(err, true); !strings.Contains(msg, "at f (t.js:1:") {
+		t.Errorf("debug stack missing: %q", msg)
+	}
+}
+
+func TestIsIncomplete(t *testing.T) {
+	for src, want := range map[string]bool{
+		"function f() {": true, "[1,": true, "1 +": true,
+		"1 + 1": false, "let = ;": false, "}": false,
+	} {
+		_, err := Compile("x", src)
+		if got := IsIncomplete(err); got != want {
+			t.Errorf("%q: IsIncomplete=%v (%v)", src, got, err)
+		}
+	}
+}
+
+func TestDoFromManyGoroutines(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	evalString(t, rt, "var n = 0")
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 50; j++ {
+				rt.Do(func(vm *goja.Runtime) { _, _ = vm.RunString("n++") })
+			}
+		}()
+	}
+	wg.Wait()
+	if got := evalString(t, rt, "n"); got != "400" {
+		t.Fatal(got)
+	}
+}
