@@ -1,0 +1,106 @@
+package bindings
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/dop251/goja"
+)
+
+// ARMHost is where arm.* calls go.
+const ARMHost = "https://management.azure.com"
+
+func init() {
+	Register(Binding{
+		Name: "arm",
+		Help: `arm.get(path, opts) / put(path, body, opts) / post / patch / delete(path, opts) — Azure Resource Manager
+  path  relative to https://management.azure.com, or absolute; it must carry ?api-version=… (ARM refuses
+        requests without one: azrepl says so before sending, with a usual version)
+  Returns the Response; throws on non-2xx like graph.*.
+  arm.all(path, {max}) — every item of a list, following nextLink
+  Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			c, err := newCaller(env, rt)
+			if err != nil {
+				return err
+			}
+			return rt.Set("arm", c.armObject())
+		},
+	})
+}
+
+func (c *caller) armObject() *goja.Object {
+	o := c.rt.NewObject()
+	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
+		return func(fc goja.FunctionCall) goja.Value {
+			opts := fc.Argument(1)
+			if hasBody {
+				opts = fc.Argument(2)
+			}
+			req := c.armRequest(method, fc.Argument(0).String(), opts)
+			if hasBody {
+				c.setBody(req, fc.Argument(1))
+			}
+			resp := c.check(req, c.do(req), c.sentToken(req), armPermission)
+			return NewResponse(c.rt, c.conv, resp)
+		}
+	}
+	_ = o.Set("get", call("GET", false))
+	_ = o.Set("delete", call("DELETE", false))
+	_ = o.Set("put", call("PUT", true))
+	_ = o.Set("post", call("POST", true))
+	_ = o.Set("patch", call("PATCH", true))
+	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
+		req := c.armRequest("GET", path, opts)
+		return c.pageItems(req, httpx.PageOptions{Next: httpx.ARMNext, Max: maxOpt(opts)}, "arm.all", c.sentToken(req), armPermission)
+	})
+	return o
+}
+
+// armRequest resolves path and refuses one without api-version.
+func (c *caller) armRequest(method, path string, opts goja.Value) *httpx.Request {
+	full := path
+	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		full = ARMHost + path
+	}
+	req := c.request(method, c.rt.ToValue(full), opts)
+	u, err := url.Parse(full)
+	if err != nil {
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err), ExitCode: ExitCodeFor(CodeBadRequest)})
+	}
+	if u.Query().Get("api-version") == "" && req.Query.Get("api-version") == "" {
+		v := armAPIVersion(u.Path)
+		Throw(c.rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+			Message: fmt.Sprintf("arm: %s %s has no api-version; ARM refuses requests without one", method, u.Path),
+			Hint:    fmt.Sprintf("add ?api-version=%s (e.g. %s?api-version=%s), or {query: {\"api-version\": %q}}", v, u.Path, v, v)})
+	}
+	return req
+}
+
+// armAPIVersion suggests a version for the common paths; the versions of a
+// provider's types are listed by `az provider show -n Microsoft.X`.
+func armAPIVersion(path string) string {
+	p := strings.ToLower(path)
+	switch {
+	case strings.Contains(p, "/providers/microsoft.authorization/"):
+		return "2022-04-01"
+	case strings.Contains(p, "/providers/microsoft.databricks/"):
+		return "2024-05-01"
+	case strings.Contains(p, "/providers/microsoft.keyvault/"):
+		return "2023-07-01"
+	case strings.Contains(p, "/providers/microsoft.storage/"):
+		return "2023-05-01"
+	case strings.Contains(p, "/resourcegroups"), strings.HasSuffix(p, "/resources"):
+		return "2021-04-01"
+	}
+	return "2022-12-01" // /tenants, /subscriptions, locations
+}
+
+func armPermission(method, path string) string {
+	return fmt.Sprintf("%s %s needs an Azure role assignment (Reader to read, Contributor to change) on that scope or above", method, path)
+}

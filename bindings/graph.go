@@ -1,0 +1,197 @@
+package bindings
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/dop251/goja"
+)
+
+// GraphHost is where graph.* calls go.
+const GraphHost = "https://graph.microsoft.com"
+
+func init() {
+	Register(Binding{
+		Name: "graph",
+		Help: `graph.get(path, opts) / post(path, body, opts) / put / patch / delete(path, opts) — Microsoft Graph
+  path  relative to https://graph.microsoft.com/v1.0 ("/me", "groups?$top=5"), or starting with /v1.0 or /beta,
+        or an absolute URL; graph.beta.get(…) uses /beta. $count and $search get ConsistencyLevel: eventual.
+  Returns the Response; throws on non-2xx: err.code (FORBIDDEN…), err.serviceCode, err.status, err.hint
+  graph.all(path, {max}) — every item of a collection, following @odata.nextLink
+  graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order
+  Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			c, err := newCaller(env, rt)
+			if err != nil {
+				return err
+			}
+			g := c.graphObject("v1.0")
+			_ = g.Set("beta", c.graphObject("beta"))
+			return rt.Set("graph", g)
+		},
+	})
+}
+
+func (c *caller) graphObject(version string) *goja.Object {
+	o := c.rt.NewObject()
+	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
+		return func(fc goja.FunctionCall) goja.Value {
+			opts := fc.Argument(1)
+			if hasBody {
+				opts = fc.Argument(2)
+			}
+			req := c.request(method, c.rt.ToValue(graphURL(fc.Argument(0).String(), version)), opts)
+			if hasBody {
+				c.setBody(req, fc.Argument(1))
+			}
+			resp := c.check(req, c.do(req), c.sentToken(req), graphPermission)
+			return NewResponse(c.rt, c.conv, resp)
+		}
+	}
+	_ = o.Set("get", call("GET", false))
+	_ = o.Set("delete", call("DELETE", false))
+	_ = o.Set("post", call("POST", true))
+	_ = o.Set("put", call("PUT", true))
+	_ = o.Set("patch", call("PATCH", true))
+	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
+		req := c.request("GET", c.rt.ToValue(graphURL(path, version)), opts)
+		return c.pageItems(req, httpx.PageOptions{Next: httpx.GraphNext, Max: maxOpt(opts)}, "graph.all", c.sentToken(req), graphPermission)
+	})
+	_ = o.Set("batch", func(items goja.Value) goja.Value { return c.graphBatch(items, version) })
+	return o
+}
+
+// graphURL resolves a graph.* path against the version's base.
+func graphURL(path, version string) string {
+	switch {
+	case strings.HasPrefix(path, "https://"), strings.HasPrefix(path, "http://"):
+		return path
+	case path == "/v1.0" || path == "/beta" || strings.HasPrefix(path, "/v1.0/") || strings.HasPrefix(path, "/beta/") ||
+		strings.HasPrefix(path, "/v1.0?") || strings.HasPrefix(path, "/beta?"):
+		return GraphHost + path
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return GraphHost + "/" + version + path
+}
+
+// graphBatch sends the items through $batch; each answer is {id, status,
+// headers, body}, or {id, status: 0, error} when none came.
+func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
+	arr, ok := items.(*goja.Object)
+	if !ok || arr.ClassName() != "Array" {
+		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "graph.batch([...]): an array of {method, url, body, headers} is expected"})
+	}
+	n := int(arr.Get("length").ToInteger())
+	subs := make([]httpx.SubRequest, n)
+	for i := 0; i < n; i++ {
+		v := arr.Get(fmt.Sprint(i))
+		o, ok := v.(*goja.Object)
+		if !ok {
+			subs[i] = httpx.SubRequest{Method: http.MethodGet, URL: v.String()}
+			continue
+		}
+		s := httpx.SubRequest{Method: str(o.Get("method")), URL: str(o.Get("url")), ID: str(o.Get("id"))}
+		if h, ok := o.Get("headers").(*goja.Object); ok {
+			s.Header = map[string]string{}
+			for _, k := range h.Keys() {
+				s.Header[k] = h.Get(k).String()
+			}
+		}
+		if b := o.Get("body"); b != nil && !goja.IsUndefined(b) && !goja.IsNull(b) {
+			raw, err := jsonOf(b)
+			if err != nil {
+				Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "graph.batch body: " + err.Error()})
+			}
+			s.Body = raw
+		}
+		if d, ok := o.Get("dependsOn").(*goja.Object); ok {
+			for _, k := range d.Keys() {
+				s.DependsOn = append(s.DependsOn, d.Get(k).String())
+			}
+		}
+		subs[i] = s
+	}
+	out, err := c.client().GraphBatch(c.env.Context(), GraphHost+"/"+version, subs)
+	if err != nil {
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: err.Error(), ExitCode: ExitCodeFor(CodeBadRequest), Err: err})
+	}
+	vals := make([]any, len(out))
+	for i, r := range out {
+		o := c.rt.NewObject()
+		_ = o.Set("id", r.ID)
+		_ = o.Set("status", r.Status)
+		if r.Err != nil {
+			_ = o.Set("error", ErrorValue(c.rt, c.transportError(r.Err)))
+			vals[i] = o
+			continue
+		}
+		h := c.rt.NewObject()
+		for k, v := range r.Header {
+			_ = h.Set(strings.ToLower(k), v)
+		}
+		_ = o.Set("headers", h)
+		body := goja.Undefined()
+		if len(r.Body) > 0 {
+			var err error
+			if body, err = c.conv.Parse(string(r.Body)); err != nil {
+				var s string
+				if json.Unmarshal(r.Body, &s) == nil {
+					body = c.rt.ToValue(s)
+				}
+			}
+		}
+		_ = o.Set("body", body)
+		vals[i] = o
+	}
+	return c.rt.NewArray(vals...)
+}
+
+func str(v goja.Value) string {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return ""
+	}
+	return v.String()
+}
+
+// graphPermissions names the permission usually needed per top-level
+// collection, read and write (the Graph permissions reference).
+var graphPermissions = map[string][2]string{
+	"groups":            {"Group.Read.All", "Group.ReadWrite.All"},
+	"users":             {"User.Read.All (or User.ReadBasic.All)", "User.ReadWrite.All"},
+	"me":                {"User.Read", "User.ReadWrite"},
+	"applications":      {"Application.Read.All", "Application.ReadWrite.All"},
+	"serviceprincipals": {"Application.Read.All", "Application.ReadWrite.All"},
+	"devices":           {"Device.Read.All", "Device.ReadWrite.All"},
+	"directoryroles":    {"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"},
+	"organization":      {"Organization.Read.All", "Organization.ReadWrite.All"},
+	"sites":             {"Sites.Read.All", "Sites.ReadWrite.All"},
+	"teams":             {"Team.ReadBasic.All", "TeamSettings.ReadWrite.All"},
+	"auditlogs":         {"AuditLog.Read.All", "AuditLog.Read.All"},
+	"identity":          {"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
+}
+
+// graphPermission says which permission a Graph path usually needs.
+func graphPermission(method, path string) string {
+	rest := path
+	for _, v := range []string{"/v1.0/", "/beta/"} {
+		if r, ok := strings.CutPrefix(path, v); ok {
+			rest = r
+		}
+	}
+	first, _, _ := strings.Cut(strings.Trim(rest, "/"), "/")
+	perm, ok := graphPermissions[strings.ToLower(first)]
+	if !ok {
+		return "see the Permissions section of this API's page in the Microsoft Graph reference"
+	}
+	need := perm[0]
+	if method != "" && method != http.MethodGet && method != http.MethodHead {
+		need = perm[1]
+	}
+	return fmt.Sprintf("%s %s usually needs %s (a delegated scope for a user, an application role for an app, granted with admin consent)",
+		method, path, need)
+}

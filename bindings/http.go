@@ -1,0 +1,463 @@
+package bindings
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/dop251/goja"
+	"github.com/mattn/go-isatty"
+)
+
+func init() {
+	Register(Binding{
+		Name: "http",
+		Help: `http.get(url, opts) / post(url, body, opts) / put / patch / delete(url, opts) / request({method, url, ...}) — any HTTP call
+  The bearer token is chosen from the URL's host (Graph, ARM, *.azuredatabricks.net, Key Vault, Storage,
+  and hosts added with http.setScope). Non-2xx answers are returned (ok === false), not thrown.
+  opts  scope: "…/.default" (override), auth: false (no token), headers: {…}, query: {…},
+        timeout: ms, body: object (sent as JSON) or string, form: {…} (x-www-form-urlencoded)
+  Response: status, ok, headers (lower-case), text, json, get(gjsonPath), curl(), url, duration (ms)
+  http.batch([url | {method, url, body, headers, …}, …]) — concurrent, answers (or errors) in order
+  http.scope(url) — the scope whose token goes to url; http.setScope("api.contoso.com", "api://…/.default")
+  Example: http.get("https://graph.microsoft.com/v1.0/me").get("displayName")`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			c, err := newCaller(env, rt)
+			if err != nil {
+				return err
+			}
+			return rt.Set("http", c.httpObject())
+		},
+	})
+}
+
+// caller holds what every HTTP-speaking binding needs.
+type caller struct {
+	env  *Env
+	rt   *goja.Runtime
+	conv *JSONConverter
+}
+
+func newCaller(env *Env, rt *goja.Runtime) (*caller, error) {
+	conv, err := NewJSONConverter(rt)
+	if err != nil {
+		return nil, err
+	}
+	return &caller{env: env, rt: rt, conv: conv}, nil
+}
+
+func (c *caller) client() *httpx.Client {
+	if c.env.HTTP == nil {
+		Throw(c.rt, &Error{Code: "NO_CLIENT", Message: "HTTP is not available in this runtime (offline mode)"})
+	}
+	return c.env.HTTP
+}
+
+func (c *caller) httpObject() *goja.Object {
+	o := c.rt.NewObject()
+	withBody := func(method string) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			req := c.request(method, call.Argument(0), call.Argument(2))
+			c.setBody(req, call.Argument(1))
+			return c.send(req)
+		}
+	}
+	noBody := func(method string) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			return c.send(c.request(method, call.Argument(0), call.Argument(1)))
+		}
+	}
+	_ = o.Set("get", noBody("GET"))
+	_ = o.Set("head", noBody("HEAD"))
+	_ = o.Set("delete", noBody("DELETE"))
+	_ = o.Set("post", withBody("POST"))
+	_ = o.Set("put", withBody("PUT"))
+	_ = o.Set("patch", withBody("PATCH"))
+	_ = o.Set("request", func(call goja.FunctionCall) goja.Value {
+		spec := call.Argument(0)
+		if _, ok := spec.(*goja.Object); !ok {
+			Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "http.request({method, url, …}): an object is expected"})
+		}
+		return c.send(c.specRequest(spec.(*goja.Object)))
+	})
+	_ = o.Set("batch", func(call goja.FunctionCall) goja.Value { return c.batch(call.Argument(0)) })
+	_ = o.Set("scope", func(u string) goja.Value {
+		if s, ok := c.client().ScopeFor(u); ok {
+			return c.rt.ToValue(s)
+		}
+		return goja.Undefined()
+	})
+	_ = o.Set("setScope", func(host, scope string) {
+		if err := c.client().SetScope(host, scope); err != nil {
+			Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: err.Error(), Err: err})
+		}
+	})
+	return o
+}
+
+// request builds a Request from a URL and an opts object.
+func (c *caller) request(method string, u, opts goja.Value) *httpx.Request {
+	if goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
+		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
+	}
+	req := &httpx.Request{Method: method, URL: u.String()}
+	if o, ok := opts.(*goja.Object); ok {
+		c.applyOpts(req, o)
+	}
+	return req
+}
+
+// specRequest reads {method, url, body, form, ...} (http.request, batch items).
+func (c *caller) specRequest(o *goja.Object) *httpx.Request {
+	method := "GET"
+	if m := o.Get("method"); m != nil && !goja.IsUndefined(m) {
+		method = strings.ToUpper(m.String())
+	}
+	req := c.request(method, o.Get("url"), o)
+	c.setBody(req, o.Get("body"))
+	return req
+}
+
+func (c *caller) applyOpts(req *httpx.Request, o *goja.Object) {
+	if v := o.Get("scope"); v != nil && !goja.IsUndefined(v) {
+		req.Scope = v.String()
+	}
+	if v := o.Get("auth"); v != nil && !goja.IsUndefined(v) && !v.ToBoolean() {
+		req.NoAuth = true
+	}
+	if v := o.Get("timeout"); v != nil && !goja.IsUndefined(v) {
+		req.Timeout = time.Duration(v.ToFloat() * float64(time.Millisecond))
+	}
+	if h, ok := o.Get("headers").(*goja.Object); ok {
+		req.Header = map[string][]string{}
+		for _, k := range h.Keys() {
+			req.Header.Set(k, h.Get(k).String())
+		}
+	}
+	if q, ok := o.Get("query").(*goja.Object); ok {
+		req.Query = url.Values{}
+		for _, k := range q.Keys() {
+			req.Query.Set(k, q.Get(k).String())
+		}
+	}
+	if f, ok := o.Get("form").(*goja.Object); ok {
+		form := url.Values{}
+		for _, k := range f.Keys() {
+			form.Set(k, f.Get(k).String())
+		}
+		req.Body = []byte(form.Encode())
+		req.ContentType = "application/x-www-form-urlencoded"
+	}
+}
+
+// setBody: a string is sent as is, anything else as JSON.
+func (c *caller) setBody(req *httpx.Request, body goja.Value) {
+	if body == nil || goja.IsUndefined(body) || goja.IsNull(body) {
+		return
+	}
+	if s, ok := body.Export().(string); ok {
+		req.Body = []byte(s)
+		if req.ContentType == "" && !looksJSON(s) {
+			req.ContentType = "text/plain; charset=utf-8"
+		}
+		return
+	}
+	b, err := jsonOf(body)
+	if err != nil {
+		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "request body: " + err.Error(), Err: err})
+	}
+	req.Body = b
+	req.ContentType = "application/json"
+}
+
+func looksJSON(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")
+}
+
+// do sends req; a transport failure throws.
+func (c *caller) do(req *httpx.Request) *httpx.Response {
+	resp, err := c.client().Do(c.env.Context(), req)
+	if err != nil {
+		Throw(c.rt, c.transportError(err))
+	}
+	return resp
+}
+
+// send is http.*: any status is a Response.
+func (c *caller) send(req *httpx.Request) goja.Value {
+	return NewResponse(c.rt, c.conv, c.do(req))
+}
+
+func (c *caller) transportError(err error) *Error {
+	var be *Error
+	if errors.As(err, &be) {
+		return be
+	}
+	code := CodeForError(err)
+	e := &Error{Code: code, Message: c.client().Redact(err.Error()), Err: err}
+	var te *httpx.TransportError
+	var ee *auth.EntraError
+	switch {
+	case code == CodeCancelled:
+		e.Message = "interrupted"
+	case errors.As(err, &ee):
+		// getting the token failed: Entra's fields and hint
+		e.Status, e.Hint = ee.HTTPStatus, ee.Hint()
+		if len(ee.Codes) > 0 {
+			e.AADSTS = fmt.Sprintf("AADSTS%d", ee.Codes[0])
+		}
+	case errors.As(err, &te) && (code == "" || code == CodeNetwork):
+		e.Code = CodeNetwork
+		e.Hint = "no answer came: check the host name, HTTPS_PROXY/NO_PROXY and the network"
+	}
+	if e.Code == "" {
+		e.Code = CodeBadRequest
+	}
+	e.ExitCode = ExitCodeFor(e.Code)
+	return e
+}
+
+// batch runs the items concurrently; each answer is a Response, or an Error
+// object for a call that got no answer.
+func (c *caller) batch(items goja.Value) goja.Value {
+	arr, ok := items.(*goja.Object)
+	if !ok || arr.ClassName() != "Array" {
+		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
+	}
+	n := int(arr.Get("length").ToInteger())
+	reqs := make([]*httpx.Request, n)
+	for i := 0; i < n; i++ {
+		v := arr.Get(fmt.Sprint(i))
+		if o, ok := v.(*goja.Object); ok {
+			reqs[i] = c.specRequest(o)
+		} else {
+			reqs[i] = c.request("GET", v, nil)
+		}
+	}
+	results := c.client().Batch(c.env.Context(), reqs, 0)
+	out := make([]any, n)
+	for i, r := range results {
+		if r.Err != nil {
+			out[i] = ErrorValue(c.rt, c.transportError(r.Err))
+			continue
+		}
+		out[i] = NewResponse(c.rt, c.conv, r.Response)
+	}
+	return c.rt.NewArray(out...)
+}
+
+// check returns resp when it is 2xx and otherwise throws the service's error
+// with the kind of failure as code (FORBIDDEN…), the service's own code as
+// serviceCode, and a hint built from the token that was sent.
+func (c *caller) check(req *httpx.Request, resp *httpx.Response, sent func() string, permHint func(method, path string) string) *httpx.Response {
+	if resp.OK() {
+		return resp
+	}
+	var se *httpx.ServiceError
+	if !errors.As(resp.Err(), &se) {
+		return resp
+	}
+	panic(c.serviceErrorValue(se, sent, permHint))
+}
+
+func (c *caller) serviceErrorValue(se *httpx.ServiceError, sent func() string, permHint func(method, path string) string) *goja.Object {
+	code := CodeForStatus(se.Status)
+	if code == "" {
+		code = "HTTP_ERROR"
+	}
+	e := &Error{Code: code, Status: se.Status, Message: c.client().Redact(se.Error()), ExitCode: ExitCodeFor(code), Err: se}
+	e.Hint = c.hintFor(se, sent, permHint)
+	obj := ErrorValue(c.rt, e)
+	if se.Code != "" {
+		_ = obj.Set("serviceCode", se.Code)
+	}
+	_ = obj.Set("serviceMessage", c.client().Redact(se.Message))
+	if se.RequestID != "" {
+		_ = obj.Set("requestId", se.RequestID)
+	}
+	_ = obj.Set("url", se.URL)
+	return obj
+}
+
+// tokenClaims decodes a JWT without checking it; nil when it is not one
+// (a Databricks PAT, no token).
+func tokenClaims(tok string) map[string]any {
+	if tok == "" {
+		return nil
+	}
+	j, err := auth.DecodeJWT(tok)
+	if err != nil {
+		return nil
+	}
+	return j.Claims
+}
+
+// sentToken is the bearer token a request went out with: its own
+// Authorization header, else the session's (cached) token for its scope.
+func (c *caller) sentToken(req *httpx.Request) func() string {
+	return func() string {
+		if h := req.Header.Get("Authorization"); h != "" {
+			_, tok, _ := strings.Cut(h, " ")
+			return tok
+		}
+		if req.NoAuth || c.env.Auth == nil {
+			return ""
+		}
+		scope := req.Scope
+		if scope == "" {
+			scope, _ = c.client().ScopeFor(req.URL)
+		}
+		if scope == "" {
+			return ""
+		}
+		t, err := c.env.Auth.Token(c.env.Context(), scope, auth.TokenOptions{})
+		if err != nil {
+			return ""
+		}
+		return t.AccessToken
+	}
+}
+
+func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint func(method, path string) string) string {
+	claims := tokenClaims(sent())
+	path := se.URL
+	if u, err := url.Parse(se.URL); err == nil {
+		path = u.Path
+	}
+	switch {
+	case se.Status == 401 && strings.Contains(strings.ToLower(se.Message), "audience"):
+		want, _ := c.client().ScopeFor(se.URL)
+		aud := claimText(claims, "aud")
+		if aud == "" {
+			aud = "(unknown: no JWT was sent)"
+		}
+		return fmt.Sprintf("wrong audience: the token sent is for %s, this API wants a token for %s: ask for token(%q), or call without an Authorization header and azrepl picks it",
+			aud, strings.TrimSuffix(want, "/.default"), want)
+	case se.Status == 401:
+		return "the token was refused (expired, revoked, or from another tenant?): login() again, or token(scope, {force: true})"
+	case se.Status == 403:
+		has := "the token has " + grantText(claims)
+		if permHint != nil {
+			if need := permHint(se.Method, path); need != "" {
+				return has + "; " + need
+			}
+		}
+		return has + "; the identity is signed in but not allowed to do this"
+	case se.Status == 404:
+		return "nothing at " + path + ": check the id, the path and the API version"
+	case se.Status == 429:
+		return "throttled even after the retries: wait (Retry-After) and send fewer requests at once"
+	case se.Status >= 500:
+		h := "the service failed"
+		if se.Attempts > 1 {
+			h += fmt.Sprintf(" %d times", se.Attempts)
+		}
+		if se.RequestID != "" {
+			h += "; request id " + se.RequestID
+		}
+		return h + ": try again later"
+	}
+	return ""
+}
+
+func claimText(claims map[string]any, name string) string {
+	switch v := claims[name].(type) {
+	case string:
+		return v
+	case []any:
+		parts := make([]string, 0, len(v))
+		for _, x := range v {
+			parts = append(parts, fmt.Sprint(x))
+		}
+		return strings.Join(parts, " ")
+	}
+	return ""
+}
+
+// grantText says what a token allows: delegated scopes (scp) and app roles.
+func grantText(claims map[string]any) string {
+	if claims == nil {
+		return "no readable claims"
+	}
+	scp, roles := claimText(claims, "scp"), claimText(claims, "roles")
+	if scp == "" {
+		scp = "(none)"
+	}
+	if roles == "" {
+		roles = "(none)"
+	}
+	return fmt.Sprintf("scp: %s, roles: %s", scp, roles)
+}
+
+// progress reports paging on stderr when it is a terminal, on one line
+// rewritten in place; nil (quiet) when stderr is piped or a file.
+func (c *caller) progress(label string) (report func(httpx.Progress), done func()) {
+	f, ok := c.env.Stderr.(interface{ Fd() uintptr })
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil, func() {}
+	}
+	shown := false
+	report = func(p httpx.Progress) {
+		if p.Pages < 2 {
+			return // a single page needs no progress line
+		}
+		rate := float64(p.Items) / max(p.Elapsed.Seconds(), 0.001)
+		fmt.Fprintf(c.env.Stderr, "\r%s: %d pages, %d items, %.0f items/s ", label, p.Pages, p.Items, rate)
+		shown = true
+	}
+	done = func() {
+		if shown {
+			fmt.Fprint(c.env.Stderr, "\r\x1b[K")
+		}
+	}
+	return report, done
+}
+
+// pageItems walks a paged collection and returns its items as one JS array
+// (the items' raw JSON joined and parsed once).
+func (c *caller) pageItems(first *httpx.Request, opts httpx.PageOptions, label string, sent func() string, permHint func(string, string) string) goja.Value {
+	report, done := c.progress(label)
+	opts.Progress = report
+	var buf []byte
+	buf = append(buf, '[')
+	n := 0
+	_, err := c.client().Pages(c.env.Context(), first, opts, func(p httpx.Page) error {
+		for _, it := range p.Items {
+			if n > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, it.Raw...)
+			n++
+		}
+		return nil
+	})
+	done()
+	if err != nil {
+		var se *httpx.ServiceError
+		if errors.As(err, &se) {
+			panic(c.serviceErrorValue(se, sent, permHint))
+		}
+		Throw(c.rt, c.transportError(err))
+	}
+	buf = append(buf, ']')
+	v, err := c.conv.Parse(string(buf))
+	if err != nil {
+		Throw(c.rt, err)
+	}
+	return v
+}
+
+// maxOpt reads {max: N} from an opts argument.
+func maxOpt(opts goja.Value) int {
+	if o, ok := opts.(*goja.Object); ok {
+		if v := o.Get("max"); v != nil && !goja.IsUndefined(v) {
+			return int(v.ToInteger())
+		}
+	}
+	return 0
+}
