@@ -27,8 +27,11 @@ type DeviceCodeRequest struct {
 	DeviceCodeURL string // .../oauth2/v2.0/devicecode
 	TokenURL      string // .../oauth2/v2.0/token (same tenant segment)
 	ClientID      string
-	Scope         string
-	Extra         url.Values // added to the polls (client_info=1, claims)
+	// ClientSecret, for confidential device clients (RFC 8628 §3.1 allows
+	// them), goes in HTTP Basic. Entra's public clients leave it empty.
+	ClientSecret string
+	Scope        string
+	Extra        url.Values // added to the polls (client_info=1, claims)
 	// OnCode shows the message to the person (the code, the URL).
 	OnCode func(DeviceCode)
 	// OnPoll is called before each wait with the time left before the
@@ -53,7 +56,7 @@ type deviceCodeBody struct {
 func StartDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest) (*DeviceCode, error) {
 	form := url.Values{"client_id": {r.ClientID}, "scope": {r.Scope}}
 	start := time.Now()
-	body, status, ctype, err := postForm(ctx, hc, r.DeviceCodeURL, form, "", "")
+	body, status, ctype, err := postForm(ctx, hc, r.DeviceCodeURL, form, basicUser(r.ClientID, r.ClientSecret), r.ClientSecret)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +133,7 @@ func PollDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest, d
 			return nil, fmt.Errorf("device code login cancelled: %w", ctx.Err())
 		case <-t.C:
 		}
-		tr, err := requestToken(ctx, hc, r.TokenURL, form, "", "")
+		tr, err := requestToken(ctx, hc, r.TokenURL, form, basicUser(r.ClientID, r.ClientSecret), r.ClientSecret)
 		if err == nil {
 			return tr, nil
 		}
@@ -163,4 +166,12 @@ func DeviceCodeFlow(ctx context.Context, hc *http.Client, r DeviceCodeRequest) (
 		r.OnCode(*dc)
 	}
 	return PollDeviceCode(ctx, hc, r, dc)
+}
+
+// basicUser is the Basic user name when a secret is to be sent, else "".
+func basicUser(clientID, secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return clientID
 }
