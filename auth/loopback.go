@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -91,7 +92,19 @@ func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var res callbackResult
 	switch {
 	case f.Get("error") != "":
-		res.err = &EntraError{Err: f.Get("error"), Description: firstLine(f.Get("error_description"))}
+		e := &EntraError{Err: f.Get("error"), Description: firstLine(f.Get("error_description")), TraceID: f.Get("trace_id")}
+		for _, c := range strings.FieldsFunc(f.Get("error_codes"), func(r rune) bool { return r == ',' || r == ' ' || r == '[' || r == ']' }) {
+			if n, err := strconv.Atoi(c); err == nil {
+				e.Codes = append(e.Codes, n)
+			}
+		}
+		if len(e.Codes) == 0 {
+			if m := aadstsPrefix.FindStringSubmatch(e.Description); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				e.Codes = []int{n}
+			}
+		}
+		res.err = e
 		page(w, http.StatusBadRequest, "Sign-in failed", f.Get("error")+": "+firstLine(f.Get("error_description")))
 	case f.Get("code") == "":
 		res.err = errors.New("the redirect carried neither a code nor an error")
