@@ -1,0 +1,187 @@
+package bindings
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/dop251/goja"
+)
+
+func init() {
+	Register(Binding{
+		Name: "databricks",
+		Help: `databricks({host, profile, flow, clientId, clientSecret}) — a Databricks workspace client
+  flow  "u2m": you, in a browser (databricks-cli public client, PKCE, refresh token cached)
+        "m2m": a service principal's client id + secret (HTTP Basic, scope all-apis)
+        "azure": a Microsoft Entra token for Azure Databricks from the current login
+        default: m2m when a client id and secret are known, else u2m
+  host and credentials also come from DATABRICKS_HOST / _CLIENT_ID / _CLIENT_SECRET / _CONFIG_PROFILE
+  and ~/.databrickscfg profiles. Signs in when called.
+  Returns {host, flow, profile, get(path, opts), post(path, body, opts), put, patch, delete,
+           all(path, {max, items}), token()}; get/post… throw on non-2xx like graph.*.
+  all() follows next_page_token / has_more; items: the array's name (default from the path: jobs/list → "jobs")
+  Example: databricks({flow: "m2m"}).all("/api/2.1/jobs/list").length`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			c, err := newCaller(env, rt)
+			if err != nil {
+				return err
+			}
+			return rt.Set("databricks", func(opts goja.Value) goja.Value { return c.databricks(opts) })
+		},
+	})
+}
+
+type databricksClient struct {
+	c    *caller
+	opts auth.DatabricksOptions
+	cfg  auth.DatabricksConfig
+}
+
+func (c *caller) databricks(v goja.Value) goja.Value {
+	if c.env.Auth == nil {
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: "databricks(): no auth session in this runtime (offline mode)"})
+	}
+	var o auth.DatabricksOptions
+	if obj, ok := v.(*goja.Object); ok {
+		o.Host, o.Profile, o.Flow = str(obj.Get("host")), str(obj.Get("profile")), str(obj.Get("flow"))
+		o.ClientID, o.ClientSecret = str(obj.Get("clientId")), str(obj.Get("clientSecret"))
+	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
+		o.Host = s // databricks("adb-….azuredatabricks.net")
+	}
+	if o.ClientSecret != "" {
+		c.client().AddSecret(o.ClientSecret)
+	}
+	d := &databricksClient{c: c, opts: o}
+	d.token() // sign in now, like login(): errors show where the client is made
+	flow := o.Flow
+	if flow == "" {
+		flow = "default"
+	}
+	obj := c.rt.NewObject()
+	_ = obj.Set("host", d.cfg.Host)
+	_ = obj.Set("flow", flow)
+	if d.cfg.Profile != "" {
+		_ = obj.Set("profile", d.cfg.Profile)
+	}
+	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
+		return func(fc goja.FunctionCall) goja.Value {
+			opts := fc.Argument(1)
+			if hasBody {
+				opts = fc.Argument(2)
+			}
+			req := d.request(method, fc.Argument(0).String(), opts)
+			if hasBody {
+				c.setBody(req, fc.Argument(1))
+			}
+			resp := c.check(req, c.do(req), c.sentToken(req), databricksPermission)
+			return NewResponse(c.rt, c.conv, resp)
+		}
+	}
+	_ = obj.Set("get", call("GET", false))
+	_ = obj.Set("delete", call("DELETE", false))
+	_ = obj.Set("post", call("POST", true))
+	_ = obj.Set("put", call("PUT", true))
+	_ = obj.Set("patch", call("PATCH", true))
+	_ = obj.Set("all", func(path string, opts goja.Value) goja.Value {
+		req := d.request("GET", path, opts)
+		items := databricksItems(req.URL)
+		if o, ok := opts.(*goja.Object); ok && str(o.Get("items")) != "" {
+			items = str(o.Get("items"))
+		}
+		if items == "" {
+			Throw(c.rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+				Message: fmt.Sprintf("databricks.all(%q): which array holds the items? pass {items: \"name\"}", path)})
+		}
+		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: maxOpt(opts)},
+			"databricks.all", c.sentToken(req), databricksPermission)
+	})
+	_ = obj.Set("token", func() goja.Value { return c.tokenValue(d.token()) })
+	_ = obj.Set(REPLMethod, func() string { return fmt.Sprintf("[Databricks %s (%s)]", d.cfg.Host, flow) })
+	return obj
+}
+
+// token gets (from the cache, or by signing in) the token for the workspace.
+func (d *databricksClient) token() *auth.Token {
+	t, cfg, err := d.c.env.Auth.DatabricksToken(d.c.env.Context(), d.opts)
+	if err != nil {
+		Throw(d.c.rt, d.c.transportError(err))
+	}
+	d.cfg = cfg
+	if cfg.ClientSecret != "" {
+		d.c.client().AddSecret(cfg.ClientSecret)
+	}
+	return t
+}
+
+// request resolves path against the workspace and sets its token.
+func (d *databricksClient) request(method, path string, opts goja.Value) *httpx.Request {
+	full := path
+	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		full = d.cfg.Host + path
+	}
+	req := d.c.request(method, d.c.rt.ToValue(full), opts)
+	if req.Header == nil {
+		req.Header = map[string][]string{}
+	}
+	if req.Header.Get("Authorization") == "" && !req.NoAuth {
+		req.Header.Set("Authorization", "Bearer "+d.token().AccessToken)
+	}
+	return req
+}
+
+// databricksItems guesses the item array of a list endpoint from its path:
+// /api/2.1/jobs/list → "jobs", /api/2.0/clusters/list → "clusters".
+func databricksItems(rawURL string) string {
+	p := rawURL
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if n := len(parts); n >= 2 && parts[n-1] == "list" {
+		return parts[n-2]
+	}
+	return ""
+}
+
+func databricksPermission(method, path string) string {
+	return fmt.Sprintf("%s %s: the user or service principal lacks this permission in the workspace (an admin grants it, e.g. CAN_VIEW / CAN_MANAGE)", method, path)
+}
+
+// tokenValue is the JS view of an access token: the JWT in .token and
+// toString(), what it is for, when it expires, its decoded claims; the REPL
+// shows a summary, never the secret.
+func (c *caller) tokenValue(t *auth.Token) goja.Value {
+	o := c.rt.NewObject()
+	_ = o.Set("token", t.AccessToken)
+	_ = o.Set("scope", t.Scope)
+	_ = o.Set("audience", t.Audience)
+	if exp, err := c.rt.New(c.rt.Get("Date"), c.rt.ToValue(t.ExpiresOn.UnixMilli())); err == nil {
+		_ = o.Set("expiresOn", exp)
+	}
+	_ = o.Set("fromCache", t.FromCache)
+	if t.Claims != nil {
+		_ = o.Set("claims", t.Claims)
+	}
+	_ = o.Set("toString", func() string { return t.AccessToken })
+	summary := fmt.Sprintf("[Token for %s, expires in %s]", firstOf(t.Audience, t.Scope), time.Until(t.ExpiresOn).Round(time.Second))
+	_ = o.Set(REPLMethod, func() string { return summary })
+	for _, k := range []string{"toString", REPLMethod} {
+		_ = o.DefineDataProperty(k, o.Get(k), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	}
+	return o
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
