@@ -206,6 +206,9 @@ func TestEmulatorSecretAndCertificate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", alg, err)
 		}
+		if a.Flow != FlowCertificate || a.ClientID != reader.ClientID || a.TenantID != w.TenantID {
+			t.Fatalf("%s: account %+v", alg, a)
+		}
 		tok, err := s2.Token(ctx, "https://graph.microsoft.com/.default", TokenOptions{})
 		if err != nil {
 			t.Fatal(err)
