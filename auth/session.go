@@ -269,17 +269,10 @@ func (s *Session) storeLogin(a Account, tenant, scope string, tr *TokenResponse)
 		}
 		if tr.RefreshToken != "" {
 			d.putRefresh(refreshEntry{Environment: a.Environment, HomeAccountID: a.HomeAccountID, ClientID: a.ClientID,
-				FamilyID: familyOf(tr), Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: time.Now().UnixNano()})
+				FamilyID: tr.Foci, Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: time.Now().UnixNano()})
 		}
 		return nil
 	})
-}
-
-func familyOf(tr *TokenResponse) string {
-	if tr.Foci != "" {
-		return tr.Foci
-	}
-	return ""
 }
 
 func putAccess(d *cacheData, a Account, tenant, scope string, tr *TokenResponse, now int64) {
@@ -321,7 +314,7 @@ func (s *Session) Logout(who string) error {
 	err := s.cache.update(func(d *cacheData) error {
 		gone := map[string]bool{} // env|hid
 		for k, a := range d.Accounts {
-			if who == "" || strings.EqualFold(a.Username, who) || strings.EqualFold(a.ClientID, who) && a.isApp() {
+			if who == "" || strings.EqualFold(a.Username, who) || (a.isApp() && strings.EqualFold(a.ClientID, who)) {
 				gone[strings.ToLower(a.Environment+"|"+a.HomeAccountID)] = true
 				delete(d.Accounts, k)
 				if k == d.Default {

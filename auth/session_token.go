@@ -65,7 +65,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		putAccess(d, a, tenant, scope, tr, now.Unix())
 		if tr.RefreshToken != "" {
 			d.putRefresh(refreshEntry{Environment: acct.Environment, HomeAccountID: acct.HomeAccountID, ClientID: clientID,
-				FamilyID: familyOf(tr), Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
+				FamilyID: tr.Foci, Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
 		}
 		return nil
 	})
