@@ -3,7 +3,6 @@ package bindings
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/httpx"
@@ -98,7 +97,7 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: maxOpt(opts)},
 			"databricks.all", c.sentToken(req), databricksPermission)
 	})
-	_ = obj.Set("token", func() goja.Value { return c.tokenValue(d.token()) })
+	_ = obj.Set("token", func() goja.Value { return TokenObject(c.rt, c.conv, d.token()) })
 	_ = obj.Set(REPLMethod, func() string { return fmt.Sprintf("[Databricks %s (%s)]", d.cfg.Host, flow) })
 	return obj
 }
@@ -151,37 +150,4 @@ func databricksItems(rawURL string) string {
 
 func databricksPermission(method, path string) string {
 	return fmt.Sprintf("%s %s: the user or service principal lacks this permission in the workspace (an admin grants it, e.g. CAN_VIEW / CAN_MANAGE)", method, path)
-}
-
-// tokenValue is the JS view of an access token: the JWT in .token and
-// toString(), what it is for, when it expires, its decoded claims; the REPL
-// shows a summary, never the secret.
-func (c *caller) tokenValue(t *auth.Token) goja.Value {
-	o := c.rt.NewObject()
-	_ = o.Set("token", t.AccessToken)
-	_ = o.Set("scope", t.Scope)
-	_ = o.Set("audience", t.Audience)
-	if exp, err := c.rt.New(c.rt.Get("Date"), c.rt.ToValue(t.ExpiresOn.UnixMilli())); err == nil {
-		_ = o.Set("expiresOn", exp)
-	}
-	_ = o.Set("fromCache", t.FromCache)
-	if t.Claims != nil {
-		_ = o.Set("claims", t.Claims)
-	}
-	_ = o.Set("toString", func() string { return t.AccessToken })
-	summary := fmt.Sprintf("[Token for %s, expires in %s]", firstOf(t.Audience, t.Scope), time.Until(t.ExpiresOn).Round(time.Second))
-	_ = o.Set(REPLMethod, func() string { return summary })
-	for _, k := range []string{"toString", REPLMethod} {
-		_ = o.DefineDataProperty(k, o.Get(k), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_FALSE)
-	}
-	return o
-}
-
-func firstOf(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -28,24 +28,7 @@ type cloud struct {
 	rt      *runtime.Runtime
 	http    *httpx.Client
 	session *auth.Session
-	stderr  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	stderr  *lockedWriter
 }
 
 func newCloud(t *testing.T, cfg emulator.Config) *cloud {
@@ -61,7 +44,7 @@ func newCloud(t *testing.T, cfg emulator.Config) *cloud {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = em.Close() })
-	c := &cloud{em: em, world: em.World(), stderr: &syncBuffer{}}
+	c := &cloud{em: em, world: em.World(), stderr: &lockedWriter{}}
 	proxy := em.ProxyURL()
 	c.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
 	home := t.TempDir()
@@ -298,6 +281,18 @@ func TestDatabricksM2M(t *testing.T) {
 			t.Fatalf("the client secret is in exchange %d", e.Index)
 		}
 	}
+}
+
+// lockedWriter collects stderr written from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
 }
 
 // jsFields runs src, which must throw, and returns the error's properties.
