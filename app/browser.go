@@ -1,0 +1,63 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+)
+
+// browserOpener picks how azrepl opens a URL: $BROWSER (a command; "%s" is
+// replaced by the URL, else the URL is appended; several commands may be
+// separated by ":" and the first is used), else xdg-open on a desktop
+// session, else nil (the URL is only printed). With the emulator only an
+// explicit $BROWSER is used: a desktop browser would reach the real cloud.
+// The browser is started and never waited for.
+func browserOpener(getenv func(string) string, emulated bool, stderr io.Writer) func(string) error {
+	if b := strings.TrimSpace(getenv("BROWSER")); b != "" {
+		first, _, _ := strings.Cut(b, ":")
+		return func(u string) error { return startCommand(browserCommand(first, u), stderr) }
+	}
+	if emulated {
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return nil
+	}
+	if _, err := exec.LookPath("xdg-open"); err != nil {
+		return nil
+	}
+	return func(u string) error { return startCommand([]string{"xdg-open", u}, stderr) }
+}
+
+// browserCommand splits a $BROWSER entry into argv with the URL in place of
+// %s (or last). No shell is involved: a URL cannot inject a command.
+func browserCommand(spec, u string) []string {
+	fields := strings.Fields(spec)
+	placed := false
+	for i, f := range fields {
+		if strings.Contains(f, "%s") {
+			fields[i] = strings.ReplaceAll(f, "%s", u)
+			placed = true
+		}
+	}
+	if !placed {
+		fields = append(fields, u)
+	}
+	return fields
+}
+
+func startCommand(argv []string, stderr io.Writer) error {
+	if len(argv) == 0 || argv[0] == "" {
+		return errors.New("BROWSER is empty")
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "azrepl: cannot start the browser (%s): %v\n", argv[0], err)
+		return err
+	}
+	go func() { _ = cmd.Wait() }() // reap it; its exit status does not matter
+	return nil
+}

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator"
+)
+
+// defaultApproveAfter gives a person time to read the device code before
+// the emulator approves it.
+const defaultApproveAfter = 2 * time.Second
+
+// startEmulator runs the emulator in-process on loopback, adds its
+// defaults to the script environment and says so in one line on stderr.
+func (s *Services) startEmulator(ctx context.Context, o Options) error {
+	after := o.ApproveAfter
+	if after <= 0 {
+		after = defaultApproveAfter
+	}
+	em, err := emulator.Start(ctx, emulator.Config{
+		Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: o.EmulatorDir,
+		ApproveAfter: after, ApproveAs: o.ApproveAs,
+	})
+	if err != nil {
+		return fmt.Errorf("starting the emulator: %w", err)
+	}
+	s.Emulator = em
+	s.closers = append(s.closers, func() { _ = em.Close() })
+	s.Environ = withDefaults(s.Environ, emulatorEnv(em.World()))
+	where := ""
+	if o.EmulatorDir != "" {
+		where = "; its world is in " + filepath.Join(o.EmulatorDir, "tenant.json")
+	}
+	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s%s\n",
+		em.World().DisplayName, approver(em.World(), o.ApproveAs), where)
+	return nil
+}
+
+// emulatorEnv is what a script finds in env against the emulator: the
+// story app (its secret works, it has no Graph permission) and the
+// Databricks workspace's service principal.
+func emulatorEnv(w *emulator.World) []string {
+	env := []string{"AZURE_TENANT_ID=" + w.TenantID, "AZREPL_EMULATOR=1"}
+	for _, a := range w.Apps {
+		if a.Name == "story-app" {
+			env = append(env, "AZURE_CLIENT_ID="+a.ClientID, "AZURE_CLIENT_SECRET="+a.ClientSecret)
+			break
+		}
+	}
+	if w.Databricks.Host != "" {
+		env = append(env, "DATABRICKS_HOST=https://"+w.Databricks.Host)
+	}
+	if sp := w.Databricks.ServicePrincipal; sp.ClientID != "" {
+		env = append(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret)
+	}
+	return env
+}
+
+// withDefaults appends each KEY=value of defaults whose KEY is not set in
+// environ (a variable set to "" counts as set: the user chose it).
+func withDefaults(environ, defaults []string) []string {
+	have := map[string]bool{}
+	for _, kv := range environ {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			have[k] = true
+		}
+	}
+	out := append([]string(nil), environ...)
+	for _, kv := range defaults {
+		if k, _, _ := strings.Cut(kv, "="); !have[k] {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// worldSecrets are every secret of the emulator's world, to be masked in
+// traces: user passwords, app secrets, the service principal's secret.
+func worldSecrets(w *emulator.World) []string {
+	var out []string
+	for _, u := range w.Users {
+		out = append(out, u.Password)
+	}
+	for _, a := range w.Apps {
+		out = append(out, a.ClientSecret)
+	}
+	out = append(out, w.Databricks.ServicePrincipal.ClientSecret)
+	kept := out[:0]
+	for _, s := range out {
+		if s != "" {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// approver is the username the emulator approves device codes as.
+func approver(w *emulator.World, as string) string {
+	if as == "" {
+		as = "alice"
+	}
+	for _, u := range w.Users {
+		if strings.EqualFold(u.Name, as) || strings.EqualFold(u.Username, as) {
+			return u.Username
+		}
+	}
+	return as
+}

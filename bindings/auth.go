@@ -1,0 +1,312 @@
+package bindings
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/azrepl/azrepl/auth"
+	"github.com/dop251/goja"
+)
+
+func init() {
+	Register(Binding{
+		Name: "login",
+		Help: `login(opts?) — sign in; returns the account {username, tenantId, objectId, clientId, flow, authority}
+  With no options: like az login --use-device-code (Azure CLI client, tenant "organizations", ARM scope).
+  opts.flow          "device" (default), "browser", "secret", "certificate" or "azcli" (reuse az's login)
+  opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
+  opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
+  opts.scope         the first token's scope
+  opts.clientSecret  secret flow: else $AZURE_CLIENT_SECRET, else asked on the terminal without echo
+  opts.certificate   certificate flow: PEM path(s) with the key and certificate (string or array)
+  opts.loginHint     browser flow: the username to preselect
+  Example: login({flow: "secret", tenant: env.AZURE_TENANT_ID, clientId: env.AZURE_CLIENT_ID})`,
+		Install: installLogin,
+	})
+	Register(Binding{
+		Name: "logout",
+		Help: `logout(username?) — forget an account and its tokens (an app: its clientId); no argument: every account`,
+		// installed with login (they share the prompt state)
+	})
+	Register(Binding{
+		Name: "accounts",
+		Help: `accounts() — the signed-in accounts, the default one (used by token()) first`,
+		// installed with login
+	})
+	Register(Binding{
+		Name: "tokens",
+		Help: `tokens() — the token cache: kind, account, clientId, tenant, scope, expiresOn; never the tokens themselves`,
+		// installed with login
+	})
+}
+
+var loginKeys = []string{"flow", "tenant", "clientId", "scope", "clientSecret", "certificate", "loginHint", "alg"}
+
+// installLogin defines login, logout, accounts and tokens: they share the
+// state behind the REPL prompt (the default account).
+func installLogin(env *Env, rt *goja.Runtime) error {
+	p := &promptState{}
+	p.refresh(env.Auth)
+	env.Prompt = p.get
+	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{
+		"login":    func(call goja.FunctionCall) goja.Value { return login(env, rt, p, call.Argument(0)) },
+		"logout":   func(call goja.FunctionCall) goja.Value { return logout(env, rt, p, call.Argument(0)) },
+		"accounts": func(goja.FunctionCall) goja.Value { return accounts(env, rt) },
+		"tokens":   func(goja.FunctionCall) goja.Value { return tokens(env, rt) },
+	} {
+		if err := rt.Set(name, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Value {
+	s := session(env, rt)
+	o, err := loginOptions(rt, arg)
+	if err != nil {
+		Throw(rt, err)
+	}
+	if o.Flow == auth.FlowSecret && o.ClientSecret == "" && scriptEnv(rt, "AZURE_CLIENT_SECRET") == "" {
+		secret, err := readSecret(env.Context(), "Client secret (not echoed): ")
+		switch {
+		case errors.Is(err, errNoTerminal):
+			Throw(rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+				Message: "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"})
+		case err != nil:
+			Throw(rt, AuthError(env, err))
+		}
+		o.ClientSecret = secret
+	}
+	if o.ClientSecret != "" && env.HTTP != nil {
+		env.HTTP.AddSecret(o.ClientSecret)
+	}
+	a, err := s.Login(env.Context(), o)
+	if dp := promptOf(s); dp != nil {
+		dp.Done()
+	}
+	if err != nil {
+		Throw(rt, AuthError(env, err))
+	}
+	p.set(*a)
+	return accountObject(rt, *a)
+}
+
+func logout(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Value {
+	s := session(env, rt)
+	who := ""
+	if !goja.IsUndefined(arg) && !goja.IsNull(arg) {
+		who = arg.String()
+	}
+	if err := s.Logout(who); err != nil {
+		Throw(rt, AuthError(env, err))
+	}
+	p.refresh(s)
+	return goja.Undefined()
+}
+
+func accounts(env *Env, rt *goja.Runtime) goja.Value {
+	list, err := session(env, rt).Accounts()
+	if err != nil {
+		Throw(rt, AuthError(env, err))
+	}
+	out := make([]any, len(list))
+	for i, a := range list {
+		out[i] = accountObject(rt, a)
+	}
+	return rt.NewArray(out...)
+}
+
+func tokens(env *Env, rt *goja.Runtime) goja.Value {
+	list, err := session(env, rt).Tokens()
+	if err != nil {
+		Throw(rt, AuthError(env, err))
+	}
+	out := make([]any, len(list))
+	for i, t := range list {
+		o := rt.NewObject()
+		set(o, "kind", t.Kind)
+		set(o, "account", t.Account)
+		set(o, "clientId", t.ClientID)
+		set(o, "tenant", nullIfEmpty(rt, t.Tenant))
+		set(o, "scope", t.Scope)
+		set(o, "authority", t.Authority)
+		if t.Kind == "access" {
+			set(o, "expiresOn", jsDate(rt, t.ExpiresOn))
+		}
+		if t.FamilyID != "" {
+			set(o, "familyId", t.FamilyID)
+		}
+		out[i] = o
+	}
+	return rt.NewArray(out...)
+}
+
+// loginOptions reads login's options object; unknown keys are an error
+// (a typo such as clientID would otherwise be silently ignored).
+func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
+	var o auth.LoginOptions
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return o, nil
+	}
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return o, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "login(opts): opts must be an object, e.g. {flow: \"device\"}"}
+	}
+	for _, k := range obj.Keys() {
+		if !slices.Contains(loginKeys, k) {
+			return o, &Error{Name: "TypeError", Code: CodeBadRequest,
+				Message: fmt.Sprintf("login(opts): unknown option %q (known: %s)", k, strings.Join(loginKeys, ", "))}
+		}
+	}
+	str := func(k string) string {
+		x := obj.Get(k)
+		if x == nil || goja.IsUndefined(x) || goja.IsNull(x) {
+			return ""
+		}
+		return x.String()
+	}
+	o.Flow, o.Tenant, o.ClientID, o.Scope = str("flow"), str("tenant"), str("clientId"), str("scope")
+	o.ClientSecret, o.LoginHint, o.Alg = str("clientSecret"), str("loginHint"), str("alg")
+	if c := obj.Get("certificate"); c != nil && !goja.IsUndefined(c) && !goja.IsNull(c) {
+		var paths []string
+		if err := rt.ExportTo(c, &paths); err != nil || len(paths) == 0 {
+			paths = []string{c.String()}
+		}
+		o.CertificatePath = strings.Join(paths, string(os.PathListSeparator))
+	}
+	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
+		// The credential says which flow is meant.
+		o.Flow = auth.FlowSecret
+		if o.CertificatePath != "" {
+			o.Flow = auth.FlowCertificate
+		}
+	}
+	return o, nil
+}
+
+// session is the auth session, or a JS error when the host has none.
+func session(env *Env, rt *goja.Runtime) *auth.Session {
+	if env.Auth == nil {
+		Throw(rt, errors.New("sign-in is not available in this runtime (no auth session)"))
+	}
+	return env.Auth
+}
+
+// scriptEnv reads the script's env global: the same values the session sees.
+func scriptEnv(rt *goja.Runtime, name string) string {
+	e := rt.Get("env")
+	if e == nil || goja.IsUndefined(e) || goja.IsNull(e) {
+		return ""
+	}
+	v := e.ToObject(rt).Get(name)
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return ""
+	}
+	return v.String()
+}
+
+// AuthError turns an error of auth (or of the network under it) into an
+// Error with a stable code, the AADSTS code, the hint and the exit code.
+// The message goes through the HTTP client's redaction when there is one.
+func AuthError(env *Env, err error) error {
+	var be *Error
+	if errors.As(err, &be) {
+		return err
+	}
+	redact := func(s string) string { return s }
+	if env != nil && env.HTTP != nil {
+		redact = env.HTTP.Redact
+	}
+	e := &Error{Message: redact(err.Error()), Code: CodeForError(err), Err: err}
+	var ee *auth.EntraError
+	if errors.As(err, &ee) {
+		e.Status = ee.HTTPStatus
+		if len(ee.Codes) > 0 {
+			e.AADSTS = fmt.Sprintf("AADSTS%d", ee.Codes[0])
+		}
+		e.Hint = redact(ee.Hint())
+	}
+	if e.Code == "" {
+		e.Code = "AUTH_FAILED"
+	}
+	if e.Hint == "" && e.Code == CodeUnauthenticated {
+		e.Hint = "run login() (or login({flow: \"azcli\"}) to reuse an az login)"
+	}
+	e.ExitCode = ExitCodeFor(e.Code)
+	return e
+}
+
+// accountObject is the plain JS object scripts get for an account.
+func accountObject(rt *goja.Runtime, a auth.Account) *goja.Object {
+	o := rt.NewObject()
+	set(o, "username", nullIfEmpty(rt, a.Username))
+	set(o, "tenantId", a.TenantID)
+	set(o, "objectId", nullIfEmpty(rt, a.ObjectID))
+	set(o, "clientId", a.ClientID)
+	set(o, "flow", a.Flow)
+	set(o, "authority", a.Authority)
+	return o
+}
+
+// promptState is the REPL prompt's prefix: the default account, updated by
+// login and logout. The REPL reads it from its own goroutine.
+type promptState struct{ s atomic.Pointer[string] }
+
+func (p *promptState) get() string {
+	if s := p.s.Load(); s != nil {
+		return *s
+	}
+	return ""
+}
+
+func (p *promptState) set(a auth.Account) {
+	s := promptPrefix(a)
+	p.s.Store(&s)
+}
+
+// promptPrefix: "alice@contoso… " for a user, "app 1a2b3c4d… " for an app.
+func promptPrefix(a auth.Account) string {
+	if a.Username != "" {
+		user, domain, ok := strings.Cut(a.Username, "@")
+		if !ok {
+			return user + " "
+		}
+		if first, _, more := strings.Cut(domain, "."); more {
+			return user + "@" + first + "… "
+		}
+		return a.Username + " "
+	}
+	if len(a.ClientID) > 8 {
+		return "app " + a.ClientID[:8] + "… "
+	}
+	if a.ClientID != "" {
+		return "app " + a.ClientID + " "
+	}
+	return ""
+}
+
+// refresh reads the default account again (at start, after a logout).
+func (p *promptState) refresh(s *auth.Session) {
+	empty := ""
+	p.s.Store(&empty)
+	if s == nil {
+		return
+	}
+	if list, err := s.Accounts(); err == nil && len(list) > 0 {
+		p.set(list[0])
+	}
+}
+
+func set(o *goja.Object, k string, v any) { _ = o.Set(k, v) }
+
+func nullIfEmpty(rt *goja.Runtime, s string) goja.Value {
+	if s == "" {
+		return goja.Null()
+	}
+	return rt.ToValue(s)
+}
