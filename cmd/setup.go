@@ -11,6 +11,7 @@ import (
 // trace, and the auth session. Each goes into the bindings' Env in setupEnv.
 type wiring struct {
 	opts Options
+	env  *bindings.Env // set once the runtime exists
 	// closers run at exit, in reverse order (e.g. stopping the emulator).
 	closers []func()
 }
@@ -30,11 +31,21 @@ func setup(ctx context.Context, o Options) (*wiring, error) {
 // setupEnv fills the bindings' Env before the bindings are installed.
 func (w *wiring) setupEnv(env *bindings.Env) error {
 	env.Debug = w.opts.Debug
+	w.env = env
 	return nil
 }
 
-// promptPrefix is shown before "azrepl> "; later: the signed-in account.
-func (w *wiring) promptPrefix() string { return "" }
+// promptPrefix is shown before "azrepl> ": what a binding put in
+// Env.Prompt (the signed-in account), if anything.
+func (w *wiring) promptPrefix() string {
+	if w.env == nil || w.env.Prompt == nil {
+		return ""
+	}
+	if p := w.env.Prompt(); p != "" {
+		return p + " "
+	}
+	return ""
+}
 
 func (w *wiring) close() {
 	for i := len(w.closers) - 1; i >= 0; i-- {

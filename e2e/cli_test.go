@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs azrepl in dir and returns stdout+stderr and the exit code.
+func run(t *testing.T, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "AZREPL_HOME="+filepath.Join(dir, ".azrepl"), "NO_COLOR=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return out.String(), ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), 0
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRunScripts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"app/main.js":     "const lib = require('./lib/math');\nconsole.log(args.length, args.join('+'), '=', lib.sum(args.map(Number)));\n",
+		"app/lib/math.js": "exports.sum = (xs) => xs.reduce((a, b) => a + b, 0);\n",
+		"app/boom.js":     "// comment\nfunction f() {\n  throw new Error('it broke');\n}\nf();\n",
+		"app/syntax.js":   "let ok = 1;\nlet = ;\n",
+		"app/coded.js":    "throw Object.assign(new Error('no Graph permission'), {code: 'FORBIDDEN', exitCode: 4});\n",
+		"app/exit.js":     "console.log('before'); exit(3); console.log('after');\n",
+		"app/escape.js":   "require('../outside.js');\n",
+		"outside.js":      "module.exports = 1;\n",
+		"app/shebang.js":  "#!/usr/bin/env -S azrepl run\nconsole.log(typeof env.PATH);\n",
+	})
+	cases := []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"run", "app/main.js", "1", "2", "39"}, "3 1+2+39 = 42\n", 0},
+		{[]string{"run", "app/boom.js"}, "app/boom.js:3:9: it broke\n", 1},
+		{[]string{"run", "app/syntax.js"}, "app/syntax.js:2:7: SyntaxError: Unexpected token ;\n", 1},
+		{[]string{"run", "app/coded.js"}, "app/coded.js:1:21: FORBIDDEN: no Graph permission\n", 4},
+		{[]string{"run", "app/exit.js"}, "before\n", 3},
+		{[]string{"run", "app/missing.js"}, "azrepl: app/missing.js: no such file or directory\n", 2},
+		{[]string{"run", "app/shebang.js"}, "string\n", 0},
+		{[]string{"run"}, "azrepl: run needs a FILE (azrepl --help for usage)\n", 2},
+		{[]string{"--nope"}, "azrepl: unknown flag --nope (azrepl --help for usage)\n", 2},
+		{[]string{"frobnicate"}, "azrepl: unknown command \"frobnicate\" (azrepl --help for usage)\n", 2},
+		{[]string{"-e", "[1, 2].map(x => x * 21)"}, "[\n  21,\n  42\n]\n", 0},
+		{[]string{"-e", "console.log('only output')"}, "only output\n", 0},
+		{[]string{"-e", "q('{\"a\":{\"b\":\"c\"}}', 'a.b')"}, "\"c\"\n", 0},
+		{[]string{"-e", "let o = {};\no.a.b"}, "-e:2:5: TypeError: Cannot read property 'b' of undefined\n", 1},
+		{[]string{"-e"}, "azrepl: -e needs an expression (azrepl --help for usage)\n", 2},
+	}
+	for _, c := range cases {
+		out, code := run(t, dir, c.args...)
+		if out != c.want || code != c.code {
+			t.Errorf("azrepl %s:\n got %q exit %d\nwant %q exit %d", strings.Join(c.args, " "), out, code, c.want, c.code)
+		}
+	}
+	out, code := run(t, dir, "run", "app/escape.js")
+	if code != 1 || !strings.Contains(out, "app/escape.js:1:8:") || !strings.Contains(out, "outside the script's folder") {
+		t.Errorf("escape: %q %d", out, code)
+	}
+	out, code = run(t, dir, "--debug", "run", "app/boom.js")
+	if code != 1 || !strings.Contains(out, "at f (app/boom.js:3:9") {
+		t.Errorf("--debug stack: %q %d", out, code)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	out, code := run(t, t.TempDir(), "--help")
+	for _, want := range []string{"run FILE [ARGS...]", "-e 'EXPR'", "--emulator", "--debug", "emulate", "version"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q (exit %d):\n%s", want, code, out)
+		}
+	}
+	out, code = run(t, t.TempDir(), "version")
+	if code != 0 || !strings.HasPrefix(out, "azrepl ") {
+		t.Errorf("version: %q %d", out, code)
+	}
+}
+
+// Every bundled snippet that runs offline must keep working.
+func TestBundledScriptsRun(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, root, "run", "scripts/decode-token.js")
+	if code != 0 || !strings.Contains(out, `"audience": "https://graph.microsoft.com"`) {
+		t.Fatalf("decode-token.js: %q %d", out, code)
+	}
+	out, code = run(t, t.TempDir(), "-e", `require("azrepl/scripts/decode-token").describe(require("azrepl/scripts/decode-token").SAMPLE).who`)
+	if code != 0 || out != "\"alice@contoso.onmicrosoft.com\"\n" {
+		t.Fatalf("bundled require: %q %d", out, code)
+	}
+}

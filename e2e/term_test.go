@@ -1,0 +1,276 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// term is azrepl running in a private tmux server, driven with send-keys and
+// read with capture-pane.
+type term struct {
+	t    *testing.T
+	sock string
+}
+
+// terms numbers the tmux servers of this test process.
+var terms int
+
+// waitLimit bounds how long a test waits for the screen; it is a safety net
+// against hangs, not an assertion on speed.
+const waitLimit = 15 * time.Second
+
+func startTerm(t *testing.T, home string, extraEnv ...string) *term {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it)")
+	}
+	terms++
+	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
+	cmd := append([]string{"env", "-u", "NO_COLOR", "AZREPL_HOME=" + home, "TERM=xterm-256color"}, extraEnv...)
+	cmd = append(cmd, bin)
+	// azrepl is the pane's only process (Ctrl-C reaches nobody else);
+	// remain-on-exit keeps the pane so its exit status can be read.
+	args := append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "110", "-y", "45"}, cmd...)
+	tm.tmux(append(args, ";", "set-option", "-t", "main", "remain-on-exit", "on")...)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm.waitFor("azrepl>")
+	return tm
+}
+
+func (tm *term) tmux(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+// typeText types literal text (no Enter).
+func (tm *term) typeText(s string) { tm.tmux("send-keys", "-t", "main", "-l", s) }
+
+// keys sends named keys: Enter, Tab, Up, C-c, C-d.
+func (tm *term) keys(k ...string) { tm.tmux(append([]string{"send-keys", "-t", "main"}, k...)...) }
+
+// line types s and presses Enter.
+func (tm *term) line(s string) {
+	tm.typeText(s)
+	tm.keys("Enter")
+}
+
+func (tm *term) screen() string { return tm.tmux("capture-pane", "-p", "-t", "main") }
+
+// waitUntil polls the screen until ok holds.
+func (tm *term) waitUntil(what string, ok func(screen string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		s := tm.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("screen never showed %s:\n%s", what, s)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func (tm *term) waitFor(sub string) string {
+	tm.t.Helper()
+	return tm.waitUntil(fmt.Sprintf("%q", sub), func(s string) bool { return strings.Contains(s, sub) })
+}
+
+// waitCount waits until sub appears at least n times.
+func (tm *term) waitCount(sub string, n int) string {
+	tm.t.Helper()
+	return tm.waitUntil(fmt.Sprintf("%d× %q", n, sub), func(s string) bool { return strings.Count(s, sub) >= n })
+}
+
+// waitExit waits for azrepl to end and checks its exit status.
+func (tm *term) waitExit(code int) {
+	tm.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		st := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}"))
+		if st == fmt.Sprintf("1 %d", code) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("azrepl did not exit with %d (pane: %q):\n%s", code, st, tm.screen())
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// lastLine is the last non-empty line of the screen.
+func lastLine(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, "\n "), "\n")
+	return strings.TrimRight(lines[len(lines)-1], " ")
+}
+
+func TestREPLExpressionAndMultiLine(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.line("6 * 7")
+	tm.waitFor("\n42\n")
+	tm.line("function greet(name) {")
+	tm.waitFor("...")
+	tm.line(`  return {hello: name, n: [1, 2]}`)
+	tm.line("}")
+	tm.waitCount("azrepl>", 3)
+	tm.line(`greet("alice")`)
+	s := tm.waitFor(`"hello": "alice"`)
+	if !strings.Contains(s, "{\n  \"hello\": \"alice\",\n  \"n\": [\n    1,\n    2\n  ]\n}") {
+		t.Fatalf("not indented JSON:\n%s", s)
+	}
+	tm.line("_.n.length + 40")
+	tm.waitFor("\n42\n")
+	// A real syntax error is reported at once, not treated as more input.
+	tm.line("let x = = 1")
+	tm.waitFor("<repl>:1:9: SyntaxError: Unexpected token =")
+	tm.line("throw new Error('bad thing')")
+	tm.waitFor("<repl>:1:7: bad thing")
+}
+
+func TestREPLTabCompletion(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.line("var settings = {tenant: 'contoso', timeout: 5}")
+	tm.waitCount("azrepl>", 2)
+	tm.typeText("settings.ten")
+	tm.keys("Tab")
+	tm.waitUntil("completed property", func(s string) bool { return strings.HasSuffix(lastLine(s), "settings.tenant") })
+	tm.keys("Enter")
+	tm.waitFor(`"contoso"`)
+	tm.typeText("jw")
+	tm.keys("Tab")
+	tm.waitUntil("completed global", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> jwt") })
+}
+
+func TestREPLHistoryUpAndFile(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "azhome")
+	tm := startTerm(t, home)
+	tm.line("40 + 2")
+	tm.waitFor("\n42\n")
+	tm.keys("Up")
+	tm.waitUntil("recalled line", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> 40 + 2") })
+	tm.keys("Enter")
+	tm.waitCount("\n42\n", 2)
+	jwtLine := `jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").claims.sub`
+	tm.line(jwtLine)
+	tm.waitFor(`"x"`)
+	tm.line(` "hidden" + 1`)
+	tm.waitFor(`"hidden1"`)
+	tm.line(`var o = {clientSecret: "s3cr3t"}`)
+	tm.waitCount("azrepl>", 6)
+	tm.keys("C-d")
+	tm.waitExit(0)
+
+	for path, want := range map[string]os.FileMode{home: 0o700, filepath.Join(home, "history"): 0o600} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, st.Mode().Perm(), want)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(home, "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := string(b)
+	if !strings.Contains(hist, "40 + 2\n") {
+		t.Errorf("history lacks the plain line:\n%s", hist)
+	}
+	for _, secret := range []string{"eyJ", "hidden", "s3cr3t"} {
+		if strings.Contains(hist, secret) {
+			t.Errorf("history holds %q:\n%s", secret, hist)
+		}
+	}
+
+	// A new REPL recalls the previous session's history.
+	tm2 := startTerm(t, home)
+	tm2.keys("Up")
+	tm2.waitUntil("recalled line", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> 40 + 2") })
+}
+
+func TestREPLCtrlC(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.line("while (true) {}")
+	// Let the loop start: the prompt must not be back yet.
+	time.Sleep(200 * time.Millisecond)
+	tm.keys("C-c")
+	tm.waitFor("interrupted")
+	tm.waitCount("azrepl>", 2)
+	tm.line("1 + 1")
+	tm.waitFor("\n2\n")
+
+	// At the prompt Ctrl-C clears the line and pending multi-line input.
+	tm.typeText("garbage(")
+	tm.keys("C-c")
+	tm.waitCount("azrepl>", 4)
+	tm.line("function half() {")
+	tm.waitFor("...")
+	tm.keys("C-c")
+	tm.waitCount("azrepl>", 5)
+	tm.line("'still' + ' alive'")
+	s := tm.waitFor(`"still alive"`)
+	if strings.Contains(s, "garbage is not defined") {
+		t.Fatalf("Ctrl-C did not clear the line:\n%s", s)
+	}
+	tm.keys("C-d")
+	tm.waitExit(0)
+}
+
+func TestREPLDotCommands(t *testing.T) {
+	dir := t.TempDir()
+	tm := startTerm(t, filepath.Join(dir, "home"))
+	tm.line(".help")
+	tm.waitFor("jwt(token)")
+	tm.line(".help q")
+	tm.waitFor("gjson path")
+	lib := filepath.Join(dir, "lib.js")
+	if err := os.WriteFile(lib, []byte("var loaded = 'yes';\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm.line(".load " + lib)
+	tm.line("loaded")
+	tm.waitFor(`"yes"`)
+	tm.line("var total = 20")
+	tm.line("nope()") // fails: not saved
+	tm.waitFor("nope is not defined")
+	tm.line("total += 1")
+	tm.line("console.log('total', total * 2)")
+	tm.waitFor("total 42")
+	saved := filepath.Join(dir, "session.js")
+	tm.line(".save " + saved)
+	tm.waitFor("saved ")
+	tm.line(".exit")
+	tm.waitExit(0)
+
+	out, code := run(t, dir, "run", saved)
+	if code != 0 || out != "total 42\n" {
+		t.Fatalf("replay: code %d, output %q", code, out)
+	}
+}
+
+func TestREPLColor(t *testing.T) {
+	for _, c := range []struct {
+		env   []string
+		color bool
+	}{{nil, true}, {[]string{"NO_COLOR=1"}, false}} {
+		tm := startTerm(t, t.TempDir(), c.env...)
+		tm.line(`({name: "x"})`)
+		tm.waitFor(`"name"`)
+		s := tm.tmux("capture-pane", "-e", "-p", "-t", "main")
+		if got := strings.Contains(s, "\x1b["); got != c.color {
+			t.Errorf("env %v: color=%v\n%q", c.env, got, s)
+		}
+		_ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run()
+	}
+}
