@@ -269,23 +269,24 @@ func (p *promptState) set(a auth.Account) {
 	p.s.Store(&s)
 }
 
-// promptPrefix: "alice@contoso… " for a user, "app 1a2b3c4d… " for an app.
+// promptPrefix: "alice@contoso…" for a user, "app 1a2b3c4d…" for an app
+// (the REPL adds the space before its prompt).
 func promptPrefix(a auth.Account) string {
 	if a.Username != "" {
 		user, domain, ok := strings.Cut(a.Username, "@")
 		if !ok {
-			return user + " "
+			return user
 		}
 		if first, _, more := strings.Cut(domain, "."); more {
-			return user + "@" + first + "… "
+			return user + "@" + first + "…"
 		}
-		return a.Username + " "
+		return a.Username
 	}
 	if len(a.ClientID) > 8 {
-		return "app " + a.ClientID[:8] + "… "
+		return "app " + a.ClientID[:8] + "…"
 	}
 	if a.ClientID != "" {
-		return "app " + a.ClientID + " "
+		return "app " + a.ClientID
 	}
 	return ""
 }

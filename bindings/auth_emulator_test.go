@@ -146,8 +146,8 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 	if s := h.stderr.String(); !strings.Contains(s, "First copy your one-time code: ") || !strings.Contains(s, "https://microsoft.com/devicelogin") {
 		t.Errorf("stderr does not show the device code and where to enter it:\n%s", s)
 	}
-	if p := h.rt.Env().Prompt; p == nil || p() != "alice@contoso… " {
-		t.Errorf("prompt prefix after login = %q, want %q", callPrompt(h), "alice@contoso… ")
+	if p := h.rt.Env().Prompt; p == nil || p() != "alice@contoso…" {
+		t.Errorf("prompt prefix after login = %q, want %q", callPrompt(h), "alice@contoso…")
 	}
 
 	tok := h.eval(t, `(function(){ const t = token("`+authGraphScope+`");
@@ -231,7 +231,7 @@ func TestSecretAndCertificateLogins(t *testing.T) {
 	if acct["clientId"] != story.ClientID || acct["flow"] != "secret" || acct["username"] != nil || acct["tenantId"] != h.world.TenantID {
 		t.Errorf("secret login = %v", acct)
 	}
-	if p := callPrompt(h); p != "app "+story.ClientID[:8]+"… " {
+	if p := callPrompt(h); p != "app "+story.ClientID[:8]+"…" {
 		t.Errorf("prompt prefix of an app login = %q", p)
 	}
 	tok := h.eval(t, `(function(){ const t = token("`+authGraphScope+`"); return {aud: t.audience, appid: t.claims.appid, roles: t.claims.roles || null} })()`)

@@ -135,13 +135,13 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 		// The emulator handles its own signals and flags.
 		return emulate(ctx, o.Args, stdout, stderr)
 	}
-	w, err := setup(ctx, o)
+	w, err := setup(ctx, o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "azrepl:", err)
 		return 1
 	}
 	defer w.close()
-	rtOpts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: o.Args, Debug: o.Debug, Setup: w.setupEnv}
+	rtOpts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: o.Args, Debug: o.Debug, Environ: w.environ(), Setup: w.setupEnv}
 	switch o.Command {
 	case "run":
 		if st, err := os.Stat(o.File); err != nil || st.IsDir() {

@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"context"
+	"io"
 
+	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/bindings"
 )
 
@@ -11,28 +13,33 @@ import (
 // trace, and the auth session. Each goes into the bindings' Env in setupEnv.
 type wiring struct {
 	opts Options
+	svc  *app.Services // HTTP client, auth session, emulator (app.Setup)
 	env  *bindings.Env // set once the runtime exists
 	// closers run at exit, in reverse order (e.g. stopping the emulator).
 	closers []func()
 }
 
 // setup prepares the wiring for o. This is the one place where --emulator
-// and --debug take effect:
-//   - --emulator: start emulator.Start(ctx, emulator.Config{Listen: "127.0.0.1:0"})
-//     here and give its CertPool/ProxyURL to the HTTP client (to be wired
-//     once the HTTP bindings exist).
-//   - --debug: the HTTP client's Debug writer is os.Stderr; JS stacks are
-//     already printed (runtime.Describe).
-func setup(ctx context.Context, o Options) (*wiring, error) {
-	_ = ctx
-	return &wiring{opts: o}, nil
+// and --debug take effect: app.Setup starts the in-process emulator and
+// points the HTTP client at it, and gives the client a --debug trace on
+// stderr.
+func setup(ctx context.Context, o Options, stderr io.Writer) (*wiring, error) {
+	svc, err := app.Setup(ctx, app.Options{Emulator: o.Emulator, Debug: o.Debug, Stderr: stderr})
+	if err != nil {
+		return nil, err
+	}
+	return &wiring{opts: o, svc: svc, closers: []func(){svc.Close}}, nil
 }
+
+// environ is the script's env: the process environment plus, with
+// --emulator, the emulator's AZURE_* and DATABRICKS_* defaults.
+func (w *wiring) environ() []string { return w.svc.Environ }
 
 // setupEnv fills the bindings' Env before the bindings are installed.
 func (w *wiring) setupEnv(env *bindings.Env) error {
 	env.Debug = w.opts.Debug
 	w.env = env
-	return nil
+	return w.svc.Install(env)
 }
 
 // promptPrefix is shown before "azrepl> ": what a binding put in
