@@ -1,0 +1,282 @@
+package scripts_test
+
+// Every scripts/*.js runs here against the emulator and its output is
+// compared with testdata/NAME.out (go test ./scripts -update rewrites them).
+//
+// The scripts run in-process as `azrepl --emulator --debug run NAME.js`
+// does: app.Setup with the emulator, then a runtime with its services. This
+// also gives the test the emulator's proxy and CA for the helpers that act
+// as the user: testbrowser (a headless Chromium set as $BROWSER) and a real
+// `az login` for azcli-reuse.js.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/azrepl/azrepl/app"
+	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/runtime"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.out")
+
+// testbrowser is the path of the built internal/testbrowser, "" when it
+// could not be built.
+var testbrowser string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "scripts-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin := filepath.Join(dir, "testbrowser")
+	if out, err := exec.Command("go", "build", "-o", bin, "../internal/testbrowser").CombinedOutput(); err == nil {
+		testbrowser = bin
+	} else {
+		fmt.Fprintf(os.Stderr, "building testbrowser: %v\n%s", err, out)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// lockedBuffer collects output written from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// run is one script's run: its output and what the redaction check needs.
+type run struct {
+	stdout, stderr string
+	exit           int
+	home           string
+	trace          string
+	world          *emulator.World
+}
+
+// runScript runs scripts/NAME.js against a fresh in-process emulator.
+func runScript(t *testing.T, name string, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	home, emDir := t.TempDir(), t.TempDir()
+	var stdout, stderr lockedBuffer
+	s, err := app.Setup(ctx, app.Options{Emulator: true, Debug: true, Home: home, Stderr: &stderr, EmulatorDir: emDir,
+		Environ: []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AZURE_CONFIG_DIR=" + filepath.Join(home, "az")},
+		ApproveAfter: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := s.Emulator.World()
+	alice := w.Users[0]
+	if testbrowser != "" {
+		s.Environ = append(s.Environ, fmt.Sprintf("BROWSER=%s --proxy %s --ca %s --user %s --password %s %%s",
+			testbrowser, s.Emulator.ProxyURL(), filepath.Join(emDir, "ca.pem"), alice.Username, alice.Password))
+	}
+	if name == "azcli-reuse" {
+		azLogin(t, s, emDir, home)
+	}
+	rt, err := runtime.New(runtime.Options{Stdout: &stdout, Stderr: &stderr, Args: args, Environ: s.Environ,
+		Dir: ".", Debug: true, Setup: s.Install})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	_, err = rt.RunFile(ctx, name+".js")
+	msg, code := runtime.Describe(err, false)
+	if msg != "" {
+		fmt.Fprintln(&stderr, msg)
+	}
+	var tr strings.Builder
+	for _, e := range s.HTTP.Trace() {
+		b, _ := json.Marshal(e)
+		tr.Write(b)
+		tr.WriteString(e.Curl() + "\n")
+	}
+	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w}
+}
+
+// azLogin signs the Azure CLI in to the emulator (device code, approved
+// by the emulator) with its config folder under home, when az is installed.
+func azLogin(t *testing.T, s *app.Services, emDir, home string) {
+	t.Helper()
+	az, err := exec.LookPath("az")
+	if err != nil {
+		t.Skip("az is not installed: azcli-reuse.js needs a real az login")
+	}
+	cmd := exec.Command(az, "login", "--use-device-code", "--allow-no-subscriptions", "--output", "none")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AZURE_CONFIG_DIR=" + filepath.Join(home, "az"),
+		"REQUESTS_CA_BUNDLE=" + filepath.Join(emDir, "ca-bundle.pem"), "HTTPS_PROXY=" + s.Emulator.ProxyURL().String(),
+		"NO_PROXY=localhost,127.0.0.1", "AZURE_CORE_COLLECT_TELEMETRY=false", "AZURE_CORE_NO_COLOR=true"}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("az login against the emulator: %v\n%s", err, out)
+	}
+}
+
+// masks replace what changes from run to run.
+var masks = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`), "<TIME>"},
+	{regexp.MustCompile(`\b\d+(\.\d+)? ?(ms|items/s)\b`), "<N> $2"},
+}
+
+func mask(s string) string {
+	for _, m := range masks {
+		s = m.re.ReplaceAllString(s, m.with)
+	}
+	return s
+}
+
+func scriptNames(t *testing.T) []string {
+	files, err := filepath.Glob("*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(f, ".js"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestScripts(t *testing.T) {
+	for _, name := range scriptNames(t) {
+		t.Run(name, func(t *testing.T) {
+			if strings.HasPrefix(name, "databricks-u2m") && testbrowser == "" {
+				t.Skip("no testbrowser: it needs chromium")
+			}
+			r := runScript(t, name)
+			got := mask(r.stdout)
+			if r.exit != 0 {
+				got += fmt.Sprintf("exit %d\n", r.exit)
+			}
+			golden := filepath.Join("testdata", name+".out")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)\nstdout:\n%s\nstderr:\n%s", err, got, tail(r.stderr))
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s\ngot:\n%s\nwant:\n%s\nstderr:\n%s", golden, got, want, tail(r.stderr))
+			}
+			checkRedaction(t, r)
+		})
+	}
+}
+
+// tail keeps the end of a long --debug stderr for failure messages.
+func tail(s string) string {
+	if len(s) > 3000 {
+		return "…" + s[len(s)-3000:]
+	}
+	return s
+}
+
+// checkRedaction: no secret of the world and no token of the cache appears
+// in stdout, stderr (--debug output), the trace, or any file under
+// AZREPL_HOME but the cache itself.
+func checkRedaction(t *testing.T, r run) {
+	t.Helper()
+	secrets := map[string]string{}
+	for _, u := range r.world.Users {
+		secrets[u.Password] = "password of " + u.Name
+	}
+	for _, a := range r.world.Apps {
+		secrets[a.ClientSecret] = "secret of " + a.Name
+	}
+	secrets[r.world.Databricks.ServicePrincipal.ClientSecret] = "Databricks service principal secret"
+	cache, err := os.ReadFile(filepath.Join(r.home, "tokens.json"))
+	if err == nil {
+		for _, tok := range regexp.MustCompile(`"secret"\s*:\s*"([^"]{16,})"`).FindAllSubmatch(cache, -1) {
+			secrets[string(tok[1])] = "a cached token"
+		}
+	}
+	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "trace": r.trace}
+	_ = filepath.WalkDir(r.home, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Base(p) == "tokens.json" || strings.Contains(p, string(filepath.Separator)+"az"+string(filepath.Separator)) {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		places[p] = string(b)
+		return nil
+	})
+	for secret, what := range secrets {
+		if len(secret) < 8 {
+			continue
+		}
+		for where, text := range places {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s appears in %s", what, where)
+			}
+		}
+	}
+}
+
+func TestUncaughtForbiddenIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "forbidden.js")
+	src := `login({flow: "secret", tenant: env.AZURE_TENANT_ID, clientId: env.AZURE_CLIENT_ID, clientSecret: env.AZURE_CLIENT_SECRET});
+graph.get("/groups");
+`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var stderr lockedBuffer
+	s, err := app.Setup(ctx, app.Options{Emulator: true, Home: t.TempDir(), Stderr: &stderr, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rt, err := runtime.New(runtime.Options{Stdout: &stderr, Stderr: &stderr, Environ: s.Environ, Dir: dir, Setup: s.Install})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	_, err = rt.RunFile(ctx, script)
+	msg, code := runtime.Describe(err, false)
+	if code != 4 {
+		t.Errorf("exit code %d, want 4 (FORBIDDEN)", code)
+	}
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "forbidden.js:2:") || !strings.Contains(msg, "FORBIDDEN") {
+		t.Errorf("error line: %q", msg)
+	}
+}
