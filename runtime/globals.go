@@ -62,7 +62,7 @@ func (r *Runtime) installGlobals(opts Options) error {
 	}
 	freeze, ok := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
 	if !ok {
-		return errors.New("Object.freeze is missing")
+		return errors.New("the Object.freeze builtin is missing")
 	}
 	if _, err := freeze(goja.Undefined(), env); err != nil {
 		return err

@@ -132,6 +132,9 @@ func (r *Runtime) Eval(ctx context.Context, name, src string) (goja.Value, error
 
 // run executes prg on the runtime goroutine with ctx as the binding context.
 func (r *Runtime) run(ctx context.Context, prg *goja.Program) (goja.Value, error) {
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.env.SetContext(ctx)
@@ -162,7 +165,9 @@ func (r *Runtime) run(ctx context.Context, prg *goja.Program) (goja.Value, error
 		}
 		return nil, ErrInterrupted
 	}
-	if err != nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
+		// Cancelled while running: even if the script caught the Go error,
+		// the user asked to stop, and the result is not worth showing.
 		return nil, ErrInterrupted
 	}
 	return v, err

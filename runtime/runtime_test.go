@@ -75,8 +75,10 @@ func TestBindingContextIsCancelledWithEvaluation(t *testing.T) {
 		})
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := rt.Eval(ctx, "wait", "try { waitCancel() } catch (e) { 'caught' }")
+	rt.Do(func(vm *goja.Runtime) {
+		_ = vm.Set("pressCtrlC", func() { cancel() })
+	})
+	_, err := rt.Eval(ctx, "wait", "pressCtrlC(); try { waitCancel() } catch (e) { 'caught' }")
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
