@@ -56,9 +56,15 @@ func completions(vm *goja.Runtime, parents []string, prefix string) []string {
 		}
 		obj = v.ToObject(vm)
 	}
+	// Object.prototype's methods (hasOwnProperty, valueOf…) are noise on
+	// every object: list them only when asked for Object.prototype itself.
+	objProto := vm.Get("Object").ToObject(vm).Get("prototype").ToObject(vm)
 	seen := map[string]bool{}
 	var names []string
 	for o, depth := obj, 0; o != nil && depth < 16; o, depth = o.Prototype(), depth+1 {
+		if depth > 0 && o.SameAs(objProto) {
+			break
+		}
 		for _, n := range o.GetOwnPropertyNames() {
 			if strings.HasPrefix(n, prefix) && !seen[n] && n != "constructor" && !strings.HasPrefix(n, "__") {
 				seen[n] = true

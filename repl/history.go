@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/gofrs/flock"
 )
 
 // historyLimit is how many lines are loaded back into readline.
@@ -55,6 +57,12 @@ func (h *history) append(lines []string) error {
 	if h == nil || len(lines) == 0 {
 		return nil
 	}
+	// Other azrepl processes may append at the same time: lock, then append.
+	lock := flock.New(h.path + ".lock")
+	if err := lock.Lock(); err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err

@@ -78,6 +78,7 @@ func TestCompleter(t *testing.T) {
 		"called().al":    nil,
 		"nothing.here.x": nil,
 		"cfg.beta.toFix": {"ed"},
+		"cfg.hasOwn":     nil,
 	}
 	for line, want := range cases {
 		got, _ := c.Do([]rune(line), len([]rune(line)))
