@@ -66,26 +66,10 @@ func New(opts Options) *Client {
 	if proxy == nil {
 		proxy = http.ProxyFromEnvironment
 	}
-	roots := opts.RootCAs
-	if roots == nil {
-		roots = systemRootsWithCertFile()
-	}
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	base := &http.Transport{
-		Proxy:                 proxy,
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
-		ForceAttemptHTTP2:     true, // h2 when the server offers it in ALPN, also with a custom TLS config
-		TLSHandshakeTimeout:   15 * time.Second,
-		ResponseHeaderTimeout: 100 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		// Batches and paging prefetch hit one host many times at once: keep
-		// enough idle connections per host that HTTP/1.1 servers see reuse
-		// instead of a new TLS handshake per request.
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 64,
-	}
+	// The transport, and with it the root pool, is built on the first
+	// request: parsing the system bundle costs tens of milliseconds, which
+	// `azrepl -e` and scripts that never call out should not pay.
+	base := &lazyTransport{build: func() http.RoundTripper { return newTransport(proxy, opts.RootCAs) }}
 	red := &redactor{}
 	size := opts.TraceSize
 	if size <= 0 {
@@ -138,6 +122,40 @@ func (c *Client) Redact(s string) string { return c.red.text(s) }
 // RedactURL masks secret query parameters and secrets in a URL.
 func (c *Client) RedactURL(s string) string { return c.red.url(s) }
 
+func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertPool) *http.Transport {
+	if roots == nil {
+		roots = systemRootsWithCertFile()
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 proxy,
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2:     true, // h2 when the server offers it in ALPN, also with a custom TLS config
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 100 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		// Batches and paging prefetch hit one host many times at once: keep
+		// enough idle connections per host that HTTP/1.1 servers see reuse
+		// instead of a new TLS handshake per request.
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 64,
+	}
+}
+
+// lazyTransport builds its RoundTripper once, on first use.
+type lazyTransport struct {
+	once  sync.Once
+	build func() http.RoundTripper
+	rt    http.RoundTripper
+}
+
+func (l *lazyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.once.Do(func() { l.rt = l.build() })
+	return l.rt.RoundTrip(req)
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
@@ -178,6 +196,9 @@ func systemRootsWithCertFile() *x509.CertPool {
 		pool.AppendCertsFromPEM(pem)
 	}
 	for _, b := range systemBundles {
+		if b == file {
+			break // already read as SSL_CERT_FILE
+		}
 		if pem, err := os.ReadFile(b); err == nil {
 			pool.AppendCertsFromPEM(pem)
 			break
