@@ -2,8 +2,10 @@ package repl
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
@@ -14,6 +16,38 @@ import (
 // `foo().` completes nothing rather than running foo.
 type completer struct {
 	rt *runtime.Runtime
+
+	// lexical holds the top-level let/const/class names typed so far: they
+	// are bindings of the global scope, not properties of the global object,
+	// so walking globalThis alone would never offer them.
+	mu      sync.Mutex
+	lexical map[string]bool
+}
+
+// declared matches the names that a top-level declaration introduces.
+// (a statement start: the input's start, a new line or after ";").
+var declared = regexp.MustCompile(`(?:^|[;\n])\s*(?:let|const|class)\s+([A-Za-z_$][\w$]*)`)
+
+// remember records the lexical names declared by src, which ran without error.
+func (c *completer) remember(src string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range declared.FindAllStringSubmatch(src, -1) {
+		if c.lexical == nil {
+			c.lexical = map[string]bool{}
+		}
+		c.lexical[m[1]] = true
+	}
+}
+
+func (c *completer) lexicalNames() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := make([]string, 0, len(c.lexical))
+	for n := range c.lexical {
+		names = append(names, n)
+	}
+	return names
 }
 
 // dottedTail is the identifier chain that ends at the cursor, e.g. "graph.be".
@@ -35,9 +69,10 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	if len(parents) > 0 && parents[0] == "" {
 		return nil, 0
 	}
+	lexical := c.lexicalNames()
 	var names []string
 	c.rt.Do(func(vm *goja.Runtime) {
-		names = completions(vm, parents, prefix)
+		names = completions(vm, lexical, parents, prefix)
 	})
 	out := make([][]rune, 0, len(names))
 	for _, n := range names {
@@ -46,16 +81,47 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	return out, len([]rune(prefix))
 }
 
-// completions lists property names under parents starting with prefix.
-func completions(vm *goja.Runtime, parents []string, prefix string) []string {
+// completions lists property names under parents starting with prefix;
+// lexical are the top-level let/const/class names.
+func completions(vm *goja.Runtime, lexical, parents []string, prefix string) []string {
 	obj := vm.GlobalObject()
-	for _, p := range parents {
+	if len(parents) == 0 {
+		names := properties(vm, obj, prefix)
+		for _, n := range lexical {
+			if strings.HasPrefix(n, prefix) && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		return names
+	}
+	for i, p := range parents {
 		v := obj.Get(p)
+		if i == 0 && v == nil && slices.Contains(lexical, p) {
+			v = lexicalValue(vm, p)
+		}
 		if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 			return nil
 		}
 		obj = v.ToObject(vm)
 	}
+	names := properties(vm, obj, prefix)
+	sort.Strings(names)
+	return names
+}
+
+// lexicalValue reads a top-level let/const/class binding. name is a plain
+// identifier, so evaluating it reads the binding and calls nothing.
+func lexicalValue(vm *goja.Runtime, name string) goja.Value {
+	v, err := vm.RunString(name)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// properties lists obj's own and inherited property names starting with prefix.
+func properties(vm *goja.Runtime, obj *goja.Object, prefix string) []string {
 	// Object.prototype's methods (hasOwnProperty, valueOf…) are noise on
 	// every object: list them only when asked for Object.prototype itself.
 	objProto := vm.Get("Object").ToObject(vm).Get("prototype").ToObject(vm)
@@ -72,6 +138,5 @@ func completions(vm *goja.Runtime, parents []string, prefix string) []string {
 			}
 		}
 	}
-	sort.Strings(names)
 	return names
 }

@@ -50,6 +50,7 @@ type session struct {
 	cfg     Config
 	rl      *readline.Instance
 	rt      *runtime.Runtime
+	comp    *completer
 	hist    *history
 	out     io.Writer
 	errw    io.Writer
@@ -101,6 +102,7 @@ func newSession(cfg Config) (*session, error) {
 		return nil, err
 	}
 	comp.rt = s.rt
+	s.comp = comp
 	s.catchInterrupts()
 	return s, nil
 }
@@ -228,6 +230,7 @@ func (s *session) eval(ctx context.Context, src string) (code int, quit bool) {
 		return s.report(err)
 	}
 	s.inputs = append(s.inputs, src)
+	s.comp.remember(src)
 	var text string
 	s.rt.Do(func(vm *goja.Runtime) {
 		_ = vm.Set("_", v)

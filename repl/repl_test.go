@@ -69,9 +69,16 @@ func TestCompleter(t *testing.T) {
 	if _, err := rt.Eval(t.Context(), "x", `var calls = 0; var cfg = {alpha: 1, alps: {deep: 2}, beta: 3}; function called() { calls++; return cfg }`); err != nil {
 		t.Fatal(err)
 	}
+	const lexical = `const conf = {gamma: 1}; let counter = 0`
+	if _, err := rt.Eval(t.Context(), "y", lexical); err != nil {
+		t.Fatal(err)
+	}
 	c := &completer{rt: rt}
+	c.remember(lexical)
 	cases := map[string][]string{
 		"cfg.al":         {"pha", "ps"},
+		"conf.ga":        {"mma"},
+		"coun":           {"ter"},
 		"x = cfg.alps.d": {"eep"},
 		"jw":             {"t"},
 		"JSON.stringi":   {"fy"},
