@@ -2,6 +2,7 @@ package auth
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -158,3 +159,8 @@ func parseOAuthError(status int, body []byte) (*EntraError, bool) {
 	}
 	return e, true
 }
+
+// ErrLoginNeeded is wrapped by the errors that mean "no usable sign-in":
+// nobody is signed in, no refresh token fits, or an app credential is gone.
+// Its text is the prefix "not signed in"; the wrapping error says which login.
+var ErrLoginNeeded = errors.New("not signed in")

@@ -95,6 +95,6 @@ func (s *Session) appCredentialFor(a Account) (appCredential, error) {
 			return appCredential{cert: cert}, nil
 		}
 	}
-	return appCredential{}, fmt.Errorf("the %s of app %s is kept in memory only and this process does not have it: run login({flow: %q, tenant: %q, clientId: %q, ...}) again",
-		map[string]string{FlowSecret: "secret", FlowCertificate: "certificate"}[a.Flow], a.ClientID, a.Flow, a.Tenant, a.ClientID)
+	return appCredential{}, fmt.Errorf("%w: the %s of app %s is kept in memory only and this process does not have it: run login({flow: %q, tenant: %q, clientId: %q, ...}) again",
+		ErrLoginNeeded, map[string]string{FlowSecret: "secret", FlowCertificate: "certificate"}[a.Flow], a.ClientID, a.Flow, a.Tenant, a.ClientID)
 }

@@ -96,7 +96,7 @@ func pickAccount(d *cacheData, who string) (Account, error) {
 			return a, nil
 		}
 		if len(d.Accounts) == 0 {
-			return Account{}, errors.New("not signed in: run login() first (or login({flow: \"azcli\"}) to reuse an az login)")
+			return Account{}, fmt.Errorf("%w: run login() first (or login({flow: \"azcli\"}) to reuse an az login)", ErrLoginNeeded)
 		}
 		for _, a := range d.Accounts {
 			return a, nil
@@ -107,7 +107,7 @@ func pickAccount(d *cacheData, who string) (Account, error) {
 			return a, nil
 		}
 	}
-	return Account{}, fmt.Errorf("no account %q is signed in: run login() for it", who)
+	return Account{}, fmt.Errorf("%w: no account %q is signed in: run login() for it", ErrLoginNeeded, who)
 }
 
 // findRefresh picks the refresh token of the client, else a FOCI family
@@ -127,10 +127,10 @@ func findRefresh(d *cacheData, a Account, clientID string) (refreshEntry, error)
 		return best, nil
 	}
 	if !strings.EqualFold(clientID, a.ClientID) {
-		return refreshEntry{}, fmt.Errorf("no refresh token usable by client %s for %s (its login's client %s is not in a FOCI family): run login({clientId: %q})",
-			clientID, a.Username, a.ClientID, clientID)
+		return refreshEntry{}, fmt.Errorf("%w: no refresh token usable by client %s for %s (its login's client %s is not in a FOCI family): run login({clientId: %q})",
+			ErrLoginNeeded, clientID, a.Username, a.ClientID, clientID)
 	}
-	return refreshEntry{}, fmt.Errorf("no refresh token for %s with client %s: run login() again", a.Username, clientID)
+	return refreshEntry{}, fmt.Errorf("%w: no refresh token for %s with client %s: run login() again", ErrLoginNeeded, a.Username, clientID)
 }
 
 func explainRefreshError(err error, a Account, clientID string, rt refreshEntry) error {

@@ -93,7 +93,7 @@ func TestAuthErrorFields(t *testing.T) {
 	if !errors.As(e, &cause) || cause != ee {
 		t.Error("the Entra error is not reachable from Go")
 	}
-	if !errors.As(bindings.AuthError(nil, errors.New("not signed in: run login() first")), &e) || e.Code != "UNAUTHENTICATED" || e.Hint == "" {
+	if !errors.As(bindings.AuthError(nil, fmt.Errorf("%w: run login() first", auth.ErrLoginNeeded)), &e) || e.Code != "UNAUTHENTICATED" || e.Hint == "" {
 		t.Errorf("not signed in = %+v", e)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
-	"strings"
 
 	"github.com/azrepl/azrepl/auth"
 )
@@ -132,15 +131,6 @@ func CodeForEntra(e *auth.EntraError) string {
 	return CodeBadRequest
 }
 
-// notSignedIn recognises auth's untyped "log in first" errors by their
-// wording (auth returns them as plain errors).
-var notSignedIn = []string{
-	"not signed in",
-	"no refresh token",
-	"is signed in: run login()",
-	"kept in memory only",
-}
-
 // CodeForError classifies any Go error from auth or the network; "" when
 // it has no kind of its own.
 func CodeForError(err error) string {
@@ -157,6 +147,8 @@ func CodeForError(err error) string {
 		return be.Code
 	case errors.As(err, &ee):
 		return CodeForEntra(ee)
+	case errors.Is(err, auth.ErrLoginNeeded):
+		return CodeUnauthenticated
 	case errors.Is(err, context.Canceled):
 		return CodeCancelled
 	case errors.Is(err, context.DeadlineExceeded):
@@ -168,12 +160,6 @@ func CodeForError(err error) string {
 			return CodeTimeout
 		}
 		return CodeNetwork
-	}
-	msg := err.Error()
-	for _, s := range notSignedIn {
-		if strings.Contains(msg, s) {
-			return CodeUnauthenticated
-		}
 	}
 	return ""
 }
