@@ -48,7 +48,8 @@ func TestCodeForError(t *testing.T) {
 		"cancelled":      {fmt.Errorf("poll: %w", context.Canceled), "CANCELLED"},
 		"deadline":       {context.DeadlineExceeded, "TIMEOUT"},
 		"network":        {fmt.Errorf("post: %w", opErr), "NETWORK"},
-		"not signed in":  {errors.New("not signed in: run login() first"), "UNAUTHENTICATED"},
+		"not signed in":  {fmt.Errorf("token: %w", fmt.Errorf("%w: run login() first", auth.ErrLoginNeeded)), "UNAUTHENTICATED"},
+		"wording only":   {errors.New("not signed in: typed by hand"), ""},
 		"typed wins":     {&bindings.Error{Code: "FORBIDDEN"}, "FORBIDDEN"},
 		"nothing better": {errors.New("disk full"), ""},
 	}
