@@ -98,3 +98,19 @@ func readShellWord(t *testing.T, w string) string {
 	}
 	return b.String()
 }
+
+// FuzzMayHaveField: the cheap test in front of the redaction regexps must
+// say yes whenever the regexp would match, or a secret would go unmasked.
+func FuzzMayHaveField(f *testing.F) {
+	for _, s := range []string{`{"access_token":"x"}`, `a=1&code=abc`, `{"x-ms-refresh_token_id":"1"}`, `"code" : "`, "\ncode=1", `{"mycode":"x"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if jsonFieldRE.MatchString(s) && !mayHaveField(s, true) {
+			t.Fatalf("JSON secret field in %q not seen", s)
+		}
+		if formFieldRE.MatchString(s) && !mayHaveField(s, false) {
+			t.Fatalf("form secret field in %q not seen", s)
+		}
+	})
+}
