@@ -84,23 +84,25 @@ type run struct {
 // runScript runs scripts/NAME.js against a fresh in-process emulator.
 func runScript(t *testing.T, name string, args ...string) run {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	home, emDir := t.TempDir(), t.TempDir()
 	var stdout, stderr lockedBuffer
+	environ := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AZURE_CONFIG_DIR=" + filepath.Join(home, "az")}
+	if testbrowser != "" {
+		// The emulator's proxy and CA are known once it runs: testbrowser
+		// reads them from the env file it writes into emDir.
+		environ = append(environ, fmt.Sprintf("BROWSER=%s --timeout 30s --log %s --env-file %s --user %s %%s",
+			testbrowser, filepath.Join(emDir, "browser.log"), filepath.Join(emDir, "env"), seededUser))
+	}
 	s, err := app.Setup(ctx, app.Options{Emulator: true, Debug: true, Home: home, Stderr: &stderr, EmulatorDir: emDir,
-		Environ: []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AZURE_CONFIG_DIR=" + filepath.Join(home, "az")},
+		Environ:      environ,
 		ApproveAfter: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	w := s.Emulator.World()
-	alice := w.Users[0]
-	if testbrowser != "" {
-		s.Environ = append(s.Environ, fmt.Sprintf("BROWSER=%s --proxy %s --ca %s --user %s --password %s %%s",
-			testbrowser, s.Emulator.ProxyURL(), filepath.Join(emDir, "ca.pem"), alice.Username, alice.Password))
-	}
 	if name == "azcli-reuse" {
 		azLogin(t, s, emDir, home)
 	}
@@ -115,6 +117,9 @@ func runScript(t *testing.T, name string, args ...string) run {
 	if msg != "" {
 		fmt.Fprintln(&stderr, msg)
 	}
+	if b, err := os.ReadFile(filepath.Join(emDir, "browser.log")); err == nil {
+		fmt.Fprintf(&stderr, "%s", b)
+	}
 	var tr strings.Builder
 	for _, e := range s.HTTP.Trace() {
 		b, _ := json.Marshal(e)
@@ -123,6 +128,9 @@ func runScript(t *testing.T, name string, args ...string) run {
 	}
 	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w}
 }
+
+// seededUser is who the browser signs in as.
+const seededUser = "alice@contoso.onmicrosoft.com"
 
 // azLogin signs the Azure CLI in to the emulator (device code, approved
 // by the emulator) with its config folder under home, when az is installed.
