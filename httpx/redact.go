@@ -145,23 +145,41 @@ func (r *redactor) text(s string) string {
 
 // mayHaveField reports whether s holds a secret field name written as a
 // JSON member name ("name", quoted = true) or before "=" (quoted = false):
-// one pass over s, a cheap test before the regexps that need it.
+// a cheap test before the regexps that need it.
 func mayHaveField(s string, quoted bool) bool {
-	for i := 0; i < len(s); {
-		if !isFieldByte(s[i]) {
-			i++
-			continue
+	sep := byte('=')
+	if quoted {
+		sep = '"'
+	}
+	for at := 0; at < len(s); {
+		k := strings.IndexByte(s[at:], sep)
+		if k < 0 {
+			return false
 		}
-		j := i
-		for j < len(s) && isFieldByte(s[j]) {
-			j++
+		k += at
+		var word string
+		if quoted { // "word"
+			j := k + 1
+			for j < len(s) && isFieldByte(s[j]) {
+				j++
+			}
+			if j < len(s) && s[j] == '"' {
+				word = s[k+1 : j]
+			}
+			at = j
+		} else { // word=
+			i := k
+			for i > 0 && isFieldByte(s[i-1]) {
+				i--
+			}
+			word = s[i:k]
+			at = k + 1
 		}
-		if _, ok := secretFields[s[i:j]]; ok && j < len(s) {
-			if quoted && i > 0 && s[i-1] == '"' && s[j] == '"' || !quoted && s[j] == '=' {
+		if len(word) >= 4 {
+			if _, ok := secretFields[word]; ok {
 				return true
 			}
 		}
-		i = j
 	}
 	return false
 }
