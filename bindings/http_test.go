@@ -306,3 +306,16 @@ func jsFields(t *testing.T, rt *runtime.Runtime, src string) map[string]any {
 	}
 	return m
 }
+
+func TestResponseStringify(t *testing.T) {
+	c := newCloud(t, emulator.Config{Groups: 12})
+	c.loginApp(t, "reader-app")
+	got := js(t, c.rt, `(() => {
+		const j = JSON.parse(JSON.stringify(graph.get("/groups?$top=2")));
+		const n = JSON.parse(JSON.stringify(graph.get("/groups/$count")));
+		return {jsonItems: j.json.value.length, count: n.json, hasJson: "json" in n}
+	})()`)
+	if want := `{"jsonItems":2,"count":12,"hasJson":true}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

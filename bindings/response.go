@@ -10,6 +10,7 @@ import (
 
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
+	"github.com/tidwall/gjson"
 )
 
 // responseObject is an HTTP answer as JS sees it: a goja dynamic object whose
@@ -28,7 +29,10 @@ type responseObject struct {
 }
 
 // responseKeys are the enumerable properties (what JSON.stringify shows).
-var responseKeys = []string{"status", "ok", "url", "method", "duration", "headers", "json"}
+var (
+	responseKeys     = []string{"status", "ok", "url", "method", "duration", "headers", "json"}
+	textResponseKeys = []string{"status", "ok", "url", "method", "duration", "headers", "text"}
+)
 
 // NewResponse wraps an httpx.Response for JS.
 func NewResponse(rt *goja.Runtime, conv *JSONConverter, resp *httpx.Response) goja.Value {
@@ -87,10 +91,23 @@ func (r *responseObject) Get(key string) goja.Value {
 
 func (r *responseObject) Set(string, goja.Value) bool { return false }
 func (r *responseObject) Has(key string) bool {
-	return r.Get(key) != nil
+	switch key {
+	case "status", "ok", "url", "method", "duration", "attempts", "size", "text", "headers", "json":
+		return true
+	}
+	_, ok := r.fns[key]
+	return ok
 }
 func (r *responseObject) Delete(string) bool { return false }
-func (r *responseObject) Keys() []string     { return responseKeys }
+
+// Keys: JSON.stringify(res) shows the parsed body, or the text when the
+// body is not JSON (reading .json would throw).
+func (r *responseObject) Keys() []string {
+	if len(r.resp.Body) > 0 && !gjson.ValidBytes(r.resp.Body) {
+		return textResponseKeys
+	}
+	return responseKeys
+}
 
 // JSON gives q() the raw body.
 func (r *responseObject) JSON() []byte { return r.resp.Body }

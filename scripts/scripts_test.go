@@ -233,7 +233,11 @@ func checkRedaction(t *testing.T, r run) {
 	secrets[r.world.Databricks.ServicePrincipal.ClientSecret] = "Databricks service principal secret"
 	cache, err := os.ReadFile(filepath.Join(r.home, "tokens.json"))
 	if err == nil {
-		for _, tok := range regexp.MustCompile(`"secret"\s*:\s*"([^"]{16,})"`).FindAllSubmatch(cache, -1) {
+		toks := regexp.MustCompile(`"secret"\s*:\s*"([^"]{16,})"`).FindAllSubmatch(cache, -1)
+		if len(toks) == 0 {
+			t.Error("tokens.json holds no token this check can look for: has its format changed?")
+		}
+		for _, tok := range toks {
 			secrets[string(tok[1])] = "a cached token"
 		}
 	}
