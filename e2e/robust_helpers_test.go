@@ -1,0 +1,113 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator"
+)
+
+// robustEmulator starts an in-process emulator with its CONNECT proxy and
+// files in a temporary folder; azrepl children reach it the way a user
+// points azrepl at any proxy: HTTPS_PROXY and SSL_CERT_FILE.
+func robustEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg.Dir, cfg.Proxy = dir, "127.0.0.1:0"
+	em, err := emulator.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	env := []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "NO_COLOR=1",
+		"HTTPS_PROXY=" + em.ProxyURL().String(), "NO_PROXY=localhost,127.0.0.1",
+		"SSL_CERT_FILE=" + filepath.Join(dir, "ca.pem"),
+	}
+	return em, env
+}
+
+// robustResult is one azrepl run.
+type robustResult struct {
+	stdout, stderr string
+	code           int
+}
+
+// robustRun runs azrepl with env and args, bounded in time.
+func robustRun(t *testing.T, env []string, args ...string) robustResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	r := robustResult{stdout: out.String(), stderr: errOut.String()}
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("azrepl %q did not finish in time; stderr: %s", args, r.stderr)
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return r
+}
+
+// robustOneLineError checks a failed run: a non-zero exit and exactly one
+// line on stderr, without Go panic or goroutine dumps; it returns the line.
+func robustOneLineError(t *testing.T, what string, r robustResult) string {
+	t.Helper()
+	if r.code == 0 {
+		t.Errorf("%s: exit 0, want an error (stdout %q)", what, r.stdout)
+	}
+	msg := strings.TrimRight(r.stderr, "\n")
+	if msg == "" || strings.Contains(msg, "\n") {
+		t.Errorf("%s: want one line on stderr, got %q", what, r.stderr)
+	}
+	for _, bad := range []string{"goroutine ", "panic", "runtime error", ".go:"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Errorf("%s: stderr has %q: %s", what, bad, r.stderr)
+		}
+	}
+	return msg
+}
+
+// robustEnv returns env with the extra variables.
+func robustEnv(env []string, extra ...string) []string {
+	return append(append([]string(nil), env...), extra...)
+}
+
+// robustFaults counts the faults the emulator injected, by kind, from the
+// requests.log in the folder robustEmulator made (SSL_CERT_FILE's).
+func robustFaults(t *testing.T, env []string) map[string]int {
+	t.Helper()
+	var dir string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "SSL_CERT_FILE="); ok {
+			dir = filepath.Dir(v)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "requests.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var e struct{ Fault string }
+		if json.Unmarshal([]byte(line), &e) == nil && e.Fault != "" {
+			kinds[e.Fault]++
+		}
+	}
+	return kinds
+}
