@@ -458,7 +458,7 @@ func (c *caller) pageItems(first *httpx.Request, opts httpx.PageOptions, label s
 	all := c.rt.NewArray()
 	concat, ok := goja.AssertFunction(all.Get("concat"))
 	if !ok {
-		Throw(c.rt, errors.New("Array.prototype.concat is not a function"))
+		Throw(c.rt, errors.New("graph.all: the runtime has no Array.prototype.concat"))
 	}
 	v, err := concat(all, pages...)
 	if err != nil {

@@ -32,6 +32,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.out")
 
+// azrepl is the path of the azrepl binary built from the module root, ""
+// when it could not be built.
+var azrepl string
+
 // testbrowser is the path of the built internal/testbrowser, "" when it
 // could not be built.
 var testbrowser string
@@ -48,6 +52,11 @@ func TestMain(m *testing.M) {
 		testbrowser = bin
 	} else {
 		fmt.Fprintf(os.Stderr, "building testbrowser: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "azrepl"), "..").CombinedOutput(); err == nil {
+		azrepl = filepath.Join(dir, "azrepl")
+	} else {
+		fmt.Fprintf(os.Stderr, "building azrepl: %v\n%s", err, out)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -158,6 +167,9 @@ var masks = []struct {
 	{regexp.MustCompile(`\b\d+(\.\d+)? ?(ms|items/s)\b`), "<N> $2"},
 }
 
+// jwtRE matches a signed JWT (header.payload.signature, JSON in base64url).
+var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}`)
+
 func mask(s string) string {
 	for _, m := range masks {
 		s = m.re.ReplaceAllString(s, m.with)
@@ -218,19 +230,21 @@ func tail(s string) string {
 	return s
 }
 
-// checkRedaction: no secret of the world and no token of the cache appears
+// checkRedaction: no secret of the world (when known) and no token of the cache appears
 // in stdout, stderr (--debug output), the trace, or any file under
 // AZREPL_HOME but the cache itself.
 func checkRedaction(t *testing.T, r run) {
 	t.Helper()
 	secrets := map[string]string{}
-	for _, u := range r.world.Users {
-		secrets[u.Password] = "password of " + u.Name
+	if w := r.world; w != nil {
+		for _, u := range w.Users {
+			secrets[u.Password] = "password of " + u.Name
+		}
+		for _, a := range w.Apps {
+			secrets[a.ClientSecret] = "secret of " + a.Name
+		}
+		secrets[w.Databricks.ServicePrincipal.ClientSecret] = "Databricks service principal secret"
 	}
-	for _, a := range r.world.Apps {
-		secrets[a.ClientSecret] = "secret of " + a.Name
-	}
-	secrets[r.world.Databricks.ServicePrincipal.ClientSecret] = "Databricks service principal secret"
 	cache, err := os.ReadFile(filepath.Join(r.home, "tokens.json"))
 	if err == nil {
 		toks := regexp.MustCompile(`"secret"\s*:\s*"([^"]{16,})"`).FindAllSubmatch(cache, -1)
@@ -259,6 +273,51 @@ func checkRedaction(t *testing.T, r run) {
 				t.Errorf("%s appears in %s", what, where)
 			}
 		}
+	}
+}
+
+// TestScriptsWithBinary runs the snippets as a user does, with
+// `azrepl --emulator --debug run NAME.js`, against the same golden files.
+// The ones that need a browser or an az login are left to TestScripts: they
+// need the emulator's proxy, which the binary keeps to itself.
+func TestScriptsWithBinary(t *testing.T) {
+	if azrepl == "" {
+		t.Fatal("the azrepl binary could not be built")
+	}
+	for _, name := range scriptNames(t) {
+		if name == "databricks-u2m" || name == "azcli-reuse" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			home := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, azrepl, "--emulator", "--debug", "run", name+".js")
+			cmd.Env = []string{"HOME=" + home, "AZREPL_HOME=" + home, "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			got := mask(stdout.String())
+			if code := cmd.ProcessState.ExitCode(); err != nil && code != 0 {
+				got += fmt.Sprintf("exit %d\n", code)
+			}
+			want, rerr := os.ReadFile(filepath.Join("testdata", name+".out"))
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from testdata/%s.out\ngot:\n%s\nwant:\n%s\nstderr:\n%s", name, got, want, tail(stderr.String()))
+			}
+			// The binary keeps its emulator's world and, with --emulator, its
+			// token cache (a temporary home) to itself: here no JWT may show
+			// in the --debug output or the script's output.
+			if name != "decode-token" && !strings.Contains(stderr.String(), "***") {
+				t.Error("--debug printed no masked secret: was it on?")
+			}
+			if m := jwtRE.FindString(stdout.String() + stderr.String()); m != "" {
+				t.Errorf("a JWT appears in the output: %.40s…", m)
+			}
+		})
 	}
 }
 
