@@ -49,8 +49,9 @@ type Services struct {
 	Environ  []string           // the script's env: the process environment plus the emulator's defaults
 	Home     string             // where the token cache lives
 
-	prompt  *bindings.DeviceCodePrompt
-	closers []func()
+	prompt      *bindings.DeviceCodePrompt
+	closers     []func()
+	emulatorDir string // where the emulator writes ca.pem, env, tenant.json
 }
 
 // Setup builds the services. Close them when the process ends.
@@ -72,6 +73,9 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 	if o.Debug {
 		hopts.Debug = o.Stderr
 	}
+	if s.Home, err = s.home(o); err != nil {
+		return nil, err
+	}
 	if o.Emulator {
 		if err := s.startEmulator(ctx, o); err != nil {
 			return nil, err
@@ -85,11 +89,8 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 			s.HTTP.AddSecret(secret)
 		}
 	}
-	if s.Home, err = s.home(o); err != nil {
-		return nil, err
-	}
 	getenv := s.Getenv
-	s.prompt = &bindings.DeviceCodePrompt{W: o.Stderr, TTY: isTerminal(o.Stderr), OpenURL: browserOpener(getenv, o.Emulator, o.Stderr)}
+	s.prompt = &bindings.DeviceCodePrompt{W: o.Stderr, TTY: isTerminal(o.Stderr), OpenURL: browserOpener(getenv, s.browserEnv(), o.Stderr)}
 	if s.Emulator != nil {
 		s.prompt.Note = "(the emulator approves this code as " + approver(s.Emulator.World(), o.ApproveAs) + " in a moment)"
 	}

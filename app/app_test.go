@@ -46,25 +46,27 @@ func TestBrowserCommand(t *testing.T) {
 
 func TestBrowserOpenerChoice(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if browserOpener(env(nil), false, io.Discard) != nil {
+	emulated := []string{"HTTPS_PROXY=http://127.0.0.1:1"}
+	if browserOpener(env(nil), nil, io.Discard) != nil {
 		t.Error("an opener without BROWSER and without a display")
 	}
-	if browserOpener(env(map[string]string{"DISPLAY": ":0"}), true, io.Discard) != nil {
+	if browserOpener(env(map[string]string{"DISPLAY": ":0"}), emulated, io.Discard) != nil {
 		t.Error("the emulator must not open a desktop browser on the real cloud")
 	}
-	if browserOpener(env(map[string]string{"BROWSER": "true"}), true, io.Discard) == nil {
+	if browserOpener(env(map[string]string{"BROWSER": "true"}), emulated, io.Discard) == nil {
 		t.Error("an explicit BROWSER is ignored with the emulator")
 	}
 }
 
-// TestBrowserIsStartedNotAwaited: $BROWSER runs with the URL, and the opener
+// TestBrowserIsStartedNotAwaited: $BROWSER runs with the URL and the extra
+// environment (the emulator's proxy), and the opener
 // returns while the browser still runs.
 func TestBrowserIsStartedNotAwaited(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "url")
 	release := filepath.Join(dir, "release")
 	script := filepath.Join(dir, "browser")
-	body := "#!/bin/sh\necho \"$1\" > " + out + ".tmp && mv " + out + ".tmp " + out + "\nwhile [ ! -e " + release + " ]; do sleep 0.05; done\n"
+	body := "#!/bin/sh\necho \"$1 $HTTPS_PROXY\" > " + out + ".tmp && mv " + out + ".tmp " + out + "\nwhile [ ! -e " + release + " ]; do sleep 0.05; done\n"
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +76,14 @@ func TestBrowserIsStartedNotAwaited(t *testing.T) {
 			return script + ":firefox"
 		}
 		return ""
-	}, false, io.Discard)
+	}, []string{"HTTPS_PROXY=http://127.0.0.1:9"}, io.Discard)
 	if err := open("https://example.test/x"); err != nil {
 		t.Fatal(err)
 	}
 	// The opener has returned although the script waits for release.
 	got := waitForFile(t, out)
-	if strings.TrimSpace(got) != "https://example.test/x" {
-		t.Errorf("the browser got %q", got)
+	if strings.TrimSpace(got) != "https://example.test/x http://127.0.0.1:9" {
+		t.Errorf("the browser got %q (want the URL and the emulator's proxy)", got)
 	}
 }
 

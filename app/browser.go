@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 )
@@ -11,15 +12,16 @@ import (
 // browserOpener picks how azrepl opens a URL: $BROWSER (a command; "%s" is
 // replaced by the URL, else the URL is appended; several commands may be
 // separated by ":" and the first is used), else xdg-open on a desktop
-// session, else nil (the URL is only printed). With the emulator only an
+// session, else nil (the URL is only printed). With the emulator (env is
+// then its proxy and CA, added to the browser's environment) only an
 // explicit $BROWSER is used: a desktop browser would reach the real cloud.
 // The browser is started and never waited for.
-func browserOpener(getenv func(string) string, emulated bool, stderr io.Writer) func(string) error {
+func browserOpener(getenv func(string) string, env []string, stderr io.Writer) func(string) error {
 	if b := strings.TrimSpace(getenv("BROWSER")); b != "" {
 		first, _, _ := strings.Cut(b, ":")
-		return func(u string) error { return startCommand(browserCommand(first, u), stderr) }
+		return func(u string) error { return startCommand(browserCommand(first, u), env, stderr) }
 	}
-	if emulated {
+	if env != nil {
 		return nil
 	}
 	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
@@ -28,7 +30,7 @@ func browserOpener(getenv func(string) string, emulated bool, stderr io.Writer) 
 	if _, err := exec.LookPath("xdg-open"); err != nil {
 		return nil
 	}
-	return func(u string) error { return startCommand([]string{"xdg-open", u}, stderr) }
+	return func(u string) error { return startCommand([]string{"xdg-open", u}, nil, stderr) }
 }
 
 // browserCommand splits a $BROWSER entry into argv with the URL in place of
@@ -48,12 +50,15 @@ func browserCommand(spec, u string) []string {
 	return fields
 }
 
-func startCommand(argv []string, stderr io.Writer) error {
+func startCommand(argv, env []string, stderr io.Writer) error {
 	if len(argv) == 0 || argv[0] == "" {
 		return errors.New("BROWSER is empty")
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(stderr, "azrepl: cannot start the browser (%s): %v\n", argv[0], err)
 		return err

@@ -21,8 +21,16 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	if after <= 0 {
 		after = defaultApproveAfter
 	}
+	// The emulator's files (ca.pem, env, tenant.json) always exist, in the
+	// per-run home unless the caller chose a folder: a browser started for
+	// a sign-in needs the CA and the proxy to reach the emulator's pages.
+	dir := o.EmulatorDir
+	if dir == "" {
+		dir = filepath.Join(s.Home, "emulator")
+	}
+	s.emulatorDir = dir
 	em, err := emulator.Start(ctx, emulator.Config{
-		Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: o.EmulatorDir,
+		Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: dir,
 		ApproveAfter: after, ApproveAs: o.ApproveAs,
 	})
 	if err != nil {
@@ -38,6 +46,21 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s%s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), where)
 	return nil
+}
+
+// browserEnv is what a browser started for a sign-in gets on top of the
+// process environment: with the emulator, its proxy, its CA and its folder
+// (so a test browser can read the world's passwords); nil otherwise.
+func (s *Services) browserEnv() []string {
+	if s.Emulator == nil {
+		return nil
+	}
+	proxy := s.Emulator.ProxyURL().String()
+	return []string{
+		"HTTPS_PROXY=" + proxy, "https_proxy=" + proxy,
+		"SSL_CERT_FILE=" + filepath.Join(s.emulatorDir, "ca.pem"),
+		"AZREPL_EMULATOR_DIR=" + s.emulatorDir,
+	}
 }
 
 // emulatorEnv is what a script finds in env against the emulator: the

@@ -3,6 +3,8 @@
 //
 //	testbrowser --proxy http://127.0.0.1:PORT --ca ca.pem --user alice@… --password … URL
 //	testbrowser --env-file DIR/env --user alice URL   (DIR of azrepl emulate --dir DIR)
+//	BROWSER="testbrowser --user alice" azrepl --emulator ...   (azrepl passes the
+//	emulator's HTTPS_PROXY, SSL_CERT_FILE and AZREPL_EMULATOR_DIR to its browser)
 //
 // Chromium reaches the emulator's host names through its CONNECT proxy and
 // trusts only the emulator's certificates (leaf keys verified against its
@@ -51,12 +53,19 @@ func main() {
 		*proxy, *ca = vars["HTTPS_PROXY"], vars["SSL_CERT_FILE"]
 		if *password == "" {
 			// the emulator writes its world (passwords included) beside env
-			pw, err := passwordOf(filepath.Join(filepath.Dir(*envFile), "tenant.json"), *user)
+			name, pw, err := passwordOf(filepath.Join(filepath.Dir(*envFile), "tenant.json"), *user)
 			if err != nil {
 				fail(*logFile, err)
 			}
-			*password = pw
+			*user, *password = name, pw
 		}
+	}
+	if dir := os.Getenv("AZREPL_EMULATOR_DIR"); dir != "" && *password == "" && *user != "" {
+		name, pw, err := passwordOf(filepath.Join(dir, "tenant.json"), *user)
+		if err != nil {
+			fail(*logFile, err)
+		}
+		*user, *password = name, pw
 	}
 	if flag.NArg() != 1 || *user == "" || *password == "" || *proxy == "" || *ca == "" {
 		fmt.Fprintln(os.Stderr, "usage: testbrowser --proxy URL --ca ca.pem --user NAME --password PW URL")
@@ -78,24 +87,25 @@ func fail(logFile string, err error) {
 	os.Exit(1)
 }
 
-// passwordOf finds a user's password in an emulator's tenant.json.
-func passwordOf(path, user string) (string, error) {
+// passwordOf finds a user (by short name or username) in an emulator's
+// tenant.json and returns the full username and the password.
+func passwordOf(path, user string) (string, string, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var w struct {
 		Users []struct{ Name, Username, Password string }
 	}
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return "", "", fmt.Errorf("%s: %w", path, err)
 	}
 	for _, u := range w.Users {
 		if strings.EqualFold(u.Username, user) || strings.EqualFold(u.Name, user) {
-			return u.Password, nil
+			return u.Username, u.Password, nil
 		}
 	}
-	return "", fmt.Errorf("%s: no user %s", path, user)
+	return "", "", fmt.Errorf("%s: no user %s", path, user)
 }
 
 // readExports reads the `export NAME=value` lines of an emulator env file.
