@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,9 +27,7 @@ const waitLimit = 15 * time.Second
 
 func startTerm(t *testing.T, home string, extraEnv ...string) *term {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (.ci/run installs it)")
-	}
+	testenv.LookPath(t, "tmux")
 	terms++
 	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
 	cmd := append([]string{"env", "-u", "NO_COLOR", "AZREPL_HOME=" + home, "TERM=xterm-256color"}, extraEnv...)

@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -18,14 +17,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// requireBinary skips the test when a real client is not installed here.
+// requireBinary skips the test when a real client is not installed here
+// (fails it under CI).
 func requireBinary(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return p
+	return testenv.LookPath(t, name)
 }
 
 // newBrowser starts a headless Chromium whose https requests are answered by
@@ -126,9 +122,7 @@ func signInWithBrowser(bctx context.Context, url, login, password string) error 
 }
 
 func TestDeviceLoginPageInChromium(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Skip("chromium not installed")
-	}
+	requireBinary(t, "chromium")
 	em := startEmulator(t, Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,10 +146,7 @@ const seededUser = "alice@contoso.onmicrosoft.com"
 // by the emulator) with its config folder under home, when az is installed.
 func azLogin(t *testing.T, s *app.Services, emDir, home string) {
 	t.Helper()
-	az, err := exec.LookPath("az")
-	if err != nil {
-		t.Skip("az is not installed: azcli-reuse.js needs a real az login")
-	}
+	az := testenv.LookPath(t, "az") // azcli-reuse.js needs a real az login
 	cmd := exec.Command(az, "login", "--use-device-code", "--allow-no-subscriptions", "--output", "none")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AZURE_CONFIG_DIR=" + filepath.Join(home, "az"),
 		"REQUESTS_CA_BUNDLE=" + filepath.Join(emDir, "ca-bundle.pem"), "HTTPS_PROXY=" + s.Emulator.ProxyURL().String(),
@@ -194,7 +192,7 @@ func TestScripts(t *testing.T) {
 	for _, name := range scriptNames(t) {
 		t.Run(name, func(t *testing.T) {
 			if strings.HasPrefix(name, "databricks-u2m") && testbrowser == "" {
-				t.Skip("no testbrowser: it needs chromium")
+				testenv.Missing(t, "no testbrowser: it needs chromium")
 			}
 			r := runScript(t, name)
 			got := mask(r.stdout)

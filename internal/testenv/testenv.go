@@ -1,0 +1,30 @@
+// Package testenv lets tests that drive real programs (tmux, chromium, the
+// Azure CLI) skip where those are not installed — and fail instead under CI,
+// where .ci/run installs them: a skipped fidelity test must not pass as green.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// LookPath returns the path of the program name, or skips the test (fails it
+// when $CI is set).
+func LookPath(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, name+" is not installed (.ci/run installs it)")
+	}
+	return p
+}
+
+// Missing skips the test for a missing prerequisite, or fails it under CI.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why + " — CI must have it")
+	}
+	t.Skip(why)
+}
