@@ -39,12 +39,8 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	s.Emulator = em
 	s.closers = append(s.closers, func() { _ = em.Close() })
 	s.Environ = withDefaults(s.Environ, emulatorEnv(em.World()))
-	where := ""
-	if o.EmulatorDir != "" {
-		where = "; its world is in " + filepath.Join(o.EmulatorDir, "tenant.json")
-	}
-	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s%s\n",
-		em.World().DisplayName, approver(em.World(), o.ApproveAs), where)
+	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
+		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))
 	return nil
 }
 

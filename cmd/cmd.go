@@ -212,7 +212,7 @@ func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stde
 	}
 	if v != nil && !goja.IsUndefined(v) {
 		var text string
-		rt.Do(func(vm *goja.Runtime) { text = runtime.Format(vm, v, colorOK(stdout)) })
+		rt.Do(func(vm *goja.Runtime) { text = runtime.FormatResult(vm, v, colorOK(stdout)) })
 		fmt.Fprintln(stdout, text)
 	}
 	return 0

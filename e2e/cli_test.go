@@ -72,7 +72,7 @@ func TestRunScripts(t *testing.T) {
 		{[]string{"frobnicate"}, "azrepl: unknown command \"frobnicate\" (azrepl --help for usage)\n", 2},
 		{[]string{"-e", "[1, 2].map(x => x * 21)"}, "[\n  21,\n  42\n]\n", 0},
 		{[]string{"-e", "console.log('only output')"}, "only output\n", 0},
-		{[]string{"-e", "q('{\"a\":{\"b\":\"c\"}}', 'a.b')"}, "\"c\"\n", 0},
+		{[]string{"-e", "q('{\"a\":{\"b\":\"c\"}}', 'a.b')"}, "c\n", 0}, // a string result prints as it is
 		{[]string{"-e", "let o = {};\no.a.b"}, "-e:2:5: TypeError: Cannot read property 'b' of undefined\n", 1},
 		{[]string{"-e"}, "azrepl: -e needs an expression (azrepl --help for usage)\n", 2},
 	}
@@ -116,7 +116,7 @@ func TestBundledScriptsRun(t *testing.T) {
 		t.Fatalf("decode-token.js: %q %d", out, code)
 	}
 	out, code = run(t, t.TempDir(), "-e", `require("azrepl/scripts/decode-token").describe(require("azrepl/scripts/decode-token").SAMPLE).who`)
-	if code != 0 || out != "\"alice@contoso.onmicrosoft.com\"\n" {
+	if code != 0 || out != "alice@contoso.onmicrosoft.com\n" {
 		t.Fatalf("bundled require: %q %d", out, code)
 	}
 }

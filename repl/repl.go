@@ -234,7 +234,7 @@ func (s *session) eval(ctx context.Context, src string) (code int, quit bool) {
 	var text string
 	s.rt.Do(func(vm *goja.Runtime) {
 		_ = vm.Set("_", v)
-		text = runtime.Format(vm, v, s.cfg.Color)
+		text = runtime.FormatResult(vm, v, s.cfg.Color)
 	})
 	fmt.Fprintln(s.out, text)
 	return 0, false
@@ -248,5 +248,8 @@ func (s *session) report(err error) (int, bool) {
 	}
 	msg, _ := runtime.Describe(err, s.cfg.Debug)
 	fmt.Fprintln(s.errw, msg)
+	if hint := runtime.Hint(err); hint != "" {
+		fmt.Fprintln(s.errw, "  hint: "+hint)
+	}
 	return 0, false
 }

@@ -128,3 +128,23 @@ func valueString(v goja.Value) string {
 	}
 	return v.String()
 }
+
+// Hint is the hint an uncaught error carries (the usual cause and what to
+// do), "" when it has none. The REPL shows it under the one-line message;
+// `azrepl run` keeps its error to one line and leaves it out.
+func Hint(err error) string {
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		return ""
+	}
+	if obj, ok := ex.Value().(*goja.Object); ok {
+		if h := valueString(obj.Get("hint")); h != "" {
+			return h
+		}
+	}
+	var be *bindings.Error
+	if errors.As(ex.Unwrap(), &be) {
+		return be.Hint
+	}
+	return ""
+}

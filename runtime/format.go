@@ -23,6 +23,17 @@ func Format(vm *goja.Runtime, v goja.Value, color bool) string {
 	return f.b.String()
 }
 
+// FormatResult is Format for the value of a whole evaluation (the REPL's
+// answer, `azrepl -e`): a string is printed as it is, without quotes, so that
+// a token, an id or a curl line can be copied or captured by a shell
+// (TOKEN=$(azrepl -e 'String(token())')). Strings inside values stay quoted.
+func FormatResult(vm *goja.Runtime, v goja.Value, color bool) string {
+	if s, ok := v.Export().(string); ok && v.ExportType() == reflect.TypeOf("") {
+		return s
+	}
+	return Format(vm, v, color)
+}
+
 const maxDepth = 12
 
 var rendererType = reflect.TypeOf((*bindings.REPLRenderer)(nil)).Elem()

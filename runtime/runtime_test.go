@@ -183,6 +183,18 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+func TestHint(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	_, err := rt.Eval(context.Background(), "t.js", "throw Object.assign(new Error('no'), {code: 'FORBIDDEN', hint: 'ask for Group.Read.All'})")
+	if got := Hint(err); got != "ask for Group.Read.All" {
+		t.Errorf("Hint = %q", got)
+	}
+	_, err = rt.Eval(context.Background(), "t.js", "throw new Error('plain')")
+	if got := Hint(err); got != "" {
+		t.Errorf("Hint of a plain error = %q", got)
+	}
+}
+
 func TestIsIncomplete(t *testing.T) {
 	for src, want := range map[string]bool{
 		"function f() {": true, "[1,": true, "1 +": true,

@@ -20,11 +20,14 @@ const me = login();
 console.log(`2. signed in as ${me.username} (tenant ${me.tenantId})`);
 const armToken = token(); // the login's own scope: Azure Resource Manager
 console.log(`   token audience: ${armToken.audience}`);
-const res = http.get("https://graph.microsoft.com/v1.0/groups", {
-  auth: false,
-  headers: { Authorization: `Bearer ${armToken.token}` },
-});
-console.log(`   Graph with the ARM token → ${res.status} ${res.get("error.code")}: ${res.get("error.message")}`);
+try {
+  // What the seed's author first did: the login's own token, sent to Graph.
+  graph.get("/v1.0/groups", { auth: false, headers: { Authorization: `Bearer ${armToken.token}` } });
+  console.log("   unexpected: Graph accepted an ARM token");
+} catch (e) {
+  console.log(`   Graph with the ARM token → ${e.status} ${e.serviceCode}: ${e.serviceMessage}`);
+  console.log(`   why: ${e.hint}`);
+}
 
 // 3. The refresh token redeemed for Graph: `az account get-access-token --scope https://graph.microsoft.com/.default`.
 const g = token("https://graph.microsoft.com/.default");
