@@ -33,25 +33,7 @@ func init() {
 
 func (c *caller) armObject() *goja.Object {
 	o := c.rt.NewObject()
-	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
-		return func(fc goja.FunctionCall) goja.Value {
-			opts := fc.Argument(1)
-			if hasBody {
-				opts = fc.Argument(2)
-			}
-			req := c.armRequest(method, fc.Argument(0).String(), opts)
-			if hasBody {
-				c.setBody(req, fc.Argument(1))
-			}
-			resp := c.check(req, c.do(req), c.sentToken(req), armPermission)
-			return NewResponse(c.rt, c.conv, resp)
-		}
-	}
-	_ = o.Set("get", call("GET", false))
-	_ = o.Set("delete", call("DELETE", false))
-	_ = o.Set("put", call("PUT", true))
-	_ = o.Set("post", call("POST", true))
-	_ = o.Set("patch", call("PATCH", true))
+	c.setMethods(o, c.armRequest, armPermission)
 	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
 		req := c.armRequest("GET", path, opts)
 		return c.pageItems(req, httpx.PageOptions{Next: httpx.ARMNext, Max: maxOpt(opts)}, "arm.all", c.sentToken(req), armPermission)

@@ -65,25 +65,7 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if d.cfg.Profile != "" {
 		_ = obj.Set("profile", d.cfg.Profile)
 	}
-	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
-		return func(fc goja.FunctionCall) goja.Value {
-			opts := fc.Argument(1)
-			if hasBody {
-				opts = fc.Argument(2)
-			}
-			req := d.request(method, fc.Argument(0).String(), opts)
-			if hasBody {
-				c.setBody(req, fc.Argument(1))
-			}
-			resp := c.check(req, c.do(req), c.sentToken(req), databricksPermission)
-			return NewResponse(c.rt, c.conv, resp)
-		}
-	}
-	_ = obj.Set("get", call("GET", false))
-	_ = obj.Set("delete", call("DELETE", false))
-	_ = obj.Set("post", call("POST", true))
-	_ = obj.Set("put", call("PUT", true))
-	_ = obj.Set("patch", call("PATCH", true))
+	c.setMethods(obj, d.request, databricksPermission)
 	_ = obj.Set("all", func(path string, opts goja.Value) goja.Value {
 		req := d.request("GET", path, opts)
 		items := databricksItems(req.URL)

@@ -37,25 +37,9 @@ func init() {
 
 func (c *caller) graphObject(version string) *goja.Object {
 	o := c.rt.NewObject()
-	call := func(method string, hasBody bool) func(goja.FunctionCall) goja.Value {
-		return func(fc goja.FunctionCall) goja.Value {
-			opts := fc.Argument(1)
-			if hasBody {
-				opts = fc.Argument(2)
-			}
-			req := c.request(method, c.rt.ToValue(graphURL(fc.Argument(0).String(), version)), opts)
-			if hasBody {
-				c.setBody(req, fc.Argument(1))
-			}
-			resp := c.check(req, c.do(req), c.sentToken(req), graphPermission)
-			return NewResponse(c.rt, c.conv, resp)
-		}
-	}
-	_ = o.Set("get", call("GET", false))
-	_ = o.Set("delete", call("DELETE", false))
-	_ = o.Set("post", call("POST", true))
-	_ = o.Set("put", call("PUT", true))
-	_ = o.Set("patch", call("PATCH", true))
+	c.setMethods(o, func(method, path string, opts goja.Value) *httpx.Request {
+		return c.request(method, c.rt.ToValue(graphURL(path, version)), opts)
+	}, graphPermission)
 	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
 		req := c.request("GET", c.rt.ToValue(graphURL(path, version)), opts)
 		return c.pageItems(req, httpx.PageOptions{Next: httpx.GraphNext, Max: maxOpt(opts)}, "graph.all", c.sentToken(req), graphPermission)

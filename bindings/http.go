@@ -254,6 +254,31 @@ func (c *caller) batch(items goja.Value) goja.Value {
 // check returns resp when it is 2xx and otherwise throws the service's error
 // with the kind of failure as code (FORBIDDEN…), the service's own code as
 // serviceCode, and a hint built from the token that was sent.
+// setMethods defines the service methods on o: get and delete (path, opts),
+// post, put and patch (path, body, opts). Each builds its request with
+// build, sends it and throws on a non-2xx answer, with perm naming the
+// permission such a call usually needs.
+func (c *caller) setMethods(o *goja.Object, build func(method, path string, opts goja.Value) *httpx.Request, perm func(method, path string) string) {
+	for _, m := range []struct {
+		name    string
+		hasBody bool
+	}{{"get", false}, {"delete", false}, {"post", true}, {"put", true}, {"patch", true}} {
+		method, hasBody := strings.ToUpper(m.name), m.hasBody
+		_ = o.Set(m.name, func(fc goja.FunctionCall) goja.Value {
+			opts := fc.Argument(1)
+			if hasBody {
+				opts = fc.Argument(2)
+			}
+			req := build(method, fc.Argument(0).String(), opts)
+			if hasBody {
+				c.setBody(req, fc.Argument(1))
+			}
+			resp := c.check(req, c.do(req), c.sentToken(req), perm)
+			return NewResponse(c.rt, c.conv, resp)
+		})
+	}
+}
+
 func (c *caller) check(req *httpx.Request, resp *httpx.Response, sent func() string, permHint func(method, path string) string) *httpx.Response {
 	if resp.OK() {
 		return resp
