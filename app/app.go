@@ -118,6 +118,15 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		}
 		return t.AccessToken, nil
 	})
+	// A 401 with a claims challenge (CAE: revoked session, new location…)
+	// is answered once with a token redeemed for those claims.
+	s.HTTP.SetClaimsTokenSource(func(ctx context.Context, scope, claims string) (string, error) {
+		t, err := session.Token(ctx, scope, auth.TokenOptions{Claims: claims})
+		if err != nil {
+			return "", err
+		}
+		return t.AccessToken, nil
+	})
 	return s, nil
 }
 

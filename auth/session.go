@@ -75,7 +75,10 @@ type TokenOptions struct {
 	Tenant   string
 	ClientID string
 	Force    bool // skip the cached access token
-	Account  string
+	// Claims is a claims challenge from a resource (the decoded JSON of
+	// WWW-Authenticate's claims="…"): the refresh token is redeemed with it.
+	Claims  string
+	Account string
 }
 
 // Token is an access token with what a person wants to know about it.

@@ -30,7 +30,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	clientID := firstNonEmpty(o.ClientID, acct.ClientID)
 	tenant := tokenTenant(acct, o.Tenant)
 	norm := normalizeScope(scope)
-	if !o.Force {
+	if !o.Force && o.Claims == "" {
 		if e, ok := d.AccessTokens[accessKey(acct.Environment, tenant, clientID, acct.HomeAccountID, norm)]; ok &&
 			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
 			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), tenant, clientID, acct, true), nil
@@ -53,7 +53,13 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		if err != nil {
 			return nil, err
 		}
-		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), s.userExtra())
+		extra := s.userExtra()
+		if o.Claims != "" {
+			// A resource's claims challenge replaces the CP1 capability
+			// claims: the new token must satisfy what the resource asked.
+			extra["claims"] = []string{o.Claims}
+		}
+		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), extra)
 		if err != nil {
 			return nil, explainRefreshError(err, acct, clientID, rt)
 		}
