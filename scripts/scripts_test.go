@@ -139,6 +139,9 @@ func runScript(t *testing.T, name string, args ...string) run {
 	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w}
 }
 
+// needsBrowser names the snippets that sign in through a browser.
+var needsBrowser = map[string]bool{"databricks-u2m": true, "browser-login": true}
+
 // seededUser is who the browser signs in as.
 const seededUser = "alice@contoso.onmicrosoft.com"
 
@@ -191,7 +194,7 @@ func scriptNames(t *testing.T) []string {
 func TestScripts(t *testing.T) {
 	for _, name := range scriptNames(t) {
 		t.Run(name, func(t *testing.T) {
-			if strings.HasPrefix(name, "databricks-u2m") && testbrowser == "" {
+			if needsBrowser[name] && testbrowser == "" {
 				testenv.Missing(t, "no testbrowser: it needs chromium")
 			}
 			r := runScript(t, name)
@@ -285,7 +288,7 @@ func TestScriptsWithBinary(t *testing.T) {
 	for _, name := range scriptNames(t) {
 		// azcli-reuse needs an az login made against the same emulator,
 		// which lives inside the azrepl process: TestScripts runs it.
-		if name == "azcli-reuse" || name == "databricks-u2m" && testbrowser == "" {
+		if name == "azcli-reuse" || needsBrowser[name] && testbrowser == "" {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
