@@ -104,8 +104,11 @@ func FuzzParseTokenResponse(f *testing.F) {
 				t.Fatalf("error quotes the query string: %q", msg)
 			}
 			if !json.Valid(body) {
+				// The content type is named in the error: take it out
+				// first, so that a body that repeats it is not blamed.
+				scrubbed := strings.ReplaceAll(msg, describeType(ctype), "")
 				for i := 0; i+16 <= len(body); i++ {
-					if w := body[i : i+16]; strings.Contains(msg, string(w)) && !strings.Contains(ctype, string(w)) {
+					if w := body[i : i+16]; strings.Contains(scrubbed, string(w)) {
 						t.Fatalf("error %q quotes the non-JSON body (%q)", msg, w)
 					}
 				}
