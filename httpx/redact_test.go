@@ -168,9 +168,11 @@ func FuzzRedact(f *testing.F) {
 			}
 			_ = r.url("https://h/p?" + body)
 			_, _ = r.form(body)
-			// Fields the rules know, with any value, also hide it.
+			// Fields the rules know, with any value, also hide it. A fresh
+			// redactor: r has learned secrets from the bodies above, and a
+			// learned value may span JSON punctuation (over-masking, no leak).
 			v := strings.NewReplacer(`"`, "", `\`, "").Replace(tmpl)
-			if got := r.text(`{"refresh_token":"` + v + `"}`); got != `{"refresh_token":"***"}` {
+			if got := (&redactor{}).text(`{"refresh_token":"` + v + `"}`); got != `{"refresh_token":"***"}` {
 				t.Fatalf("refresh_token value shown: %q", got)
 			}
 		}
