@@ -1,0 +1,155 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/azrepl/azrepl/internal/testenv"
+)
+
+// A whole interactive session against the emulator, --debug on, every kind
+// of login and call, the history written: then every output and file azrepl
+// wrote is searched for the tokens, refresh tokens, secrets and passwords
+// the emulator issued. None may appear.
+func TestInteractiveSessionSecretsScan(t *testing.T) {
+	testenv.LookPath(t, "tmux")
+	home := t.TempDir()
+	terms++
+	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	// A large scrollback: the --debug output of the whole session is searched.
+	tm.tmux("-f", "/dev/null", "start-server", ";", "set-option", "-g", "history-limit", "200000", ";",
+		"new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
+		"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl",
+		"env", "AZREPL_HOME="+home, "HOME="+home, "NO_COLOR=1", "TERM=xterm-256color", bin, "--emulator", "--debug",
+		";", "set-option", "-t", "main", "remain-on-exit", "on")
+	banner := tm.waitFor("azrepl>")
+	world := regexp.MustCompile(`is in (\S+/tenant\.json)`).FindStringSubmatch(tm.scrollback())
+	if world == nil {
+		t.Fatalf("the banner does not say where the emulator's world is:\n%s", banner)
+	}
+	secrets := scanWorldSecrets(t, world[1])
+
+	steps := []struct{ input, want string }{
+		{`login({flow: "secret"}).flow`, "\nsecret\n"},
+		{`graph.get("/groups")`, "Authorization_RequestDenied"},
+		{`login().username`, "alice@contoso… azrepl>"},
+		{`token("https://graph.microsoft.com/.default")`, "the JWT is hidden"},
+		{`graph.get("/me").get("displayName")`, "\nAlice Smith\n"},
+		{`databricks({flow: "m2m"}).get("/api/2.0/clusters/list").status`, "\n200\n"},
+		{`databricks({flow: "azure"}).token().audience`, "\n2ff814a6-3304-4ab8-85cb-cd0e6f879c1d\n"},
+		{`trace().length > 10`, "\ntrue\n"},
+		{`trace.curl(-1)`, "$TOKEN"},
+		{`tokens().length > 3`, "\ntrue\n"},
+	}
+	for _, s := range steps {
+		tm.line(s.input)
+		tm.waitUntil(fmt.Sprintf("%q after %s", s.want, s.input), func(string) bool { return strings.Contains(tm.scrollback(), s.want) })
+	}
+	// The token cache of this run (the emulator's per-run home, beside its
+	// world) holds every token the session was given.
+	cache := filepath.Join(filepath.Dir(filepath.Dir(world[1])), "tokens.json")
+	tokens := scanCachedTokens(t, cache)
+	tm.line(".exit")
+	tm.waitExit(0)
+
+	screen := tm.scrollback()
+	if !strings.Contains(screen, "***") {
+		t.Fatal("--debug printed no masked value: was it on?")
+	}
+	if len(tokens) < 5 || len(secrets) < 4 {
+		t.Fatalf("too little to look for: %d tokens, %d secrets", len(tokens), len(secrets))
+	}
+	places := map[string]string{"the terminal": screen}
+	_ = filepath.WalkDir(home, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, err := os.ReadFile(p); err == nil {
+				places[p] = string(b)
+			}
+		}
+		return nil
+	})
+	if _, ok := places[filepath.Join(home, "history")]; !ok {
+		t.Fatal("no history was written")
+	}
+	for where, text := range places {
+		for what, value := range tokens {
+			if strings.Contains(text, value) {
+				t.Errorf("%s shows %s", where, what)
+			}
+		}
+		for what, value := range secrets {
+			if strings.Contains(text, value) {
+				t.Errorf("%s shows %s", where, what)
+			}
+		}
+	}
+}
+
+// scrollback is the whole scrollback, wrapped lines joined.
+func (tm *term) scrollback() string {
+	return tm.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
+}
+
+// scanWorldSecrets reads the passwords and client secrets of an emulator world.
+func scanWorldSecrets(t *testing.T, path string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w struct {
+		Users      []struct{ Username, Password string }
+		Apps       []struct{ Name, ClientSecret string }
+		Databricks struct {
+			ServicePrincipal struct{ ClientSecret string }
+		}
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, u := range w.Users {
+		out["the password of "+u.Username] = u.Password
+	}
+	for _, a := range w.Apps {
+		out["the secret of "+a.Name] = a.ClientSecret
+	}
+	out["the Databricks service principal's secret"] = w.Databricks.ServicePrincipal.ClientSecret
+	for k, v := range out {
+		if len(v) < 8 {
+			delete(out, k) // too short to search for without false hits
+		}
+	}
+	return out
+}
+
+// scanCachedTokens reads every access and refresh token in azrepl's cache.
+func scanCachedTokens(t *testing.T, path string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		AccessTokens  map[string]struct{ Secret string }
+		RefreshTokens map[string]struct{ Secret string }
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for k, e := range c.AccessTokens {
+		out["access token "+k] = e.Secret
+	}
+	for k, e := range c.RefreshTokens {
+		out["refresh token "+k] = e.Secret
+	}
+	return out
+}
