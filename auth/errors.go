@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // EntraError is an OAuth error answered by a token or device-code endpoint
@@ -41,7 +42,13 @@ func (e *EntraError) Error() string {
 	if h := e.Hint(); h != "" {
 		b.WriteString(" — " + h)
 	}
-	return b.String()
+	return oneLine(b.String())
+}
+
+// oneLine collapses line breaks and other control characters to spaces: an
+// error is one line whatever a server put in its fields.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsControl), " ")
 }
 
 // HasCode reports whether the error carries the AADSTS code.
