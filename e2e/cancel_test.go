@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,24 +51,12 @@ func TestREPLCtrlCCancelsDeviceCodeLogin(t *testing.T) {
 // deviceInterval is the emulator's device-code polling interval.
 const deviceInterval = 5 * time.Second
 
-// countTokenPolls counts the requests to /token in the emulator's
-// requests.log (the folder of SSL_CERT_FILE in env).
+// countTokenPolls counts the requests to /token in the emulator's log.
 func countTokenPolls(t *testing.T, env []string) int {
 	t.Helper()
-	var dir string
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "SSL_CERT_FILE="); ok {
-			dir = filepath.Dir(v)
-		}
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "requests.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, line := range strings.Split(string(raw), "\n") {
-		var e struct{ Path string }
-		if json.Unmarshal([]byte(line), &e) == nil && strings.HasSuffix(e.Path, "/oauth2/v2.0/token") {
+	for _, e := range robustLog(t, env) {
+		if strings.HasSuffix(e.Path, "/oauth2/v2.0/token") {
 			n++
 		}
 	}

@@ -88,9 +88,9 @@ func robustEnv(env []string, extra ...string) []string {
 	return append(append([]string(nil), env...), extra...)
 }
 
-// robustFaults counts the faults the emulator injected, by kind, from the
-// requests.log in the folder robustEmulator made (SSL_CERT_FILE's).
-func robustFaults(t *testing.T, env []string) map[string]int {
+// robustLog reads the emulator's requests.log, a JSON line per request,
+// from the folder robustEmulator made (SSL_CERT_FILE's).
+func robustLog(t *testing.T, env []string) []struct{ Path, Fault string } {
 	t.Helper()
 	var dir string
 	for _, kv := range env {
@@ -102,10 +102,22 @@ func robustFaults(t *testing.T, env []string) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]int{}
+	var entries []struct{ Path, Fault string }
 	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
-		var e struct{ Fault string }
-		if json.Unmarshal([]byte(line), &e) == nil && e.Fault != "" {
+		var e struct{ Path, Fault string }
+		if json.Unmarshal([]byte(line), &e) == nil {
+			entries = append(entries, e)
+		}
+	}
+	return entries
+}
+
+// robustFaults counts the faults the emulator injected, by kind.
+func robustFaults(t *testing.T, env []string) map[string]int {
+	t.Helper()
+	kinds := map[string]int{}
+	for _, e := range robustLog(t, env) {
+		if e.Fault != "" {
 			kinds[e.Fault]++
 		}
 	}
