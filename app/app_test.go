@@ -66,7 +66,7 @@ func TestBrowserIsStartedNotAwaited(t *testing.T) {
 	out := filepath.Join(dir, "url")
 	release := filepath.Join(dir, "release")
 	script := filepath.Join(dir, "browser")
-	body := "#!/bin/sh\necho \"$1 $HTTPS_PROXY\" > " + out + ".tmp && mv " + out + ".tmp " + out + "\nwhile [ ! -e " + release + " ]; do sleep 0.05; done\n"
+	body := "#!/bin/sh\necho \"$1 $HTTPS_PROXY\" > " + out + ".tmp && mv " + out + ".tmp " + out + "\nwhile [ ! -e " + release + " ] && [ -d " + dir + " ]; do sleep 0.05; done\n"
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
