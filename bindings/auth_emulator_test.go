@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -22,37 +22,18 @@ const (
 	authCLIClient        = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 )
 
-// lockedBuffer: the device-code prompt writes from the runtime's goroutine
-// while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *lockedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *lockedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // authHarness is azrepl as `azrepl --emulator` builds it: app services
 // with the in-process emulator, and a runtime whose Setup is theirs.
 type authHarness struct {
 	svc    *app.Services
 	rt     *runtime.Runtime
-	stderr *lockedBuffer
+	stderr *testenv.Buffer
 	world  *emulator.World
 }
 
 func newAuthHarness(t *testing.T) *authHarness {
 	t.Helper()
-	stderr := &lockedBuffer{}
+	stderr := &testenv.Buffer{}
 	svc, err := app.Setup(context.Background(), app.Options{
 		Emulator: true, Home: t.TempDir(), Stderr: stderr,
 		Environ:      []string{"HOME=" + t.TempDir()},

@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -28,7 +28,7 @@ type cloud struct {
 	rt      *runtime.Runtime
 	http    *httpx.Client
 	session *auth.Session
-	stderr  *lockedWriter
+	stderr  *testenv.Buffer
 }
 
 func newCloud(t *testing.T, cfg emulator.Config) *cloud {
@@ -44,7 +44,7 @@ func newCloud(t *testing.T, cfg emulator.Config) *cloud {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = em.Close() })
-	c := &cloud{em: em, world: em.World(), stderr: &lockedWriter{}}
+	c := &cloud{em: em, world: em.World(), stderr: &testenv.Buffer{}}
 	proxy := em.ProxyURL()
 	c.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
 	home := t.TempDir()
@@ -281,18 +281,6 @@ func TestDatabricksM2M(t *testing.T) {
 			t.Fatalf("the client secret is in exchange %d", e.Index)
 		}
 	}
-}
-
-// lockedWriter collects stderr written from several goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
 }
 
 // jsFields runs src, which must throw, and returns the error's properties.

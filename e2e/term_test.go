@@ -2,13 +2,14 @@ package e2e
 
 import (
 	"fmt"
-	"github.com/azrepl/azrepl/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/testenv"
 )
 
 // term is azrepl running in a private tmux server, driven with send-keys and

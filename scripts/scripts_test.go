@@ -15,19 +15,18 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/azrepl/azrepl/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
 )
 
@@ -64,24 +63,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// lockedBuffer collects output written from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // run is one script's run: its output and what the redaction check needs.
 type run struct {
 	stdout, stderr string
@@ -97,7 +78,7 @@ func runScript(t *testing.T, name string, args ...string) run {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	home, emDir := t.TempDir(), t.TempDir()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testenv.Buffer
 	environ := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AZURE_CONFIG_DIR=" + filepath.Join(home, "az")}
 	if testbrowser != "" {
 		// The emulator's proxy and CA are known once it runs: testbrowser
@@ -338,7 +319,7 @@ graph.get("/groups");
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	var stderr lockedBuffer
+	var stderr testenv.Buffer
 	s, err := app.Setup(ctx, app.Options{Emulator: true, Home: t.TempDir(), Stderr: &stderr, Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
