@@ -38,7 +38,7 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	}
 	s.Emulator = em
 	s.closers = append(s.closers, func() { _ = em.Close() })
-	s.Environ = withDefaults(s.Environ, emulatorEnv(em.World()))
+	s.Environ = withDefaults(s.Environ, append(em.World().CredentialsEnv(), "AZREPL_EMULATOR=1"))
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))
 	return nil
@@ -57,26 +57,6 @@ func (s *Services) browserEnv() []string {
 		"SSL_CERT_FILE=" + filepath.Join(s.emulatorDir, "ca.pem"),
 		"AZREPL_EMULATOR_DIR=" + s.emulatorDir,
 	}
-}
-
-// emulatorEnv is what a script finds in env against the emulator: the
-// story app (its secret works, it has no Graph permission) and the
-// Databricks workspace's service principal.
-func emulatorEnv(w *emulator.World) []string {
-	env := []string{"AZURE_TENANT_ID=" + w.TenantID, "AZREPL_EMULATOR=1"}
-	for _, a := range w.Apps {
-		if a.Name == "story-app" {
-			env = append(env, "AZURE_CLIENT_ID="+a.ClientID, "AZURE_CLIENT_SECRET="+a.ClientSecret)
-			break
-		}
-	}
-	if w.Databricks.Host != "" {
-		env = append(env, "DATABRICKS_HOST=https://"+w.Databricks.Host)
-	}
-	if sp := w.Databricks.ServicePrincipal; sp.ClientID != "" {
-		env = append(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret)
-	}
-	return env
 }
 
 // withDefaults appends each KEY=value of defaults whose KEY is not set in

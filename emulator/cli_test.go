@@ -66,6 +66,16 @@ func TestMainWritesDirAndStops(t *testing.T) {
 	if err != nil || json.Unmarshal(data, &w) != nil || len(w.Groups) != 7 || len(w.Users) != 2 {
 		t.Fatalf("tenant.json: %v, %d groups", err, len(w.Groups))
 	}
+	// The credentials go to credentials.env, never to stdout.
+	creds, err := os.ReadFile(filepath.Join(dir, "credentials.env"))
+	secret := w.Apps[0].ClientSecret
+	if err != nil || secret == "" || !strings.Contains(string(creds), "export AZURE_CLIENT_SECRET="+shellQuote(secret)+"\n") ||
+		!strings.Contains(string(creds), "export DATABRICKS_HOST="+shellQuote("https://"+w.Databricks.Host)+"\n") {
+		t.Errorf("credentials.env: %v\n%s", err, creds)
+	}
+	if strings.Contains(text, secret) {
+		t.Error("stdout shows a client secret")
+	}
 	// A person's first try: curl through the proxy with ca.pem.
 	if curl, err := exec.LookPath("curl"); err == nil {
 		proxy, _, _ := strings.Cut(strings.SplitN(text, "HTTPS_PROXY=", 2)[1], "\n")

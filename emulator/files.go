@@ -44,7 +44,35 @@ func (em *Emulator) writeFiles() error {
 	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
 		return err
 	}
-	return nil
+	var creds strings.Builder
+	creds.WriteString("# The story app's and the Databricks service principal's credentials, for clients\n" +
+		"# that read them from the environment (azrepl, Azure SDKs, the Databricks CLI).\n")
+	for _, kv := range em.world.CredentialsEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&creds, "export %s=%s\n", k, shellQuote(v))
+	}
+	return writePrivate(filepath.Join(dir, "credentials.env"), []byte(creds.String()))
+}
+
+// CredentialsEnv is the environment that points clients at the seeded
+// world's credentials: the story app (its secret works, it has no Graph
+// permission) as AZURE_*, the Databricks workspace and its service
+// principal as DATABRICKS_*. It holds secrets: never print it.
+func (w *World) CredentialsEnv() []string {
+	env := []string{"AZURE_TENANT_ID=" + w.TenantID}
+	for _, a := range w.Apps {
+		if a.Name == "story-app" {
+			env = append(env, "AZURE_CLIENT_ID="+a.ClientID, "AZURE_CLIENT_SECRET="+a.ClientSecret)
+			break
+		}
+	}
+	if w.Databricks.Host != "" {
+		env = append(env, "DATABRICKS_HOST=https://"+w.Databricks.Host)
+	}
+	if sp := w.Databricks.ServicePrincipal; sp.ClientID != "" {
+		env = append(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret)
+	}
+	return env
 }
 
 // openRequestLog starts Dir/requests.log afresh.
@@ -74,6 +102,7 @@ func (em *Emulator) Exports(caPath, bundlePath string) string {
 	}
 	fmt.Fprintf(&sb, "export SSL_CERT_FILE=%s\n", shellQuote(caPath))
 	fmt.Fprintf(&sb, "export REQUESTS_CA_BUNDLE=%s\n", shellQuote(bundlePath))
+	fmt.Fprintf(&sb, "export CURL_CA_BUNDLE=%s\n", shellQuote(bundlePath))
 	fmt.Fprintf(&sb, "export AZREPL_EMULATOR_URL=%s\n", em.DirectURL())
 	return sb.String()
 }

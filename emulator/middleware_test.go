@@ -74,13 +74,15 @@ func TestRequestLogMasksSecrets(t *testing.T) {
 	if q := second["query"].([]any); len(q) != 1 || q[0] != "$top" {
 		t.Errorf("query keys %v", q)
 	}
-	for _, name := range []string{"ca.pem", "ca-bundle.pem", "env", "tenant.json", "reader-app.pem", "reader-app.key"} {
+	for _, name := range []string{"ca.pem", "ca-bundle.pem", "env", "credentials.env", "tenant.json", "reader-app.pem", "reader-app.key"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if fi, err := os.Stat(filepath.Join(dir, "tenant.json")); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("tenant.json mode: %v %v", fi.Mode(), err)
+	for _, private := range []string{"tenant.json", "credentials.env"} {
+		if fi, err := os.Stat(filepath.Join(dir, private)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode: %v %v", private, fi.Mode(), err)
+		}
 	}
 }
 
