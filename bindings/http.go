@@ -451,17 +451,8 @@ func (c *caller) pageItems(first *httpx.Request, opts httpx.PageOptions, label s
 	report, done := c.progress(label)
 	opts.Progress = report
 	var pages []goja.Value
-	var buf []byte
 	_, err := c.client().Pages(c.env.Context(), first, opts, func(p httpx.Page) error {
-		buf = append(buf[:0], '[')
-		for i, it := range p.Items {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, it.Raw...)
-		}
-		buf = append(buf, ']')
-		v, err := c.conv.Parse(string(buf))
+		v, err := c.conv.Array(p.Response.Body, p.Items)
 		if err != nil {
 			return err
 		}

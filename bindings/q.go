@@ -102,6 +102,24 @@ func (c *JSONConverter) Parse(raw string) (goja.Value, error) {
 	return c.value(gjson.Parse(raw)), nil
 }
 
+// Array builds a JS array of items, results of gjson queries on doc, which
+// is checked to be valid JSON once (paging hands over items it already
+// found, so nothing is joined and parsed again).
+func (c *JSONConverter) Array(doc []byte, items []gjson.Result) (goja.Value, error) {
+	if !gjson.ValidBytes(doc) {
+		_, err := c.parse(goja.Undefined(), c.rt.ToValue(string(doc)))
+		if err == nil {
+			err = errors.New("not valid JSON")
+		}
+		return nil, err
+	}
+	vals := make([]any, len(items))
+	for i, it := range items {
+		vals[i] = c.value(it)
+	}
+	return c.rt.NewArray(vals...), nil
+}
+
 // value builds the JS value of an existing, valid gjson result. Object
 // members become own data properties, as JSON.parse makes them (a
 // "__proto__" member is a property, never the prototype).

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+	"github.com/tidwall/gjson"
 )
 
 // The converter builds the same values as JSON.parse (compared through
@@ -51,5 +52,17 @@ func TestParseMatchesJSONParse(t *testing.T) {
 	}
 	if _, err := conv.Parse(`{"a":`); err == nil {
 		t.Error("invalid JSON parsed")
+	}
+	// Array: the items of a page, without parsing the page again.
+	page := []byte(`{"value":[{"id":"1"},{"id":"2","n":[3]}],"@odata.nextLink":"x"}`)
+	arr, err := conv.Array(page, gjson.GetBytes(page, "value").Array())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := stringify(goja.Undefined(), arr); s.String() != `[{"id":"1"},{"id":"2","n":[3]}]` {
+		t.Errorf("Array = %s", s)
+	}
+	if _, err := conv.Array([]byte(`{"value":[{"id":"1"}`), nil); err == nil {
+		t.Error("Array accepted a truncated page")
 	}
 }
