@@ -186,7 +186,14 @@ func runScript(ctx context.Context, opts runtime.Options, o Options, stderr io.W
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	_, err = rt.RunFile(ctx, o.File)
-	msg, code := runtime.Describe(err, o.Debug)
+	return report(err, o.Debug, stderr)
+}
+
+// report prints an evaluation's error as one line (with the JS stack under
+// --debug) and returns the exit code it stands for; 0 and nothing printed
+// for no error.
+func report(err error, debug bool, stderr io.Writer) int {
+	msg, code := runtime.Describe(err, debug)
 	if msg != "" {
 		fmt.Fprintln(stderr, msg)
 	}
@@ -204,11 +211,7 @@ func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stde
 	defer stop()
 	v, err := rt.Eval(ctx, "-e", o.Expr)
 	if err != nil {
-		msg, code := runtime.Describe(err, o.Debug)
-		if msg != "" {
-			fmt.Fprintln(stderr, msg)
-		}
-		return code
+		return report(err, o.Debug, stderr)
 	}
 	if v != nil && !goja.IsUndefined(v) {
 		var text string
