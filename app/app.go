@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +70,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 			s = nil
 		}
 	}()
-	hopts := httpx.Options{}
+	hopts := httpx.Options{TraceSize: s.envInt("AZREPL_TRACE_SIZE"), BodyLimit: s.envInt("AZREPL_TRACE_BODY")}
 	if o.Debug {
 		hopts.Debug = o.Stderr
 	}
@@ -201,4 +202,14 @@ func emulatorRoots(em *emulator.Emulator) *x509.CertPool {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// envInt reads a positive count from the environment; 0 (the default) when
+// unset or not a positive number.
+func (s *Services) envInt(name string) int {
+	n, err := strconv.Atoi(s.Getenv(name))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

@@ -124,7 +124,7 @@ func (c *Client) RedactURL(s string) string { return c.red.url(s) }
 
 func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertPool) *http.Transport {
 	if roots == nil {
-		roots = systemRootsWithCertFile()
+		roots = rootPool()
 	}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -170,10 +170,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Go's crypto/x509 reads $SSL_CERT_FILE on Linux, but *instead of* the
-// distribution's bundle (the cert directories are still read). A user who
-// points SSL_CERT_FILE at a proxy's or the emulator's CA still expects the
-// public cloud to verify, so the bundle is added back here.
+// systemBundles are the distributions' CA bundles, in the order Go's
+// crypto/x509 looks for them.
 var systemBundles = []string{
 	"/etc/ssl/certs/ca-certificates.crt",
 	"/etc/pki/tls/certs/ca-bundle.crt",
@@ -183,26 +181,53 @@ var systemBundles = []string{
 	"/etc/ssl/cert.pem",
 }
 
-func systemRootsWithCertFile() *x509.CertPool {
+// rootPool is built once per process, on the first TLS connection. Go's own
+// system pool reads the bundle and then every file of /etc/ssl/certs (the
+// same certificates again: 21 ms of a 41 ms cold exchange), and with
+// $SSL_CERT_FILE it reads that file *instead of* the bundle. Here the pool
+// comes from files only: $SSL_CERT_FILE (a proxy's or the emulator's CA),
+// plus the distribution's bundle, since a user who points SSL_CERT_FILE at
+// such a CA still expects the public cloud to verify. Without any bundle
+// file, Go's system pool is used as is. Pools are kept per value of
+// SSL_CERT_FILE (one in a real process; tests change it).
+func rootPool() *x509.CertPool {
 	file := os.Getenv("SSL_CERT_FILE")
-	if file == "" {
-		return nil // crypto/tls then uses the system roots
+	rootsMu.Lock()
+	defer rootsMu.Unlock()
+	if p, ok := roots[file]; ok {
+		return p
 	}
+	p := loadRoots(file, systemBundles)
+	roots[file] = p
+	return p
+}
+
+var (
+	rootsMu sync.Mutex
+	roots   = map[string]*x509.CertPool{}
+)
+
+func loadRoots(certFile string, bundles []string) *x509.CertPool {
+	var extra []byte
+	if certFile != "" {
+		extra, _ = os.ReadFile(certFile)
+	}
+	for _, b := range bundles {
+		if b == certFile && extra != nil {
+			break // already read as SSL_CERT_FILE
+		}
+		if pem, err := os.ReadFile(b); err == nil {
+			pool := x509.NewCertPool()
+			pool.AppendCertsFromPEM(pem)
+			pool.AppendCertsFromPEM(extra)
+			return pool
+		}
+	}
+	// No bundle file: Go's system pool (directories, other layouts).
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
-	if pem, err := os.ReadFile(file); err == nil {
-		pool.AppendCertsFromPEM(pem)
-	}
-	for _, b := range systemBundles {
-		if b == file {
-			break // already read as SSL_CERT_FILE
-		}
-		if pem, err := os.ReadFile(b); err == nil {
-			pool.AppendCertsFromPEM(pem)
-			break
-		}
-	}
+	pool.AppendCertsFromPEM(extra)
 	return pool
 }

@@ -191,7 +191,10 @@ func (b *recordingBody) Close() error {
 }
 
 func (r *recording) finishBody(b *recordingBody, err error) {
-	r.once.Do(func() { r.build(r.resp.StatusCode, b, err) })
+	r.once.Do(func() {
+		r.build(r.resp.StatusCode, b, err)
+		b.buf = nil // the trace holds its own bounded copy
+	})
 }
 
 func (r *recording) finish(status int, b *recordingBody, err error) {
@@ -265,7 +268,9 @@ func isForm(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
-// cut shortens s to at most limit bytes on a rune boundary.
+// cut shortens s to at most limit bytes on a rune boundary. A shortened
+// string is a copy: a slice would keep the whole captured body alive in the
+// trace (256 KiB per exchange instead of the limit).
 func cut(s string, limit int) (string, bool) {
 	if len(s) <= limit {
 		return s, false
@@ -274,5 +279,5 @@ func cut(s string, limit int) (string, bool) {
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--
 	}
-	return s[:i], true
+	return strings.Clone(s[:i]), true
 }

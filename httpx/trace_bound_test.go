@@ -1,0 +1,127 @@
+package httpx
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// After 1000 pages the trace holds at most TraceSize exchanges, each body
+// at most BodyLimit bytes, and its own copies: the memory freed by
+// ClearTrace is about TraceSize × BodyLimit, not TraceSize × the captured
+// size (a slice of the captured body kept all of it alive).
+func TestTraceBoundAfter1000Pages(t *testing.T) {
+	const pages, size, bodyLimit, keep = 1000, 64 << 10, 4 << 10, 500
+	filler := strings.Repeat("x", size)
+	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscan(r.URL.Query().Get("page"), &n)
+		next := ""
+		if n+1 < pages {
+			next = fmt.Sprintf(`,"@odata.nextLink":"https://%s/items?page=%d"`, r.Host, n+1)
+		}
+		fmt.Fprintf(w, `{"value":[{"id":%d,"pad":"%s"}]%s}`, n, filler, next)
+	}), Options{})
+	c := clientFor(srv, Options{TraceSize: keep, BodyLimit: bodyLimit})
+	seen := 0
+	_, err := c.Pages(context.Background(), &Request{URL: srv.URL + "/items?page=0"}, PageOptions{}, func(p Page) error {
+		seen += len(p.Items)
+		return nil
+	})
+	if err != nil || seen != pages {
+		t.Fatalf("walked %d items: %v", seen, err)
+	}
+	tr := c.Trace()
+	if len(tr) != keep {
+		t.Fatalf("trace keeps %d exchanges, want %d", len(tr), keep)
+	}
+	for _, e := range tr {
+		if len(e.RespBody) > bodyLimit || !e.RespBodyCut || e.RespSize <= size {
+			t.Fatalf("exchange %d: body %d bytes (cut %v) of %d", e.Index, len(e.RespBody), e.RespBodyCut, e.RespSize)
+		}
+	}
+	tr = nil
+	held := heapAlloc()
+	c.ClearTrace()
+	freed := int64(held) - int64(heapAlloc())
+	// Headers and bookkeeping add a little per exchange; a slice of the
+	// 64 KiB capture would free ~32 MB here.
+	if limit := int64(keep * (bodyLimit + 4<<10)); freed > limit {
+		t.Fatalf("the trace of %d exchanges held %d bytes, more than %d: bodies are not bounded copies", keep, freed, limit)
+	}
+	runtime.KeepAlive(c)
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// The root pool is read from files: SSL_CERT_FILE and one bundle (the
+// first that exists), never the certificate directory; SSL_CERT_FILE adds
+// to the bundle.
+func TestLoadRootsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := selfSigned(t, "a"), selfSigned(t, "b"), selfSigned(t, "c")
+	caFile, bundle, second := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "bundle.pem"), filepath.Join(dir, "second.pem")
+	writePEM(t, caFile, a.Raw)
+	writePEM(t, bundle, b.Raw)
+	writePEM(t, second, c.Raw)
+
+	pool := loadRoots(caFile, []string{filepath.Join(dir, "missing.pem"), bundle, second})
+	if !trusts(pool, a) || !trusts(pool, b) || trusts(pool, c) {
+		t.Fatalf("SSL_CERT_FILE + first bundle: trusts a %v, b %v, c %v", trusts(pool, a), trusts(pool, b), trusts(pool, c))
+	}
+	only := loadRoots("", []string{bundle, second})
+	if trusts(only, a) || !trusts(only, b) || trusts(only, c) {
+		t.Fatal("without SSL_CERT_FILE the pool is not just the first bundle")
+	}
+}
+
+func selfSigned(t *testing.T, name string) *x509.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
+}
+
+func writePEM(t *testing.T, path string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func trusts(pool *x509.CertPool, cert *x509.Certificate) bool {
+	_, err := cert.Verify(x509.VerifyOptions{Roots: pool})
+	return err == nil
+}
