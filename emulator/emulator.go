@@ -48,8 +48,8 @@ type Emulator struct {
 	dir    string // where files live (Dir, or a temp dir for the app certificate)
 	tmpDir string // removed on Close
 
-	services map[service]http.Handler
-	dbHosts  map[string]bool
+	services    []Service         // the table: see hosts.go and resources.go
+	serviceURLs map[string]string // service name → origin of its own plain-HTTP listener
 
 	direct    net.Listener
 	proxyLn   net.Listener
@@ -182,6 +182,18 @@ func (em *Emulator) listen(ctx context.Context) error {
 	}
 	em.direct = tls.NewListener(ln, em.ca.tlsConfig())
 	em.serve(em.direct, em.root)
+	em.serviceURLs = map[string]string{}
+	for _, s := range em.services {
+		if s.Listen == "" {
+			continue
+		}
+		sl, err := lc.Listen(ctx, "tcp", s.Listen)
+		if err != nil {
+			return fmt.Errorf("listen %s for %s: %w", s.Listen, s.Name, err)
+		}
+		em.serviceURLs[s.Name] = "http://" + sl.Addr().String()
+		em.serve(sl, em.wrap(s.Handler))
+	}
 	if em.cfg.Proxy == "" {
 		return nil
 	}
@@ -210,20 +222,20 @@ func (em *Emulator) serve(ln net.Listener, h http.Handler) {
 // route picks the service: by host name for real cloud hosts (proxy), by path
 // on the loopback origin (direct listener).
 func (em *Emulator) route(w http.ResponseWriter, r *http.Request) {
-	svc := serviceForHost(r.Host)
-	if svc == svcNone {
-		svc = serviceForPath(r.URL.Path)
-	} else if svc == svcDatabricks && !em.dbHosts[hostOnly(r.Host)] {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
-			"message": "No Databricks workspace " + hostOnly(r.Host) + " in this emulator; the workspace is " + em.world.Databricks.Host})
+	s := em.serviceForHost(r.Host)
+	if s == nil {
+		s = em.serviceForPath(r.URL.Path)
+	}
+	if s == nil || s.Handler == nil {
+		http.NotFound(w, r)
 		return
 	}
-	if h := em.services[svc]; h != nil {
-		h.ServeHTTP(w, r)
-		return
-	}
-	http.NotFound(w, r)
+	s.Handler.ServeHTTP(w, r)
 }
+
+// ServiceURL is the origin ("http://127.0.0.1:PORT") of a service's own
+// plain-HTTP listener (Service.Listen), or "" when it has none.
+func (em *Emulator) ServiceURL(name string) string { return em.serviceURLs[name] }
 
 // Close stops the listeners and removes temporary files.
 func (em *Emulator) Close() error {

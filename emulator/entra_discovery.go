@@ -70,7 +70,7 @@ func (e *entra) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := u.Host
-	if serviceForHost(host) != svcEntra && hostOnly(host) != hostOnly(r.Host) {
+	if hostOnly(host) != hostLogin && hostOnly(host) != hostOnly(r.Host) {
 		writeEntraError(w, r, newEntraError(400, "invalid_instance", 50049,
 			"Unknown or invalid instance."))
 		return
@@ -80,7 +80,7 @@ func (e *entra) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 		tenant = segs[0]
 	}
 	aliases := []string{host}
-	if serviceForHost(host) == svcEntra {
+	if hostOnly(host) == hostLogin {
 		aliases = []string{"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"}
 	}
 	writeJSON(w, 200, map[string]any{

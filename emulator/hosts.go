@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net"
+	"net/http"
 	"strings"
 )
 
@@ -15,17 +16,22 @@ const (
 	hostDatabricks = ".azuredatabricks.net"
 )
 
-// service names the handler a request goes to.
-type service int
-
-const (
-	svcNone service = iota
-	svcEntra
-	svcGraph
-	svcARM
-	svcDeviceLogin
-	svcDatabricks
-)
+// Service is one emulated service: the cloud host names it answers for
+// (through the proxy), the first path segments that reach it on the direct
+// listener, and its handler. Every service is one row of Emulator.services;
+// adding a service is adding a row (see services in resources.go).
+type Service struct {
+	Name     string   // "entra", "graph", ...: used in logs and by ServiceURL
+	Hosts    []string // exact host names, lower case
+	Suffixes []string // host name suffixes, e.g. ".azuredatabricks.net" (after exact hosts of every row)
+	Paths    []string // path prefixes (whole segments) on the direct listener, e.g. "/v1.0"
+	Fallback bool     // the direct listener's default for paths no row claims (Entra: "/{tenant}/...")
+	// Listen, when set, gives the service its own plain-HTTP loopback
+	// listener (e.g. "127.0.0.1:0") as well, for endpoints that are plain
+	// HTTP in the cloud (managed identity). ServiceURL returns its origin.
+	Listen  string
+	Handler http.Handler
+}
 
 func hostOnly(hostport string) string {
 	h := hostport
@@ -35,43 +41,54 @@ func hostOnly(hostport string) string {
 	return strings.ToLower(strings.TrimSuffix(h, "."))
 }
 
-// serviceForHost maps a real cloud host name to its service; svcNone for any
-// host the emulator does not serve (including loopback addresses).
-func serviceForHost(host string) service {
-	switch h := hostOnly(host); {
-	case h == hostLogin:
-		return svcEntra
-	case h == hostGraph:
-		return svcGraph
-	case h == hostARM:
-		return svcARM
-	case h == hostDevicePage || h == "www."+hostDevicePage:
-		return svcDeviceLogin
-	case strings.HasSuffix(h, hostDatabricks) && len(h) > len(hostDatabricks):
-		return svcDatabricks
+// serviceForHost maps a cloud host name to its service: exact names of every
+// row first, then suffixes in table order; nil for any host the emulator does
+// not serve (including loopback addresses).
+func (em *Emulator) serviceForHost(host string) *Service {
+	h := hostOnly(host)
+	for i := range em.services {
+		for _, name := range em.services[i].Hosts {
+			if h == name {
+				return &em.services[i]
+			}
+		}
 	}
-	return svcNone
+	for i := range em.services {
+		for _, suf := range em.services[i].Suffixes {
+			if strings.HasSuffix(h, suf) && len(h) > len(suf) {
+				return &em.services[i]
+			}
+		}
+	}
+	return nil
 }
 
 // serviceForPath routes requests on the direct listener, where every service
-// shares one origin.
-func serviceForPath(path string) service {
-	first := path
-	if i := strings.IndexByte(strings.TrimPrefix(path, "/"), '/'); i >= 0 {
-		first = path[:i+1]
+// shares one origin: by path prefix (whole segments), else the fallback row.
+func (em *Emulator) serviceForPath(path string) *Service {
+	var fallback *Service
+	for i := range em.services {
+		s := &em.services[i]
+		for _, p := range s.Paths {
+			if p != "" && (path == p || strings.HasPrefix(path, p+"/")) {
+				return s
+			}
+		}
+		if s.Fallback && fallback == nil {
+			fallback = s
+		}
 	}
-	switch first {
-	case "/v1.0", "/beta":
-		return svcGraph
-	case "/subscriptions", "/tenants", "/providers":
-		return svcARM
-	case "/devicelogin":
-		return svcDeviceLogin
-	case "/oidc", "/api":
-		return svcDatabricks
+	return fallback
+}
+
+// hostNames lists the served host names for messages ("*.suffix" for suffixes).
+func (em *Emulator) hostNames() []string {
+	var out []string
+	for _, s := range em.services {
+		out = append(out, s.Hosts...)
+		for _, suf := range s.Suffixes {
+			out = append(out, "*"+suf)
+		}
 	}
-	if strings.HasPrefix(path, "/.well-known/databricks-config") {
-		return svcDatabricks
-	}
-	return svcEntra
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,9 +21,9 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := hostOnly(r.Host)
-	if serviceForHost(r.Host) == svcNone {
+	if em.serviceForHost(r.Host) == nil {
 		em.refuse(w, r, http.StatusForbidden, fmt.Sprintf(
-			"azrepl emulator: refusing CONNECT to %s: not a host the emulator serves (login.microsoftonline.com, graph.microsoft.com, management.azure.com, microsoft.com, *.azuredatabricks.net); it never dials out\n", host))
+			"azrepl emulator: refusing CONNECT to %s: not a host the emulator serves (%s); it never dials out\n", host, strings.Join(em.hostNames(), ", ")))
 		return
 	}
 	hj, ok := w.(http.Hijacker)

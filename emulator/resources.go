@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/azrepl/azrepl/emulator/arm"
 	"github.com/azrepl/azrepl/emulator/databricks"
@@ -36,13 +37,23 @@ func (em *Emulator) mountServices() {
 			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}},
 		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 	})
-	em.services = map[service]http.Handler{
-		svcEntra:       em.entra,
-		svcDeviceLogin: &deviceLoginPage{entra: em.entra},
-		svcGraph:       graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups}),
-		svcARM: arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
-			PublicKey: key, Subscriptions: subs}),
-		svcDatabricks: db,
+	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups})
+	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
+		PublicKey: key, Subscriptions: subs})
+	// The table of services. Host rows are matched exactly first, then by
+	// suffix; on the direct listener by path prefix, else the Fallback row.
+	em.services = []Service{
+		{Name: "entra", Hosts: []string{hostLogin}, Fallback: true, Handler: em.entra},
+		{Name: "devicelogin", Hosts: []string{hostDevicePage, "www." + hostDevicePage}, Paths: []string{"/devicelogin"},
+			Handler: &deviceLoginPage{entra: em.entra}},
+		{Name: "graph", Hosts: []string{hostGraph}, Paths: []string{"/v1.0", "/beta"}, Handler: graphH},
+		{Name: "arm", Hosts: []string{hostARM}, Paths: []string{"/subscriptions", "/tenants", "/providers"}, Handler: armH},
+		{Name: "databricks", Hosts: []string{strings.ToLower(w.Databricks.Host), strings.ToLower(w.Databricks.AccountsHost)},
+			Paths: []string{"/oidc", "/api", "/.well-known/databricks-config"}, Handler: db},
+		// Any other workspace host: served (the proxy lets it through) but unknown.
+		{Name: "databricks-unknown", Suffixes: []string{hostDatabricks}, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			writeJSON(rw, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
+				"message": "No Databricks workspace " + hostOnly(r.Host) + " in this emulator; the workspace is " + w.Databricks.Host})
+		})},
 	}
-	em.dbHosts = map[string]bool{w.Databricks.Host: true, w.Databricks.AccountsHost: true}
 }
