@@ -29,6 +29,9 @@ Usage:
   azrepl [flags] run FILE [ARGS...] run a script; ARGS are in the args global
   azrepl [flags] -e 'EXPR'          evaluate EXPR and print its value
   azrepl emulate [emulator flags]   run the offline emulator as a server (azrepl emulate --help)
+  azrepl token [SCOPE] [-o FORMAT]  print a token of the current login (azrepl token --help)
+  azrepl env [--databricks]         shell exports for the current login, for eval (azrepl env --help)
+  azrepl shim --dir DIR             install az and databricks shims that serve azrepl's tokens
   azrepl version                    print the version
 
 Flags:
@@ -100,8 +103,8 @@ func Parse(args []string) (Options, error) {
 			}
 			o.Command, o.File, o.Args = "run", rest[0], rest[1:]
 			return o, nil
-		case a == "emulate":
-			o.Command, o.Args = "emulate", args[i+1:]
+		case a == "emulate", a == "token", a == "env", a == "shim":
+			o.Command, o.Args = a, args[i+1:]
 			return o, nil
 		case a == "version":
 			o.Command = "version"
@@ -118,6 +121,9 @@ func Parse(args []string) (Options, error) {
 
 // Main runs azrepl and returns the process exit code.
 func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
+	if name := shimFor(os.Args[0]); name != "" {
+		return runShim(context.Background(), name, args, stdout, stderr)
+	}
 	o, err := Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "azrepl: %v (azrepl --help for usage)\n", err)
@@ -134,6 +140,19 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 	case "emulate":
 		// The emulator handles its own signals and flags.
 		return emulate(ctx, o.Args, stdout, stderr)
+	case "token", "env", "shim":
+		if o.Emulator || o.Debug {
+			fmt.Fprintf(stderr, "azrepl: %s takes no --emulator or --debug: it serves the logins in AZREPL_HOME (azrepl --help for usage)\n", o.Command)
+			return 2
+		}
+	}
+	switch o.Command {
+	case "token":
+		return tokenMain(ctx, o.Args, stdout, stderr)
+	case "env":
+		return envMain(ctx, o.Args, stdout, stderr)
+	case "shim":
+		return shimMain(o.Args, stdout, stderr)
 	}
 	w, err := setup(ctx, o, stderr)
 	if err != nil {

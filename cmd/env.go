@@ -1,0 +1,99 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/azrepl/azrepl/auth"
+)
+
+const envUsage = `Usage: azrepl env [--databricks] [--host H] [--profile P]
+
+Prints shell exports for the current login, safe to eval:
+  eval "$(azrepl env)"
+AZURE_TENANT_ID (and AZURE_CLIENT_ID for an app login; never a secret),
+AZURE_AUTHORITY_HOST and AZURE_SUBSCRIPTION_ID when set. With --databricks,
+also DATABRICKS_HOST and a short-lived DATABRICKS_TOKEN (with
+DATABRICKS_AUTH_TYPE=pat so that SDKs use it), for the host of --host,
+DATABRICKS_HOST or the ~/.databrickscfg profile.
+`
+
+// envMain is `azrepl env`.
+func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	withDatabricks := false
+	host, profile := "", ""
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(args[i], "=")
+		switch {
+		case name == "-h" || name == "--help":
+			fmt.Fprint(stdout, envUsage)
+			return 0
+		case name == "--databricks":
+			withDatabricks = true
+		case name == "--host" || name == "--profile":
+			if !hasVal {
+				if i+1 >= len(args) {
+					fmt.Fprintf(stderr, "azrepl: env: %s needs a value (azrepl env --help)\n", name)
+					return 2
+				}
+				i++
+				val = args[i]
+			}
+			if name == "--host" {
+				host = val
+			} else {
+				profile = val
+			}
+			withDatabricks = true
+		default:
+			fmt.Fprintf(stderr, "azrepl: env: unexpected argument %q (azrepl env --help)\n", args[i])
+			return 2
+		}
+	}
+	ts, err := openTokenSession(stderr)
+	if err != nil {
+		return ts.fail(stderr, "azrepl", err)
+	}
+	accts, err := ts.session.Accounts()
+	if err != nil {
+		return ts.fail(stderr, "azrepl", err)
+	}
+	var lines []string
+	export := func(k, v string) {
+		if v != "" {
+			lines = append(lines, "export "+k+"="+shellQuote(v))
+		}
+	}
+	if len(accts) > 0 {
+		a := accts[0]
+		lines = append(lines, "# azrepl login: "+oneLine(firstOf(a.Username, a.ClientID)))
+		export("AZURE_TENANT_ID", firstOf(a.TenantID, a.Tenant))
+		if a.Flow == auth.FlowSecret || a.Flow == auth.FlowCertificate {
+			export("AZURE_CLIENT_ID", a.ClientID)
+		}
+	} else if !withDatabricks {
+		return ts.fail(stderr, "azrepl", fmt.Errorf("%w: run login() first", auth.ErrLoginNeeded))
+	}
+	export("AZURE_AUTHORITY_HOST", os.Getenv("AZURE_AUTHORITY_HOST"))
+	export("AZURE_SUBSCRIPTION_ID", os.Getenv("AZURE_SUBSCRIPTION_ID"))
+	if withDatabricks {
+		cfg, err := auth.LoadDatabricksConfig(os.Getenv, auth.DatabricksConfig{Host: host, Profile: profile})
+		if err != nil {
+			return ts.fail(stderr, "azrepl", err)
+		}
+		t, err := ts.databricksToken(ctx, cfg.Host, cfg.Profile, false)
+		if err != nil {
+			return ts.fail(stderr, "azrepl", err)
+		}
+		export("DATABRICKS_HOST", cfg.Host)
+		lines = append(lines, "# DATABRICKS_TOKEN expires at "+t.ExpiresOn.UTC().Format(time.RFC3339))
+		export("DATABRICKS_TOKEN", t.AccessToken)
+		export("DATABRICKS_AUTH_TYPE", "pat")
+	}
+	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
+	return 0
+}

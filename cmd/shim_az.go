@@ -1,0 +1,202 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/azrepl/azrepl/auth"
+)
+
+// azResourceTypes are az get-access-token's --resource-type values (the
+// public cloud's resources).
+var azResourceTypes = map[string]string{
+	"arm":        "https://management.core.windows.net/",
+	"ms-graph":   "https://graph.microsoft.com/",
+	"aad-graph":  "https://graph.windows.net/",
+	"batch":      "https://batch.core.windows.net/",
+	"data-lake":  "https://datalake.azure.net/",
+	"media":      "https://rest.media.azure.net",
+	"oss-rdbms":  "https://ossrdbms-aad.database.windows.net",
+	"synapse":    "https://dev.azuresynapse.net",
+	"attestaion": "https://attest.azure.net",
+}
+
+// azArgs is an az command line: the words, and the flags by name.
+type azArgs struct {
+	words []string
+	flags map[string][]string
+}
+
+// azValueFlags take a value; the others are switches.
+var azValueFlags = map[string]string{
+	"--resource": "--resource", "--scope": "--scope", "--resource-type": "--resource-type",
+	"--tenant": "--tenant", "-t": "--tenant", "--subscription": "--subscription", "-s": "--subscription",
+	"--output": "--output", "-o": "--output", "--query": "--query", "--name": "--subscription", "-n": "--subscription",
+}
+
+var azSwitches = map[string]bool{"--only-show-errors": true, "--debug": true, "--verbose": true, "--help": true, "-h": true}
+
+func parseAzArgs(args []string) (azArgs, error) {
+	a := azArgs{flags: map[string][]string{}}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if !strings.HasPrefix(arg, "-") {
+			a.words = append(a.words, arg)
+			continue
+		}
+		name, val, hasVal := strings.Cut(arg, "=")
+		if azSwitches[name] {
+			a.flags[name] = append(a.flags[name], "")
+			continue
+		}
+		canon, ok := azValueFlags[name]
+		if !ok {
+			return a, fmt.Errorf("unrecognized arguments: %s", arg)
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return a, fmt.Errorf("argument %s: expected one argument", name)
+			}
+			i++
+			val = args[i]
+		}
+		a.flags[canon] = append(a.flags[canon], val)
+		// --scope takes several values, as az's nargs='*'.
+		for canon == "--scope" && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			i++
+			a.flags[canon] = append(a.flags[canon], args[i])
+		}
+	}
+	return a, nil
+}
+
+func (a azArgs) get(name string) string {
+	if v := a.flags[name]; len(v) > 0 {
+		return v[len(v)-1]
+	}
+	return ""
+}
+
+// azMain is azrepl invoked as az.
+func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a, err := parseAzArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v (azrepl's az shim)\n", err)
+		return 2
+	}
+	cmd := strings.Join(a.words, " ")
+	switch cmd {
+	case "account get-access-token":
+		return azGetAccessToken(ctx, a, stdout, stderr)
+	case "account show":
+		return azAccountShow(a, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "ERROR: this az is azrepl (%s): it only serves tokens (az account get-access-token, az account show); run the real Azure CLI for %q\n",
+		Version, strings.TrimSpace("az "+strings.Join(args, " ")))
+	return 2
+}
+
+// azScope is the scope az would ask for: --scope wins, then --resource,
+// then --resource-type, else ARM. A resource gets "/.default" as az's
+// resource_to_scopes appends it.
+func azScope(a azArgs) (string, error) {
+	if s := a.flags["--scope"]; len(s) > 0 {
+		if a.get("--resource") != "" || a.get("--resource-type") != "" {
+			return "", fmt.Errorf("usage error: --scope cannot be used with --resource or --resource-type")
+		}
+		return strings.Join(s, " "), nil
+	}
+	if r := a.get("--resource"); r != "" {
+		return auth.ScopeForResource(r), nil
+	}
+	if rt := a.get("--resource-type"); rt != "" {
+		r, ok := azResourceTypes[rt]
+		if !ok {
+			return "", fmt.Errorf("argument --resource-type: invalid choice: %q", rt)
+		}
+		return auth.ScopeForResource(r), nil
+	}
+	return auth.DefaultScope, nil
+}
+
+func azGetAccessToken(ctx context.Context, a azArgs, stdout, stderr io.Writer) int {
+	scope, err := azScope(a)
+	if err != nil {
+		fmt.Fprintln(stderr, "ERROR:", err)
+		return 2
+	}
+	tenant, sub := a.get("--tenant"), a.get("--subscription")
+	if tenant != "" && sub != "" {
+		fmt.Fprintln(stderr, "ERROR: usage error: --tenant/-t can't be used with --subscription/-s")
+		return 2
+	}
+	ts, err := openTokenSession(stderr)
+	if err != nil {
+		return ts.fail(stderr, "ERROR", err)
+	}
+	t, err := ts.session.Token(ctx, scope, auth.TokenOptions{Tenant: tenant})
+	if err != nil {
+		return ts.fail(stderr, "ERROR", err)
+	}
+	if sub == "" {
+		sub = os.Getenv("AZURE_SUBSCRIPTION_ID")
+	}
+	v := azTokenJSON(t, sub, tenant != "")
+	fields := []azField{{"accessToken", v.AccessToken}, {"expiresOn", v.ExpiresOn}, {"expires_on", v.ExpiresOnInt}}
+	if v.Subscription != "" {
+		fields = append(fields, azField{"subscription", v.Subscription})
+	}
+	fields = append(fields, azField{"tenant", v.Tenant}, azField{"tokenType", v.TokenType})
+	return azPrint(fields, a, stdout, stderr)
+}
+
+// azAccountShow answers `az account show` for the current login: the
+// Databricks SDKs' azure-cli auth runs it to tell users from managed
+// identities before asking for a token.
+func azAccountShow(a azArgs, stdout, stderr io.Writer) int {
+	ts, err := openTokenSession(stderr)
+	if err != nil {
+		return ts.fail(stderr, "ERROR", err)
+	}
+	accts, err := ts.session.Accounts()
+	if err != nil {
+		return ts.fail(stderr, "ERROR", err)
+	}
+	if len(accts) == 0 {
+		fmt.Fprintln(stderr, "ERROR: Please run 'az login' to setup account. (this az is azrepl: run azrepl -e 'login()')")
+		return 1
+	}
+	acct := accts[0]
+	tenant := acct.TenantID
+	if tenant == "" {
+		tenant = acct.Tenant
+	}
+	sub := firstOf(a.get("--subscription"), os.Getenv("AZURE_SUBSCRIPTION_ID"))
+	name := "N/A(tenant level account)"
+	if sub == "" {
+		sub = tenant
+	} else {
+		name = sub
+	}
+	userName, userType := acct.Username, "user"
+	if acct.Flow == auth.FlowSecret || acct.Flow == auth.FlowCertificate {
+		userName, userType = acct.ClientID, "servicePrincipal"
+	}
+	return azPrint([]azField{
+		{"environmentName", "AzureCloud"}, {"homeTenantId", tenant}, {"id", sub}, {"isDefault", true},
+		{"managedByTenants", []any{}}, {"name", name}, {"state", "Enabled"}, {"tenantId", tenant},
+		{"user", map[string]string{"name": userName, "type": userType}},
+	}, a, stdout, stderr)
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
