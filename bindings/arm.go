@@ -53,11 +53,11 @@ func (c *caller) armRequest(method, path string, opts goja.Value) *httpx.Request
 	req := c.request(method, c.rt.ToValue(full), opts)
 	u, err := url.Parse(full)
 	if err != nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err), ExitCode: ExitCodeFor(CodeBadRequest)})
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err)})
 	}
 	if u.Query().Get("api-version") == "" && req.Query.Get("api-version") == "" {
 		v := armAPIVersion(u.Path)
-		Throw(c.rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+		Throw(c.rt, &Error{Code: CodeBadRequest,
 			Message: fmt.Sprintf("arm: %s %s has no api-version; ARM refuses requests without one", method, u.Path),
 			Hint:    fmt.Sprintf("add ?api-version=%s (e.g. %s?api-version=%s), or {query: {\"api-version\": %q}}", v, u.Path, v, v)})
 	}

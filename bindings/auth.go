@@ -75,7 +75,7 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 		secret, err := readSecret(env.Context(), "Client secret (not echoed): ")
 		switch {
 		case errors.Is(err, errNoTerminal):
-			Throw(rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+			Throw(rt, &Error{Code: CodeBadRequest,
 				Message: "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"})
 		case err != nil:
 			Throw(rt, AuthError(env, err))
@@ -192,7 +192,7 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 // session is the auth session, or a JS error when the host has none.
 func session(env *Env, rt *goja.Runtime) *auth.Session {
 	if env.Auth == nil {
-		Throw(rt, errors.New("sign-in is not available in this runtime (no auth session)"))
+		Throw(rt, &Error{Code: CodeNoClient, Message: "sign-in is not available in this runtime (no auth session)"})
 	}
 	return env.Auth
 }
@@ -232,12 +232,11 @@ func AuthError(env *Env, err error) error {
 		e.Hint = redact(ee.Hint())
 	}
 	if e.Code == "" {
-		e.Code = "AUTH_FAILED"
+		e.Code = CodeAuthFailed
 	}
 	if e.Hint == "" && e.Code == CodeUnauthenticated {
 		e.Hint = "run login() (or login({flow: \"azcli\"}) to reuse an az login)"
 	}
-	e.ExitCode = ExitCodeFor(e.Code)
 	return e
 }
 

@@ -87,7 +87,7 @@ func TestAuthErrorFields(t *testing.T) {
 	if !errors.As(bindings.AuthError(nil, fmt.Errorf("login: %w", ee)), &e) {
 		t.Fatal("AuthError did not give a *bindings.Error")
 	}
-	if e.Code != "INVALID_CLIENT" || e.AADSTS != "AADSTS7000215" || e.Status != 401 || e.ExitCode != 6 || e.Hint != ee.Hint() || e.Hint == "" {
+	if e.Code != "INVALID_CLIENT" || e.AADSTS != "AADSTS7000215" || e.Status != 401 || bindings.ExitCodeFor(e.Code) != 6 || e.Hint != ee.Hint() || e.Hint == "" {
 		t.Errorf("AuthError = %+v", e)
 	}
 	var cause *auth.EntraError

@@ -107,12 +107,12 @@ func TestTypedErrors(t *testing.T) {
 	cause := errors.New("cause")
 	rt.Do(func(vm *goja.Runtime) {
 		_ = vm.Set("fails", func() {
-			bindings.Throw(vm, &bindings.Error{Message: "Insufficient privileges", Code: "Authorization_RequestDenied",
-				Status: 403, AADSTS: "AADSTS50105", Hint: "the app lacks Group.Read.All", ExitCode: 3, Err: cause})
+			bindings.Throw(vm, &bindings.Error{Message: "Insufficient privileges", Code: "FORBIDDEN",
+				Status: 403, AADSTS: "AADSTS50105", Hint: "the app lacks Group.Read.All", Err: cause})
 		})
 		_ = vm.Set("plain", func() (string, error) { return "", errors.New("plain failure") })
 	})
-	want := `{"name":"Error","message":"Insufficient privileges","code":"Authorization_RequestDenied","status":403,"aadsts":"AADSTS50105","hint":"the app lacks Group.Read.All","exitCode":3}`
+	want := `{"name":"Error","message":"Insufficient privileges","code":"FORBIDDEN","status":403,"aadsts":"AADSTS50105","hint":"the app lacks Group.Read.All","exitCode":4}`
 	if got := jsErr(t, rt, "fails()"); got != want {
 		t.Fatalf("got %s", got)
 	}
@@ -120,7 +120,7 @@ func TestTypedErrors(t *testing.T) {
 		t.Fatal(got)
 	}
 	_, err := rt.Eval(context.Background(), "s.js", "\nfails()")
-	if msg, code := runtime.Describe(err, false); msg != "s.js:2:6: Authorization_RequestDenied: Insufficient privileges" || code != 3 {
+	if msg, code := runtime.Describe(err, false); msg != "s.js:2:6: FORBIDDEN: Insufficient privileges" || code != 4 {
 		t.Fatalf("%q %d", msg, code)
 	}
 	if !errors.Is(err, cause) {

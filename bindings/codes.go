@@ -7,30 +7,23 @@ import (
 	"net"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/httpx"
 )
 
-// The stable error codes of azrepl's JS errors (err.code) and the exit code
-// of `azrepl run` when such an error is uncaught. This table is the one
-// place that ties a kind of failure to an exit code; every binding (auth,
-// http, graph, arm, databricks) uses ExitCodeFor.
-//
-//	code                  exit  meaning
-//	(any other)              1  a failure with no better kind
-//	                         2  command-line usage (the cmd package)
-//	UNAUTHENTICATED          3  no login, expired or revoked refresh token, HTTP 401: log in (again)
-//	CONSENT_REQUIRED         4  the app lacks consent for the scope (AADSTS65001, 65002)
-//	FORBIDDEN                4  signed in but not allowed (HTTP 403)
-//	MFA_REQUIRED             5  multi-factor authentication needed (AADSTS50076, 50079)
-//	INTERACTION_REQUIRED     5  an interactive sign-in is needed (AADSTS53003, interaction_required)
-//	INVALID_CLIENT           6  the app's id, secret or certificate is wrong (AADSTS7000215, 700016…)
-//	BAD_REQUEST              7  the request is invalid: scope, tenant, parameters (AADSTS70011, 28000…)
-//	NOT_FOUND                8  HTTP 404
-//	THROTTLED                9  HTTP 429 after the retries
-//	SERVER_ERROR            10  HTTP 5xx after the retries
-//	NETWORK                 11  no answer: DNS, connection, TLS
-//	TIMEOUT                 12  a deadline passed
-//	CANCELLED              130  Ctrl-C, as shells report SIGINT
+// The stable error codes of azrepl's JS errors (e.code) and the exit status
+// of `azrepl run` when such an error is uncaught. Codes is the one table
+// that ties a kind of failure to an exit status: the runtime derives the exit
+// status from e.code through ExitCodeFor, throw sites never choose it, and
+// every error a binding throws carries one of these codes (ErrorValue falls
+// back to CodeFailed). README.md's table under "Errors" is checked against
+// this one by a test (TestREADMECodeTable).
 const (
+	CodeFailed              = "FAILED"
+	CodeSyntaxError         = "SYNTAX_ERROR"
+	CodeBadArgument         = "BAD_ARGUMENT"
+	CodeNotAJWT             = "NOT_A_JWT"
+	CodeNoClient            = "NO_CLIENT"
+	CodeAuthFailed          = "AUTH_FAILED"
 	CodeUnauthenticated     = "UNAUTHENTICATED"
 	CodeConsentRequired     = "CONSENT_REQUIRED"
 	CodeForbidden           = "FORBIDDEN"
@@ -43,32 +36,71 @@ const (
 	CodeServerError         = "SERVER_ERROR"
 	CodeNetwork             = "NETWORK"
 	CodeTimeout             = "TIMEOUT"
+	CodeHTTPError           = "HTTP_ERROR"
+	CodeBadJSON             = "BAD_JSON"
+	CodeTooLarge            = "TOO_LARGE"
+	CodePagingLoop          = "PAGING_LOOP"
+	CodeRefused             = "REFUSED"
 	CodeCancelled           = "CANCELLED"
 )
 
-var exitCodes = map[string]int{
-	CodeUnauthenticated:     3,
-	CodeConsentRequired:     4,
-	CodeForbidden:           4,
-	CodeMFARequired:         5,
-	CodeInteractionRequired: 5,
-	CodeInvalidClient:       6,
-	CodeBadRequest:          7,
-	CodeNotFound:            8,
-	CodeThrottled:           9,
-	CodeServerError:         10,
-	CodeNetwork:             11,
-	CodeTimeout:             12,
-	CodeCancelled:           130,
+// CodeInfo is one row of the table.
+type CodeInfo struct {
+	Code string
+	Exit int
+	When string
 }
 
-// ExitCodeFor is the exit code of `azrepl run` for an uncaught error with
+// Codes is the table, in README order. Exit 2 is also command-line usage
+// (the cmd package) and an unreadable script file.
+var Codes = []CodeInfo{
+	{CodeFailed, 1, "a failure with no better kind"},
+	{CodeSyntaxError, 1, "a required module does not compile"},
+	{CodeBadArgument, 2, "a function called with arguments of the wrong kind, `exit(\"x\")`, a malformed URL"},
+	{CodeNotAJWT, 2, "`jwt(x)` on something that is not a JWT"},
+	{CodeNoClient, 2, "HTTP is not available in this runtime (offline)"},
+	{CodeAuthFailed, 1, "a sign-in failed for a reason with no better kind"},
+	{CodeUnauthenticated, 3, "not signed in, refresh token expired or revoked, HTTP 401"},
+	{CodeConsentRequired, 4, "AADSTS65001/65002: the app lacks consent"},
+	{CodeForbidden, 4, "HTTP 403: signed in but not allowed"},
+	{CodeMFARequired, 5, "AADSTS50076/50079: multi-factor authentication needed"},
+	{CodeInteractionRequired, 5, "an interactive sign-in is needed: conditional access"},
+	{CodeInvalidClient, 6, "bad secret or assertion, unknown client"},
+	{CodeBadRequest, 7, "invalid scope, tenant or parameters, HTTP 400"},
+	{CodeNotFound, 8, "HTTP 404, no such trace entry, no such module"},
+	{CodeThrottled, 9, "HTTP 429 once retries are spent"},
+	{CodeServerError, 10, "HTTP 5xx once retries are spent"},
+	{CodeNetwork, 11, "no answer: DNS, connection, TLS"},
+	{CodeTimeout, 12, "a deadline passed"},
+	{CodeHTTPError, 1, "another non-2xx status (409, 412…)"},
+	{CodeBadJSON, 13, "a body or string that is not valid JSON"},
+	{CodeTooLarge, 14, "a response body above the cap (`AZREPL_MAX_BODY`, default 256 MiB)"},
+	{CodePagingLoop, 15, "a paged listing repeats a link or token"},
+	{CodeRefused, 16, "azrepl refused: credentials to http:// or another host, a file with secrets"},
+	{CodeCancelled, 130, "Ctrl-C, as shells report SIGINT"},
+}
+
+var exitCodes = func() map[string]int {
+	m := make(map[string]int, len(Codes))
+	for _, c := range Codes {
+		m[c.Code] = c.Exit
+	}
+	return m
+}()
+
+// ExitCodeFor is the exit status of `azrepl run` for an uncaught error with
 // that code; 1 for codes outside the table.
 func ExitCodeFor(code string) int {
 	if n, ok := exitCodes[code]; ok {
 		return n
 	}
 	return 1
+}
+
+// KnownCode reports whether code is in the table.
+func KnownCode(code string) bool {
+	_, ok := exitCodes[code]
+	return ok
 }
 
 // CodeForStatus is the code of an HTTP status answered by a service, or ""
@@ -147,6 +179,8 @@ func CodeForError(err error) string {
 		return be.Code
 	case errors.As(err, &ee):
 		return CodeForEntra(ee)
+	case errors.Is(err, httpx.ErrBadURL):
+		return CodeBadArgument
 	case errors.Is(err, auth.ErrLoginNeeded):
 		return CodeUnauthenticated
 	case errors.Is(err, context.Canceled):

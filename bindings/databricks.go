@@ -73,7 +73,7 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 			items = str(o.Get("items"))
 		}
 		if items == "" {
-			Throw(c.rt, &Error{Code: CodeBadRequest, ExitCode: ExitCodeFor(CodeBadRequest),
+			Throw(c.rt, &Error{Code: CodeBadRequest,
 				Message: fmt.Sprintf("databricks.all(%q): which array holds the items? pass {items: \"name\"}", path)})
 		}
 		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: maxOpt(opts)},

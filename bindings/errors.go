@@ -8,18 +8,17 @@ import (
 
 // Error is a Go error that scripts can inspect: when it becomes a JS error
 // (Throw, ErrorValue) each non-zero field becomes a property of the same name
-// in lower camel case (status, code, aadsts, hint, exitCode).
-// The runtime prints an uncaught one as `file:line:col: CODE: message` and
-// exits with ExitCode when set.
+// in lower camel case (status, code, aadsts, hint), and exitCode is the
+// exit status the code calls for (ExitCodeFor: throw sites never choose it).
+// The runtime prints an uncaught one as `file:line:col: CODE: message`.
 type Error struct {
-	Name     string // JS error name; default "Error"
-	Message  string // one readable line, never a secret
-	Code     string // service or azrepl error code, e.g. "FORBIDDEN", "Authorization_RequestDenied"
-	Status   int    // HTTP status, when there was one
-	AADSTS   string // Entra error code, e.g. "AADSTS70000"
-	Hint     string // the usual cause and what to do
-	ExitCode int    // exit code of `azrepl run` when uncaught; 0 = default (1)
-	Err      error  // the cause, for errors.Is/As in Go
+	Name    string // JS error name; default "Error"
+	Message string // one readable line, never a secret
+	Code    string // a code of the table in codes.go; "" = classified by CodeForError, else FAILED
+	Status  int    // HTTP status, when there was one
+	AADSTS  string // Entra error code, e.g. "AADSTS70000"
+	Hint    string // the usual cause and what to do
+	Err     error  // the cause, for errors.Is/As in Go
 }
 
 func (e *Error) Error() string {
@@ -32,15 +31,24 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorValue builds a JS Error object from err. A *Error anywhere in err's
-// chain contributes its fields; other errors give a plain Error with
-// err.Error() as message. The Go error stays reachable from Go (the object
+// chain contributes its fields; other errors give an Error with
+// err.Error() as message. Either way the object carries a code of the
+// table (CodeForError's kind, else FAILED) and its exitCode. The Go error stays reachable from Go (the object
 // is a goja GoError, so Exception.Unwrap returns err).
 func ErrorValue(rt *goja.Runtime, err error) *goja.Object {
 	obj := rt.NewGoError(err)
 	var e *Error
-	if !errors.As(err, &e) {
-		_ = obj.Set("name", "Error")
-		return obj
+	if !errors.As(err, &e) || e.Code == "" {
+		code := CodeForError(err)
+		if code == "" {
+			code = CodeFailed
+		}
+		if e == nil {
+			e = &Error{Message: err.Error()}
+		}
+		c := *e
+		c.Code = code
+		e = &c
 	}
 	name := e.Name
 	if name == "" {
@@ -57,12 +65,16 @@ func ErrorValue(rt *goja.Runtime, err error) *goja.Object {
 	setIf("status", e.Status, e.Status != 0)
 	setIf("aadsts", e.AADSTS, e.AADSTS != "")
 	setIf("hint", e.Hint, e.Hint != "")
-	setIf("exitCode", e.ExitCode, e.ExitCode != 0)
+	_ = obj.Set("exitCode", ExitCodeFor(e.Code))
 	return obj
 }
 
 // Throw raises err in JS as ErrorValue(rt, err). It panics, as goja expects
 // from a Go function that throws; call it only from a function called by JS.
 func Throw(rt *goja.Runtime, err error) {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		panic(ex) // a JS exception is rethrown as it is
+	}
 	panic(ErrorValue(rt, err))
 }

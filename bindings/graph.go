@@ -102,7 +102,7 @@ func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
 	}
 	out, err := c.client().GraphBatch(c.env.Context(), GraphHost+"/"+version, subs)
 	if err != nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: err.Error(), ExitCode: ExitCodeFor(CodeBadRequest), Err: err})
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: err.Error(), Err: err})
 	}
 	vals := make([]any, len(out))
 	for i, r := range out {

@@ -52,7 +52,7 @@ func newCaller(env *Env, rt *goja.Runtime) (*caller, error) {
 
 func (c *caller) client() *httpx.Client {
 	if c.env.HTTP == nil {
-		Throw(c.rt, &Error{Code: "NO_CLIENT", Message: "HTTP is not available in this runtime (offline mode)"})
+		Throw(c.rt, &Error{Code: CodeNoClient, Message: "HTTP is not available in this runtime (offline mode)"})
 	}
 	return c.env.HTTP
 }
@@ -80,7 +80,7 @@ func (c *caller) httpObject() *goja.Object {
 	_ = o.Set("request", func(call goja.FunctionCall) goja.Value {
 		spec := call.Argument(0)
 		if _, ok := spec.(*goja.Object); !ok {
-			Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "http.request({method, url, …}): an object is expected"})
+			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "http.request({method, url, …}): an object is expected"})
 		}
 		return c.send(c.specRequest(spec.(*goja.Object)))
 	})
@@ -93,7 +93,7 @@ func (c *caller) httpObject() *goja.Object {
 	})
 	_ = o.Set("setScope", func(host, scope string) {
 		if err := c.client().SetScope(host, scope); err != nil {
-			Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: err.Error(), Err: err})
+			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: err.Error(), Err: err})
 		}
 	})
 	return o
@@ -102,7 +102,7 @@ func (c *caller) httpObject() *goja.Object {
 // request builds a Request from a URL and an opts object.
 func (c *caller) request(method string, u, opts goja.Value) *httpx.Request {
 	if goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
+		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
 	}
 	req := &httpx.Request{Method: method, URL: u.String()}
 	if o, ok := opts.(*goja.Object); ok {
@@ -168,7 +168,7 @@ func (c *caller) setBody(req *httpx.Request, body goja.Value) {
 	}
 	b, err := jsonOf(body)
 	if err != nil {
-		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "request body: " + err.Error(), Err: err})
+		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "request body: " + err.Error(), Err: err})
 	}
 	req.Body = b
 	req.ContentType = "application/json"
@@ -218,7 +218,6 @@ func (c *caller) transportError(err error) *Error {
 	if e.Code == "" {
 		e.Code = CodeBadRequest
 	}
-	e.ExitCode = ExitCodeFor(e.Code)
 	return e
 }
 
@@ -227,7 +226,7 @@ func (c *caller) transportError(err error) *Error {
 func (c *caller) batch(items goja.Value) goja.Value {
 	arr, ok := items.(*goja.Object)
 	if !ok || arr.ClassName() != "Array" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: "BAD_ARGUMENT", Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
+		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
 	}
 	n := int(arr.Get("length").ToInteger())
 	reqs := make([]*httpx.Request, n)
@@ -293,9 +292,9 @@ func (c *caller) check(req *httpx.Request, resp *httpx.Response, sent func() str
 func (c *caller) serviceErrorValue(se *httpx.ServiceError, sent func() string, permHint func(method, path string) string) *goja.Object {
 	code := CodeForStatus(se.Status)
 	if code == "" {
-		code = "HTTP_ERROR"
+		code = CodeHTTPError
 	}
-	e := &Error{Code: code, Status: se.Status, Message: c.client().Redact(se.Error()), ExitCode: ExitCodeFor(code), Err: se}
+	e := &Error{Code: code, Status: se.Status, Message: c.client().Redact(se.Error()), Err: se}
 	e.Hint = c.hintFor(se, sent, permHint)
 	obj := ErrorValue(c.rt, e)
 	if se.Code != "" {

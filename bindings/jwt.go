@@ -2,7 +2,6 @@ package bindings
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/dop251/goja"
@@ -23,11 +22,11 @@ func init() {
 			return rt.Set("jwt", func(call goja.FunctionCall) goja.Value {
 				arg := call.Argument(0)
 				if goja.IsUndefined(arg) || goja.IsNull(arg) {
-					Throw(rt, errors.New("jwt(token): a token string is expected"))
+					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "jwt(token): a token string is expected"})
 				}
 				tok, err := auth.DecodeJWT(arg.String())
 				if err != nil {
-					Throw(rt, &Error{Name: "TypeError", Code: "NOT_A_JWT", Message: err.Error(), Err: err})
+					Throw(rt, &Error{Name: "TypeError", Code: CodeNotAJWT, Message: err.Error(), Err: err})
 				}
 				h, err := json.Marshal(tok.Header)
 				if err != nil {

@@ -31,7 +31,7 @@ func init() {
 			}
 			return rt.Set("q", func(call goja.FunctionCall) goja.Value {
 				if len(call.Arguments) < 2 {
-					Throw(rt, errors.New("q(jsonOrValue, path): two arguments expected"))
+					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "q(jsonOrValue, path): two arguments expected"})
 				}
 				doc, err := jsonOf(call.Argument(0))
 				if err != nil {
@@ -56,11 +56,11 @@ func Query(doc []byte, path string) gjson.Result {
 // text, anything else is encoded once.
 func jsonOf(v goja.Value) ([]byte, error) {
 	if v == nil || goja.IsUndefined(v) {
-		return nil, errors.New("q: the first argument is undefined")
+		return nil, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "q: the first argument is undefined"}
 	}
 	if s, ok := v.Export().(string); ok {
 		if !gjson.Valid(s) {
-			return nil, errors.New("q: the first argument is a string but not valid JSON")
+			return nil, &Error{Code: CodeBadJSON, Message: "q: the first argument is a string but not valid JSON"}
 		}
 		return []byte(s), nil
 	}
@@ -166,7 +166,7 @@ func (c *JSONConverter) Result(r gjson.Result) goja.Value {
 	}
 	v, err := c.Parse(r.Raw)
 	if err != nil {
-		Throw(c.rt, fmt.Errorf("q: result is not valid JSON: %v", err))
+		Throw(c.rt, &Error{Code: CodeBadJSON, Message: fmt.Sprintf("q: result is not valid JSON: %v", err), Err: err})
 	}
 	return v
 }

@@ -75,7 +75,7 @@ func (r *responseObject) Get(key string) goja.Value {
 		if r.parsed == nil {
 			v, err := r.conv.Parse(string(r.resp.Body))
 			if err != nil {
-				Throw(r.rt, &Error{Name: "SyntaxError", Code: "BAD_JSON",
+				Throw(r.rt, &Error{Name: "SyntaxError", Code: CodeBadJSON,
 					Message: fmt.Sprintf("the body of %s %s is not JSON (%s, %d bytes); read .text instead",
 						r.resp.Method, r.resp.URL, contentType(r.resp.Header), len(r.resp.Body))})
 			}

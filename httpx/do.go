@@ -239,13 +239,20 @@ func (c *Client) wait(ctx context.Context, ev RetryEvent) error {
 	return c.sleep(ctx, ev.Wait)
 }
 
+// ErrBadURL is a URL that cannot be sent: malformed, relative or without a host.
+var ErrBadURL = errors.New("bad URL")
+
 func buildURL(raw string, q url.Values) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("bad URL: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // a *url.Error is a net.Error: it would read as a network failure
+		}
+		return "", fmt.Errorf("%w: %v", ErrBadURL, err)
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return "", fmt.Errorf("bad URL %q: want an absolute https:// URL", raw)
+		return "", fmt.Errorf("%w %q: want an absolute https:// URL", ErrBadURL, raw)
 	}
 	if len(q) == 0 {
 		return raw, nil

@@ -71,7 +71,7 @@ func Describe(err error, debug bool) (msg string, code int) {
 	case errors.As(err, &ex):
 		msg, code = describeException(ex)
 		if debug {
-			msg += "\n" + strings.TrimRight(ex.String(), "\n")
+			msg += "\n" + strings.TrimRight(exceptionString(ex), "\n")
 		}
 		return msg, code
 	}
@@ -89,37 +89,79 @@ func describeException(ex *goja.Exception) (string, int) {
 	code := 1
 	obj, isObj := ex.Value().(*goja.Object)
 	if !isObj {
-		return pos + "uncaught " + valueString(ex.Value()), code
+		return pos + "uncaught " + safeString(ex.Value()), code
 	}
-	name := valueString(obj.Get("name"))
-	message := valueString(obj.Get("message"))
-	errCode := valueString(obj.Get("code"))
-	if v := obj.Get("exitCode"); v != nil && !goja.IsUndefined(v) {
-		if n := v.ToInteger(); n > 0 && n < 256 {
-			code = int(n)
-		}
-	}
+	name := safeGet(obj, "name")
+	message := safeGet(obj, "message")
+	errCode := safeGet(obj, "code")
 	// A Go error thrown without fields still carries them in its chain.
 	var be *bindings.Error
-	if errors.As(ex.Unwrap(), &be) {
-		if errCode == "" {
-			errCode = be.Code
-			message = be.Message
-		}
-		if be.ExitCode != 0 && code == 1 {
-			code = be.ExitCode
-		}
+	if errors.As(ex.Unwrap(), &be) && errCode == "" {
+		errCode = be.Code
+		message = be.Message
+	}
+	// The exit status follows e.code through the one table; a script's own
+	// code outside the table may pick its status with a numeric exitCode.
+	if bindings.KnownCode(errCode) {
+		code = bindings.ExitCodeFor(errCode)
+	} else if n, ok := safeInt(obj, "exitCode"); ok && n > 0 && n < 256 {
+		code = int(n)
 	}
 	switch {
 	case errCode != "":
 		return pos + errCode + ": " + message, code
 	case name == "" || name == "Error" || name == "GoError":
 		if message == "" && obj.ClassName() != "Error" {
-			return pos + "uncaught " + obj.String(), code
+			return pos + "uncaught " + safeString(obj), code
 		}
 		return pos + message, code
 	}
 	return pos + name + ": " + message, code
+}
+
+// exceptionString is ex.String() (message and JS stack) for a thrown value
+// whose toString may throw.
+func exceptionString(ex *goja.Exception) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	return ex.String()
+}
+
+// safeGet reads a property of a thrown object as a string; a getter or
+// Proxy trap that throws, or a toString that throws, gives "".
+func safeGet(obj *goja.Object, name string) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	return valueString(obj.Get(name))
+}
+
+func safeInt(obj *goja.Object, name string) (n int64, ok bool) {
+	defer func() {
+		if recover() != nil {
+			n, ok = 0, false
+		}
+	}()
+	v := obj.Get(name)
+	if v == nil || goja.IsUndefined(v) {
+		return 0, false
+	}
+	return v.ToInteger(), true
+}
+
+// safeString is v.String() for a thrown value whose toString may throw.
+func safeString(v goja.Value) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = "(a value whose toString throws)"
+		}
+	}()
+	return valueString(v)
 }
 
 func valueString(v goja.Value) string {
@@ -138,7 +180,7 @@ func Hint(err error) string {
 		return ""
 	}
 	if obj, ok := ex.Value().(*goja.Object); ok {
-		if h := valueString(obj.Get("hint")); h != "" {
+		if h := safeGet(obj, "hint"); h != "" {
 			return h
 		}
 	}

@@ -70,7 +70,15 @@ func (r *Runtime) installGlobals(opts Options) error {
 	exit := func(call goja.FunctionCall) goja.Value {
 		code := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
-			code = int(a.ToInteger())
+			n, isNum := a.Export().(int64)
+			if f, ok := a.Export().(float64); ok && f == float64(int64(f)) {
+				n, isNum = int64(f), true
+			}
+			if !isNum || n < 0 || n > 255 {
+				bindings.Throw(vm, &bindings.Error{Name: "TypeError", Code: bindings.CodeBadArgument,
+					Message: "exit(code): an integer from 0 to 255 is expected"})
+			}
+			code = int(n)
 		}
 		// Interrupt is uncatchable: try/finally cannot keep the script alive.
 		vm.Interrupt(&ExitError{Code: code})
