@@ -83,7 +83,7 @@ func TestRunScripts(t *testing.T) {
 		}
 	}
 	out, code := run(t, dir, "run", "app/escape.js")
-	if code != 1 || !strings.Contains(out, "app/escape.js:1:8:") || !strings.Contains(out, "outside the script's folder") {
+	if code != 16 || !strings.Contains(out, "app/escape.js:1:8: REFUSED:") || !strings.Contains(out, "outside the script's folder") {
 		t.Errorf("escape: %q %d", out, code)
 	}
 	out, code = run(t, dir, "--debug", "run", "app/boom.js")
