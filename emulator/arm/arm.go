@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/bearer"
 )
 
 // Subscription is one subscription of the tenant; State defaults to "Enabled".
@@ -19,6 +21,9 @@ type Config struct {
 	PublicKey                                  *rsa.PublicKey
 	Subscriptions                              []Subscription
 	Now                                        func() time.Time // defaults to time.Now
+	// Revoked, when set, is asked about every valid token (continuous access
+	// evaluation): a revoked session gets ARM's claims challenge.
+	Revoked bearer.RevocationFunc
 }
 
 type server struct{ cfg Config }

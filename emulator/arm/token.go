@@ -1,13 +1,12 @@
 package arm
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/azrepl/azrepl/emulator/internal/bearer"
 )
 
 // armAudiences are the only aud values ARM accepts, exactly.
@@ -18,7 +17,7 @@ var armAudiences = []string{
 
 // authenticate checks the bearer token and answers ARM's 401 itself.
 func (s *server) authenticate(rc *requestContext) bool {
-	code, msg := s.checkToken(rc.r.Header.Get("Authorization"))
+	code, msg, challenge := s.checkToken(rc.r.Header.Get("Authorization"))
 	if code == "" {
 		return true
 	}
@@ -26,67 +25,47 @@ func (s *server) authenticate(rc *requestContext) bool {
 	if code == "AuthenticationFailed" {
 		desc = "The authentication failed because of missing 'Authorization' header."
 	}
-	rc.w.Header().Set("WWW-Authenticate",
-		fmt.Sprintf(`Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="%s"`, desc))
+	header := fmt.Sprintf(`Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="%s"`, desc)
+	if challenge != "" {
+		// ARM's CAE answer.
+		header = fmt.Sprintf(`Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="User session has been revoked", claims="%s"`,
+			bearer.Challenge(challenge))
+	}
+	rc.w.Header().Set("WWW-Authenticate", header)
 	rc.fail(http.StatusUnauthorized, code, msg)
 	return false
 }
 
-// checkToken returns "" or ARM's error code and message.
-func (s *server) checkToken(header string) (code, message string) {
-	scheme, raw, _ := strings.Cut(header, " ")
-	raw = strings.TrimSpace(raw)
-	if header == "" {
-		return "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."
+// checkToken returns "" or ARM's error code and message; challenge is the
+// claims challenge of a revoked session.
+func (s *server) checkToken(header string) (code, message, challenge string) {
+	ck := bearer.Checker{Key: s.cfg.PublicKey, Audiences: armAudiences, TenantID: s.cfg.TenantID, Now: s.cfg.Now, Revoked: s.cfg.Revoked}
+	_, f := ck.Check(header)
+	if f == nil {
+		return "", "", ""
 	}
-	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		return "AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format."
-	}
-	claims := jwt.MapClaims{}
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
-	if _, err := parser.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) {
-		if s.cfg.PublicKey == nil {
-			return nil, errors.New("no key")
-		}
-		return s.cfg.PublicKey, nil
-	}); err != nil {
-		return "InvalidAuthenticationToken", "The access token is invalid."
-	}
-	aud, _ := claims.GetAudience()
-	if !audienceAllowed(aud) {
+	switch f.Reason {
+	case bearer.Missing:
+		return "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", ""
+	case bearer.NotBearer:
+		return "AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.", ""
+	case bearer.WrongAudience:
 		return "InvalidAuthenticationTokenAudience", fmt.Sprintf(
 			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences '%s'.",
-			strings.Join(aud, ","), strings.Join(armAudiences, "','"))
-	}
-	now := s.cfg.Now()
-	exp, _ := claims.GetExpirationTime()
-	if exp == nil {
-		return "InvalidAuthenticationToken", "The access token is invalid."
-	}
-	if !now.Before(exp.Time) {
+			strings.Join(f.Audience, ","), strings.Join(armAudiences, "','")), ""
+	case bearer.Expired:
 		return "ExpiredAuthenticationToken", fmt.Sprintf("The access token expiry UTC time '%s' is earlier than current UTC time '%s'.",
-			dotnetTime(exp.Time), dotnetTime(now))
-	}
-	if nbf, _ := claims.GetNotBefore(); nbf != nil && now.Before(nbf.Time) {
-		return "InvalidAuthenticationToken", "The access token is not yet valid."
-	}
-	if tid, _ := claims["tid"].(string); s.cfg.TenantID != "" && !strings.EqualFold(tid, s.cfg.TenantID) {
+			dotnetTime(f.Expiry), dotnetTime(s.cfg.Now())), ""
+	case bearer.NotYetValid:
+		return "InvalidAuthenticationToken", "The access token is not yet valid.", ""
+	case bearer.WrongTenant:
 		return "InvalidAuthenticationTokenTenant", fmt.Sprintf(
 			"The access token is from the wrong issuer '%s'. It must match the tenant 'https://sts.windows.net/%s/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/%s' to get the token.",
-			claims["iss"], s.cfg.TenantID, s.cfg.TenantID)
+			f.Issuer, s.cfg.TenantID, s.cfg.TenantID), ""
+	case bearer.Revoked:
+		return "InvalidAuthenticationToken", "User session has been revoked", f.Claims
 	}
-	return "", ""
-}
-
-func audienceAllowed(aud []string) bool {
-	for _, a := range aud {
-		for _, ok := range armAudiences {
-			if a == ok {
-				return true
-			}
-		}
-	}
-	return false
+	return "InvalidAuthenticationToken", "The access token is invalid.", ""
 }
 
 // dotnetTime is how ARM prints times in its messages: "9/1/2026 12:00:00 PM".

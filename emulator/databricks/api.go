@@ -21,6 +21,10 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	notFound := func() {
 		writeAPIError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '"+r.Method+" "+r.URL.Path+"'")
 	}
+	if op, ok := strings.CutPrefix(r.URL.Path, "/api/2.0/token/"); ok {
+		s.serveTokens(w, r, c, op)
+		return
+	}
 	if r.Method != http.MethodGet {
 		notFound()
 		return

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,6 +13,7 @@ import (
 // authorizeRequest is a validated /oidc/v1/authorize request; once signed in it becomes a code.
 type authorizeRequest struct {
 	clientID, redirectURI, state, challenge string
+	site                                    site
 	scopes                                  []string
 	user                                    *User
 	expires                                 time.Time
@@ -23,12 +25,12 @@ const (
 	codeLifetime  = 5 * time.Minute
 )
 
-func (s *server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+func (s *server) serveAuthorize(w http.ResponseWriter, r *http.Request, st site) {
 	switch r.Method {
 	case http.MethodGet:
-		s.startLogin(w, r)
+		s.startLogin(w, r, st)
 	case http.MethodPost:
-		s.finishLogin(w, r)
+		s.finishLogin(w, r, st)
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -37,7 +39,7 @@ func (s *server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // startLogin validates the request and shows the sign-in page. Errors before
 // the redirect URI is trusted are shown here; later ones go back to the client.
-func (s *server) startLogin(w http.ResponseWriter, r *http.Request) {
+func (s *server) startLogin(w http.ResponseWriter, r *http.Request, st site) {
 	q := r.URL.Query()
 	clientID, redirectURI := q.Get("client_id"), q.Get("redirect_uri")
 	if clientID != publicClientID {
@@ -45,7 +47,7 @@ func (s *server) startLogin(w http.ResponseWriter, r *http.Request) {
 			"error_description": "OAuth application with client_id: '" + clientID + "' not available in Databricks workspace"})
 		return
 	}
-	if !loopbackRedirect(redirectURI) {
+	if !registeredRedirect(redirectURI) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid request",
 			"error_description": "redirect_uri '" + redirectURI + "' not registered for OAuth application '" + publicClientID + "'"})
 		return
@@ -70,16 +72,16 @@ func (s *server) startLogin(w http.ResponseWriter, r *http.Request) {
 	txn := randomString(24)
 	s.mu.Lock()
 	s.pruneLocked()
-	s.logins[txn] = &authorizeRequest{clientID: clientID, redirectURI: redirectURI, state: state,
+	s.logins[txn] = &authorizeRequest{site: st, clientID: clientID, redirectURI: redirectURI, state: state,
 		challenge: q.Get("code_challenge"), scopes: scopes, expires: s.cfg.Now().Add(loginLifetime)}
 	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: txn, Path: "/oidc/v1/authorize",
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: txn, Path: st.prefix + "/v1/authorize",
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
-	renderLogin(w, http.StatusOK, txn, "", "")
+	renderLogin(w, http.StatusOK, st, txn, "", "")
 }
 
 // finishLogin checks the posted credentials and redirects with a code.
-func (s *server) finishLogin(w http.ResponseWriter, r *http.Request) {
+func (s *server) finishLogin(w http.ResponseWriter, r *http.Request, st site) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
@@ -88,7 +90,7 @@ func (s *server) finishLogin(w http.ResponseWriter, r *http.Request) {
 	cookie, err := r.Cookie(loginCookie)
 	s.mu.Lock()
 	req, ok := s.logins[txn]
-	if ok && !s.cfg.Now().Before(req.expires) {
+	if ok && (!s.cfg.Now().Before(req.expires) || req.site != st) {
 		delete(s.logins, txn)
 		ok = false
 	}
@@ -100,7 +102,7 @@ func (s *server) finishLogin(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostForm.Get("username"))
 	user := s.checkPassword(username, r.PostForm.Get("password"))
 	if user == nil {
-		renderLogin(w, http.StatusOK, txn, username, "Invalid username or password.")
+		renderLogin(w, http.StatusOK, st, txn, username, "Invalid username or password.")
 		return
 	}
 	code := randomString(32)
@@ -110,7 +112,7 @@ func (s *server) finishLogin(w http.ResponseWriter, r *http.Request) {
 	req.expires = s.cfg.Now().Add(codeLifetime)
 	s.codes[code] = req
 	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/oidc/v1/authorize", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: st.prefix + "/v1/authorize", MaxAge: -1})
 	redirectWith(w, r, req.redirectURI, url.Values{"code": {code}, "state": {req.state}})
 }
 
@@ -140,17 +142,17 @@ func (s *server) checkPassword(username, password string) *User {
 	return nil
 }
 
-// loopbackRedirect accepts http://localhost:PORT and http://127.0.0.1:PORT
-// (no path), the redirect URIs registered for databricks-cli.
-func loopbackRedirect(raw string) bool {
+// registeredRedirect accepts only the redirect URIs registered for the
+// databricks-cli application: http://localhost:8020 to :8040, no path (the
+// CLI and the SDKs listen on 8020 and fall back up to 8040). Anything else,
+// 127.0.0.1 included, is "not registered" (databricks/cli#3416).
+func registeredRedirect(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Port() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if err != nil || u.Scheme != "http" || u.Hostname() != "localhost" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return false
 	}
-	if h := u.Hostname(); h != "localhost" && h != "127.0.0.1" {
-		return false
-	}
-	return u.Path == "" || u.Path == "/"
+	port, err := strconv.Atoi(u.Port())
+	return err == nil && port >= 8020 && port <= 8040 && (u.Path == "" || u.Path == "/")
 }
 
 func redirectWith(w http.ResponseWriter, r *http.Request, redirectURI string, params url.Values) {
@@ -170,7 +172,7 @@ var loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <h1>Sign in to Databricks</h1>
 <p>Emulated Azure Databricks workspace: application <b>databricks-cli</b> asks to access the workspace on your behalf.</p>
 {{if .Error}}<p id="error" role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="/oidc/v1/authorize">
+<form method="post" action="{{.Action}}">
 <input type="hidden" name="txn" value="{{.Txn}}">
 <label>Email <input type="text" name="username" id="username" value="{{.Username}}" autocomplete="username"></label>
 <label>Password <input type="password" name="password" id="password" autocomplete="current-password"></label>
@@ -179,11 +181,11 @@ var loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
 </body></html>
 `))
 
-func renderLogin(w http.ResponseWriter, status int, txn, username, errMsg string) {
+func renderLogin(w http.ResponseWriter, status int, st site, txn, username, errMsg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, map[string]string{"Txn": txn, "Username": username, "Error": errMsg})
+	_ = loginPage.Execute(w, map[string]string{"Action": st.prefix + "/v1/authorize", "Txn": txn, "Username": username, "Error": errMsg})
 }
 
 func renderMessage(w http.ResponseWriter, status int, msg string) {

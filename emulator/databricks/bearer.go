@@ -2,9 +2,11 @@ package databricks
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"strings"
 
+	"github.com/azrepl/azrepl/emulator/internal/bearer"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -12,27 +14,48 @@ import (
 type caller struct {
 	user   *User
 	sp     *ServicePrincipal
-	scopes []string // nil: an Entra token, which reaches every API
+	scopes []string // nil: an Entra token or a PAT, which reach every API
 }
 
 func (c *caller) canUse(area string) bool {
 	return c.scopes == nil || hasScope(c.scopes, "all-apis") || hasScope(c.scopes, area)
 }
 
+// principal is the caller's workspace user name or application id.
+func (c *caller) principal() string {
+	if c.sp != nil {
+		return c.sp.ApplicationID
+	}
+	return c.user.UserName
+}
+
 var errNoPrincipal = errors.New("no such principal")
 
-// authenticate answers Databricks' 401/403 itself when the token is not usable.
+// authenticate answers Databricks' 400/401/403 itself when the token is not usable.
 func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, bool) {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	raw = strings.TrimSpace(raw)
-	if !ok || raw == "" {
+	raw, f := bearer.Token(r.Header.Get("Authorization"))
+	if f != nil {
 		writeAPIError(w, http.StatusUnauthorized, 401,
 			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+newGUID()+"]")
 		return nil, false
 	}
-	c, err := s.workspaceToken(raw)
-	if err != nil {
-		c, err = s.entraToken(raw)
+	var c *caller
+	var err error
+	if strings.HasPrefix(raw, patPrefix) {
+		c, err = s.patCaller(raw)
+	} else if c, err = s.workspaceToken(raw); err != nil {
+		var bad *bearer.Failure
+		c, bad = s.entraToken(r, raw)
+		err = nil
+		if bad != nil && (bad.Reason == bearer.WrongAudience || bad.Reason == bearer.WrongTenant) {
+			writeClaimPage(w, r, s.incorrectClaim(bad))
+			return nil, false
+		}
+		if bad != nil {
+			err = bad
+		} else if c == nil {
+			err = errNoPrincipal
+		}
 	}
 	if errors.Is(err, errNoPrincipal) {
 		writeAPIError(w, http.StatusForbidden, "PERMISSION_DENIED", "The principal of this token is not a member of this workspace.")
@@ -44,6 +67,28 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 		return nil, false
 	}
 	return c, true
+}
+
+// incorrectClaim is the jjwt message the workspace shows for an Entra token
+// for another resource or from another tenant.
+func (s *server) incorrectClaim(f *bearer.Failure) string {
+	if f.Reason == bearer.WrongAudience {
+		return "io.jsonwebtoken.IncorrectClaimException: Expected aud claim to be: " + AzureDatabricksResource +
+			", but was: " + strings.Join(f.Audience, ",") + "."
+	}
+	return "io.jsonwebtoken.IncorrectClaimException: Expected iss claim to be: https://sts.windows.net/" + s.cfg.TenantID +
+		"/, but was: " + f.Issuer + "."
+}
+
+// writeClaimPage is the workspace's Jetty error page: HTTP 400, text/html.
+func writeClaimPage(w http.ResponseWriter, r *http.Request, msg string) {
+	m := html.EscapeString(msg)
+	w.Header().Set("Content-Type", "text/html;charset=iso-8859-1")
+	w.Header().Set("Cache-Control", "must-revalidate,no-cache,no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write([]byte("<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n" +
+		"<title>Error 400 " + m + "</title>\n</head>\n<body><h2>HTTP ERROR 400</h2>\n<p>Problem accessing " +
+		html.EscapeString(r.URL.Path) + ". Reason:\n<pre>    " + m + "</pre></p>\n</body>\n</html>\n"))
 }
 
 func (s *server) parse(raw string, key any) (jwt.MapClaims, error) {
@@ -58,7 +103,7 @@ func (s *server) parse(raw string, key any) (jwt.MapClaims, error) {
 	return claims, err
 }
 
-// workspaceToken accepts this workspace's own OAuth tokens.
+// workspaceToken accepts this workspace's own OAuth tokens (and the account's).
 func (s *server) workspaceToken(raw string) (*caller, error) {
 	claims, err := s.parse(raw, &s.key.PublicKey)
 	if err != nil {
@@ -70,11 +115,8 @@ func (s *server) workspaceToken(raw string) (*caller, error) {
 	if c.scopes == nil {
 		c.scopes = []string{}
 	}
-	for i := range s.cfg.Users {
-		if strings.EqualFold(s.cfg.Users[i].UserName, sub) {
-			c.user = &s.cfg.Users[i]
-			return c, nil
-		}
+	if c.user = s.user(sub); c.user != nil {
+		return c, nil
 	}
 	if c.sp = s.servicePrincipal(sub); c.sp != nil {
 		return c, nil
@@ -83,36 +125,34 @@ func (s *server) workspaceToken(raw string) (*caller, error) {
 }
 
 // entraToken accepts Entra access tokens for the Azure Databricks resource
-// from the workspace's tenant: users by oid, service principals by appid.
-func (s *server) entraToken(raw string) (*caller, error) {
-	claims, err := s.parse(raw, s.cfg.EntraPublicKey)
-	if err != nil {
-		return nil, err
-	}
-	aud, _ := claims.GetAudience()
-	okAud := false
-	for _, a := range aud {
-		okAud = okAud || strings.TrimSuffix(a, "/") == AzureDatabricksResource
-	}
-	tid, _ := claims["tid"].(string)
-	if !okAud || (s.cfg.TenantID != "" && !strings.EqualFold(tid, s.cfg.TenantID)) {
-		return nil, errors.New("wrong audience or tenant")
+// from the workspace's tenant: users by oid, service principals by appid. A
+// service principal that is not a member gets in with a management token
+// (X-Databricks-Azure-SP-Management-Token) when it may manage the workspace
+// resource, as Azure Databricks adds it on first use. A nil caller with a nil
+// failure means the principal is not in the workspace.
+func (s *server) entraToken(r *http.Request, raw string) (*caller, *bearer.Failure) {
+	claims, f := s.entra.CheckToken(raw)
+	if f != nil {
+		return nil, f
 	}
 	if _, delegated := claims["scp"]; delegated {
-		oid, _ := claims["oid"].(string)
+		oid := bearer.String(claims, "oid")
 		for i := range s.cfg.Users {
 			if u := &s.cfg.Users[i]; oid != "" && strings.EqualFold(u.EntraObjectID, oid) {
 				return &caller{user: u}, nil
 			}
 		}
-		return nil, errNoPrincipal
+		return nil, nil
 	}
-	appID, _ := claims["appid"].(string)
+	appID := bearer.String(claims, "appid")
 	if appID == "" {
-		appID, _ = claims["azp"].(string)
+		appID = bearer.String(claims, "azp")
 	}
 	if sp := s.servicePrincipal(appID); sp != nil {
 		return &caller{sp: sp}, nil
 	}
-	return nil, errNoPrincipal
+	if sp := s.provisionFromManagementToken(r, appID); sp != nil {
+		return &caller{sp: sp}, nil
+	}
+	return nil, nil
 }

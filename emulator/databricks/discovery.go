@@ -24,8 +24,8 @@ func (s *server) serveHostMetadata(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, doc)
 }
 
-func (s *server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
-	base := baseURL(r) + "/oidc"
+func (s *server) serveDiscovery(w http.ResponseWriter, r *http.Request, st site) {
+	base := baseURL(r) + st.prefix
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                base,
 		"authorization_endpoint":                base + "/v1/authorize",
@@ -33,7 +33,7 @@ func (s *server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		"jwks_uri":                              base + "/jwks.json",
 		"response_types_supported":              []string{"code"},
 		"response_modes_supported":              []string{"query"},
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials"},
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials", tokenExchangeGrant},
 		"code_challenge_methods_supported":      []string{"S256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 		"scopes_supported":                      allowedScopeList,

@@ -1,12 +1,14 @@
 package databricks
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"time"
 )
 
 func TestM2MWithBasic(t *testing.T) {
@@ -71,11 +73,26 @@ func TestEntraTokens(t *testing.T) {
 	if me := ws.api(t, "/api/2.0/preview/scim/v2/Me", sp).json(t); me["applicationId"] != spAppID {
 		t.Fatalf("Entra SP: %v", me)
 	}
+	// A wrong aud or iss is the workspace's Jetty HTML 400, as the real one answers.
+	for name, c := range map[string]struct {
+		tok, want string
+	}{
+		"graph audience": {entraToken(t, jwt.MapClaims{"aud": "https://graph.microsoft.com", "oid": aliceOID, "scp": "User.Read"}),
+			"io.jsonwebtoken.IncorrectClaimException: Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://graph.microsoft.com."},
+		"other tenant": {entraToken(t, jwt.MapClaims{"tid": "00000000-0000-0000-0000-000000000009", "iss": "https://sts.windows.net/00000000-0000-0000-0000-000000000009/", "oid": aliceOID, "scp": "user_impersonation"}),
+			"io.jsonwebtoken.IncorrectClaimException: Expected iss claim to be: https://sts.windows.net/" + testTenant + "/, but was: https://sts.windows.net/00000000-0000-0000-0000-000000000009/."},
+	} {
+		r := ws.api(t, "/api/2.0/preview/scim/v2/Me", c.tok)
+		if r.status != 400 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(r.body, "<title>Error 400 "+c.want+"</title>") || !strings.Contains(r.body, "<pre>    "+c.want+"</pre>") {
+			t.Fatalf("%s: %d %s", name, r.status, r.body)
+		}
+	}
 	for name, tok := range map[string]string{
-		"graph audience": entraToken(t, jwt.MapClaims{"aud": "https://graph.microsoft.com", "oid": aliceOID, "scp": "User.Read"}),
-		"other tenant":   entraToken(t, jwt.MapClaims{"tid": "00000000-0000-0000-0000-000000000009", "oid": aliceOID, "scp": "user_impersonation"}),
-		"expired":        entraToken(t, jwt.MapClaims{"exp": start.Add(-time.Second).Unix(), "oid": aliceOID, "scp": "user_impersonation"}),
-		"garbage":        "dapi-not-a-token",
+		"expired":         entraToken(t, jwt.MapClaims{"exp": start.Add(-time.Second).Unix(), "oid": aliceOID, "scp": "user_impersonation"}),
+		"garbage":         "not-a-token",
+		"unknown PAT":     "dapi0123456789abcdef0123456789abcdef",
+		"other signature": otherKeyToken(t),
 	} {
 		r := ws.api(t, "/api/2.0/preview/scim/v2/Me", tok)
 		m := r.json(t)
@@ -92,4 +109,18 @@ func TestEntraTokens(t *testing.T) {
 		!strings.HasPrefix(m["message"].(string), "Credential was not sent or was of an unsupported type for this API.") {
 		t.Fatalf("no token: %d %s", r.status, r.body)
 	}
+}
+
+// otherKeyToken is a well-formed Entra-shaped token signed by a key nobody trusts.
+func otherKeyToken(t *testing.T) string {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"aud": AzureDatabricksResource, "tid": testTenant,
+		"oid": aliceOID, "scp": "user_impersonation", "exp": start.Add(time.Hour).Unix()}).SignedString(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

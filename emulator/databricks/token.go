@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
 // refreshGrant is what a U2M refresh token stands for.
 type refreshGrant struct {
+	site     site
 	clientID string
 	user     *User
 	scopes   []string
@@ -20,7 +22,7 @@ type refreshGrant struct {
 
 // serveToken is /oidc/v1/token: authorization_code (+PKCE) and refresh_token
 // for databricks-cli, client_credentials for service principals.
-func (s *server) serveToken(w http.ResponseWriter, r *http.Request) {
+func (s *server) serveToken(w http.ResponseWriter, r *http.Request, st site) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint only accepts POST")
@@ -33,11 +35,13 @@ func (s *server) serveToken(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	switch grant := f.Get("grant_type"); grant {
 	case "authorization_code":
-		s.exchangeCode(w, r)
+		s.exchangeCode(w, r, st)
 	case "refresh_token":
-		s.refresh(w, r)
+		s.refresh(w, r, st)
 	case "client_credentials":
-		s.clientCredentials(w, r)
+		s.clientCredentials(w, r, st)
+	case tokenExchangeGrant:
+		s.exchangeToken(w, r, st)
 	case "":
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "Missing grant_type")
 	default:
@@ -69,7 +73,7 @@ func publicClient(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (s *server) exchangeCode(w http.ResponseWriter, r *http.Request) {
+func (s *server) exchangeCode(w http.ResponseWriter, r *http.Request, st site) {
 	if !publicClient(w, r) {
 		return
 	}
@@ -80,7 +84,7 @@ func (s *server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	delete(s.codes, code) // one use, even when the exchange fails
 	s.mu.Unlock()
 	switch {
-	case !ok || !s.cfg.Now().Before(req.expires):
+	case !ok || !s.cfg.Now().Before(req.expires) || req.site != st:
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "Authorization code is invalid or expired")
 	case f.Get("redirect_uri") != req.redirectURI:
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request")
@@ -89,7 +93,7 @@ func (s *server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	case !pkceMatches(f.Get("code_verifier"), req.challenge):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed")
 	default:
-		s.issueUserTokens(w, req.clientID, req.user, req.scopes)
+		s.issueUserTokens(w, st, req.clientID, req.user, req.scopes)
 	}
 }
 
@@ -99,23 +103,23 @@ func pkceMatches(verifier, challenge string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
 }
 
-func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
+func (s *server) refresh(w http.ResponseWriter, r *http.Request, st site) {
 	if !publicClient(w, r) {
 		return
 	}
 	s.mu.Lock()
 	g, ok := s.refreshs[r.PostForm.Get("refresh_token")]
 	s.mu.Unlock()
-	if !ok {
+	if !ok || g.site != st {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_request", "Refresh token is invalid")
 		return
 	}
-	s.issueUserTokens(w, g.clientID, g.user, g.scopes)
+	s.issueUserTokens(w, st, g.clientID, g.user, g.scopes)
 }
 
 // issueUserTokens answers a U2M grant; a refresh token only with offline_access.
-func (s *server) issueUserTokens(w http.ResponseWriter, clientID string, u *User, scopes []string) {
-	at, err := s.mintAccessToken(u.UserName, clientID, scopes)
+func (s *server) issueUserTokens(w http.ResponseWriter, st site, clientID string, u *User, scopes []string) {
+	at, err := s.mintAccessToken(st, u.UserName, clientID, scopes, s.cfg.Now().Add(s.cfg.TokenLifetime))
 	if err != nil {
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "Could not sign the token")
 		return
@@ -125,7 +129,7 @@ func (s *server) issueUserTokens(w http.ResponseWriter, clientID string, u *User
 	if hasScope(scopes, "offline_access") {
 		rt := "doau" + randomString(32)
 		s.mu.Lock()
-		s.refreshs[rt] = refreshGrant{clientID: clientID, user: u, scopes: scopes}
+		s.refreshs[rt] = refreshGrant{site: st, clientID: clientID, user: u, scopes: scopes}
 		s.mu.Unlock()
 		body["refresh_token"] = rt
 	}
@@ -133,7 +137,7 @@ func (s *server) issueUserTokens(w http.ResponseWriter, clientID string, u *User
 	writeJSON(w, http.StatusOK, body)
 }
 
-func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request) {
+func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request, st site) {
 	id, secret, basic := clientCredentialsFrom(r)
 	sp := s.servicePrincipal(id)
 	if sp == nil || secret == "" || subtle.ConstantTimeCompare([]byte(sp.Secret), []byte(secret)) != 1 {
@@ -158,7 +162,7 @@ func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request) {
 	if len(granted) == 0 {
 		granted = []string{"all-apis"}
 	}
-	at, err := s.mintAccessToken(sp.ApplicationID, sp.ApplicationID, granted)
+	at, err := s.mintAccessToken(st, sp.ApplicationID, sp.ApplicationID, granted, s.cfg.Now().Add(s.cfg.TokenLifetime))
 	if err != nil {
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "Could not sign the token")
 		return
@@ -168,28 +172,19 @@ func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request) {
 		"expires_in": int(s.cfg.TokenLifetime.Seconds()), "scope": strings.Join(granted, " ")})
 }
 
-func (s *server) servicePrincipal(applicationID string) *ServicePrincipal {
-	for i := range s.cfg.ServicePrincipals {
-		if sp := &s.cfg.ServicePrincipals[i]; applicationID != "" && strings.EqualFold(sp.ApplicationID, applicationID) {
-			return sp
-		}
-	}
-	return nil
-}
-
-// mintAccessToken signs a workspace OAuth token: sub is the user name or the
-// service principal's application id.
-func (s *server) mintAccessToken(subject, clientID string, scopes []string) (string, error) {
+// mintAccessToken signs a workspace or account OAuth token: sub is the user
+// name or the service principal's application id.
+func (s *server) mintAccessToken(st site, subject, clientID string, scopes []string, exp time.Time) (string, error) {
 	now := s.cfg.Now()
 	claims := jwt.MapClaims{
-		"iss":       "https://" + s.cfg.Host + "/oidc",
+		"iss":       st.issuer,
 		"aud":       clientID,
 		"sub":       subject,
 		"client_id": clientID,
 		"scope":     strings.Join(scopes, " "),
 		"iat":       now.Unix(),
 		"nbf":       now.Unix(),
-		"exp":       now.Add(s.cfg.TokenLifetime).Unix(),
+		"exp":       exp.Unix(),
 		"jti":       newGUID(),
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)

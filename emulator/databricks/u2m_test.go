@@ -135,7 +135,9 @@ func TestAuthorizeValidation(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, ws.URL+"/oidc/v1/authorize?"+q.Encode(), nil)
 		return send(t, ws.browser(t), req)
 	}
-	for _, bad := range []string{"https://localhost:8020", "http://evil.example:8020", "http://localhost", "http://localhost:8020/cb"} {
+	// Only databricks-cli's registered redirects: http://localhost:8020..8040 (databricks/cli#3416).
+	for _, bad := range []string{"https://localhost:8020", "http://evil.example:8020", "http://localhost", "http://localhost:8020/cb",
+		"http://127.0.0.1:53890", "http://127.0.0.1:8020", "http://localhost:8019", "http://localhost:8041"} {
 		q := base()
 		q.Set("redirect_uri", bad)
 		r := get(q)
@@ -145,9 +147,9 @@ func TestAuthorizeValidation(t *testing.T) {
 		}
 	}
 	q := base()
-	q.Set("redirect_uri", "http://127.0.0.1:53890")
+	q.Set("redirect_uri", "http://localhost:8040")
 	if r := get(q); r.status != 200 {
-		t.Fatalf("127.0.0.1 redirect: %d", r.status)
+		t.Fatalf("fallback port 8040: %d", r.status)
 	}
 	for name, mutate := range map[string]func(url.Values){
 		"plain PKCE":    func(q url.Values) { q.Set("code_challenge_method", "plain") },

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/bearer"
 )
 
 // User is a directory user.
@@ -27,12 +29,16 @@ type Config struct {
 	Users     []User
 	Groups    []Group
 	Now       func() time.Time // defaults to time.Now
+	// Revoked, when set, is asked about every valid token (continuous access
+	// evaluation): a revoked session gets Graph's insufficient_claims 401.
+	Revoked bearer.RevocationFunc
 }
 
 type server struct {
-	cfg    Config
-	users  *entitySet
-	groups *entitySet
+	cfg     Config
+	checker *bearer.Checker
+	users   *entitySet
+	groups  *entitySet
 }
 
 // New returns the Graph handler. Entities are encoded once here so that
@@ -41,7 +47,8 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups)}
+	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups),
+		checker: &bearer.Checker{Key: cfg.PublicKey, Audiences: graphAudiences, TenantID: cfg.TenantID, Now: cfg.Now, Revoked: cfg.Revoked}}
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,7 @@ func (rc *requestContext) fail(status int, code, message string) {
 		ClientRequestID: rc.clientRequestID,
 	}
 	body, _ := json.Marshal(b)
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized && rc.w.Header().Get("WWW-Authenticate") == "" {
 		rc.w.Header().Set("WWW-Authenticate", wwwAuthenticate)
 	}
 	rc.w.Header().Set("Content-Type", "application/json")

@@ -1,18 +1,18 @@
 package graph
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/azrepl/azrepl/emulator/internal/bearer"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 // graphAudiences are the aud values Graph accepts, compared without a trailing slash.
-var graphAudiences = map[string]bool{
-	"https://graph.microsoft.com":          true,
-	"00000003-0000-0000-c000-000000000000": true,
-}
+var graphAudiences = []string{"https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"}
+
+// caeMessage is Graph's 401 message when continuous access evaluation refuses a token.
+const caeMessage = "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp"
 
 // principal is who a valid token speaks for and what it may do.
 type principal struct {
@@ -32,63 +32,37 @@ func (p *principal) allowed(any []string) bool {
 
 // authenticate checks the bearer token and answers Graph's 401 itself when it fails.
 func (s *server) authenticate(rc *requestContext) (*principal, bool) {
-	p, msg := s.checkToken(rc.r.Header.Get("Authorization"))
-	if msg != "" {
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", msg)
-		return nil, false
+	claims, f := s.checker.Check(rc.r.Header.Get("Authorization"))
+	if f == nil {
+		return principalFrom(claims), true
 	}
-	return p, true
+	if f.Reason == bearer.Revoked {
+		// Graph's CAE answer: its usual challenge plus error and claims.
+		rc.w.Header().Set("WWW-Authenticate", wwwAuthenticate+`, error="insufficient_claims", claims="`+bearer.Challenge(f.Claims)+`"`)
+	}
+	rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", failureMessage(f))
+	return nil, false
 }
 
-// checkToken returns the principal or Graph's 401 message.
-func (s *server) checkToken(header string) (*principal, string) {
-	raw, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok {
-		raw, ok = strings.CutPrefix(header, "bearer ")
+// failureMessage is Graph's 401 message for a refused token.
+func failureMessage(f *bearer.Failure) string {
+	switch f.Reason {
+	case bearer.Missing, bearer.NotBearer:
+		return "Access token is empty."
+	case bearer.Malformed:
+		return "IDX14100: JWT is not well formed, there are no dots (.)."
+	case bearer.WrongAudience:
+		return "Access token validation failure. Invalid audience."
+	case bearer.Expired, bearer.NoExpiry:
+		return "Lifetime validation failed, the token is expired."
+	case bearer.NotYetValid:
+		return "Lifetime validation failed, the token is not yet valid."
+	case bearer.WrongTenant:
+		return "Access token validation failure. Invalid issuer."
+	case bearer.Revoked:
+		return caeMessage
 	}
-	raw = strings.TrimSpace(raw)
-	if !ok || raw == "" {
-		return nil, "Access token is empty."
-	}
-	if strings.Count(raw, ".") != 2 {
-		return nil, "IDX14100: JWT is not well formed, there are no dots (.)."
-	}
-	claims := jwt.MapClaims{}
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
-	_, err := parser.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) {
-		if s.cfg.PublicKey == nil {
-			return nil, errors.New("no key")
-		}
-		return s.cfg.PublicKey, nil
-	})
-	if err != nil {
-		return nil, "Access token validation failure."
-	}
-	aud, _ := claims.GetAudience()
-	if !audienceMatches(aud) {
-		return nil, "Access token validation failure. Invalid audience."
-	}
-	now := s.cfg.Now()
-	exp, _ := claims.GetExpirationTime()
-	if exp == nil || !now.Before(exp.Time) {
-		return nil, "Lifetime validation failed, the token is expired."
-	}
-	if nbf, _ := claims.GetNotBefore(); nbf != nil && now.Before(nbf.Time) {
-		return nil, "Lifetime validation failed, the token is not yet valid."
-	}
-	if tid, _ := claims["tid"].(string); s.cfg.TenantID != "" && !strings.EqualFold(tid, s.cfg.TenantID) {
-		return nil, "Access token validation failure. Invalid issuer."
-	}
-	return principalFrom(claims), ""
-}
-
-func audienceMatches(aud []string) bool {
-	for _, a := range aud {
-		if graphAudiences[strings.TrimSuffix(a, "/")] {
-			return true
-		}
-	}
-	return false
+	return "Access token validation failure."
 }
 
 func principalFrom(c jwt.MapClaims) *principal {
