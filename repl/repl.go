@@ -234,7 +234,7 @@ func (s *session) eval(ctx context.Context, src string) (code int, quit bool) {
 	var text string
 	s.rt.Do(func(vm *goja.Runtime) {
 		_ = vm.Set("_", v)
-		text = runtime.FormatResult(vm, v, s.cfg.Color)
+		text = runtime.FormatREPL(vm, v, s.cfg.Color)
 	})
 	fmt.Fprintln(s.out, text)
 	return 0, false

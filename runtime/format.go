@@ -34,6 +34,22 @@ func FormatResult(vm *goja.Runtime, v goja.Value, color bool) string {
 	return Format(vm, v, color)
 }
 
+// REPLArrayItems is how many items of an array the REPL shows; the rest is
+// a count, so that typing graph.all(…) over 100,000 groups prints a screen,
+// not 72 MB. `azrepl -e` and `run` print whole values (FormatResult).
+const REPLArrayItems = 100
+
+// FormatREPL is FormatResult with long arrays (at any depth) cut to their
+// first REPLArrayItems items and a line saying how many more there are.
+func FormatREPL(vm *goja.Runtime, v goja.Value, color bool) string {
+	if s, ok := v.Export().(string); ok && v.ExportType() == reflect.TypeOf("") {
+		return s
+	}
+	f := &formatter{vm: vm, color: color, seen: map[*goja.Object]bool{}, maxItems: REPLArrayItems}
+	f.value(v, 0)
+	return f.b.String()
+}
+
 const maxDepth = 12
 
 var rendererType = reflect.TypeOf((*bindings.REPLRenderer)(nil)).Elem()
@@ -43,6 +59,8 @@ type formatter struct {
 	b     strings.Builder
 	color bool
 	seen  map[*goja.Object]bool
+	// maxItems > 0 cuts arrays to that many items and a count.
+	maxItems int64
 }
 
 const (
@@ -152,13 +170,22 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 		f.b.WriteString("[]")
 		return
 	}
+	shown := n
+	if f.maxItems > 0 && n > f.maxItems {
+		shown = f.maxItems
+	}
 	f.b.WriteString("[\n")
-	for i := int64(0); i < n; i++ {
+	for i := int64(0); i < shown; i++ {
 		f.indent(depth + 1)
 		f.value(obj.Get(strconv.FormatInt(i, 10)), depth+1)
 		if i < n-1 {
 			f.b.WriteByte(',')
 		}
+		f.b.WriteByte('\n')
+	}
+	if shown < n {
+		f.indent(depth + 1)
+		f.paint(cDim, "… "+thousands(n-shown)+" more: use .length, q() or a loop")
 		f.b.WriteByte('\n')
 	}
 	f.indent(depth)
@@ -208,4 +235,13 @@ func quote(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// thousands writes n with comma separators (99,900).
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

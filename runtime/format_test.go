@@ -47,3 +47,31 @@ func TestFormat(t *testing.T) {
 		t.Errorf("colors: %q", colored)
 	}
 }
+
+// The REPL shows the first items of a 100,000-item array and a count; -e and
+// run (FormatResult) print all of it.
+func TestFormatREPLSummarisesLargeArrays(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	v, err := rt.Eval(t.Context(), "f", `Array.from({length: 100000}, (_, i) => ({id: "g" + i}))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var short, full string
+	rt.Do(func(vm *goja.Runtime) {
+		short = FormatREPL(vm, v, false)
+		full = FormatResult(vm, v, false)
+	})
+	if !strings.Contains(short, `"id": "g99"`) || strings.Contains(short, `"g100"`) ||
+		!strings.HasSuffix(short, "  … 99,900 more: use .length, q() or a loop\n]") {
+		t.Fatalf("REPL summary (%d bytes) ends %q", len(short), short[max(0, len(short)-200):])
+	}
+	if len(short) > 10_000 {
+		t.Fatalf("the REPL summary of 100k items is %d bytes", len(short))
+	}
+	if !strings.Contains(full, `"id": "g99999"`) || strings.Contains(full, "more: use") {
+		t.Fatal("FormatResult does not print the whole array")
+	}
+	if got := thousands(1234567); got != "1,234,567" {
+		t.Fatal(got)
+	}
+}
