@@ -26,6 +26,7 @@ func init() {
 			if err != nil {
 				return err
 			}
+			c.name = "arm"
 			return rt.Set("arm", c.armObject())
 		},
 	})
@@ -35,14 +36,22 @@ func (c *caller) armObject() *goja.Object {
 	o := c.rt.NewObject()
 	c.setMethods(o, c.armRequest, armPermission)
 	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
-		req := c.armRequest("GET", path, opts)
-		return c.pageItems(req, httpx.PageOptions{Next: httpx.ARMNext, Max: maxOpt(opts)}, "arm.all", c.sentToken(req), armPermission)
+		var lo listOptions
+		decodeOpts(c.rt, "arm.all(path, opts)", opts, &lo)
+		req := c.armRequestWith("GET", path, &lo.requestOptions)
+		return c.pageItems(req, httpx.PageOptions{Next: httpx.ARMNext, Max: lo.Max}, "arm.all", c.sentToken(req), armPermission)
 	})
 	return o
 }
 
 // armRequest resolves path and refuses one without api-version.
 func (c *caller) armRequest(method, path string, opts goja.Value) *httpx.Request {
+	var o requestOptions
+	decodeOpts(c.rt, c.label(method), opts, &o)
+	return c.armRequestWith(method, path, &o)
+}
+
+func (c *caller) armRequestWith(method, path string, o *requestOptions) *httpx.Request {
 	full := path
 	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
 		if !strings.HasPrefix(path, "/") {
@@ -50,7 +59,7 @@ func (c *caller) armRequest(method, path string, opts goja.Value) *httpx.Request
 		}
 		full = ARMHost + path
 	}
-	req := c.request(method, c.rt.ToValue(full), opts)
+	req := c.newRequest(method, c.rt.ToValue(full), o)
 	u, err := url.Parse(full)
 	if err != nil {
 		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err)})

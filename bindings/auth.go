@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -43,8 +42,6 @@ func init() {
 		// installed with login
 	})
 }
-
-var loginKeys = []string{"flow", "tenant", "clientId", "scope", "clientSecret", "certificate", "loginHint", "alg"}
 
 // installLogin defines login, logout, accounts and tokens: they share the
 // state behind the REPL prompt (the default account).
@@ -153,32 +150,13 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return o, nil
 	}
-	obj, ok := v.(*goja.Object)
-	if !ok {
-		return o, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "login(opts): opts must be an object, e.g. {flow: \"device\"}"}
+	var lo loginOptionsJS
+	if err := DecodeOptions(rt, "login(opts)", v, &lo); err != nil {
+		return o, err
 	}
-	for _, k := range obj.Keys() {
-		if !slices.Contains(loginKeys, k) {
-			return o, &Error{Name: "TypeError", Code: CodeBadRequest,
-				Message: fmt.Sprintf("login(opts): unknown option %q (known: %s)", k, strings.Join(loginKeys, ", "))}
-		}
-	}
-	str := func(k string) string {
-		x := obj.Get(k)
-		if x == nil || goja.IsUndefined(x) || goja.IsNull(x) {
-			return ""
-		}
-		return x.String()
-	}
-	o.Flow, o.Tenant, o.ClientID, o.Scope = str("flow"), str("tenant"), str("clientId"), str("scope")
-	o.ClientSecret, o.LoginHint, o.Alg = str("clientSecret"), str("loginHint"), str("alg")
-	if c := obj.Get("certificate"); c != nil && !goja.IsUndefined(c) && !goja.IsNull(c) {
-		var paths []string
-		if err := rt.ExportTo(c, &paths); err != nil || len(paths) == 0 {
-			paths = []string{c.String()}
-		}
-		o.CertificatePath = strings.Join(paths, string(os.PathListSeparator))
-	}
+	o.Flow, o.Tenant, o.ClientID, o.Scope = lo.Flow, lo.Tenant, lo.ClientID, lo.Scope
+	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
+	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.
 		o.Flow = auth.FlowSecret

@@ -28,6 +28,7 @@ func init() {
 			if err != nil {
 				return err
 			}
+			c.name = "databricks"
 			return rt.Set("databricks", func(opts goja.Value) goja.Value { return c.databricks(opts) })
 		},
 	})
@@ -44,9 +45,10 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 		Throw(c.rt, &Error{Code: CodeBadRequest, Message: "databricks(): no auth session in this runtime (offline mode)"})
 	}
 	var o auth.DatabricksOptions
-	if obj, ok := v.(*goja.Object); ok {
-		o.Host, o.Profile, o.Flow = str(obj.Get("host")), str(obj.Get("profile")), str(obj.Get("flow"))
-		o.ClientID, o.ClientSecret = str(obj.Get("clientId")), str(obj.Get("clientSecret"))
+	if _, ok := v.(*goja.Object); ok {
+		var do databricksOptions
+		decodeOpts(c.rt, "databricks(opts)", v, &do)
+		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret}
 	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
 		o.Host = s // databricks("adb-….azuredatabricks.net")
 	}
@@ -67,16 +69,18 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	}
 	c.setMethods(obj, d.request, databricksPermission)
 	_ = obj.Set("all", func(path string, opts goja.Value) goja.Value {
-		req := d.request("GET", path, opts)
+		var lo databricksListOptions
+		decodeOpts(c.rt, "databricks.all(path, opts)", opts, &lo)
+		req := d.requestWith("GET", path, &lo.requestOptions)
 		items := databricksItems(req.URL)
-		if o, ok := opts.(*goja.Object); ok && str(o.Get("items")) != "" {
-			items = str(o.Get("items"))
+		if lo.Items != "" {
+			items = lo.Items
 		}
 		if items == "" {
 			Throw(c.rt, &Error{Code: CodeBadRequest,
 				Message: fmt.Sprintf("databricks.all(%q): which array holds the items? pass {items: \"name\"}", path)})
 		}
-		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: maxOpt(opts)},
+		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: lo.Max},
 			"databricks.all", c.sentToken(req), databricksPermission)
 	})
 	_ = obj.Set("token", func() goja.Value { return TokenObject(c.rt, c.conv, d.token()) })
@@ -99,6 +103,12 @@ func (d *databricksClient) token() *auth.Token {
 
 // request resolves path against the workspace and sets its token.
 func (d *databricksClient) request(method, path string, opts goja.Value) *httpx.Request {
+	var o requestOptions
+	decodeOpts(d.c.rt, d.c.label(method), opts, &o)
+	return d.requestWith(method, path, &o)
+}
+
+func (d *databricksClient) requestWith(method, path string, o *requestOptions) *httpx.Request {
 	full := path
 	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
 		if !strings.HasPrefix(path, "/") {
@@ -106,7 +116,7 @@ func (d *databricksClient) request(method, path string, opts goja.Value) *httpx.
 		}
 		full = d.cfg.Host + path
 	}
-	req := d.c.request(method, d.c.rt.ToValue(full), opts)
+	req := d.c.newRequest(method, d.c.rt.ToValue(full), o)
 	if req.Header == nil {
 		req.Header = map[string][]string{}
 	}

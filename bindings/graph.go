@@ -28,6 +28,7 @@ func init() {
 			if err != nil {
 				return err
 			}
+			c.name = "graph"
 			g := c.graphObject("v1.0")
 			_ = g.Set("beta", c.graphObject("beta"))
 			return rt.Set("graph", g)
@@ -41,8 +42,9 @@ func (c *caller) graphObject(version string) *goja.Object {
 		return c.request(method, c.rt.ToValue(graphURL(path, version)), opts)
 	}, graphPermission)
 	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
-		req := c.request("GET", c.rt.ToValue(graphURL(path, version)), opts)
-		return c.pageItems(req, httpx.PageOptions{Next: httpx.GraphNext, Max: maxOpt(opts)}, "graph.all", c.sentToken(req), graphPermission)
+		var lo listOptions
+		req := c.listRequest("graph.all(path, opts)", c.rt.ToValue(graphURL(path, version)), opts, &lo)
+		return c.pageItems(req, httpx.PageOptions{Next: httpx.GraphNext, Max: lo.Max}, "graph.all", c.sentToken(req), graphPermission)
 	})
 	_ = o.Set("batch", func(items goja.Value) goja.Value { return c.graphBatch(items, version) })
 	return o
@@ -74,29 +76,22 @@ func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
 	subs := make([]httpx.SubRequest, n)
 	for i := 0; i < n; i++ {
 		v := arr.Get(fmt.Sprint(i))
-		o, ok := v.(*goja.Object)
-		if !ok {
+		if _, ok := v.(*goja.Object); !ok {
 			subs[i] = httpx.SubRequest{Method: http.MethodGet, URL: v.String()}
 			continue
 		}
-		s := httpx.SubRequest{Method: str(o.Get("method")), URL: str(o.Get("url")), ID: str(o.Get("id"))}
-		if h, ok := o.Get("headers").(*goja.Object); ok {
-			s.Header = map[string]string{}
-			for _, k := range h.Keys() {
-				s.Header[k] = h.Get(k).String()
-			}
+		var it graphBatchItem
+		decodeOpts(c.rt, fmt.Sprintf("graph.batch item %d", i), v, &it)
+		s := httpx.SubRequest{Method: it.Method, URL: it.URL, ID: it.ID, DependsOn: it.DependsOn}
+		if it.Headers != nil {
+			s.Header = it.Headers
 		}
-		if b := o.Get("body"); b != nil && !goja.IsUndefined(b) && !goja.IsNull(b) {
+		if b := it.Body; b != nil {
 			raw, err := jsonOf(b)
 			if err != nil {
 				Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "graph.batch body: " + err.Error()})
 			}
 			s.Body = raw
-		}
-		if d, ok := o.Get("dependsOn").(*goja.Object); ok {
-			for _, k := range d.Keys() {
-				s.DependsOn = append(s.DependsOn, d.Get(k).String())
-			}
 		}
 		subs[i] = s
 	}

@@ -30,6 +30,7 @@ func init() {
 			if err != nil {
 				return err
 			}
+			c.name = "http"
 			return rt.Set("http", c.httpObject())
 		},
 	})
@@ -37,6 +38,7 @@ func init() {
 
 // caller holds what every HTTP-speaking binding needs.
 type caller struct {
+	name string // the binding, for option errors: "http", "graph"…
 	env  *Env
 	rt   *goja.Runtime
 	conv *JSONConverter
@@ -82,7 +84,7 @@ func (c *caller) httpObject() *goja.Object {
 		if _, ok := spec.(*goja.Object); !ok {
 			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "http.request({method, url, …}): an object is expected"})
 		}
-		return c.send(c.specRequest(spec.(*goja.Object)))
+		return c.send(c.specRequest("http.request(spec)", spec))
 	})
 	_ = o.Set("batch", func(call goja.FunctionCall) goja.Value { return c.batch(call.Argument(0)) })
 	_ = o.Set("scope", func(u string) goja.Value {
@@ -99,55 +101,71 @@ func (c *caller) httpObject() *goja.Object {
 	return o
 }
 
-// request builds a Request from a URL and an opts object.
+// request builds a Request from a URL and an opts object (requestOptions).
 func (c *caller) request(method string, u, opts goja.Value) *httpx.Request {
-	if goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
+	var o requestOptions
+	decodeOpts(c.rt, c.label(method), opts, &o)
+	return c.newRequest(method, u, &o)
+}
+
+// label names a call in option errors: "graph.get(…, opts)".
+func (c *caller) label(method string) string {
+	name := c.name
+	if name == "" {
+		name = "http"
+	}
+	return fmt.Sprintf("%s.%s(…, opts)", name, strings.ToLower(method))
+}
+
+// newRequest builds a Request from a URL and decoded options.
+func (c *caller) newRequest(method string, u goja.Value, o *requestOptions) *httpx.Request {
+	if u == nil || goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
 		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
 	}
 	req := &httpx.Request{Method: method, URL: u.String()}
-	if o, ok := opts.(*goja.Object); ok {
-		c.applyOpts(req, o)
+	if o != nil {
+		o.apply(req)
 	}
 	return req
 }
 
 // specRequest reads {method, url, body, form, ...} (http.request, batch items).
-func (c *caller) specRequest(o *goja.Object) *httpx.Request {
+func (c *caller) specRequest(fn string, v goja.Value) *httpx.Request {
+	var o specOptions
+	decodeOpts(c.rt, fn, v, &o)
 	method := "GET"
-	if m := o.Get("method"); m != nil && !goja.IsUndefined(m) {
-		method = strings.ToUpper(m.String())
+	if o.Method != "" {
+		method = strings.ToUpper(o.Method)
 	}
-	req := c.request(method, o.Get("url"), o)
-	c.setBody(req, o.Get("body"))
+	req := c.newRequest(method, c.rt.ToValue(o.URL), &o.requestOptions)
+	c.setBody(req, o.Body)
 	return req
 }
 
-func (c *caller) applyOpts(req *httpx.Request, o *goja.Object) {
-	if v := o.Get("scope"); v != nil && !goja.IsUndefined(v) {
-		req.Scope = v.String()
-	}
-	if v := o.Get("auth"); v != nil && !goja.IsUndefined(v) && !v.ToBoolean() {
+func (o *requestOptions) apply(req *httpx.Request) {
+	req.Scope = o.Scope
+	if o.Auth != nil && !*o.Auth {
 		req.NoAuth = true
 	}
-	if v := o.Get("timeout"); v != nil && !goja.IsUndefined(v) {
-		req.Timeout = time.Duration(v.ToFloat() * float64(time.Millisecond))
+	if o.Timeout > 0 {
+		req.Timeout = time.Duration(o.Timeout * float64(time.Millisecond))
 	}
-	if h, ok := o.Get("headers").(*goja.Object); ok {
+	if o.Headers != nil {
 		req.Header = map[string][]string{}
-		for _, k := range h.Keys() {
-			req.Header.Set(k, h.Get(k).String())
+		for k, v := range o.Headers {
+			req.Header.Set(k, v)
 		}
 	}
-	if q, ok := o.Get("query").(*goja.Object); ok {
+	if o.Query != nil {
 		req.Query = url.Values{}
-		for _, k := range q.Keys() {
-			req.Query.Set(k, q.Get(k).String())
+		for k, v := range o.Query {
+			req.Query.Set(k, v)
 		}
 	}
-	if f, ok := o.Get("form").(*goja.Object); ok {
+	if o.Form != nil {
 		form := url.Values{}
-		for _, k := range f.Keys() {
-			form.Set(k, f.Get(k).String())
+		for k, v := range o.Form {
+			form.Set(k, v)
 		}
 		req.Body = []byte(form.Encode())
 		req.ContentType = "application/x-www-form-urlencoded"
@@ -232,8 +250,8 @@ func (c *caller) batch(items goja.Value) goja.Value {
 	reqs := make([]*httpx.Request, n)
 	for i := 0; i < n; i++ {
 		v := arr.Get(fmt.Sprint(i))
-		if o, ok := v.(*goja.Object); ok {
-			reqs[i] = c.specRequest(o)
+		if _, ok := v.(*goja.Object); ok {
+			reqs[i] = c.specRequest(fmt.Sprintf("http.batch item %d", i), v)
 		} else {
 			reqs[i] = c.request("GET", v, nil)
 		}
@@ -480,14 +498,4 @@ func (c *caller) pageItems(first *httpx.Request, opts httpx.PageOptions, label s
 		Throw(c.rt, err)
 	}
 	return v
-}
-
-// maxOpt reads {max: N} from an opts argument.
-func maxOpt(opts goja.Value) int {
-	if o, ok := opts.(*goja.Object); ok {
-		if v := o.Get("max"); v != nil && !goja.IsUndefined(v) {
-			return int(v.ToInteger())
-		}
-	}
-	return 0
 }

@@ -3,7 +3,6 @@ package bindings
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,7 +34,7 @@ func init() {
 				if a := call.Argument(0); !goja.IsUndefined(a) && !goja.IsNull(a) {
 					scope = a.String()
 				}
-				o, err := tokenOptions(call.Argument(1))
+				o, err := tokenOptions(rt, call.Argument(1))
 				if err != nil {
 					Throw(rt, err)
 				}
@@ -49,35 +48,10 @@ func init() {
 	})
 }
 
-var tokenKeys = []string{"tenant", "clientId", "force", "account"}
-
-func tokenOptions(v goja.Value) (auth.TokenOptions, error) {
-	var o auth.TokenOptions
-	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
-		return o, nil
-	}
-	obj, ok := v.(*goja.Object)
-	if !ok {
-		return o, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "token(scope, opts): opts must be an object, e.g. {force: true}"}
-	}
-	for _, k := range obj.Keys() {
-		if !slices.Contains(tokenKeys, k) {
-			return o, &Error{Name: "TypeError", Code: CodeBadRequest,
-				Message: fmt.Sprintf("token(scope, opts): unknown option %q (known: %s)", k, strings.Join(tokenKeys, ", "))}
-		}
-	}
-	str := func(k string) string {
-		x := obj.Get(k)
-		if x == nil || goja.IsUndefined(x) || goja.IsNull(x) {
-			return ""
-		}
-		return x.String()
-	}
-	o.Tenant, o.ClientID, o.Account = str("tenant"), str("clientId"), str("account")
-	if f := obj.Get("force"); f != nil {
-		o.Force = f.ToBoolean()
-	}
-	return o, nil
+func tokenOptions(rt *goja.Runtime, v goja.Value) (auth.TokenOptions, error) {
+	var to tokenOptionsJS
+	err := DecodeOptions(rt, "token(scope, opts)", v, &to)
+	return auth.TokenOptions{Tenant: to.Tenant, ClientID: to.ClientID, Account: to.Account, Force: to.Force}, err
 }
 
 // TokenObject is the JS Token: a plain object whose .token, toString, toJSON
