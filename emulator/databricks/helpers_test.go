@@ -15,14 +15,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 const (
-	testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-	spAppID    = "5b7a2c9e-0000-4000-8000-00000000a001"
-	spSecret   = "dose0123456789abcdef"
-	aliceOID   = "11111111-1111-1111-1111-111111111111"
+	entraMemberApp  = "6c1d0000-0000-4000-8000-00000000b001"
+	entraManagerApp = "6c1d0000-0000-4000-8000-00000000b002"
+	seededPAT       = "dapi0123456789abcdef0123456789abcd00"
+	testAccount     = "9a7b6c5d-0000-4000-8000-000000000acc"
+	testIssuer      = "https://issuer.example/federation"
+	testTenant      = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	spAppID         = "5b7a2c9e-0000-4000-8000-00000000a001"
+	spSecret        = "dose0123456789abcdef"
+	aliceOID        = "11111111-1111-1111-1111-111111111111"
 )
 
 var (
@@ -62,10 +68,25 @@ func newWorkspace(t *testing.T, jobs int) *workspace {
 			{ID: "7000000000000001", UserName: "alice@contoso.onmicrosoft.com", DisplayName: "Alice Smith", Password: "alice-pass", EntraObjectID: aliceOID},
 			{ID: "7000000000000002", UserName: "bob@contoso.onmicrosoft.com", DisplayName: "Bob Jones", Password: "bob-pass"},
 		},
-		ServicePrincipals: []ServicePrincipal{{ID: "8000000000000001", ApplicationID: spAppID, DisplayName: "automation-sp", Secret: spSecret}},
-		Clusters:          4,
-		Jobs:              jobs,
-		Now:               c.now,
+		ServicePrincipals: []ServicePrincipal{{ID: "8000000000000001", ApplicationID: spAppID, DisplayName: "automation-sp", Secret: spSecret},
+			{ID: "8000000000000002", ApplicationID: entraMemberApp, DisplayName: "entra-member"}},
+		ResourceManagers: []ServicePrincipal{{ID: "8000000000000003", ApplicationID: entraManagerApp, DisplayName: "entra-manager"}},
+		PATs:             []PAT{{ID: "seeded", Value: seededPAT, Owner: "alice@contoso.onmicrosoft.com", Comment: "seed", Created: start}},
+		AccountsHost:     "accounts.azuredatabricks.net",
+		AccountID:        testAccount,
+		Federation: []FederationPolicy{
+			{Issuer: testIssuer, Audiences: []string{"databricks"}, Subject: "repo:contoso/app:ref:refs/heads/main", ServicePrincipal: spAppID},
+			{Issuer: testIssuer, Subject: "bob@contoso.onmicrosoft.com"},
+		},
+		IssuerKey: func(iss, _ string) *rsa.PublicKey {
+			if iss == testIssuer {
+				return &fixture.Key().PublicKey
+			}
+			return nil
+		},
+		Clusters: 4,
+		Jobs:     jobs,
+		Now:      c.now,
 	}))
 	t.Cleanup(srv.Close)
 	return &workspace{srv, c}
