@@ -88,9 +88,13 @@ func sameHost(cloudHost, env string) bool {
 	return false
 }
 
-// loginAzCLI imports the refresh token of an Azure CLI account (read-only:
+// azcliFlow imports the refresh token of an Azure CLI account (read-only:
 // az's files are never written) so that Token() can redeem it.
-func (s *Session) loginAzCLI(_ context.Context, o LoginOptions) (*Account, error) {
+type azcliFlow struct{ refreshing }
+
+func init() { registerFlow(FlowAzCLI, azcliFlow{}) }
+
+func (azcliFlow) login(_ context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	dir, err := s.azureConfigDir()
 	if err != nil {
 		return nil, err
@@ -136,18 +140,9 @@ func (s *Session) loginAzCLI(_ context.Context, o LoginOptions) (*Account, error
 	if sec, err := strconv.ParseInt(rt.LastModification, 10, 64); err == nil {
 		updated = sec * int64(time.Second)
 	}
-	err = s.cache.update(func(d *cacheData) error {
-		k := accountKey(a)
-		d.Accounts[k] = a
-		d.Default = k
-		d.putRefresh(refreshEntry{Environment: host, HomeAccountID: a.HomeAccountID, ClientID: rt.ClientID,
-			FamilyID: rt.FamilyID, Scope: rt.Target, Secret: rt.Secret, UpdatedAt: updated, Source: FlowAzCLI})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &a, nil
+	a.Source = "file " + cachePath
+	return &loginResult{account: a, imported: &refreshEntry{Environment: host, HomeAccountID: a.HomeAccountID, ClientID: rt.ClientID,
+		FamilyID: rt.FamilyID, Scope: rt.Target, Secret: rt.Secret, UpdatedAt: updated, Source: FlowAzCLI}}, nil
 }
 
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }

@@ -13,10 +13,16 @@ type Account struct {
 	ObjectID      string `json:"objectId"`      // oid of the user or service principal
 	ClientID      string `json:"clientId"`      // the app that signed in
 	HomeAccountID string `json:"homeAccountId"` // "<uid>.<utid>", MSAL's account key
-	Flow          string `json:"flow"`          // device, browser, secret, certificate, azcli
+	Flow          string `json:"flow"`          // a flow name: device, browser, secret, managed-identity…
 	Authority     string `json:"authority"`     // authority URL of the login (host + tenant segment)
 	Tenant        string `json:"tenant"`        // tenant segment the login used (organizations, a GUID...)
 	Environment   string `json:"environment"`   // authority host, part of the cache key
+	// Source says where the login's credential came from: "env
+	// AZURE_CLIENT_SECRET", "file /path", "endpoint http://…" (whoami).
+	Source string `json:"source,omitempty"`
+	// Skipped: what an automatic login tried before this one, and why it
+	// did not use it (not stored).
+	Skipped []string `json:"-"`
 }
 
 // clientInfo is Entra's client_info: base64url JSON {"uid","utid"}.

@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,20 +105,13 @@ type TokenInfo struct {
 	FamilyID  string
 }
 
-// appCredential is a secret or certificate kept only in memory.
-type appCredential struct {
-	secret string
-	cert   *ClientCertificate
-	alg    string
-}
-
 // Session is the signed-in state: the cache on disk plus app credentials
 // in memory. It is safe for concurrent use.
 type Session struct {
 	cfg   Config
 	cache *tokenCache
 	mu    sync.Mutex
-	creds map[string]appCredential // account key → credential
+	creds map[string]credential // account key → credential of an app login
 }
 
 // NewSession opens (or creates) the token cache under cfg.Home.
@@ -149,27 +140,13 @@ func NewSession(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{cfg: cfg, cache: c, creds: map[string]appCredential{}}, nil
+	return &Session{cfg: cfg, cache: c, creds: map[string]credential{}}, nil
 }
 
 // Cloud is the session's cloud (after AZURE_AUTHORITY_HOST).
 func (s *Session) Cloud() Cloud { return s.cfg.Cloud }
 
 func (s *Session) env(name string) string { return s.cfg.Getenv(name) }
-
-// Login signs in with the chosen flow, stores the tokens and makes the
-// account the default one.
-func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {
-	switch o.Flow {
-	case "", FlowDevice, FlowBrowser:
-		return s.loginUser(ctx, o)
-	case FlowSecret, FlowCertificate:
-		return s.loginApp(ctx, o)
-	case FlowAzCLI:
-		return s.loginAzCLI(ctx, o)
-	}
-	return nil, fmt.Errorf("unknown login flow %q: use device, browser, secret, certificate or azcli", o.Flow)
-}
 
 // userScope is what a user login asks: the resource scope plus the
 // reserved scopes that bring a refresh token, id_token and client_info.
@@ -195,51 +172,6 @@ func (s *Session) userExtra() map[string][]string {
 	return x
 }
 
-func (s *Session) loginUser(ctx context.Context, o LoginOptions) (*Account, error) {
-	flow := o.Flow
-	if flow == "" {
-		flow = FlowDevice
-	}
-	tenant := firstNonEmpty(o.Tenant, DefaultTenant)
-	clientID := firstNonEmpty(o.ClientID, AzureCLIClientID)
-	scope := firstNonEmpty(o.Scope, DefaultScope)
-	cloud := s.cfg.Cloud
-	var tr *TokenResponse
-	var err error
-	if flow == FlowDevice {
-		tr, err = DeviceCodeFlow(ctx, s.cfg.HTTP, DeviceCodeRequest{
-			DeviceCodeURL: cloud.DeviceCodeURL(tenant), TokenURL: cloud.TokenURL(tenant),
-			ClientID: clientID, Scope: userScope(scope), Extra: s.userExtra(),
-			OnCode: s.showDeviceCode, OnPoll: s.cfg.OnCountdown,
-		})
-	} else {
-		authExtra := s.userExtra()
-		authExtra["prompt"] = []string{"select_account"}
-		if o.LoginHint != "" {
-			authExtra["login_hint"] = []string{o.LoginHint}
-		}
-		tr, err = AuthCodeFlow(ctx, s.cfg.HTTP, AuthCodeRequest{
-			AuthorizeURL: cloud.AuthorizeURL(tenant), TokenURL: cloud.TokenURL(tenant),
-			ClientID: clientID, Scope: userScope(scope), Nonce: true,
-			AuthorizeExtra: authExtra, TokenExtra: s.userExtra(),
-			OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, Timeout: s.cfg.BrowserTimeout,
-		})
-	}
-	if err != nil {
-		return nil, err
-	}
-	a := accountFromResponse(tr)
-	a.ClientID, a.Flow, a.Tenant = clientID, flow, tenant
-	a.Environment, a.Authority = cloud.host(), cloud.Authority(tenant)
-	if a.HomeAccountID == "" {
-		return nil, errors.New("the token response identifies no user (no id_token or client_info)")
-	}
-	if err := s.storeLogin(a, tenant, scope, tr); err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
-
 func (s *Session) showDeviceCode(dc DeviceCode) {
 	if s.cfg.OnDeviceCode != nil {
 		s.cfg.OnDeviceCode(dc)
@@ -254,28 +186,6 @@ func (s *Session) showDeviceCode(dc DeviceCode) {
 
 func (s *Session) showURL(u string) {
 	fmt.Fprintf(s.cfg.Prompt, "Sign in with your browser. If it does not open, open this URL:\n%s\n", u)
-}
-
-// storeLogin saves the account, its access token (under the login tenant
-// and, like az, the home tenant GUID too) and its refresh token.
-func (s *Session) storeLogin(a Account, tenant, scope string, tr *TokenResponse) error {
-	now := time.Now().Unix()
-	return s.cache.update(func(d *cacheData) error {
-		k := accountKey(a)
-		d.Accounts[k] = a
-		d.Default = k
-		putAccess(d, a, tenant, scope, tr, now)
-		if t := strings.ToLower(tenant); (t == "organizations" || t == "common") && a.TenantID != "" {
-			// A token from a multi-tenant authority is issued by the home
-			// tenant: cache it there too, where Token() looks first.
-			putAccess(d, a, a.TenantID, scope, tr, now)
-		}
-		if tr.RefreshToken != "" {
-			d.putRefresh(refreshEntry{Environment: a.Environment, HomeAccountID: a.HomeAccountID, ClientID: a.ClientID,
-				FamilyID: tr.Foci, Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: time.Now().UnixNano()})
-		}
-		return nil
-	})
 }
 
 func putAccess(d *cacheData, a Account, tenant, scope string, tr *TokenResponse, now int64) {
@@ -395,4 +305,5 @@ func (s *Session) Tokens() ([]TokenInfo, error) {
 	return out, nil
 }
 
-func (a Account) isApp() bool { return a.Flow == FlowSecret || a.Flow == FlowCertificate }
+// isApp: an app-only login (no user), keyed "app:<client>.<tenant>".
+func (a Account) isApp() bool { return strings.HasPrefix(a.HomeAccountID, "app:") }

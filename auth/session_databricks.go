@@ -83,16 +83,7 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 	if err != nil {
 		return nil, cfg, err
 	}
-	now := time.Now()
-	err = s.cache.update(func(d *cacheData) error {
-		putAccess(d, acct, "", scope, tr, now.Unix())
-		if tr.RefreshToken != "" {
-			d.putRefresh(refreshEntry{Environment: hostKey, HomeAccountID: databricksAccount, ClientID: clientID,
-				Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.save(saved{account: acct, scope: scope, resp: tr}); err != nil {
 		return nil, cfg, err
 	}
 	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, "", clientID, acct, false), cfg, nil

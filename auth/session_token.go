@@ -41,11 +41,14 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		if !strings.EqualFold(clientID, acct.ClientID) {
 			return nil, fmt.Errorf("app login %s cannot get tokens as client %s: log in as that app", acct.ClientID, clientID)
 		}
-		cred, err := s.appCredentialFor(acct)
+		cred, err := s.credentialFor(acct)
 		if err != nil {
 			return nil, err
 		}
-		if tr, err = s.appToken(ctx, tenant, clientID, cred, scope); err != nil {
+		if cred == nil {
+			return nil, fmt.Errorf("%w: app login %s (flow %q) has no credential here: run login() again", ErrLoginNeeded, acct.ClientID, acct.Flow)
+		}
+		if tr, err = cred.token(ctx, s, tenant, scope); err != nil {
 			return nil, err
 		}
 	} else {
@@ -64,18 +67,9 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 			return nil, explainRefreshError(err, acct, clientID, rt)
 		}
 	}
-	now := time.Now()
-	err = s.cache.update(func(d *cacheData) error {
-		a := acct
-		a.ClientID = clientID
-		putAccess(d, a, tenant, scope, tr, now.Unix())
-		if tr.RefreshToken != "" {
-			d.putRefresh(refreshEntry{Environment: acct.Environment, HomeAccountID: acct.HomeAccountID, ClientID: clientID,
-				FamilyID: tr.Foci, Scope: tr.Scope, Secret: tr.RefreshToken, UpdatedAt: now.UnixNano()})
-		}
-		return nil
-	})
-	if err != nil {
+	a := acct
+	a.ClientID = clientID
+	if err := s.save(saved{account: a, tenant: tenant, scope: scope, resp: tr}); err != nil {
 		return nil, err
 	}
 	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, tenant, clientID, acct, false), nil

@@ -1,0 +1,29 @@
+package auth
+
+import "context"
+
+// browserFlow is az login: authorization code + PKCE through a loopback
+// redirect (entra.md §4.3).
+type browserFlow struct{ refreshing }
+
+func init() { registerFlow(FlowBrowser, browserFlow{}) }
+
+func (browserFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
+	tenant, clientID, scope := userDefaults(o)
+	cloud := s.cfg.Cloud
+	authExtra := s.userExtra()
+	authExtra["prompt"] = []string{"select_account"}
+	if o.LoginHint != "" {
+		authExtra["login_hint"] = []string{o.LoginHint}
+	}
+	tr, err := AuthCodeFlow(ctx, s.cfg.HTTP, AuthCodeRequest{
+		AuthorizeURL: cloud.AuthorizeURL(tenant), TokenURL: cloud.TokenURL(tenant),
+		ClientID: clientID, Scope: userScope(scope), Nonce: true,
+		AuthorizeExtra: authExtra, TokenExtra: s.userExtra(),
+		OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, Timeout: s.cfg.BrowserTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.userResult(tr, FlowBrowser, tenant, clientID, scope)
+}

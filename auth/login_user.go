@@ -1,0 +1,26 @@
+package auth
+
+import "errors"
+
+// userResult is what the person-in-the-loop flows share: the token response
+// identifies the user, and later tokens come from its refresh token.
+func (s *Session) userResult(tr *TokenResponse, flow, tenant, clientID, scope string) (*loginResult, error) {
+	a := accountFromResponse(tr)
+	a.ClientID, a.Flow, a.Tenant = clientID, flow, tenant
+	a.Environment, a.Authority = s.cfg.Cloud.host(), s.cfg.Cloud.Authority(tenant)
+	if a.HomeAccountID == "" {
+		return nil, errors.New("the token response identifies no user (no id_token or client_info)")
+	}
+	return &loginResult{account: a, tenant: tenant, scope: scope, resp: tr}, nil
+}
+
+// userDefaults are az login's: the Azure CLI client, "organizations", ARM.
+func userDefaults(o LoginOptions) (tenant, clientID, scope string) {
+	return firstNonEmpty(o.Tenant, DefaultTenant), firstNonEmpty(o.ClientID, AzureCLIClientID), firstNonEmpty(o.Scope, DefaultScope)
+}
+
+// refreshing is the credential rule of user flows: none, the refresh token
+// renews.
+type refreshing struct{}
+
+func (refreshing) credential(*Session, Account) (credential, error) { return nil, nil }
