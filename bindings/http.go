@@ -365,14 +365,25 @@ func (c *caller) sentToken(req *httpx.Request) func() string {
 	}
 }
 
+// expectedClaim is the value in "Expected X claim to be: V, but was: …".
+func expectedClaim(msg string) string {
+	_, v, _ := strings.Cut(msg, " to be: ")
+	v, _, _ = strings.Cut(v, ", but was:")
+	return v
+}
+
 func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint func(method, path string) string) string {
 	claims := tokenClaims(sent())
 	path := se.URL
 	if u, err := url.Parse(se.URL); err == nil {
 		path = u.Path
 	}
+	wrongClaim := se.Code == httpx.IncorrectClaimCode
 	switch {
-	case se.Status == 401 && strings.Contains(strings.ToLower(se.Message), "audience"):
+	case wrongClaim && strings.HasPrefix(se.Message, "Expected iss claim"):
+		return fmt.Sprintf("wrong tenant: the token is from %s, this workspace wants a token from its own tenant (%s): login({tenant: ...}) into the workspace's tenant, then call again",
+			firstNonBlank(claimText(claims, "iss"), "another tenant"), strings.TrimSuffix(strings.TrimPrefix(expectedClaim(se.Message), "https://sts.windows.net/"), "/"))
+	case (se.Status == 401 && strings.Contains(strings.ToLower(se.Message), "audience")) || wrongClaim:
 		want, _ := c.client().ScopeFor(se.URL)
 		aud := claimText(claims, "aud")
 		if aud == "" {

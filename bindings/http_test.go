@@ -307,3 +307,20 @@ func TestResponseStringify(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// Azure Databricks answers an Entra token for another resource with a Jetty
+// HTML 400 (io.jsonwebtoken.IncorrectClaimException); azrepl reads it as a
+// wrong audience and says which token to ask for.
+func TestDatabricksWrongAudienceHint(t *testing.T) {
+	c := newCloud(t, emulator.Config{})
+	c.loginApp(t, "reader-app")
+	got := jsFields(t, c.rt, `databricks({flow: "azure"}).get("/api/2.0/clusters/list", {headers: {Authorization: "Bearer " + token("https://management.core.windows.net//.default").token}})`)
+	hint, _ := got["hint"].(string)
+	msg, _ := got["message"].(string)
+	if got["status"] != float64(400) || got["serviceCode"] != "IncorrectClaimException" ||
+		!strings.Contains(msg, "Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://management.core.windows.net/.") ||
+		!strings.HasPrefix(hint, "wrong audience: the token sent is for https://management.core.windows.net/") ||
+		!strings.Contains(hint, `token("2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default")`) {
+		t.Errorf("fields: %v", got)
+	}
+}

@@ -3,9 +3,11 @@ package emulator
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // faultKind is one way a request can be made to fail.
@@ -101,4 +103,82 @@ func (f *faultSpec) pick(host string) (faultKind, bool) {
 		return "", false
 	}
 	return f.kinds[rand.IntN(len(f.kinds))], true
+}
+
+// faultService is whose error envelope an injected fault wears: by host name
+// through the proxy, by path on the direct listener.
+func faultService(r *http.Request) string {
+	switch h := hostOnly(r.Host); {
+	case h == "login.microsoftonline.com":
+		return "entra"
+	case h == "graph.microsoft.com":
+		return "graph"
+	case h == "management.azure.com":
+		return "arm"
+	case strings.HasSuffix(h, ".azuredatabricks.net"):
+		return "databricks"
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	switch first {
+	case "v1.0", "beta":
+		return "graph"
+	case "subscriptions", "tenants", "providers":
+		return "arm"
+	case "oidc", "api", "aad", ".well-known":
+		if first != ".well-known" || strings.HasPrefix(r.URL.Path, "/.well-known/databricks-config") {
+			return "databricks"
+		}
+	}
+	return "entra"
+}
+
+// writeFaultBody answers an injected 429 or 503 in the envelope of the
+// service the request went to (wire-fidelity.md row 5), with Retry-After.
+func writeFaultBody(w http.ResponseWriter, r *http.Request, kind faultKind) {
+	status := http.StatusTooManyRequests
+	if kind == fault503 {
+		status = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Retry-After", "1")
+	switch faultService(r) {
+	case "graph":
+		if kind == fault503 {
+			writeJSON(w, status, map[string]any{"error": map[string]any{
+				"code": "ServiceUnavailable", "message": "The service is temporarily unavailable. Please retry later."}})
+			return
+		}
+		// Graph's documented throttling body (learn.microsoft.com/graph/throttling).
+		writeJSON(w, status, map[string]any{"error": map[string]any{
+			"code": "TooManyRequests", "message": "Please retry again later.",
+			"innerError": map[string]any{"code": "429", "date": time.Now().UTC().Format("2006-01-02T15:04:05"),
+				"message": "Please retry after", "request-id": requestTraceID(r), "status": "429"}}})
+	case "arm":
+		// ARM's envelope has no innerError.
+		if kind == fault503 {
+			writeJSON(w, status, map[string]any{"error": map[string]any{
+				"code": "ServiceUnavailable", "message": "The server is currently unable to handle the request. Please retry the request after some time."}})
+			return
+		}
+		writeJSON(w, status, map[string]any{"error": map[string]any{
+			"code":    "TooManyRequests",
+			"message": "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits"}})
+	case "databricks":
+		if kind == fault503 {
+			writeJSON(w, status, map[string]any{"error_code": "TEMPORARILY_UNAVAILABLE",
+				"message": "The service at " + r.URL.Path + " is temporarily unavailable. Please try again later."})
+			return
+		}
+		writeJSON(w, status, map[string]any{"error_code": "REQUEST_LIMIT_EXCEEDED",
+			"message": "Too many requests. Please wait a moment and try again. If the issue persists, consider adjusting your request frequency or reaching out to support for assistance."})
+	default:
+		// Entra answers in its OAuth envelope, even when throttling. The
+		// AADSTS codes are those of Entra's error table (90055 tenant
+		// throttling, 90033 a transient outage); no recorded body was found.
+		e := newEntraError(status, "temporarily_unavailable", 90055,
+			"TenantThrottlingError: There are too many incoming requests. Please try again later.")
+		if kind == fault503 {
+			e = newEntraError(status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
+		}
+		writeEntraError(w, r, e)
+	}
 }

@@ -179,16 +179,8 @@ func (em *Emulator) wrap(next http.Handler) http.Handler {
 
 func injectFault(w *statusWriter, r *http.Request, kind faultKind, next http.Handler) {
 	switch kind {
-	case fault429:
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]any{
-			"code": "TooManyRequests", "message": "Please retry again later.",
-			"innerError": map[string]any{"code": "429", "date": time.Now().UTC().Format("2006-01-02T15:04:05"),
-				"message": "Please retry after", "request-id": requestTraceID(r), "status": "429"}}})
-	case fault503:
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]any{
-			"code": "ServiceUnavailable", "message": "The service is temporarily unavailable. Please retry later."}})
+	case fault429, fault503:
+		writeFaultBody(w, r, kind)
 	case faultHTML:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)

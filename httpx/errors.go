@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"fmt"
+	"html"
 	"mime"
 	"net/http"
 	"regexp"
@@ -80,6 +81,14 @@ func ParseServiceError(status int, header http.Header, body []byte, rawURL strin
 		return e
 	}
 	if !gjson.Valid(trimmed) || !strings.HasPrefix(trimmed, "{") {
+		if claim := incorrectClaim(trimmed); claim != "" {
+			// Azure Databricks' Jetty page for an Entra token with the wrong aud or iss.
+			e.Code, e.Message = IncorrectClaimCode, claim
+			if e.Service == "" || e.Service == hostOf(rawURL) {
+				e.Service = "databricks"
+			}
+			return e
+		}
 		e.Message = notJSONMessage(status, e.ContentType, body)
 		return e
 	}
@@ -129,6 +138,20 @@ func statusText(status int) string {
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// IncorrectClaimCode is the Code of Azure Databricks' HTML 400 for an Entra
+// token whose aud or iss is not the workspace's: its message is the
+// exception's text, "Expected aud claim to be: …, but was: …".
+const IncorrectClaimCode = "IncorrectClaimException"
+
+var incorrectClaimRE = regexp.MustCompile(`io\.jsonwebtoken\.IncorrectClaimException: (Expected [a-z]+ claim to be: [^<\r\n]*)`)
+
+func incorrectClaim(body string) string {
+	if m := incorrectClaimRE.FindStringSubmatch(body[:min(len(body), 4096)]); m != nil {
+		return html.UnescapeString(strings.TrimSpace(m[1]))
+	}
+	return ""
+}
 
 func notJSONMessage(status int, contentType string, body []byte) string {
 	mt, _, _ := mime.ParseMediaType(contentType)

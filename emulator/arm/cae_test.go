@@ -15,7 +15,7 @@ import (
 func TestRevokedSessionGetsARMChallenge(t *testing.T) {
 	const challenge = `{"access_token":{"nbf":{"essential":true,"value":"1788264000"}}}`
 	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey,
-		Now: func() time.Time { return fixture.Now },
+		Now:     func() time.Time { return fixture.Now },
 		Revoked: func(c jwt.MapClaims) (string, bool) { return challenge, bearer.String(c, "oid") == "revoked" }}))
 	t.Cleanup(srv.Close)
 	get := func(oid string) fixture.Reply {

@@ -26,8 +26,9 @@ type batchResponse struct {
 	Body    json.RawMessage   `json:"body,omitempty"`
 }
 
-// serveBatch runs each item through the same routes, with the outer token,
-// in request order (so dependsOn can only name earlier items).
+// serveBatch runs each item through the same routes, with the outer token:
+// in request order, except that an item runs after the items it depends on
+// (which may come later in the payload, as in Graph's own documentation).
 func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
 	if rc.r.Method != http.MethodPost {
 		rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
@@ -45,29 +46,19 @@ func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
 		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Number of batch requests exceed the max limit of %d.", maxBatchRequests))
 		return
 	}
-	status := map[string]int{}
-	for _, br := range in.Requests {
-		if br.ID == "" {
-			rc.fail(http.StatusBadRequest, "BadRequest", "Batch request contains a request without an id.")
-			return
-		}
-		if _, dup := status[br.ID]; dup {
-			rc.fail(http.StatusBadRequest, "BadRequest", "Batch request contains duplicate Id "+br.ID+".")
-			return
-		}
-		for _, d := range br.DependsOn {
-			if _, earlier := status[d]; !earlier {
-				rc.fail(http.StatusBadRequest, "BadRequest", "Request "+br.ID+" depends on an unknown or later request "+d+".")
-				return
-			}
-		}
-		status[br.ID] = 0
+	order, msg := batchOrder(in.Requests)
+	if msg != "" {
+		rc.fail(http.StatusBadRequest, "BadRequest", msg)
+		return
 	}
-	out := make([]batchResponse, 0, len(in.Requests))
-	for _, br := range in.Requests {
+	// Ids are compared without case; statuses are kept by lower-case id.
+	status := map[string]int{}
+	out := make([]batchResponse, len(in.Requests))
+	for _, i := range order {
+		br := in.Requests[i]
 		res := s.runBatchItem(rc, p, version, br, status)
-		status[br.ID] = res.Status
-		out = append(out, res)
+		status[strings.ToLower(br.ID)] = res.Status
+		out[i] = res
 	}
 	body, _ := json.Marshal(map[string]any{"responses": out})
 	rc.writeBody(jsonContentType, body)
@@ -76,7 +67,7 @@ func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
 func (s *server) runBatchItem(outer *requestContext, p *principal, version string, br batchRequest, status map[string]int) batchResponse {
 	rec := newRecorder()
 	for _, d := range br.DependsOn {
-		if status[d] >= 400 {
+		if status[strings.ToLower(d)] >= 400 {
 			rc := newRequestContext(s, rec, outer.r)
 			rc.fail(http.StatusFailedDependency, "BadRequest", "Dependent request "+d+" failed.")
 			return rec.response(br.ID)
@@ -89,9 +80,6 @@ func (s *server) runBatchItem(outer *requestContext, p *principal, version strin
 		return rec.response(br.ID)
 	}
 	method := strings.ToUpper(br.Method)
-	if method == "" {
-		method = http.MethodGet
-	}
 	sub, err := http.NewRequestWithContext(outer.r.Context(), method, "/"+version+"/"+path, bytes.NewReader(br.Body))
 	if err != nil {
 		rc := newRequestContext(s, rec, outer.r)
@@ -146,4 +134,60 @@ func (r *recorder) response(id string) batchResponse {
 		}
 	}
 	return out
+}
+
+// batchOrder checks the payload as Graph does (an id and a method on every
+// request, ids unique without regard to case, dependsOn naming requests of
+// the batch, no cycles) and returns the order to run the requests in.
+func batchOrder(reqs []batchRequest) (order []int, message string) {
+	index := map[string]int{}
+	for i, br := range reqs {
+		if br.ID == "" {
+			return nil, "Batch request contains a request without an id."
+		}
+		if strings.TrimSpace(br.Method) == "" {
+			return nil, "Invalid batch payload format: the request with id '" + br.ID + "' has no method."
+		}
+		if _, dup := index[strings.ToLower(br.ID)]; dup {
+			return nil, "Batch request contains duplicate Id " + br.ID + "."
+		}
+		index[strings.ToLower(br.ID)] = i
+	}
+	for _, br := range reqs {
+		for _, d := range br.DependsOn {
+			if _, ok := index[strings.ToLower(d)]; !ok {
+				return nil, "Request " + br.ID + " depends on request " + d + ", which is not in the batch."
+			}
+		}
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := make([]int, len(reqs))
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		switch state[i] {
+		case done:
+			return true
+		case visiting:
+			return false
+		}
+		state[i] = visiting
+		for _, d := range reqs[i].DependsOn {
+			if !visit(index[strings.ToLower(d)]) {
+				return false
+			}
+		}
+		state[i] = done
+		order = append(order, i)
+		return true
+	}
+	for i := range reqs {
+		if !visit(i) {
+			return nil, "Batch request contains a circular dependency involving request " + reqs[i].ID + "."
+		}
+	}
+	return order, ""
 }

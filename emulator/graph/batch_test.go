@@ -78,13 +78,31 @@ func TestBatch(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("20 requests: %d %s", r.status, r.body)
 	}
-	for _, bad := range []string{`{"requests":[{"id":"1","url":"/me"},{"id":"1","url":"/me"}]}`, `not json`, `{"requests":[{"id":"1","url":"/me","dependsOn":["9"]}]}`} {
-		if r := send(bad); r.status != 400 {
-			t.Fatalf("%s: %d", bad, r.status)
+	for bad, want := range map[string]string{
+		`{"requests":[{"id":"1","method":"GET","url":"/me"},{"id":"1","method":"GET","url":"/me"}]}`: "Batch request contains duplicate Id 1.",
+		`{"requests":[{"id":"a","method":"GET","url":"/me"},{"id":"A","method":"GET","url":"/me"}]}`: "Batch request contains duplicate Id A.",
+		`{"requests":[{"id":"1","url":"/me"}]}`:                                                      "Invalid batch payload format: the request with id '1' has no method.",
+		`not json`:                                                                                   "Invalid batch payload format.",
+		`{"requests":[{"id":"1","method":"GET","url":"/me","dependsOn":["9"]}]}`:                     "Request 1 depends on request 9, which is not in the batch.",
+		`{"requests":[{"id":"1","method":"GET","url":"/me","dependsOn":["2"]},{"id":"2","method":"GET","url":"/me","dependsOn":["1"]}]}`: "Batch request contains a circular dependency involving request 1.",
+	} {
+		r := send(bad)
+		if code, msg := graphError(t, r); r.status != 400 || code != "BadRequest" || msg != want {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}
 	}
+	// dependsOn may name a later request (the documentation's own example), and
+	// ids match without case: the later one runs first.
+	r = send(`{"requests":[{"id":"1","method":"GET","url":"/me","dependsOn":["B"]},{"id":"b","method":"GET","url":"/groups/00000000-0000-0000-0000-00000000dead"},
+		{"id":"3","method":"GET","url":"/me","dependsOn":["4"]},{"id":"4","method":"GET","url":"/me"}]}`)
+	var later batchOut
+	if err := json.Unmarshal(r.body, &later); err != nil || r.status != 200 || len(later.Responses) != 4 ||
+		later.Responses[0].ID != "1" || later.Responses[0].Status != 424 || later.Responses[1].Status != 404 ||
+		later.Responses[2].Status != 200 || later.Responses[3].Status != 200 {
+		t.Fatalf("dependsOn a later request: %d %s", r.status, r.body)
+	}
 	// The outer token is checked before anything runs.
-	r = do(t, srv, "POST", "/v1.0/$batch", "", nil, strings.NewReader(`{"requests":[{"id":"1","url":"/me"}]}`))
+	r = do(t, srv, "POST", "/v1.0/$batch", "", nil, strings.NewReader(`{"requests":[{"id":"1","method":"GET","url":"/me"}]}`))
 	if r.status != 401 {
 		t.Fatalf("batch without token: %d", r.status)
 	}

@@ -15,6 +15,14 @@ type clause struct {
 // advanced reports whether the operator needs ConsistencyLevel: eventual and $count=true.
 func (c clause) advanced() bool { return c.op == "ne" || c.op == "endswith" }
 
+// opName is the operator as Graph's messages spell it.
+func (c clause) opName() string {
+	if c.op == "endswith" {
+		return "endsWith"
+	}
+	return c.op
+}
+
 func (c clause) match(it *item) bool {
 	v := it.values[c.prop]
 	switch c.op {

@@ -49,7 +49,7 @@ func (rc *requestContext) parseQuery(set *entitySet, paged bool) (*query, bool) 
 		for _, name := range strings.Split(s, ",") {
 			p, ok := set.index[strings.ToLower(strings.TrimSpace(name))]
 			if !ok {
-				return fail("Request_BadRequest", fmt.Sprintf("Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.%s'.", strings.TrimSpace(name), set.typeName))
+				return fail("BadRequest", fmt.Sprintf("Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.%s'.", strings.TrimSpace(name), set.typeName))
 			}
 			q.selected = append(q.selected, p)
 		}
@@ -64,7 +64,7 @@ func (rc *requestContext) parseQuery(set *entitySet, paged bool) (*query, bool) 
 		}
 		for _, c := range clauses {
 			if c.advanced() && !q.count {
-				return fail("Request_UnsupportedQuery", fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource '%s'.", set.props[c.prop], set.resource))
+				return fail("Request_UnsupportedQuery", fmt.Sprintf("Operator '%s' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information", c.opName()))
 			}
 		}
 		q.filter = clauses

@@ -106,7 +106,7 @@ func TestSelect(t *testing.T) {
 		t.Fatalf("user by UPN with $select: %d %s", r.status, r.body)
 	}
 	r = get(t, srv, "/v1.0/groups?$select=nope", tok, nil)
-	if code, msg := graphError(t, r); r.status != 400 || code != "Request_BadRequest" || !strings.Contains(msg, "Could not find a property named 'nope' on type 'microsoft.graph.group'") {
+	if code, msg := graphError(t, r); r.status != 400 || code != "BadRequest" || msg != "Parsing OData Select and Expand failed: Could not find a property named 'nope' on type 'microsoft.graph.group'." {
 		t.Fatalf("unknown $select: %d %s %s", r.status, code, msg)
 	}
 }
@@ -152,8 +152,13 @@ func TestFilter(t *testing.T) {
 
 	// ne needs the advanced-query header and $count=true.
 	r := get(t, srv, "/v1.0/groups?$filter="+url.QueryEscape("displayName ne 'Group 00001'"), tok, nil)
-	if code, _ := graphError(t, r); r.status != 400 || code != "Request_UnsupportedQuery" {
+	if code, msg := graphError(t, r); r.status != 400 || code != "Request_UnsupportedQuery" ||
+		msg != "Operator 'ne' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information" {
 		t.Fatalf("ne without eventual: %d %s", r.status, r.body)
+	}
+	r = get(t, srv, "/v1.0/groups?$filter="+url.QueryEscape("endswith(displayName,'1')"), tok, nil)
+	if _, msg := graphError(t, r); r.status != 400 || !strings.HasPrefix(msg, "Operator 'endsWith' is not supported because the required parameters might be missing.") {
+		t.Fatalf("endsWith without eventual: %d %s", r.status, r.body)
 	}
 	r = get(t, srv, "/v1.0/groups?$count=true&$top=999&$filter="+url.QueryEscape("displayName ne 'Group 00001'"), tok, eventual)
 	if m := r.json(t); r.status != 200 || m["@odata.count"] != float64(n-1) {
