@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/traceexport"
 	"github.com/dop251/goja"
 )
 
@@ -18,6 +19,12 @@ func init() {
                   with $TOKEN, $CLIENT_SECRET… in place of the secrets
   trace.get(n)  — one exchange in full: headers and (size-capped, redacted) bodies
   trace.clear() — forget the recorded exchanges
+  trace.har(file)    — write the exchanges as a HAR 1.2 file (browsers' developer tools import it)
+  trace.http(file)   — write them as a .http file (VS Code REST Client, JetBrains), secrets as {{variables}}
+  trace.diagram()    — a Mermaid sequence diagram of them (client, Entra ID, Graph, ARM, Databricks)
+  trace.report(file) — one self-contained HTML page: the diagram, every exchange, each JWT decoded
+                       (aud, scp/roles, exp) and the errors with hints; the REPL's .report FILE writes it too
+  Exports are redacted as trace() is: tokens appear only as their decoded public claims.
   --debug prints each exchange to stderr as it happens.`,
 		Install: func(env *Env, rt *goja.Runtime) error {
 			c, err := newCaller(env, rt)
@@ -34,6 +41,10 @@ func (c *caller) traceFunction() *goja.Object {
 	_ = fn.Set("curl", func(n goja.Value) string { return c.traceEntry(n).Curl() })
 	_ = fn.Set("get", func(n goja.Value) goja.Value { return c.exchangeDetail(c.traceEntry(n)) })
 	_ = fn.Set("clear", func() { c.client().ClearTrace() })
+	_ = fn.Set("har", func(file string) string { return c.writeExport("har", file) })
+	_ = fn.Set("http", func(file string) string { return c.writeExport("http", file) })
+	_ = fn.Set("report", func(file string) string { return c.writeExport("report", file) })
+	_ = fn.Set("diagram", func() string { return traceexport.Mermaid(c.client().Trace()) })
 	return fn
 }
 

@@ -47,6 +47,11 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 		{`trace().length > 10`, "\ntrue\n"},
 		{`trace.curl(-1)`, "$TOKEN"},
 		{`tokens().length > 3`, "\ntrue\n"},
+		// The exports land in home, which is scanned below with everything else.
+		{`trace.diagram().split("\n")[0]`, "sequenceDiagram"},
+		{`trace.har(` + jsString(filepath.Join(home, "session.har")) + `)`, "session.har"},
+		{`trace.http(` + jsString(filepath.Join(home, "session.http")) + `)`, "session.http"},
+		{`.report ` + filepath.Join(home, "session.html"), "exchanges to " + filepath.Join(home, "session.html")},
 	}
 	for _, s := range steps {
 		tm.line(s.input)
@@ -75,8 +80,10 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 		}
 		return nil
 	})
-	if _, ok := places[filepath.Join(home, "history")]; !ok {
-		t.Fatal("no history was written")
+	for _, f := range []string{"history", "session.har", "session.http", "session.html"} {
+		if _, ok := places[filepath.Join(home, f)]; !ok {
+			t.Fatalf("no %s was written", f)
+		}
 	}
 	for where, text := range places {
 		for what, value := range tokens {
@@ -152,4 +159,10 @@ func scanCachedTokens(t *testing.T, path string) map[string]string {
 		out["refresh token "+k] = e.Secret
 	}
 	return out
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

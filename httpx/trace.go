@@ -32,6 +32,9 @@ type Exchange struct {
 	RespBodyCut           bool
 	BasicUser             string // the user (client id) of a Basic Authorization header
 	Err                   string // transport error, if any
+
+	// Tokens are the public claims of the JWTs sent and received (traceclaims.go).
+	Tokens []TokenClaims
 }
 
 // captureLimit bounds how much of a body is held for redaction; redacting
@@ -241,6 +244,11 @@ func (r *recording) build(status int, body *recordingBody, err error) {
 		e.RespBody, e.RespBodyCut = cut(red.text(raw), r.ring.bodyLimit)
 		e.RespBodyCut = e.RespBodyCut || body.size > int64(len(body.buf))
 	}
+	var respRaw []byte
+	if body != nil {
+		respRaw = body.buf
+	}
+	e.Tokens = traceTokens(r.reqHeader.Get("Authorization"), ct, r.reqBody, respRaw)
 	e.URL = red.url(r.req.URL.String())
 	e.ReqHeader = red.header(r.reqHeader)
 	if r.resp != nil {

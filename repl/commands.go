@@ -2,6 +2,7 @@ package repl
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 const dotHelp = `.help [NAME]  list the JS API, or show NAME's help
 .load FILE    run a snippet file in this REPL
 .save FILE    write the inputs that ran without error as a snippet (replay: azrepl run FILE)
+.report FILE  write the session's HTTP exchanges as one HTML page (diagram, decoded tokens, errors)
 .exit         leave (so do Ctrl-D and exit(code))
 Ctrl-C cancels a running evaluation or clears the line; Tab completes; _ is the last result.`
 
@@ -47,6 +49,20 @@ func (s *session) command(ctx context.Context, line string) (code int, quit bool
 			return 0, false
 		}
 		fmt.Fprintf(s.errw, "saved %d inputs to %s\n", len(s.inputs), arg)
+	case ".report":
+		if arg == "" {
+			fmt.Fprintln(s.errw, ".report FILE: a file name is needed, e.g. .report session.html")
+			return 0, false
+		}
+		// The binding does the work; the file name goes in as a JS string.
+		quoted, _ := json.Marshal(arg)
+		ectx, done := s.evalContext(ctx)
+		v, err := s.rt.Eval(ectx, ".report", "trace.report("+string(quoted)+")")
+		done()
+		if err != nil {
+			return s.report(err)
+		}
+		fmt.Fprintln(s.errw, v.String())
 	default:
 		fmt.Fprintf(s.errw, "unknown command %s; try .help\n", name)
 	}

@@ -1,0 +1,59 @@
+package bindings
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/traceexport"
+)
+
+// writeExport writes the trace as a HAR, .http or HTML report file (0600:
+// it names the tenant, accounts and resources, though no secret) and says
+// what it wrote.
+func (c *caller) writeExport(kind, file string) string {
+	if strings.TrimSpace(file) == "" || file == "undefined" {
+		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: fmt.Sprintf("trace.%s(file): a file name is needed", kind)})
+	}
+	n, err := WriteTraceExport(c.client().Trace(), kind, file)
+	if err != nil {
+		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("trace.%s: %v", kind, err), Err: err})
+	}
+	return fmt.Sprintf("wrote %d exchanges to %s", n, file)
+}
+
+// WriteTraceExport writes exchanges as kind ("har", "http", "report") to
+// file; the REPL's .report uses it too.
+func WriteTraceExport(all []httpx.Exchange, kind, file string) (int, error) {
+	var b bytes.Buffer
+	var err error
+	switch kind {
+	case "har":
+		err = traceexport.HAR(&b, all, buildVersion())
+	case "http":
+		err = traceexport.HTTPFile(&b, all)
+	case "report":
+		err = traceexport.Report(&b, all, traceexport.ReportOptions{Version: buildVersion()})
+	default:
+		err = fmt.Errorf("unknown export %q", kind)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(file, b.Bytes(), 0o600); err != nil {
+		return 0, err
+	}
+	return len(all), nil
+}
+
+// buildVersion is the module version azrepl was built as ("(devel)" for
+// a local build).
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

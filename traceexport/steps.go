@@ -1,0 +1,211 @@
+// Package traceexport writes the session's HTTP exchanges (httpx's trace,
+// already redacted) as files people open elsewhere: a HAR 1.2 archive, a
+// .http file for VS Code's REST Client and JetBrains' HTTP client, a
+// Mermaid sequence diagram, and a self-contained HTML report.
+package traceexport
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/azrepl/azrepl/httpx"
+)
+
+// Participants of the diagrams, in the order they are drawn.
+const (
+	Client     = "azrepl"
+	Entra      = "Entra ID"
+	Graph      = "Graph"
+	ARM        = "ARM"
+	Databricks = "Databricks"
+)
+
+// Step is one exchange as a diagram shows it: a request arrow from the
+// client and an answer arrow back.
+type Step struct {
+	Index    int
+	To       string // participant
+	Request  string // "token: refresh_token", "GET /v1.0/groups"
+	Audience string // aud of the token sent (resource calls) or received (token calls)
+	Status   int
+	Answer   string // "200", "403 Authorization_RequestDenied", "no answer"
+	Failed   bool
+}
+
+// Steps reads the exchanges in order.
+func Steps(all []httpx.Exchange) []Step {
+	all = sorted(all)
+	out := make([]Step, 0, len(all))
+	for _, e := range all {
+		s := Step{Index: e.Index, To: participantOf(e.URL), Status: e.Status}
+		path := pathOf(e.URL)
+		switch kind := endpointKind(path); kind {
+		case "token":
+			grant := formValue(e, "grant_type")
+			grant = strings.TrimPrefix(grant, "urn:ietf:params:oauth:grant-type:")
+			s.Request = "token: " + firstOr(grant, "?")
+			s.Audience = claimOf(e, "response access_token", "aud")
+		case "devicecode", "authorize":
+			s.Request = kind
+		default:
+			s.Request = e.Method + " " + shorten(path, 48)
+			s.Audience = claimOf(e, "request Authorization", "aud")
+		}
+		switch {
+		case e.Err != "" || e.Status == 0:
+			s.Answer, s.Failed = "no answer", true
+		case e.Status >= 400:
+			s.Answer, s.Failed = fmt.Sprintf("%d %s", e.Status, shorten(errorCode(e), 40)), true
+		default:
+			s.Answer = fmt.Sprint(e.Status)
+		}
+		s.Answer = strings.TrimSpace(s.Answer)
+		out = append(out, s)
+	}
+	return out
+}
+
+// Participants lists the participants the steps use, client first.
+func Participants(steps []Step) []string {
+	order := map[string]int{Client: 0, Entra: 1, Graph: 2, ARM: 3, Databricks: 4}
+	seen := map[string]bool{Client: true}
+	out := []string{Client}
+	for _, s := range steps {
+		if !seen[s.To] {
+			seen[s.To] = true
+			out = append(out, s.To)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		oi, iok := order[out[i]]
+		oj, jok := order[out[j]]
+		switch {
+		case iok && jok:
+			return oi < oj
+		case iok != jok:
+			return iok
+		}
+		return false
+	})
+	return out
+}
+
+func sorted(all []httpx.Exchange) []httpx.Exchange {
+	out := append([]httpx.Exchange(nil), all...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
+}
+
+// participantOf names the service of a URL: by host name, and on the
+// emulator's loopback listener by path, as the emulator routes.
+func participantOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "?"
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case strings.HasPrefix(host, "login.") || host == "microsoft.com" || strings.HasSuffix(host, ".microsoft.com") && strings.HasPrefix(host, "login"):
+		return Entra
+	case strings.HasPrefix(host, "graph.") || host == "graph.microsoft.com":
+		return Graph
+	case strings.HasPrefix(host, "management."):
+		return ARM
+	case strings.Contains(host, "databricks"):
+		return Databricks
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || host == "localhost" {
+		p := u.Path
+		switch {
+		case strings.HasPrefix(p, "/v1.0") || strings.HasPrefix(p, "/beta"):
+			return Graph
+		case strings.HasPrefix(p, "/subscriptions") || strings.HasPrefix(p, "/tenants"):
+			return ARM
+		case strings.HasPrefix(p, "/oidc") || strings.HasPrefix(p, "/api/"):
+			return Databricks
+		}
+		return Entra
+	}
+	return host
+}
+
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return firstOr(u.EscapedPath(), "/")
+}
+
+func endpointKind(path string) string {
+	switch {
+	case strings.HasSuffix(path, "/token"):
+		return "token"
+	case strings.HasSuffix(path, "/devicecode") || strings.HasSuffix(path, "/devicecode/"):
+		return "devicecode"
+	case strings.HasSuffix(path, "/authorize"):
+		return "authorize"
+	}
+	return ""
+}
+
+func formValue(e httpx.Exchange, name string) string {
+	for _, f := range e.ReqForm {
+		if f.Name == name && !f.Secret {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// claimOf is a string claim of the token found at where ("" if none).
+func claimOf(e httpx.Exchange, where, claim string) string {
+	for _, t := range e.Tokens {
+		if t.Where == where {
+			return claimText(t.Claims[claim])
+		}
+	}
+	return ""
+}
+
+func claimText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = fmt.Sprint(p)
+		}
+		return strings.Join(parts, " ")
+	case float64:
+		return fmt.Sprint(int64(x))
+	}
+	return fmt.Sprint(v)
+}
+
+// errorCode is the service's code of an error answer (Entra's "error",
+// Graph/ARM's error.code, Databricks' error_code).
+func errorCode(e httpx.Exchange) string {
+	se := httpx.ParseServiceError(e.Status, e.RespHeader, []byte(e.RespBody), e.URL)
+	return se.Code
+}
+
+func shorten(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+func firstOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
