@@ -23,6 +23,9 @@ type EntraError struct {
 	Claims        string // a claims challenge to send back with the next request
 	ErrorURI      string
 	HTTPStatus    int
+	// Advice is a hint worked out from the request (e.g. for 65002 the
+	// client that is pre-authorized); it replaces the generic hint.
+	Advice string
 }
 
 func (e *EntraError) Error() string {
@@ -95,6 +98,9 @@ var hints = map[int]string{
 
 // Hint says in plain words what to do about the error, or "".
 func (e *EntraError) Hint() string {
+	if e.Advice != "" {
+		return e.Advice
+	}
 	for _, c := range e.Codes {
 		if h, ok := hints[c]; ok {
 			return h

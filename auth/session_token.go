@@ -64,7 +64,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		}
 		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), extra)
 		if err != nil {
-			return nil, explainRefreshError(err, acct, clientID, rt)
+			return nil, explainRefreshError(withPreauthAdvice(err, clientID, scope), acct, clientID, rt)
 		}
 	}
 	a := acct

@@ -15,30 +15,30 @@ import (
 	"github.com/azrepl/azrepl/emulator"
 )
 
-// concurrentScopes are 20 scopes the emulator grants to the Azure CLI
-// client, none of them the login's (ARM .default), so each is a refresh
+// concurrentScopes are 20 scopes the Azure CLI client is pre-authorized
+// for in the emulator, none of them the login's (ARM .default), so each is a refresh
 // token exchange.
 var concurrentScopes = []string{
 	"https://management.azure.com/user_impersonation",
+	"https://management.azure.com/.default",
 	"https://graph.microsoft.com/.default",
-	"https://graph.microsoft.com/User.Read",
-	"https://graph.microsoft.com/Group.Read.All",
-	"https://graph.microsoft.com/Mail.Read",
-	"https://graph.microsoft.com/Calendars.Read",
-	"https://graph.microsoft.com/Files.Read",
-	"https://graph.microsoft.com/Sites.Read.All",
-	"https://graph.microsoft.com/Directory.Read.All",
-	"https://graph.microsoft.com/Application.Read.All",
+	"https://graph.microsoft.com/User.Read.All",
+	"https://graph.microsoft.com/Group.ReadWrite.All",
+	"https://graph.microsoft.com/User.ReadWrite.All",
 	"https://graph.microsoft.com/AuditLog.Read.All",
-	"https://graph.microsoft.com/People.Read",
-	"https://graph.microsoft.com/Team.ReadBasic.All",
+	"https://graph.microsoft.com/Application.ReadWrite.All",
+	"https://graph.microsoft.com/Directory.AccessAsUser.All",
+	"https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All",
+	"https://graph.microsoft.com/DelegatedPermissionGrant.ReadWrite.All",
+	"00000003-0000-0000-c000-000000000000/.default",
+	"00000003-0000-0000-c000-000000000000/User.Read.All",
 	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default",
 	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/user_impersonation",
 	"https://vault.azure.net/.default",
 	"https://vault.azure.net/user_impersonation",
 	"https://storage.azure.com/.default",
 	"https://storage.azure.com/user_impersonation",
-	"https://graph.microsoft.com/Presence.Read",
+	"cfa8b339-82a2-471a-a3c9-0fc0be7a4093/.default",
 }
 
 // robustCache is the part of tokens.json this test reads.
@@ -114,7 +114,7 @@ func TestConcurrentProcessesShareOneCache(t *testing.T) {
 		}
 	}
 	// And it still works: a 21st scope goes through the exchange.
-	if r := robustRun(t, env, "-e", `jwt(token("https://graph.microsoft.com/Notes.Read")).claims.scp`); r.code != 0 || !strings.Contains(r.stdout, "Notes.Read") {
+	if r := robustRun(t, env, "-e", `jwt(token("https://storage.azure.com//user_impersonation")).claims.scp`); r.code != 0 || !strings.Contains(r.stdout, "user_impersonation") {
 		t.Errorf("the cached refresh token no longer works: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -34,6 +34,9 @@ type Config struct {
 	TokenLifetime time.Duration // default 1h (expires_in 3599)
 	DataFile      string        // a tenant.json to load instead of the seeded world
 	Log           io.Writer     // optional extra sink for request log lines
+	// AssertionLifetime is the lifetime of the workload assertion written to
+	// DIR/federated-token, which is rewritten at half of it (default 1h).
+	AssertionLifetime time.Duration
 }
 
 // Emulator is a running emulator; Close stops it.
@@ -56,6 +59,7 @@ type Emulator struct {
 	servers   []*http.Server
 	tunnels   *connListener
 	logFile   *os.File
+	stop      context.CancelFunc // ends background work (the assertion file refresh)
 	closeOnce sync.Once
 }
 
@@ -70,6 +74,9 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	}
 	if cfg.TokenLifetime <= 0 {
 		cfg.TokenLifetime = time.Hour
+	}
+	if cfg.AssertionLifetime <= 0 {
+		cfg.AssertionLifetime = time.Hour
 	}
 	if cfg.ApproveAs == "" {
 		cfg.ApproveAs = "alice"
@@ -98,11 +105,21 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	fed, err := newSigner()
+	if err != nil {
+		return nil, err
+	}
+	if err := em.bindDirect(ctx); err != nil {
+		return nil, err
+	}
+	issuer := em.DirectURL() + federationPath
+	em.world.resolveIssuer(issuer)
 	em.entra = &entra{
 		world: em.world, signer: sig, certs: map[string]*x509.Certificate{},
 		lifetime: cfg.TokenLifetime, approveAfter: cfg.ApproveAfter, approveAs: cfg.ApproveAs, now: time.Now,
 		devices: map[string]*deviceAuth{}, codes: map[string]*authCode{},
 		refresh: map[string]*refreshGrant{}, validFrom: map[string]time.Time{},
+		apis: apiResources(em.world), federation: fed, issuer: issuer,
 	}
 	for _, a := range em.world.Apps {
 		if a.CertificatePath == "" {
@@ -174,13 +191,21 @@ func (em *Emulator) buildWorld() error {
 	return nil
 }
 
-func (em *Emulator) listen(ctx context.Context) error {
+// bindDirect opens the direct listener (not yet serving), so its URL is
+// known while the world is finished (the federation issuer lives there).
+func (em *Emulator) bindDirect(ctx context.Context) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", em.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", em.cfg.Listen, err)
 	}
 	em.direct = tls.NewListener(ln, em.ca.tlsConfig())
+	return nil
+}
+
+// listen serves the direct listener and opens the others.
+func (em *Emulator) listen(ctx context.Context) error {
+	var lc net.ListenConfig
 	em.serve(em.direct, em.root)
 	em.serviceURLs = map[string]string{}
 	for _, s := range em.services {
@@ -240,11 +265,17 @@ func (em *Emulator) ServiceURL(name string) string { return em.serviceURLs[name]
 // Close stops the listeners and removes temporary files.
 func (em *Emulator) Close() error {
 	em.closeOnce.Do(func() {
+		if em.stop != nil {
+			em.stop()
+		}
 		for _, s := range em.servers {
 			_ = s.Close()
 		}
 		if em.proxyLn != nil {
 			_ = em.proxyLn.Close()
+		}
+		if em.direct != nil {
+			_ = em.direct.Close() // bound but never served when Start failed half-way
 		}
 		em.log.mu.Lock()
 		em.log.sinks = nil // handlers still finishing must not write to a closed file

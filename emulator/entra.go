@@ -17,6 +17,9 @@ type entra struct {
 	world        *World
 	signer       *signer
 	certs        map[string]*x509.Certificate // client id → certificate registered for assertions
+	apis         []resourceInfo               // the world's API apps as resources
+	federation   *signer                      // signs the emulator issuer's workload assertions
+	issuer       string                       // that issuer's URL (DirectURL + "/federation")
 	lifetime     time.Duration
 	approveAfter time.Duration
 	approveAs    string
@@ -60,13 +63,21 @@ func baseURL(r *http.Request) string { return "https://" + r.Host }
 
 func (e *entra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) < 2 {
+	if len(parts) < 2 && !strings.EqualFold(strings.Trim(r.URL.Path, "/"), "common/userrealm") {
 		e.notFound(w, r)
 		return
 	}
 	seg, rest := parts[0], strings.Join(parts[1:], "/")
 	if strings.EqualFold(seg, "common") && rest == "discovery/instance" {
 		e.instanceDiscovery(w, r)
+		return
+	}
+	if strings.EqualFold(seg, "common") && strings.EqualFold(parts[1], "userrealm") {
+		upn := ""
+		if len(parts) > 2 {
+			upn = strings.Join(parts[2:], "/")
+		}
+		e.userRealm(w, r, upn)
 		return
 	}
 	t, err := e.resolveTenant(seg)
@@ -90,9 +101,11 @@ func (e *entra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "oauth2/v2.0/logout":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte("<!DOCTYPE html><title>Sign out</title><p>You signed out of your account.</p>"))
-	case "oauth2/token", "oauth2/devicecode", "oauth2/authorize":
+	case "oauth2/token":
+		e.tokenV1(w, r, t)
+	case "oauth2/devicecode", "oauth2/authorize":
 		writeEntraError(w, r, newEntraError(400, "invalid_request", 901002,
-			"The 'resource' request parameter is not supported. This emulator serves the v2.0 endpoints (/oauth2/v2.0/...)."))
+			"The v1 %s endpoint is not served by this emulator; use /oauth2/v2.0/%s.", strings.TrimPrefix(rest, "oauth2/"), strings.TrimPrefix(rest, "oauth2/")))
 	default:
 		e.notFound(w, r)
 	}

@@ -94,7 +94,7 @@ func (e *entra) authorize(w http.ResponseWriter, r *http.Request, t tenantRef) {
 			return
 		}
 	}
-	if _, serr := parseScopes(p.Get("scope"), e.world.DisplayName, 700022); serr != nil {
+	if _, serr := e.parseScopes(p.Get("scope"), 700022); serr != nil {
 		fail(serr.code, serr)
 		return
 	}

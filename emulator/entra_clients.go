@@ -24,22 +24,12 @@ type client struct {
 	app    *App
 }
 
-// First-party public clients the tenant knows; all three are FOCI family members.
-var publicClients = []client{
-	{id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", name: "Microsoft Azure CLI", public: true, family: true},
-	{id: "1950a258-227b-4e31-a9cf-717495945fc2", name: "Microsoft Azure PowerShell", public: true, family: true},
-	{id: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", name: "Visual Studio", public: true, family: true},
-}
-
 func (e *entra) client(id string) (*client, *entraError) {
 	if id == "" {
 		return nil, errMissingParam("client_id")
 	}
-	for i := range publicClients {
-		if strings.EqualFold(publicClients[i].id, id) {
-			c := publicClients[i]
-			return &c, nil
-		}
+	if fp := findFirstParty(id); fp != nil {
+		return &client{id: fp.id, name: fp.name, public: true, family: fp.family}, nil
 	}
 	if a := e.world.app(id); a != nil {
 		return &client{id: a.ClientID, name: a.Name, app: a}, nil
@@ -72,6 +62,12 @@ func (e *entra) authenticate(r *http.Request, c *client, tokenURLs []string) (st
 		if t := r.PostForm.Get("client_assertion_type"); t != assertionType {
 			return "", newEntraError(400, "invalid_request", 90014,
 				"The request body must contain the following parameter: 'client_assertion_type' with the value '%s'.", assertionType)
+		}
+		if isFederatedAssertion(assertion, c.id) {
+			if err := e.checkFederated(c, assertion); err != nil {
+				return "", err
+			}
+			return "2", nil
 		}
 		if err := e.checkAssertion(c, assertion, tokenURLs); err != nil {
 			return "", err

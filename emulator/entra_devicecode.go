@@ -54,7 +54,7 @@ func (e *entra) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef) 
 		writeEntraError(w, r, errMissingParam("scope"))
 		return
 	}
-	if _, serr := parseScopes(scope, e.world.DisplayName, 28000); serr != nil {
+	if _, serr := e.parseScopes(scope, 28000); serr != nil {
 		writeEntraError(w, r, serr)
 		return
 	}

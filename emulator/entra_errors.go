@@ -15,6 +15,9 @@ type entraError struct {
 	aadsts   int
 	message  string // the text after "AADSTSnnnnn: "
 	suberror string
+	claims   string // a claims challenge (JSON) the client must send back
+	// noErrorURI: Entra leaves error_uri out of some bodies (65001, 54005).
+	noErrorURI bool
 }
 
 func (e *entraError) Error() string { return fmt.Sprintf("AADSTS%d: %s", e.aadsts, e.message) }
@@ -35,7 +38,7 @@ func errUnknownClient(clientID, tenantName string) *entraError {
 }
 
 func errUnknownTenant(tenant string) *entraError {
-	return newEntraError(400, "invalid_request", 90002,
+	return newEntraError(400, "invalid_tenant", 90002,
 		"Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
 		tenant)
 }
@@ -61,6 +64,12 @@ func writeEntraError(w http.ResponseWriter, r *http.Request, e *entraError) {
 	}
 	if e.suberror != "" {
 		body["suberror"] = e.suberror
+	}
+	if e.claims != "" {
+		body["claims"] = e.claims
+	}
+	if e.noErrorURI {
+		delete(body, "error_uri")
 	}
 	w.Header().Set("Cache-Control", "no-store, no-cache")
 	writeJSON(w, e.status, body)

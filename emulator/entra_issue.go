@@ -67,6 +67,11 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	expiresIn := e.expiresIn()
 	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
 	u := g.user
+	allowed, aerr := e.allowedScopes(g.client, u, g.scopes)
+	if aerr != nil {
+		return nil, aerr
+	}
+	g.scopes.allowed = allowed
 	given, family, _ := strings.Cut(u.DisplayName, " ")
 	at := e.baseClaims(g, now, exp)
 	for k, v := range map[string]any{

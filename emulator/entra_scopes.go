@@ -10,6 +10,7 @@ type resourceInfo struct {
 	name        string
 	identifiers []string // accepted identifiers, compared without a trailing "/"
 	delegated   []string
+	app         *App // an API app of the world; nil for Microsoft's resources
 }
 
 var graphDelegated = []string{
@@ -37,6 +38,8 @@ type scopeRequest struct {
 	resource    string // as requested, e.g. "https://management.core.windows.net/"
 	info        *resourceInfo
 	permissions []string // e.g. [".default"] or ["User.Read"]
+	implicit    bool     // OIDC-only request: Graph User.Read, granted to every client
+	allowed     []string // set by allowedScopes for delegated grants
 }
 
 func (s scopeRequest) hasDefault() bool {
@@ -58,21 +61,48 @@ func splitScope(s string) (resource, permission string) {
 }
 
 func lookupResource(id string) *resourceInfo {
+	return findResource(knownResources, id)
+}
+
+func findResource(list []resourceInfo, id string) *resourceInfo {
 	key := strings.ToLower(strings.TrimSuffix(id, "/"))
-	for i := range knownResources {
-		for _, ident := range knownResources[i].identifiers {
+	for i := range list {
+		for _, ident := range list[i].identifiers {
 			if key == strings.ToLower(ident) {
-				return &knownResources[i]
+				return &list[i]
 			}
 		}
 	}
 	return nil
 }
 
+// lookupResource finds a Microsoft resource or an API app of the world.
+func (e *entra) lookupResource(id string) *resourceInfo {
+	if r := lookupResource(id); r != nil {
+		return r
+	}
+	return findResource(e.apis, id)
+}
+
+// apiResources are the world's apps that expose an API (identifierUris).
+func apiResources(w *World) []resourceInfo {
+	var out []resourceInfo
+	for i := range w.Apps {
+		a := &w.Apps[i]
+		if len(a.IdentifierURIs) == 0 {
+			continue
+		}
+		out = append(out, resourceInfo{name: "app:" + a.ClientID, identifiers: append([]string{a.ClientID}, a.IdentifierURIs...),
+			delegated: a.Scopes, app: a})
+	}
+	return out
+}
+
 // parseScopes checks the one-resource rule. multiCode is the AADSTS code for
 // several resources: 28000 at /token for delegated grants, 70011 for client
 // credentials, 700022 at /authorize.
-func parseScopes(scope, tenantName string, multiCode int) (scopeRequest, *entraError) {
+func (e *entra) parseScopes(scope string, multiCode int) (scopeRequest, *entraError) {
+	tenantName := e.world.DisplayName
 	req := scopeRequest{reserved: map[string]bool{}}
 	req.raw = strings.Fields(scope)
 	for _, s := range req.raw {
@@ -85,7 +115,7 @@ func parseScopes(scope, tenantName string, multiCode int) (scopeRequest, *entraE
 			return req, newEntraError(400, "invalid_scope", 70011,
 				"The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' isn't valid: '%s'.", s)
 		}
-		info := lookupResource(res)
+		info := e.lookupResource(res)
 		if info == nil {
 			return req, newEntraError(400, "invalid_resource", 500011,
 				"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
@@ -126,6 +156,9 @@ func (s scopeRequest) audience() string {
 
 // granted returns the delegated permissions (scp) for a user token.
 func (s scopeRequest) granted() []string {
+	if s.allowed != nil {
+		return s.allowed
+	}
 	if s.hasDefault() {
 		return s.info.delegated
 	}
@@ -161,6 +194,7 @@ func (s scopeRequest) withDefaultResource() scopeRequest {
 		s.info = lookupResource(graphResource)
 		s.resource = graphResource
 		s.permissions = []string{"User.Read"}
+		s.implicit = true
 	}
 	return s
 }

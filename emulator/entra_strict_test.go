@@ -40,9 +40,9 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"two resources, client credentials", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/.default https://management.azure.com/.default"}}, 400, "invalid_scope", 70011},
 		{"two resources, refresh", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default https://management.core.windows.net//.default"}}, 400, "invalid_scope", 28000},
 		{"unknown resource", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://unknown.example.com/.default"}}, 400, "invalid_resource", 500011},
-		{"unknown tenant", "contoso.example", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_request", 90002},
+		{"unknown tenant", "contoso.example", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_tenant", 90002},
 		{"work account at consumers", "consumers", url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_grant", 50020},
-		{"unknown grant", tid, url.Values{"grant_type": {"password"}, "client_id": {azureCLI}}, 400, "unsupported_grant_type", 70003},
+		{"unknown grant", tid, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml1_1-bearer"}, "client_id": {azureCLI}}, 400, "unsupported_grant_type", 70003},
 		{"missing refresh scope", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {azureCLI}, "refresh_token": {rt}}, 400, "invalid_request", 900144},
 		{"non-family client redeems RT", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {reader.ClientID}, "client_secret": {reader.ClientSecret}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_grant", 70000},
 		{"bad assertion signature", tid, assertionForm(t, reader.ClientID, otherKey(t), reader.CertificatePath, "https://login.microsoftonline.com/"+tid+"/oauth2/v2.0/token", time.Now().Add(5*time.Minute)), 401, "invalid_client", 700027},
@@ -204,7 +204,7 @@ func TestRevokedRefreshToken(t *testing.T) {
 func TestUnknownTenantDiscovery(t *testing.T) {
 	em := startEmulator(t, Config{})
 	st, body := get(t, em.HTTPClient(), "https://login.microsoftonline.com/00000000-1111-2222-3333-444444444444/v2.0/.well-known/openid-configuration")
-	wantEntraError(t, st, body, 400, "invalid_request", 90002)
+	wantEntraError(t, st, body, 400, "invalid_tenant", 90002)
 }
 
 func otherKey(t *testing.T) *rsa.PrivateKey {

@@ -14,48 +14,51 @@ func (e *entra) token(w http.ResponseWriter, r *http.Request, t tenantRef) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store, no-cache")
-	gt := r.PostForm.Get("grant_type")
-	if gt == "" {
-		writeEntraError(w, r, errMissingParam("grant_type"))
-		return
-	}
-	c, cerr := e.client(r.PostForm.Get("client_id"))
-	if cerr != nil {
-		writeEntraError(w, r, cerr)
-		return
-	}
-	acr, aerr := e.authenticate(r, c, e.tokenURLs(r, t))
-	if aerr != nil {
-		writeEntraError(w, r, aerr)
-		return
-	}
-	g := grant{r: r, tenant: t, client: c, appidacr: acr, clientInfo: r.PostForm.Get("client_info") == "1"}
-	var resp map[string]any
-	var err *entraError
-	if t.consumers && gt != "client_credentials" {
-		// Every user of the world is a work account; none exists in the consumers tenant.
-		writeEntraError(w, r, newEntraError(400, "invalid_grant", 50020,
-			"User account from identity provider 'https://sts.windows.net/%s/' does not exist in tenant 'Microsoft Services' and cannot access the application '%s' in that tenant. The account needs to be added as an external user in the tenant first.",
-			e.world.TenantID, c.id))
-		return
-	}
-	switch gt {
-	case "urn:ietf:params:oauth:grant-type:device_code", "device_code":
-		resp, err = e.deviceCodeGrant(g)
-	case "authorization_code":
-		resp, err = e.authCodeGrant(g)
-	case "refresh_token":
-		resp, err = e.refreshTokenGrant(g)
-	case "client_credentials":
-		resp, err = e.clientCredentialsGrant(g)
-	default:
-		err = newEntraError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%s'.", gt)
-	}
+	resp, err := e.redeem(r, t)
 	if err != nil {
 		writeEntraError(w, r, err)
 		return
 	}
 	writeJSON(w, 200, resp)
+}
+
+// redeem runs the grant of a parsed token request (v2 form; the v1 endpoint
+// translates resource= to scope= first) and returns the response body.
+func (e *entra) redeem(r *http.Request, t tenantRef) (map[string]any, *entraError) {
+	gt := r.PostForm.Get("grant_type")
+	if gt == "" {
+		return nil, errMissingParam("grant_type")
+	}
+	c, cerr := e.client(r.PostForm.Get("client_id"))
+	if cerr != nil {
+		return nil, cerr
+	}
+	acr, aerr := e.authenticate(r, c, e.tokenURLs(r, t))
+	if aerr != nil {
+		return nil, aerr
+	}
+	g := grant{r: r, tenant: t, client: c, appidacr: acr, clientInfo: r.PostForm.Get("client_info") == "1"}
+	if t.consumers && gt != "client_credentials" {
+		// Every user of the world is a work account; none exists in the consumers tenant.
+		return nil, newEntraError(400, "invalid_grant", 50020,
+			"User account from identity provider 'https://sts.windows.net/%s/' does not exist in tenant 'Microsoft Services' and cannot access the application '%s' in that tenant. The account needs to be added as an external user in the tenant first.",
+			e.world.TenantID, c.id)
+	}
+	switch gt {
+	case "urn:ietf:params:oauth:grant-type:device_code", "device_code":
+		return e.deviceCodeGrant(g)
+	case "authorization_code":
+		return e.authCodeGrant(g)
+	case "refresh_token":
+		return e.refreshTokenGrant(g)
+	case "client_credentials":
+		return e.clientCredentialsGrant(g)
+	case "password":
+		return e.passwordGrant(g)
+	case jwtBearerGrant:
+		return e.onBehalfOfGrant(g)
+	}
+	return nil, newEntraError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%s'.", gt)
 }
 
 // parsePostForm accepts only a POSTed form, as Entra's /token and /devicecode
@@ -90,7 +93,7 @@ func (e *entra) userScopes(requested, remembered string) (scopeRequest, *entraEr
 	if strings.TrimSpace(scope) == "" {
 		scope = remembered
 	}
-	s, err := parseScopes(scope, e.world.DisplayName, 28000)
+	s, err := e.parseScopes(scope, 28000)
 	if err != nil {
 		return s, err
 	}
@@ -198,7 +201,7 @@ func (e *entra) clientCredentialsGrant(g grant) (map[string]any, *entraError) {
 	if scope == "" {
 		return nil, errMissingParam("scope")
 	}
-	s, err := parseScopes(scope, e.world.DisplayName, 70011)
+	s, err := e.parseScopes(scope, 70011)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -44,6 +45,15 @@ func (em *Emulator) writeFiles() error {
 	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
 		return err
 	}
+	bg, stop := context.WithCancel(context.Background())
+	em.stop = stop
+	tokenFile := assertionPath(dir)
+	if err := em.writeAssertionFile(bg, tokenFile); err != nil {
+		return err
+	}
+	if err := writePrivate(filepath.Join(dir, "workload.env"), []byte(em.world.workloadEnv(tokenFile))); err != nil {
+		return err
+	}
 	var creds strings.Builder
 	creds.WriteString("# The story app's and the Databricks service principal's credentials, for clients\n" +
 		"# that read them from the environment (azrepl, Azure SDKs, the Databricks CLI).\n")
@@ -75,6 +85,21 @@ func (w *World) CredentialsEnv() []string {
 	return env
 }
 
+// workloadEnv points azidentity's WorkloadIdentityCredential (and azrepl's
+// workload-identity flow) at the seeded workload app and its assertion file.
+func (w *World) workloadEnv(tokenFile string) string {
+	var sb strings.Builder
+	sb.WriteString("# The seeded workload app signs in with the emulator issuer's assertion (refreshed in place).\n")
+	fmt.Fprintf(&sb, "export AZURE_TENANT_ID=%s\n", w.TenantID)
+	for _, a := range w.Apps {
+		if a.Name == "workload-app" {
+			fmt.Fprintf(&sb, "export AZURE_CLIENT_ID=%s\n", a.ClientID)
+		}
+	}
+	fmt.Fprintf(&sb, "export AZURE_FEDERATED_TOKEN_FILE=%s\n", shellQuote(tokenFile))
+	return sb.String()
+}
+
 // openRequestLog starts Dir/requests.log afresh.
 func (em *Emulator) openRequestLog() error {
 	f, err := os.OpenFile(filepath.Join(em.cfg.Dir, "requests.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -103,6 +128,7 @@ func (em *Emulator) Exports(caPath, bundlePath string) string {
 	fmt.Fprintf(&sb, "export SSL_CERT_FILE=%s\n", shellQuote(caPath))
 	fmt.Fprintf(&sb, "export REQUESTS_CA_BUNDLE=%s\n", shellQuote(bundlePath))
 	fmt.Fprintf(&sb, "export CURL_CA_BUNDLE=%s\n", shellQuote(bundlePath))
+	fmt.Fprintf(&sb, "export NODE_EXTRA_CA_CERTS=%s\n", shellQuote(caPath))
 	fmt.Fprintf(&sb, "export AZREPL_EMULATOR_URL=%s\n", em.DirectURL())
 	return sb.String()
 }

@@ -63,6 +63,9 @@ func TestServiceOwnListener(t *testing.T) {
 	em.root = em.wrap(http.HandlerFunc(em.route))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := em.bindDirect(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := em.listen(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,8 @@ func (em *Emulator) mountServices() {
 		{Name: "arm", Hosts: []string{hostARM}, Paths: []string{"/subscriptions", "/tenants", "/providers"}, Handler: armH},
 		{Name: "databricks", Hosts: []string{strings.ToLower(w.Databricks.Host), strings.ToLower(w.Databricks.AccountsHost)},
 			Paths: []string{"/oidc", "/api", "/.well-known/databricks-config"}, Handler: db},
+		// The workload identity issuer (direct listener only, like a cluster's own issuer).
+		{Name: "federation", Paths: []string{federationPath}, Handler: federationIssuer{e: em.entra}},
 		// Any other workspace host: served (the proxy lets it through) but unknown.
 		{Name: "databricks-unknown", Suffixes: []string{hostDatabricks}, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			writeJSON(rw, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",

@@ -21,6 +21,26 @@ type World struct {
 	Databricks    Databricks     `json:"databricks"`
 	Subscriptions []Subscription `json:"subscriptions,omitempty"`
 	Groups        []Group        `json:"groups,omitempty"`
+	// Consents are the delegated grants users (or an admin, for everyone)
+	// gave third-party apps; a delegated token or OBO outside them is AADSTS65001.
+	Consents []Consent `json:"consents,omitempty"`
+}
+
+// Consent is a delegated permission grant (oauth2PermissionGrant).
+type Consent struct {
+	ClientID string   `json:"clientId"`
+	User     string   `json:"user,omitempty"` // username or short name; "" = admin consent for all users
+	Resource string   `json:"resource"`       // "graph", "arm", "databricks", "keyvault", "storage" or an API app's clientId
+	Scopes   []string `json:"scopes"`
+}
+
+// FederatedCredential lets an app sign in with an assertion from an external
+// issuer (workload identity federation): all three must match.
+type FederatedCredential struct {
+	Name      string   `json:"name"`
+	Issuer    string   `json:"issuer"`
+	Subject   string   `json:"subject"`
+	Audiences []string `json:"audiences"`
 }
 
 // User is a person who can sign in.
@@ -41,6 +61,16 @@ type App struct {
 	CertificatePath string   `json:"certificatePath"`
 	KeyPath         string   `json:"keyPath"`
 	GraphAppRoles   []string `json:"graphAppRoles"`
+
+	FederatedCredentials []FederatedCredential `json:"federatedCredentials,omitempty"`
+	// An app that exposes an API: tokens for it name one of IdentifierURIs
+	// (or the clientId) as audience and carry Scopes in scp.
+	IdentifierURIs            []string `json:"identifierUris,omitempty"`
+	Scopes                    []string `json:"scopes,omitempty"`
+	PreAuthorizedApplications []string `json:"preAuthorizedApplications,omitempty"` // client ids that need no consent for Scopes
+	// RequiredPermissions are the delegated permissions per resource the app
+	// is configured to ask for ("graph": ["User.Read"]); on-behalf-of needs them.
+	RequiredPermissions map[string][]string `json:"requiredPermissions,omitempty"`
 }
 
 // Databricks is the Azure Databricks workspace of the tenant.
@@ -126,6 +156,20 @@ func seedWorld(groups int) *World {
 		{Name: "reader-app", ClientID: seedGUID("app/reader-app"), ObjectID: seedGUID("sp/reader-app"),
 			ClientSecret: newSecret(), GraphAppRoles: []string{"Group.Read.All", "User.Read.All"}},
 	}
+	apiID := seedGUID("app/api-app")
+	w.Apps = append(w.Apps,
+		// Signs in with the emulator issuer's assertion (DIR/workload.env); it may read groups.
+		App{Name: "workload-app", ClientID: seedGUID("app/workload-app"), ObjectID: seedGUID("sp/workload-app"),
+			GraphAppRoles: []string{"Group.Read.All"},
+			FederatedCredentials: []FederatedCredential{{Name: "emulator-workload", Issuer: federationIssuerPlaceholder,
+				Subject: workloadSubject, Audiences: []string{workloadAudience}}}},
+		// A web API that calls Graph on behalf of its users; alice consented, bob did not.
+		App{Name: "api-app", ClientID: apiID, ObjectID: seedGUID("sp/api-app"), ClientSecret: newSecret(), GraphAppRoles: []string{},
+			IdentifierURIs: []string{"api://" + apiID}, Scopes: []string{"access_as_user"},
+			PreAuthorizedApplications: []string{"04b07795-8ddb-461a-bbee-02f9e1bf7b46"},
+			RequiredPermissions:       map[string][]string{"graph": {"User.Read", "Group.Read.All"}}},
+	)
+	w.Consents = []Consent{{ClientID: apiID, User: "alice", Resource: "graph", Scopes: []string{"User.Read", "Group.Read.All"}}}
 	w.Databricks = Databricks{
 		Host:         "adb-1234567890123456.7.azuredatabricks.net",
 		AccountsHost: "accounts.azuredatabricks.net",

@@ -1,0 +1,130 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// FirstPartyClient is a Microsoft public client with the delegated
+// permissions Entra pre-authorizes it for, per resource. Entra refuses any
+// other named scope for it (AADSTS65002); azrepl uses this catalogue to say
+// which client would get the scope. It mirrors the emulator's catalogue
+// (the emulator may not import azrepl, so each side has its own copy).
+type FirstPartyClient struct {
+	ID, Name string
+	Family   bool                // FOCI: any family member's refresh token works for it
+	Preauth  map[string][]string // resource key (graph, arm, databricks, keyvault, storage) → permissions
+}
+
+var (
+	fpCLIGraph = []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "AuditLog.Read.All",
+		"DelegatedPermissionGrant.ReadWrite.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"}
+	fpOfficeGraph = []string{"AuditLog.Read.All", "Calendars.Read", "Calendars.ReadWrite", "Contacts.ReadWrite", "Directory.Read.All",
+		"Files.Read", "Files.Read.All", "Files.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All", "Mail.Read", "Mail.ReadWrite",
+		"Mail.Send", "Notes.Create", "Notes.Read", "Organization.Read.All", "People.Read", "People.Read.All", "Sites.Read.All",
+		"Tasks.ReadWrite", "User.Read", "User.Read.All", "User.ReadBasic.All", "User.ReadWrite"}
+	fpTeamsGraph = []string{"Calendars.Read", "Channel.ReadBasic.All", "Chat.ReadWrite", "Files.ReadWrite.All", "Group.ReadWrite.All",
+		"Mail.Read", "People.Read", "Presence.Read", "Presence.Read.All", "Presence.ReadWrite", "Sites.ReadWrite.All",
+		"Team.ReadBasic.All", "TeamSettings.ReadWrite.All", "User.Read", "User.ReadBasic.All"}
+	fpImpersonation = []string{"user_impersonation"}
+)
+
+// FirstPartyClients is the catalogue, most useful first.
+var FirstPartyClients = []FirstPartyClient{
+	{ID: AzureCLIClientID, Name: "Azure CLI", Family: true, Preauth: map[string][]string{
+		"graph": fpCLIGraph, "arm": fpImpersonation, "databricks": fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
+	{ID: "1950a258-227b-4e31-a9cf-717495945fc2", Name: "Azure PowerShell", Family: true, Preauth: map[string][]string{
+		"graph": {"AuditLog.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.ReadWrite.All"},
+		"arm":   fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
+	{ID: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", Name: "Visual Studio", Family: true, Preauth: map[string][]string{
+		"graph": {"User.Read", "User.ReadBasic.All"}, "arm": fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
+	{ID: "d3590ed6-52b3-4102-aeff-aad2292ab01c", Name: "Microsoft Office", Family: true, Preauth: map[string][]string{"graph": fpOfficeGraph}},
+	{ID: "1fec8e78-bce4-4aaf-ab1b-5451cc387264", Name: "Microsoft Teams", Family: true, Preauth: map[string][]string{"graph": fpTeamsGraph}},
+}
+
+// resourceKeys maps a scope's resource identifier (no trailing slash, lower case) to its catalogue key.
+var resourceKeys = map[string]string{
+	"https://graph.microsoft.com": "graph", "00000003-0000-0000-c000-000000000000": "graph",
+	"https://management.azure.com": "arm", "https://management.core.windows.net": "arm",
+	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d": "databricks",
+	"https://vault.azure.net":              "keyvault", "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": "keyvault",
+	"https://storage.azure.com": "storage", "e406a681-f3d4-42a8-90b6-c2b029497af1": "storage",
+}
+
+// splitResourceScope is "resource/permission" with its catalogue key; a bare
+// permission is Graph's.
+func splitResourceScope(scope string) (key, perm string) {
+	scope = strings.TrimSpace(scope)
+	i := strings.LastIndexByte(scope, '/')
+	if i < 0 {
+		return "graph", scope
+	}
+	return resourceKeys[strings.ToLower(strings.TrimRight(scope[:i], "/"))], scope[i+1:]
+}
+
+// PreauthorizedClients are the catalogue's clients that Entra lets get the
+// scope without consent (".default": any pre-authorization for its resource).
+func PreauthorizedClients(scope string) []FirstPartyClient {
+	key, perm := splitResourceScope(scope)
+	if key == "" {
+		return nil
+	}
+	var out []FirstPartyClient
+	for _, c := range FirstPartyClients {
+		list := c.Preauth[key]
+		if perm == ".default" && len(list) > 0 {
+			out = append(out, c)
+			continue
+		}
+		for _, p := range list {
+			if strings.EqualFold(p, perm) {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func firstPartyName(id string) string {
+	for _, c := range FirstPartyClients {
+		if strings.EqualFold(c.ID, id) {
+			return c.Name
+		}
+	}
+	return "client " + id
+}
+
+// withPreauthAdvice turns a 65002 refusal into advice naming the family
+// client that is pre-authorized for the scope and the call that works.
+func withPreauthAdvice(err error, clientID, scope string) error {
+	var ee *EntraError
+	if !errors.As(err, &ee) || !ee.HasCode(65002) {
+		return err
+	}
+	var others []FirstPartyClient
+	for _, c := range PreauthorizedClients(scope) {
+		if !strings.EqualFold(c.ID, clientID) {
+			others = append(others, c)
+		}
+	}
+	if len(others) == 0 {
+		ee.Advice = fmt.Sprintf("%s is not pre-authorized for %s and no Microsoft client azrepl knows is: register your own app, grant it the permission, and log in with its clientId",
+			firstPartyName(clientID), scope)
+		return ee
+	}
+	c := others[0]
+	names := make([]string, len(others))
+	for i, o := range others {
+		names[i] = o.Name
+	}
+	family := ""
+	if c.Family {
+		family = " (a FOCI family member: your login's refresh token works for it)"
+	}
+	ee.Advice = fmt.Sprintf("%s is not pre-authorized for %s; %s %s: token(%q, {clientId: %q})%s",
+		firstPartyName(clientID), scope, strings.Join(names, ", "), map[bool]string{true: "is", false: "are"}[len(others) == 1],
+		scope, c.ID, family)
+	return ee
+}

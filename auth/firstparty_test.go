@@ -1,0 +1,68 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator"
+)
+
+const officeClientID = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
+
+// The Azure CLI is not pre-authorized for Mail.Read: Entra answers 65002,
+// azrepl's one line names Microsoft Office and the call, and that call works
+// with the CLI login's family refresh token.
+func TestEmulatorPreauthorizationAdvice(t *testing.T) {
+	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
+	s := emulatorSession(t, e, nil, nil)
+	s.cfg.OnDeviceCode = func(DeviceCode) {}
+	ctx := context.Background()
+	if _, err := s.Login(ctx, LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const scope = "https://graph.microsoft.com/Mail.Read"
+	_, err := s.Token(ctx, scope, TokenOptions{})
+	var ee *EntraError
+	if !errors.As(err, &ee) || !ee.HasCode(65002) || ee.Err != "invalid_resource" {
+		t.Fatalf("want AADSTS65002, got %v", err)
+	}
+	want := `token("https://graph.microsoft.com/Mail.Read", {clientId: "` + officeClientID + `"})`
+	if msg := err.Error(); !strings.Contains(msg, want) || !strings.Contains(msg, "Azure CLI is not pre-authorized") || strings.ContainsAny(msg, "\r\n") {
+		t.Fatalf("error line: %s", msg)
+	}
+	tok, err := s.Token(ctx, scope, TokenOptions{ClientID: officeClientID})
+	if err != nil {
+		t.Fatalf("the advised call failed: %v", err)
+	}
+	if tok.Claims["scp"] != "Mail.Read" || tok.Claims["appid"] != officeClientID {
+		t.Fatalf("claims %v", tok.Claims)
+	}
+	// A scope Graph does not have: 70011, no pre-authorization advice.
+	_, err = s.Token(ctx, "https://graph.microsoft.com/Foo.Bar", TokenOptions{})
+	if !errors.As(err, &ee) || !ee.HasCode(70011) || ee.Advice != "" {
+		t.Fatalf("want AADSTS70011, got %v", err)
+	}
+}
+
+func TestPreauthorizedClients(t *testing.T) {
+	names := func(scope string) string {
+		var out []string
+		for _, c := range PreauthorizedClients(scope) {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	for scope, want := range map[string]string{
+		"Mail.Read": "Microsoft Office,Microsoft Teams",
+		"https://management.core.windows.net//.default": "Azure CLI,Azure PowerShell,Visual Studio",
+		"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default": "Azure CLI",
+		"https://example.com/x":                         "",
+	} {
+		if got := names(scope); got != want {
+			t.Errorf("%s: %q, want %q", scope, got, want)
+		}
+	}
+}
