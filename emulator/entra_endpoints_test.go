@@ -26,7 +26,9 @@ func worldApp(t *testing.T, em *Emulator, name string) *App {
 	return nil
 }
 
-func v1URL(tenant string) string { return "https://login.microsoftonline.com/" + tenant + "/oauth2/token" }
+func v1URL(tenant string) string {
+	return "https://login.microsoftonline.com/" + tenant + "/oauth2/token"
+}
 
 // The v1 endpoint takes resource= and answers v1 fields as strings.
 func TestV1TokenEndpoint(t *testing.T) {

@@ -151,7 +151,6 @@ func fmtNumericDate(d *jwt.NumericDate) string {
 	return d.UTC().Format("2006-01-02T15:04:05.0000000Z")
 }
 
-
 // writeAssertionFile writes DIR/federated-token for the seeded workload app
 // and rewrites it at half its lifetime (as kubelet refreshes a projected
 // token), until ctx ends. The first write happens before it returns.
