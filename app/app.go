@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,7 +81,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 			return nil, err
 		}
 		hopts.RootCAs = emulatorRoots(s.Emulator)
-		hopts.Proxy = http.ProxyURL(s.Emulator.ProxyURL())
+		hopts.Proxy = emulatorProxy(s.Emulator.ProxyURL())
 	}
 	s.HTTP = httpx.New(hopts)
 	if s.Emulator != nil {
@@ -104,6 +103,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		OnDeviceCode: s.prompt.Show,
 		OnCountdown:  s.prompt.Countdown,
 		SendClaims:   true,
+		Secret:       s.HTTP.AddSecret,
 	})
 	if err != nil {
 		return nil, err

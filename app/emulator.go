@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -38,10 +41,26 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	}
 	s.Emulator = em
 	s.closers = append(s.closers, func() { _ = em.Close() })
-	s.Environ = withDefaults(s.Environ, append(em.World().CredentialsEnv(), "AZREPL_EMULATOR=1"))
+	defaults := append(em.World().CredentialsEnv(), "AZREPL_EMULATOR=1")
+	// Managed identity as App Service provides it: login({flow:
+	// "managed-identity"}) works with no arguments.
+	defaults = append(defaults, em.ManagedIdentityEnv("appservice")...)
+	s.Environ = withDefaults(s.Environ, defaults)
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))
 	return nil
+}
+
+// emulatorProxy sends the cloud hosts through the emulator's CONNECT proxy
+// and loopback addresses (the plain-HTTP managed identity endpoints)
+// directly, as NO_PROXY=127.0.0.1 would.
+func emulatorProxy(p *url.URL) func(*http.Request) (*url.URL, error) {
+	return func(r *http.Request) (*url.URL, error) {
+		if ip := net.ParseIP(r.URL.Hostname()); (ip != nil && ip.IsLoopback()) || r.URL.Hostname() == "localhost" {
+			return nil, nil
+		}
+		return p, nil
+	}
 }
 
 // browserEnv is what a browser started for a sign-in gets on top of the

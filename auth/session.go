@@ -53,6 +53,10 @@ type Config struct {
 	BrowserTimeout time.Duration
 	// SendClaims adds the CP1 client-capability claims parameter, as az does.
 	SendClaims bool
+	// Secret is told every secret a flow reads (an identity header, a key
+	// file, an assertion, a password) so the HTTP trace can mask it; nil =
+	// nobody to tell.
+	Secret func(string)
 }
 
 // LoginOptions chooses the flow and its parameters; empty fields take the
@@ -66,6 +70,8 @@ type LoginOptions struct {
 	CertificatePath string // PEM file(s) with key and certificate; several separated by os.PathListSeparator
 	LoginHint       string
 	Alg             string // certificate assertion: PS256 (default) or RS256
+	ObjectID        string // managed identity: a user-assigned identity by object id
+	ResourceID      string // managed identity: a user-assigned identity by ARM resource id
 }
 
 // TokenOptions picks another tenant or client than the login's.
@@ -147,6 +153,13 @@ func NewSession(cfg Config) (*Session, error) {
 func (s *Session) Cloud() Cloud { return s.cfg.Cloud }
 
 func (s *Session) env(name string) string { return s.cfg.Getenv(name) }
+
+// learn hands a secret to the trace's masking.
+func (s *Session) learn(secret string) {
+	if s.cfg.Secret != nil && secret != "" {
+		s.cfg.Secret(secret)
+	}
+}
 
 // userScope is what a user login asks: the resource scope plus the
 // reserved scopes that bring a refresh token, id_token and client_info.

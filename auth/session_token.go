@@ -15,7 +15,9 @@ import (
 // needed. TokenOptions.ClientID of another FOCI family client redeems the
 // family refresh token as that client.
 func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Token, error) {
-	scope = strings.TrimSpace(scope)
+	// The resource form (az --resource): "https://graph.microsoft.com",
+	// ARM's "https://management.core.windows.net/", an app id GUID.
+	scope = ScopeOrResource(scope)
 	if scope == "" {
 		scope = DefaultScope
 	}

@@ -16,13 +16,16 @@ func init() {
 		Name: "login",
 		Help: `login(opts?) — sign in; returns the account {username, tenantId, objectId, clientId, flow, authority}
   With no options: like az login --use-device-code (Azure CLI client, tenant "organizations", ARM scope).
-  opts.flow          "device" (default), "browser", "secret", "certificate" or "azcli" (reuse az's login)
+  opts.flow          "device" (default), "browser", "secret", "certificate", "azcli" (reuse az's login),
+                     "managed-identity" (IDENTITY_ENDPOINT+IDENTITY_HEADER, MSI_ENDPOINT, Arc, or the
+                     IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself)
   opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
   opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
   opts.scope         the first token's scope
   opts.clientSecret  secret flow: else $AZURE_CLIENT_SECRET, else asked on the terminal without echo
   opts.certificate   certificate flow: PEM path(s) with the key and certificate (string or array)
   opts.loginHint     browser flow: the username to preselect
+  opts.objectId, opts.resourceId  managed-identity: a user-assigned identity (or opts.clientId)
   Example: login({flow: "secret", tenant: env.AZURE_TENANT_ID, clientId: env.AZURE_CLIENT_ID})`,
 		Install: installLogin,
 	})
@@ -156,6 +159,7 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	}
 	o.Flow, o.Tenant, o.ClientID, o.Scope = lo.Flow, lo.Tenant, lo.ClientID, lo.Scope
 	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
+	o.ObjectID, o.ResourceID = lo.ObjectID, lo.ResourceID
 	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.
@@ -227,6 +231,9 @@ func accountObject(rt *goja.Runtime, a auth.Account) *goja.Object {
 	set(o, "clientId", a.ClientID)
 	set(o, "flow", a.Flow)
 	set(o, "authority", a.Authority)
+	if a.Source != "" {
+		set(o, "source", a.Source)
+	}
 	return o
 }
 

@@ -325,6 +325,8 @@ type loginOptionsJS struct {
 	Certificate  []string `opt:"certificate"` // PEM path(s)
 	LoginHint    string   `opt:"loginHint"`
 	Alg          string   `opt:"alg"`
+	ObjectID     string   `opt:"objectId"`   // managed identity
+	ResourceID   string   `opt:"resourceId"` // managed identity
 }
 
 // tokenOptionsJS: token(scope, {…}).

@@ -15,7 +15,8 @@ func init() {
 	Register(Binding{
 		Name: "token",
 		Help: `token(scope?, opts?) — an access token: cached, else the refresh token redeemed for that scope
-  scope           default "https://management.core.windows.net//.default" (ARM, as az)
+  scope           default "https://management.core.windows.net//.default" (ARM, as az); a resource
+                  ("https://graph.microsoft.com", an app id GUID) means RESOURCE/.default, as az --resource
   opts.tenant     another tenant than the login's
   opts.clientId   another client: a FOCI family client redeems the family refresh token
   opts.force      skip the cached token

@@ -53,6 +53,7 @@ type Emulator struct {
 
 	services    []Service         // the table: see hosts.go and resources.go
 	serviceURLs map[string]string // service name → origin of its own plain-HTTP listener
+	msi         *msiServer
 
 	direct    net.Listener
 	proxyLn   net.Listener
@@ -312,7 +313,8 @@ func (em *Emulator) CertPool() *x509.CertPool {
 }
 
 // HTTPClient trusts the CA and reaches the cloud host names through the
-// proxy; without a proxy it dials the direct listener for every host.
+// proxy (loopback addresses directly); without a proxy it dials the direct
+// listener for every host but the managed identity listener.
 func (em *Emulator) HTTPClient() *http.Client {
 	tr := &http.Transport{
 		TLSClientConfig:     &tls.Config{RootCAs: em.CertPool(), MinVersion: tls.VersionTLS12},
@@ -320,11 +322,20 @@ func (em *Emulator) HTTPClient() *http.Client {
 		IdleConnTimeout:     30 * time.Second,
 	}
 	if p := em.ProxyURL(); p != nil {
-		tr.Proxy = http.ProxyURL(p)
+		tr.Proxy = func(r *http.Request) (*url.URL, error) {
+			if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() {
+				return nil, nil // the plain-HTTP managed identity endpoints
+			}
+			return p, nil
+		}
 	} else {
 		addr := em.direct.Addr().String()
 		var d net.Dialer
-		tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		msi := strings.TrimPrefix(em.ServiceURL(msiService), "http://")
+		tr.DialContext = func(ctx context.Context, network, to string) (net.Conn, error) {
+			if to == msi {
+				return d.DialContext(ctx, network, msi)
+			}
 			return d.DialContext(ctx, network, addr)
 		}
 	}

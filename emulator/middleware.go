@@ -54,7 +54,7 @@ func (l *requestLog) write(entry map[string]any) {
 func sensitiveHeader(name string) bool {
 	n := strings.ToLower(name)
 	return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" ||
-		strings.Contains(n, "token") || strings.Contains(n, "secret")
+		n == "x-identity-header" || strings.Contains(n, "token") || strings.Contains(n, "secret")
 }
 
 func maskedHeaders(h http.Header) map[string]string {

@@ -57,5 +57,6 @@ func (em *Emulator) mountServices() {
 			writeJSON(rw, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
 				"message": "No Databricks workspace " + hostOnly(r.Host) + " in this emulator; the workspace is " + w.Databricks.Host})
 		})},
+		{Name: msiService, Listen: "127.0.0.1:0", Handler: em.newMSI()},
 	}
 }

@@ -24,6 +24,8 @@ type World struct {
 	// Consents are the delegated grants users (or an admin, for everyone)
 	// gave third-party apps; a delegated token or OBO outside them is AADSTS65001.
 	Consents []Consent `json:"consents,omitempty"`
+	// ManagedIdentities: seeded when absent (msi.go).
+	ManagedIdentities []ManagedIdentity `json:"managedIdentities,omitempty"`
 }
 
 // Consent is a delegated permission grant (oauth2PermissionGrant).

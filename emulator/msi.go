@@ -1,0 +1,316 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Managed identity endpoints, served on their own plain-HTTP loopback
+// listener as the real ones are plain HTTP on a local address. One path per
+// style (entra.md §5.5; MSAL Go apps/managedidentity for the wire details):
+//
+//	/metadata/identity/oauth2/token       IMDS (GET, Metadata: true, api-version 2018-02-01)
+//	/appservice/msi/token                 App Service / Functions (GET, X-IDENTITY-HEADER, 2019-08-01)
+//	/cloudshell/oauth2/token              Cloud Shell (POST form, Metadata: true)
+//	/arc/metadata/identity/oauth2/token   Azure Arc (GET, Metadata: true, 2020-06-01 or 2019-11-01; 401 challenge naming a .key file)
+const (
+	msiIMDSPath       = "/metadata/identity/oauth2/token"
+	msiAppServicePath = "/appservice/msi/token"
+	msiCloudShellPath = "/cloudshell/oauth2/token"
+	msiArcPath        = "/arc/metadata/identity/oauth2/token"
+)
+
+// ManagedIdentity is an identity Azure compute can get tokens as.
+type ManagedIdentity struct {
+	Name       string `json:"name"`
+	Type       string `json:"type"` // "system" or "user"
+	ClientID   string `json:"clientId"`
+	ObjectID   string `json:"objectId"`
+	ResourceID string `json:"resourceId"`
+	// GraphAppRoles are the Graph application permissions granted to it.
+	GraphAppRoles []string `json:"graphAppRoles,omitempty"`
+}
+
+// seedManagedIdentities: the VM's system-assigned identity and one
+// user-assigned identity that may read Graph groups.
+func seedManagedIdentities(w *World) []ManagedIdentity {
+	sub := "00000000-0000-0000-0000-000000000000"
+	if len(w.Subscriptions) > 0 {
+		sub = w.Subscriptions[0].ID
+	}
+	rg := "/subscriptions/" + sub + "/resourceGroups/contoso-rg/providers/"
+	return []ManagedIdentity{
+		{Name: "contoso-vm", Type: "system", ClientID: seedGUID("mi/contoso-vm"), ObjectID: seedGUID("mi-sp/contoso-vm"),
+			ResourceID: rg + "Microsoft.Compute/virtualMachines/contoso-vm"},
+		{Name: "ci-identity", Type: "user", ClientID: seedGUID("mi/ci-identity"), ObjectID: seedGUID("mi-sp/ci-identity"),
+			ResourceID: rg + "Microsoft.ManagedIdentity/userAssignedIdentities/ci-identity", GraphAppRoles: []string{"Group.Read.All"}},
+	}
+}
+
+// msiServer serves the managed identity styles and mints their tokens with
+// the Entra signer.
+type msiServer struct {
+	em     *Emulator
+	header string // IDENTITY_HEADER of the App Service style
+	keyDir string // where the Arc challenge writes its .key files
+	mu     sync.Mutex
+	keys   map[string]bool // Arc key file contents handed out and not yet used
+}
+
+// msiService is the service table's row name (its own listener).
+const msiService = "managed-identity"
+
+func (em *Emulator) newMSI() *msiServer {
+	if em.world.ManagedIdentities == nil {
+		em.world.ManagedIdentities = seedManagedIdentities(em.world)
+	}
+	em.msi = &msiServer{em: em, header: randomToken(24), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
+	return em.msi
+}
+
+// MSIURL is the plain-HTTP origin of the managed identity endpoints.
+func (em *Emulator) MSIURL() string { return em.ServiceURL(msiService) }
+
+// ManagedIdentityEnv is the environment each style's real host sets:
+// "appservice", "cloudshell", "arc" or "imds" (the IMDS base through
+// AZURE_POD_IDENTITY_AUTHORITY_HOST; nothing ever names 169.254.169.254).
+func (em *Emulator) ManagedIdentityEnv(style string) []string {
+	base := em.MSIURL()
+	switch style {
+	case "appservice":
+		return []string{"IDENTITY_ENDPOINT=" + base + msiAppServicePath, "IDENTITY_HEADER=" + em.msi.header}
+	case "cloudshell":
+		return []string{"MSI_ENDPOINT=" + base + msiCloudShellPath}
+	case "arc":
+		return []string{"IDENTITY_ENDPOINT=" + base + msiArcPath, "IMDS_ENDPOINT=" + base + "/arc",
+			"AZREPL_ARC_TOKENS_DIR=" + em.msi.keyDir}
+	case "imds":
+		return []string{"AZURE_POD_IDENTITY_AUTHORITY_HOST=" + base}
+	}
+	return nil
+}
+
+func (m *msiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case msiIMDSPath:
+		m.imds(w, r)
+	case msiAppServicePath:
+		m.appService(w, r)
+	case msiCloudShellPath:
+		m.cloudShell(w, r)
+	case msiArcPath:
+		m.arc(w, r)
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_description": "no managed identity endpoint at " + r.URL.Path})
+	}
+}
+
+// imdsError is IMDS's error shape.
+func imdsError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
+}
+
+func (m *msiServer) imds(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "The requested HTTP method is not supported")
+		return
+	}
+	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+		return
+	}
+	q := r.URL.Query()
+	if v := q.Get("api-version"); v != "2018-02-01" && v != "2019-08-01" {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds")
+		return
+	}
+	mi, desc := m.pick(q.Get("client_id"), q.Get("object_id"), q.Get("msi_res_id"))
+	if mi == nil {
+		imdsError(w, http.StatusBadRequest, "invalid_request", desc)
+		return
+	}
+	m.issue(w, r, mi, q.Get("resource"), true)
+}
+
+func (m *msiServer) appService(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("api-version") != "2019-08-01" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The api-version " + strconv.Quote(q.Get("api-version")) + " is not supported: use 2019-08-01"})
+		return
+	}
+	h := r.Header.Get("X-IDENTITY-HEADER")
+	if h == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The X-IDENTITY-HEADER header is missing"})
+		return
+	}
+	if h != m.header {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "The X-IDENTITY-HEADER header does not match"})
+		return
+	}
+	mi, desc := m.pick(q.Get("client_id"), firstNonEmptyString(q.Get("principal_id"), q.Get("object_id")), q.Get("mi_res_id"))
+	if mi == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": desc})
+		return
+	}
+	m.issue(w, r, mi, q.Get("resource"), false)
+}
+
+func (m *msiServer) cloudShell(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "Cloud Shell's token endpoint takes POST")
+		return
+	}
+	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+		return
+	}
+	_ = r.ParseForm()
+	if r.PostForm.Get("client_id") != "" || r.PostForm.Get("msi_res_id") != "" || r.PostForm.Get("object_id") != "" {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Cloud Shell supports only its own identity: no user-assigned identity")
+		return
+	}
+	m.issue(w, r, m.system(), r.PostForm.Get("resource"), true)
+}
+
+func (m *msiServer) arc(w http.ResponseWriter, r *http.Request) {
+	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+		return
+	}
+	q := r.URL.Query()
+	if v := q.Get("api-version"); v != "2020-06-01" && v != "2019-11-01" {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Bad request. api-version is invalid or was not specified in the request")
+		return
+	}
+	if q.Get("client_id") != "" || q.Get("object_id") != "" || q.Get("msi_res_id") != "" {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Azure Arc supports only the machine's system-assigned identity")
+		return
+	}
+	scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Basic") || key == "" {
+		// The challenge: a new key file only the machine's administrators
+		// can read; the caller proves it can by sending its content.
+		key := randomToken(32)
+		path := filepath.Join(m.keyDir, randomGUID()+".key")
+		if err := os.MkdirAll(m.keyDir, 0o700); err != nil {
+			imdsError(w, http.StatusInternalServerError, "unknown_error", "could not create the key folder")
+			return
+		}
+		if err := os.WriteFile(path, []byte(key), 0o600); err != nil {
+			imdsError(w, http.StatusInternalServerError, "unknown_error", "could not write the key file")
+			return
+		}
+		m.mu.Lock()
+		m.keys[key] = true
+		m.mu.Unlock()
+		w.Header().Set("WWW-Authenticate", "Basic realm="+path)
+		imdsError(w, http.StatusUnauthorized, "unauthorized", "Use the key in the file named by WWW-Authenticate")
+		return
+	}
+	m.mu.Lock()
+	ok := m.keys[key]
+	delete(m.keys, key)
+	m.mu.Unlock()
+	if !ok {
+		imdsError(w, http.StatusUnauthorized, "unauthorized", "The key is not valid")
+		return
+	}
+	m.issue(w, r, m.system(), q.Get("resource"), true)
+}
+
+func (m *msiServer) system() *ManagedIdentity {
+	for i := range m.em.world.ManagedIdentities {
+		if mi := &m.em.world.ManagedIdentities[i]; mi.Type == "system" {
+			return mi
+		}
+	}
+	return nil
+}
+
+// pick finds the identity a request names; none named means the
+// system-assigned one.
+func (m *msiServer) pick(clientID, objectID, resourceID string) (*ManagedIdentity, string) {
+	named := clientID != "" || objectID != "" || resourceID != ""
+	for i := range m.em.world.ManagedIdentities {
+		mi := &m.em.world.ManagedIdentities[i]
+		switch {
+		case !named && mi.Type == "system",
+			clientID != "" && strings.EqualFold(mi.ClientID, clientID),
+			objectID != "" && strings.EqualFold(mi.ObjectID, objectID),
+			resourceID != "" && strings.EqualFold(mi.ResourceID, resourceID):
+			return mi, ""
+		}
+	}
+	if !named {
+		return nil, "Identity not found: this host has no system-assigned identity"
+	}
+	return nil, "Identity not found"
+}
+
+// issue mints the token. IMDS-style answers have every field as a string
+// (expires_in "3599"); App Service's has expires_on only, and client_id.
+func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *ManagedIdentity, resource string, imdsShape bool) {
+	if mi == nil {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Identity not found")
+		return
+	}
+	if resource == "" {
+		imdsError(w, http.StatusBadRequest, "invalid_request", "Required query variable 'resource' is missing")
+		return
+	}
+	info := lookupResource(resource)
+	if info == nil {
+		imdsError(w, http.StatusBadRequest, "invalid_resource",
+			fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant named %s.", resource, m.em.world.TenantID))
+		return
+	}
+	e := m.em.entra
+	now := e.now()
+	expiresIn := e.expiresIn()
+	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
+	aud := resource
+	if info.name == "graph" {
+		aud = graphResource
+	}
+	claims := e.baseClaims(grant{tenant: tenantRef{segment: m.em.world.TenantID}}, now, exp)
+	for k, v := range map[string]any{
+		"aud": aud, "appid": mi.ClientID, "appidacr": "2", "idtyp": "app",
+		"oid": mi.ObjectID, "sub": mi.ObjectID, "xms_mirid": mi.ResourceID,
+	} {
+		claims[k] = v
+	}
+	if info.name == "graph" && len(mi.GraphAppRoles) > 0 {
+		claims["roles"] = mi.GraphAppRoles
+	}
+	at, err := e.signer.sign(claims, true)
+	if err != nil {
+		imdsError(w, http.StatusInternalServerError, "unknown_error", "could not sign the token")
+		return
+	}
+	body := map[string]any{"access_token": at, "expires_on": strconv.FormatInt(exp, 10), "resource": resource, "token_type": "Bearer"}
+	if imdsShape {
+		body["refresh_token"] = ""
+		body["expires_in"] = strconv.Itoa(expiresIn)
+		body["ext_expires_in"] = strconv.Itoa(expiresIn)
+		body["not_before"] = strconv.FormatInt(now.Unix(), 10)
+		body["client_id"] = mi.ClientID
+	} else {
+		body["client_id"] = mi.ClientID
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func firstNonEmptyString(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
