@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Databricks OAuth constants (databricks.md §0).
@@ -58,6 +59,15 @@ func DiscoverDatabricks(ctx context.Context, hc *http.Client, host string) (*Dat
 	}
 	if e.AuthorizationEndpoint == "" || e.TokenEndpoint == "" {
 		return nil, fmt.Errorf("GET %s: no authorization_endpoint or token_endpoint", u)
+	}
+	// The client secret, refresh token and sign-in go to these endpoints:
+	// they must be https on the workspace's own host.
+	base, _ := url.Parse(normalizeDatabricksHost(host))
+	for _, ep := range []string{e.AuthorizationEndpoint, e.TokenEndpoint} {
+		p, err := url.Parse(ep)
+		if err != nil || p.Scheme != "https" || base == nil || !strings.EqualFold(p.Host, base.Host) {
+			return nil, fmt.Errorf("%w: GET %s names an endpoint off the workspace host (%.200q): not used", ErrRefused, u, ep)
+		}
 	}
 	return &e, nil
 }

@@ -69,6 +69,9 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 		return c, errors.New("no Databricks host: pass host, set DATABRICKS_HOST, or add host to a ~/.databrickscfg profile")
 	}
 	c.Host = normalizeDatabricksHost(c.Host)
+	if !strings.HasPrefix(c.Host, "https://") {
+		return c, fmt.Errorf("%w: Databricks host %s: https only (the token and client secret would cross the network in clear)", ErrRefused, c.Host)
+	}
 	return c, nil
 }
 

@@ -177,3 +177,7 @@ func parseOAuthError(status int, body []byte) (*EntraError, bool) {
 // nobody is signed in, no refresh token fits, or an app credential is gone.
 // Its text is the prefix "not signed in"; the wrapping error says which login.
 var ErrLoginNeeded = errors.New("not signed in")
+
+// ErrRefused marks a credential azrepl will not send: a secret or token to
+// a plain http:// host, or to an endpoint off the host it belongs to.
+var ErrRefused = errors.New("refused")

@@ -181,6 +181,10 @@ func CodeForError(err error) string {
 		return CodeForEntra(ee)
 	case errors.Is(err, httpx.ErrBadURL):
 		return CodeBadArgument
+	case errors.Is(err, httpx.ErrRefused), errors.Is(err, auth.ErrRefused):
+		return CodeRefused
+	case errors.Is(err, httpx.ErrPagingLoop):
+		return CodePagingLoop
 	case errors.Is(err, auth.ErrLoginNeeded):
 		return CodeUnauthenticated
 	case errors.Is(err, context.Canceled):

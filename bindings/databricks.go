@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
@@ -115,6 +116,10 @@ func (d *databricksClient) requestWith(method, path string, o *requestOptions) *
 			path = "/" + path
 		}
 		full = d.cfg.Host + path
+	} else if u, err := url.Parse(path); err != nil || !strings.EqualFold(u.Scheme+"://"+u.Host, d.cfg.Host) {
+		// The workspace token is for the workspace only.
+		Throw(d.c.rt, &Error{Code: CodeRefused, Message: fmt.Sprintf("databricks: %s is not on %s: the workspace token is not sent elsewhere (use http.get for other hosts)",
+			d.c.client().RedactURL(path), d.cfg.Host)})
 	}
 	req := d.c.newRequest(method, d.c.rt.ToValue(full), o)
 	if req.Header == nil {

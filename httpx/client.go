@@ -45,7 +45,8 @@ type Options struct {
 
 // Client is safe for concurrent use.
 type Client struct {
-	hc      *http.Client
+	hc      *http.Client // Do's: follows redirects by checkRedirect
+	authHC  *http.Client // HTTPClient's: the same transport, never follows a redirect
 	scopes  *scopeMap
 	red     *redactor
 	trace   *traceRing
@@ -80,8 +81,10 @@ func New(opts Options) *Client {
 		limit = 64 << 10
 	}
 	tr := &traceRing{size: size, bodyLimit: limit, debug: opts.Debug, red: red}
+	traced := &tracingTransport{base: base, ring: tr}
 	c := &Client{
-		hc:      &http.Client{Transport: &tracingTransport{base: base, ring: tr}},
+		hc:      &http.Client{Transport: traced, CheckRedirect: checkRedirect},
+		authHC:  &http.Client{Transport: traced, CheckRedirect: noRedirect},
 		scopes:  &scopeMap{},
 		red:     red,
 		trace:   tr,
@@ -93,8 +96,10 @@ func New(opts Options) *Client {
 }
 
 // HTTPClient is the traced, redacted client; auth uses it for its exchanges
-// so that they appear in the trace too. It does not retry or add tokens.
-func (c *Client) HTTPClient() *http.Client { return c.hc }
+// so that they appear in the trace too. It does not retry or add tokens, and
+// it never follows a redirect: a token request answered by a 307 would send
+// its secret again to wherever the redirect points.
+func (c *Client) HTTPClient() *http.Client { return c.authHC }
 
 // SetTokenSource sets where bearer tokens come from.
 func (c *Client) SetTokenSource(ts TokenSource) {

@@ -122,6 +122,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	tokens, claimsSource := c.tokens, c.claims
 	c.mu.RUnlock()
 	useToken := !r.NoAuth && r.Header.Get("Authorization") == "" && scope != "" && tokens != nil
+	if useToken && !strings.HasPrefix(strings.ToLower(target), "https://") {
+		return nil, refused("a token for %s goes over https only, not to %s (opts.auth = false sends none)", scope, safeURL)
+	}
 	claimsTried := false
 	var claimsToken string
 

@@ -2,7 +2,10 @@ package httpx
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -101,7 +104,8 @@ func (c *Client) Pages(ctx context.Context, first *Request, opts PageOptions, yi
 	ch := make(chan fetched, 1)
 	go func() {
 		defer close(ch)
-		seen := 0
+		seen, pages := 0, 0
+		w := newPageWalk(first)
 		for req := first; req != nil; {
 			resp, err := c.Do(ctx, req)
 			if err == nil {
@@ -116,12 +120,26 @@ func (c *Client) Pages(ctx context.Context, first *Request, opts PageOptions, yi
 			}
 			next := opts.Next(req, resp.Body)
 			seen += int(gjson.GetBytes(resp.Body, opts.Items+".#").Int())
-			if opts.Max > 0 && seen >= opts.Max {
+			pages++
+			// {max} bounds pages as well as items: a page holds at least one
+			// item, so a walk of empty pages stops too.
+			if opts.Max > 0 && (seen >= opts.Max || pages >= opts.Max) {
 				next = nil
+			}
+			var stop error
+			if next != nil {
+				stop = w.check(next, c.red.url)
 			}
 			select {
 			case ch <- fetched{resp: resp}:
 			case <-ctx.Done():
+				return
+			}
+			if stop != nil {
+				select {
+				case ch <- fetched{err: stop}:
+				case <-ctx.Done():
+				}
 				return
 			}
 			req = next
@@ -153,4 +171,66 @@ func (c *Client) Pages(ctx context.Context, first *Request, opts PageOptions, yi
 	}
 	p.Elapsed = time.Since(start)
 	return p, ctx.Err()
+}
+
+// ErrPagingLoop is a paged listing whose next link or page token repeats one
+// already followed: a server bug or a hostile answer that would loop forever.
+var ErrPagingLoop = errors.New("paging loop")
+
+// pageWalk remembers where a walk has been: the first request's origin (the
+// credentials of the first request go nowhere else) and every link and page
+// token followed.
+type pageWalk struct {
+	origin *url.URL
+	seen   map[string]bool
+}
+
+func newPageWalk(first *Request) *pageWalk {
+	w := &pageWalk{seen: map[string]bool{}}
+	w.origin, _ = url.Parse(first.URL)
+	w.seen[pageKey(first)] = true
+	return w
+}
+
+// check refuses a next page on another origin (a nextLink to another host
+// or scheme would receive the token, the explicit scope's or the
+// Authorization header given for the first host) and one already followed.
+func (w *pageWalk) check(next *Request, redactURL func(string) string) error {
+	u, err := url.Parse(next.URL)
+	if err != nil || !u.IsAbs() {
+		return fmt.Errorf("%w: the next page link %q is not an absolute URL", ErrBadURL, redactURL(next.URL))
+	}
+	if w.origin != nil && !sameOrigin(w.origin, u) {
+		return refused("the next page link points to %s://%s, not %s://%s where the listing started: not followed (credentials stay with their host)",
+			u.Scheme, u.Host, w.origin.Scheme, w.origin.Host)
+	}
+	k := pageKey(next)
+	if w.seen[k] {
+		return fmt.Errorf("%w: the service gave again a next page already fetched (%s): stopped", ErrPagingLoop, redactURL(next.URL))
+	}
+	w.seen[k] = true
+	return nil
+}
+
+// pageTokenParams are the query parameters that name a page: when one is
+// present, the page is that token on that path, whatever else changes.
+var pageTokenParams = []string{"$skiptoken", "skiptoken", "page_token", "continuationtoken", "$skip", "marker", "nextmarker"}
+
+func pageKey(r *Request) string {
+	u, err := url.Parse(r.URL)
+	if err != nil {
+		return r.URL
+	}
+	q := u.Query()
+	for k, vs := range r.Query {
+		q[k] = vs
+	}
+	for _, p := range pageTokenParams {
+		for k, vs := range q {
+			if strings.EqualFold(k, p) && len(vs) > 0 {
+				return strings.ToLower(u.Host) + u.Path + "?" + p + "=" + vs[0]
+			}
+		}
+	}
+	return strings.ToLower(u.Host) + u.Path + "?" + q.Encode()
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // DatabricksResource is the Entra application id of Azure Databricks; an Entra
@@ -70,6 +72,13 @@ func (m *scopeMap) set(pattern, scope string) error {
 	if pattern == "" || strings.ContainsAny(pattern, "/: ") || strings.Count(pattern, "*") > 1 ||
 		(strings.Contains(pattern, "*") && !strings.HasPrefix(pattern, "*.")) {
 		return fmt.Errorf("host pattern %q: want a host name like api.example.com or *.example.com", pattern)
+	}
+	if suffix, ok := strings.CutPrefix(pattern, "*."); ok {
+		// One wildcard label under a registrable domain: *.contoso.com, not
+		// *.com or *.co.uk (a token for every host of a public suffix).
+		if reg, err := publicsuffix.EffectiveTLDPlusOne(suffix); err != nil || reg != suffix && !strings.HasSuffix(suffix, "."+reg) {
+			return fmt.Errorf("host pattern %q: a wildcard must sit under a registrable domain (*.contoso.com), not a public suffix", pattern)
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

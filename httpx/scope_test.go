@@ -47,11 +47,19 @@ func TestSetScope(t *testing.T) {
 	if s, _ := c.ScopeFor("https://graph.microsoft.com/v1.0"); s != "custom" {
 		t.Fatal("user rule does not win:", s)
 	}
+	for _, good := range []string{"*.api.contoso.com", "*.contoso.co.uk", "api.contoso.com", "localhost"} {
+		if err := c.SetScope(good, "s"); err != nil {
+			t.Errorf("pattern %q refused: %v", good, err)
+		}
+		_ = c.SetScope(good, "")
+	}
 	_ = c.SetScope("graph.microsoft.com", "")
 	if s, _ := c.ScopeFor("https://graph.microsoft.com/v1.0"); s != "https://graph.microsoft.com/.default" {
 		t.Fatal("removed rule still used:", s)
 	}
-	for _, bad := range []string{"", "https://x.com", "a.*.com", "host:443"} {
+	// A wildcard over a public suffix would send the token to every site
+	// under it (*.com, *.co.uk, *.azurewebsites.net: anyone's app).
+	for _, bad := range []string{"", "https://x.com", "a.*.com", "host:443", "*.com", "*.co.uk", "*", "*.", "*.azurewebsites.net", "**.contoso.com"} {
 		if c.SetScope(bad, "s") == nil {
 			t.Errorf("pattern %q accepted", bad)
 		}

@@ -1,0 +1,65 @@
+package httpx
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// ErrRefused marks a request azrepl will not send because it would carry
+// credentials where they do not belong: a token over plain http, a paging
+// link or redirect to another host or scheme.
+var ErrRefused = errors.New("refused")
+
+// refused is an ErrRefused error with its reason.
+func refused(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, a...))
+}
+
+// secretHeaderName matches header names that carry credentials beyond the
+// known list: "X-My-Api-Key", "X-Custom-Token", "X-Client-Secret"…
+var secretHeaderName = regexp.MustCompile(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session)`)
+
+// IsCredentialHeader reports whether a header carries credentials: it is
+// masked in traces and dropped when a redirect leaves the origin.
+func IsCredentialHeader(name string) bool {
+	ck := http.CanonicalHeaderKey(name)
+	return ck == "Authorization" || ck == "Cookie" || secretHeaders[ck] || secretHeaderName.MatchString(ck)
+}
+
+// sameOrigin: scheme, host and port equal (credentials of one never go to another).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+}
+
+// checkRedirect is the redirect policy of Do: at most 10 hops; never from
+// https to http; a hop that leaves the first request's origin carries no
+// credential header and no body.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0]
+	if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
+		return refused("a redirect from https to %s", req.URL.Scheme)
+	}
+	if !sameOrigin(first.URL, req.URL) {
+		for k := range req.Header {
+			if IsCredentialHeader(k) {
+				req.Header.Del(k)
+			}
+		}
+		if req.Body != nil && req.Body != http.NoBody {
+			return http.ErrUseLastResponse // a 307/308 would resend the body elsewhere
+		}
+	}
+	return nil
+}
+
+// noRedirect is the policy of the client auth uses: token and device-code
+// requests carry secrets in their bodies, and a 307 would resend them to
+// wherever it points.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
