@@ -49,6 +49,7 @@ func newCaller(env *Env, rt *goja.Runtime) (*caller, error) {
 	if err != nil {
 		return nil, err
 	}
+	conv.SetContext(env.Context)
 	return &caller{env: env, rt: rt, conv: conv}, nil
 }
 

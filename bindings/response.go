@@ -10,7 +10,6 @@ import (
 
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
-	"github.com/tidwall/gjson"
 )
 
 // responseObject is an HTTP answer as JS sees it: a goja dynamic object whose
@@ -74,6 +73,9 @@ func (r *responseObject) Get(key string) goja.Value {
 	case "json":
 		if r.parsed == nil {
 			v, err := r.conv.Parse(string(r.resp.Body))
+			if e, ok := err.(*Error); ok && e.Name != "SyntaxError" {
+				Throw(r.rt, e) // too deep, interrupted
+			}
 			if err != nil {
 				Throw(r.rt, &Error{Name: "SyntaxError", Code: CodeBadJSON,
 					Message: fmt.Sprintf("the body of %s %s is not JSON (%s, %d bytes); read .text instead",
@@ -103,7 +105,7 @@ func (r *responseObject) Delete(string) bool { return false }
 // Keys: JSON.stringify(res) shows the parsed body, or the text when the
 // body is not JSON (reading .json would throw).
 func (r *responseObject) Keys() []string {
-	if len(r.resp.Body) > 0 && !gjson.ValidBytes(r.resp.Body) {
+	if len(r.resp.Body) > 0 && validJSON(r.resp.Body) != nil {
 		return textResponseKeys
 	}
 	return responseKeys
