@@ -105,6 +105,18 @@ func (e *entra) checkAssertion(c *client, assertion string, tokenURLs []string) 
 		default:
 			return nil, errThumbprint
 		}
+		// A chain sent in x5c (SendCertificateChain) must start with the registered certificate.
+		if x5c, present := t.Header["x5c"]; present {
+			chain, _ := x5c.([]any)
+			var first string
+			if len(chain) > 0 {
+				first, _ = chain[0].(string)
+			}
+			der, err := base64.StdEncoding.DecodeString(first)
+			if first == "" || err != nil || subtle.ConstantTimeCompare(der, cert.Raw) != 1 {
+				return nil, errThumbprint
+			}
+		}
 		pub, ok := cert.PublicKey.(*rsa.PublicKey)
 		if !ok {
 			return nil, errThumbprint

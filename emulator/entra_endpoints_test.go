@@ -3,7 +3,9 @@ package emulator
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"os"
@@ -255,4 +257,49 @@ func TestPreauthorization(t *testing.T) {
 	// Office is not pre-authorized for ARM at all.
 	st, body = pw("d3590ed6-52b3-4102-aeff-aad2292ab01c", "https://management.azure.com/.default")
 	wantEntraError(t, st, body, 400, "invalid_resource", 65002)
+}
+
+// An x5c chain must start with the registered certificate.
+func TestCertificateChainChecked(t *testing.T) {
+	em := startEmulator(t, Config{Groups: 1})
+	app := worldApp(t, em, "reader-app")
+	keyPEM, err := os.ReadFile(app.KeyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := readCertificate(app.CertificatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := writeAppCertificate(t.TempDir(), "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherCert, _ := readCertificate(other)
+	sum := sha256.Sum256(cert.Raw)
+	tokURL := loginURL(em, em.World().TenantID, "token")
+	assertion := func(chain []byte) string {
+		tk := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": app.ClientID, "sub": app.ClientID, "aud": tokURL,
+			"exp": time.Now().Add(5 * time.Minute).Unix(), "jti": randomGUID()})
+		tk.Header["x5t#S256"] = base64.RawURLEncoding.EncodeToString(sum[:])
+		tk.Header["x5c"] = []string{base64.StdEncoding.EncodeToString(chain)}
+		s, err := tk.SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	send := func(a string) (int, map[string]any) {
+		return post(t, em.HTTPClient(), tokURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ClientID},
+			"client_assertion_type": {assertionType}, "client_assertion": {a}, "scope": {"https://graph.microsoft.com/.default"}})
+	}
+	if st, body := send(assertion(cert.Raw)); st != 200 {
+		t.Fatalf("own chain: %d %v", st, body)
+	}
+	st, body := send(assertion(otherCert.Raw))
+	wantEntraError(t, st, body, 401, "invalid_client", 700027)
 }

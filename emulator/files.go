@@ -54,6 +54,9 @@ func (em *Emulator) writeFiles() error {
 	if err := writePrivate(filepath.Join(dir, "workload.env"), []byte(em.world.workloadEnv(tokenFile))); err != nil {
 		return err
 	}
+	if err := em.writeAppEnvFiles(); err != nil {
+		return err
+	}
 	var creds strings.Builder
 	creds.WriteString("# The story app's and the Databricks service principal's credentials, for clients\n" +
 		"# that read them from the environment (azrepl, Azure SDKs, the Databricks CLI).\n")
@@ -83,6 +86,39 @@ func (w *World) CredentialsEnv() []string {
 		env = append(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret)
 	}
 	return env
+}
+
+// writeAppEnvFiles writes, for reader-app (the app that may read Graph), the
+// environment azidentity's EnvironmentCredential reads: reader-app.env (its
+// secret) and reader-app-certificate.env (its certificate and key in one PEM,
+// reader-app-with-key.pem, as azidentity wants them).
+func (em *Emulator) writeAppEnvFiles() error {
+	dir := em.cfg.Dir
+	for _, a := range em.world.Apps {
+		if a.Name != "reader-app" || a.CertificatePath == "" || a.KeyPath == "" {
+			continue
+		}
+		cert, err := os.ReadFile(a.CertificatePath)
+		if err != nil {
+			return err
+		}
+		key, err := os.ReadFile(a.KeyPath)
+		if err != nil {
+			return err
+		}
+		both := filepath.Join(dir, a.Name+"-with-key.pem")
+		if err := writePrivate(both, append(cert, key...)); err != nil {
+			return err
+		}
+		head := fmt.Sprintf("export AZURE_TENANT_ID=%s\nexport AZURE_CLIENT_ID=%s\n", em.world.TenantID, a.ClientID)
+		if err := writePrivate(filepath.Join(dir, a.Name+".env"), []byte(head+"export AZURE_CLIENT_SECRET="+shellQuote(a.ClientSecret)+"\n")); err != nil {
+			return err
+		}
+		if err := writePrivate(filepath.Join(dir, a.Name+"-certificate.env"), []byte(head+"export AZURE_CLIENT_CERTIFICATE_PATH="+shellQuote(both)+"\n")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // workloadEnv points azidentity's WorkloadIdentityCredential (and azrepl's

@@ -1,0 +1,274 @@
+// Package fidelity runs client libraries this project did not write,
+// unchanged, against `azrepl emulate`: they are configured only through the
+// files the emulator writes (DIR/env: proxy and CA; DIR/*.env: credentials)
+// and, for the browser, a headless Chromium reached the way the library
+// opens any browser (xdg-open on PATH). Each credential's token then lists
+// Graph /v1.0/groups.
+package fidelity
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/testenv"
+)
+
+var (
+	dir    string // the emulator's --dir
+	binDir string // holds xdg-open (testbrowser) when it could be built
+	world  struct {
+		TenantID string `json:"tenantId"`
+		Users    []struct{ Name, Username, Password string }
+	}
+)
+
+func TestMain(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fidelity:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+// run starts `azrepl emulate --dir DIR` (its Main, in process) and puts
+// DIR/env into this process's environment, as a shell would after
+// `source DIR/env`.
+func run(m *testing.M) (int, error) {
+	var err error
+	if dir, err = os.MkdirTemp("", "azrepl-fidelity-"); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	binDir = filepath.Join(dir, "bin")
+	if err := os.Mkdir(binDir, 0o700); err != nil {
+		return 0, err
+	}
+	tb := filepath.Join(binDir, "testbrowser")
+	if out, err := exec.Command("go", "build", "-o", tb, "../internal/testbrowser").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building testbrowser: %v\n%s", err, out)
+	} else {
+		script := fmt.Sprintf("#!/bin/sh\nexec %s --env-file %s --user alice --log %s \"$1\"\n",
+			tb, filepath.Join(dir, "env"), filepath.Join(dir, "browser.log"))
+		if err := os.WriteFile(filepath.Join(binDir, "xdg-open"), []byte(script), 0o700); err != nil {
+			return 0, err
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &testenv.Buffer{}
+	errs := &testenv.Buffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- emulator.Main(ctx, []string{"--dir", dir, "--groups", "20", "--approve-after", "1s"}, out, errs)
+	}()
+	for !strings.Contains(out.String(), "# azrepl emulator ready") {
+		select {
+		case code := <-done:
+			return 0, fmt.Errorf("azrepl emulate exited %d: %s", code, errs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := setExports(filepath.Join(dir, "env"), os.Setenv); err != nil {
+		return 0, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "tenant.json"))
+	if err != nil {
+		return 0, err
+	}
+	if err := json.Unmarshal(data, &world); err != nil {
+		return 0, err
+	}
+	code := m.Run()
+	cancel()
+	<-done
+	return code, nil
+}
+
+// setExports applies the `export K=V` lines of an emulator env file.
+func setExports(path string, set func(k, v string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "export ")
+		if !ok {
+			continue
+		}
+		k, v, _ := strings.Cut(line, "=")
+		if len(v) >= 2 && v[0] == '\'' {
+			v = strings.ReplaceAll(v[1:len(v)-1], `'\''`, "'")
+		}
+		if err := set(k, v); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func useEnvFile(t *testing.T, name string) {
+	t.Helper()
+	if err := setExports(filepath.Join(dir, name), func(k, v string) error { t.Setenv(k, v); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// listGroups gets a Graph token from the credential and lists groups with it.
+func listGroups(t *testing.T, cred azcore.TokenCredential) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+	if err != nil {
+		t.Fatalf("GetToken: %v", err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://graph.microsoft.com/v1.0/groups?$top=5", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Value []struct{ ID string } `json:"value"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 || len(body.Value) != 5 {
+		t.Fatalf("GET /v1.0/groups: %d %v %+v", resp.StatusCode, err, body)
+	}
+}
+
+// logged reports whether requests.log has a request whose path contains part
+// and (when field is not "") whose form carried field: what the library sent.
+func logged(t *testing.T, part, field string) bool {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "requests.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var e struct {
+			Path string   `json:"path"`
+			Form []string `json:"form"`
+		}
+		if json.Unmarshal([]byte(line), &e) != nil || !strings.Contains(e.Path, part) {
+			continue
+		}
+		if field == "" {
+			return true
+		}
+		for _, f := range e.Form {
+			if f == field {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func alice(t *testing.T) (string, string) {
+	for _, u := range world.Users {
+		if u.Name == "alice" {
+			return u.Username, u.Password
+		}
+	}
+	t.Fatal("no alice in tenant.json")
+	return "", ""
+}
+
+func TestClientSecret(t *testing.T) {
+	useEnvFile(t, "reader-app.env")
+	cred, err := azidentity.NewEnvironmentCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+}
+
+func TestCertificate(t *testing.T) {
+	useEnvFile(t, "reader-app-certificate.env")
+	cred, err := azidentity.NewEnvironmentCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+}
+
+// With the chain in the assertion's x5c header (subject name/issuer auth).
+func TestCertificateWithChain(t *testing.T) {
+	useEnvFile(t, "reader-app-certificate.env")
+	t.Setenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "true")
+	cred, err := azidentity.NewEnvironmentCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+}
+
+// Device code with the library's defaults (Azure CLI client, organizations);
+// the emulator approves as alice after a second (--approve-after).
+func TestDeviceCode(t *testing.T) {
+	cred, err := azidentity.NewDeviceCodeCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+}
+
+func TestUsernamePassword(t *testing.T) {
+	user, pw := alice(t)
+	//lint:ignore SA1019 the deprecated credential is what ROPC scripts still use; it must keep working.
+	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+	if !logged(t, "/common/UserRealm/", "") || !logged(t, "/oauth2/v2.0/token", "password") {
+		t.Fatal("requests.log shows no UserRealm lookup and password grant")
+	}
+}
+
+// The library opens the sign-in page with xdg-open, which is headless
+// Chromium here; alice signs in on the emulator's page.
+func TestInteractiveBrowser(t *testing.T) {
+	testenv.LookPath(t, "chromium")
+	if _, err := os.Stat(filepath.Join(binDir, "xdg-open")); err != nil {
+		t.Fatal("testbrowser could not be built")
+	}
+	t.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cred, err := azidentity.NewInteractiveBrowserCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+}
+
+// Workload identity from DIR/workload.env and the assertion file the
+// emulator keeps fresh.
+func TestWorkloadIdentity(t *testing.T) {
+	useEnvFile(t, "workload.env")
+	cred, err := azidentity.NewWorkloadIdentityCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listGroups(t, cred)
+	if !logged(t, "/oauth2/v2.0/token", "client_assertion") {
+		t.Fatal("requests.log shows no client_assertion exchange")
+	}
+}
