@@ -233,7 +233,6 @@ func TestDeviceCode(t *testing.T) {
 
 func TestUsernamePassword(t *testing.T) {
 	user, pw := alice(t)
-	//lint:ignore SA1019 the deprecated credential is what ROPC scripts still use; it must keep working.
 	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
 	if err != nil {
 		t.Fatal(err)
