@@ -72,7 +72,7 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	lexical := c.lexicalNames()
 	var names []string
 	c.rt.Do(func(vm *goja.Runtime) {
-		names = completions(vm, lexical, parents, prefix)
+		names = completions(vm, c.rt.OwnData, lexical, parents, prefix)
 	})
 	out := make([][]rune, 0, len(names))
 	for _, n := range names {
@@ -82,8 +82,10 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 }
 
 // completions lists property names under parents starting with prefix;
-// lexical are the top-level let/const/class names.
-func completions(vm *goja.Runtime, lexical, parents []string, prefix string) []string {
+// lexical are the top-level let/const/class names. It runs no script code:
+// each parent is an own data property read by ownData (a getter, a Proxy or
+// an inherited property ends the completion), and a Proxy lists nothing.
+func completions(vm *goja.Runtime, ownData func(*goja.Object, string) (goja.Value, bool), lexical, parents []string, prefix string) []string {
 	obj := vm.GlobalObject()
 	if len(parents) == 0 {
 		names := properties(vm, obj, prefix)
@@ -96,7 +98,7 @@ func completions(vm *goja.Runtime, lexical, parents []string, prefix string) []s
 		return names
 	}
 	for i, p := range parents {
-		v := obj.Get(p)
+		v, _ := ownData(obj, p)
 		if i == 0 && v == nil && slices.Contains(lexical, p) {
 			v = lexicalValue(vm, p)
 		}
@@ -128,8 +130,8 @@ func properties(vm *goja.Runtime, obj *goja.Object, prefix string) []string {
 	seen := map[string]bool{}
 	var names []string
 	for o, depth := obj, 0; o != nil && depth < 16; o, depth = o.Prototype(), depth+1 {
-		if depth > 0 && o.SameAs(objProto) {
-			break
+		if depth > 0 && o.SameAs(objProto) || runtime.IsProxy(o) {
+			break // a Proxy's ownKeys and getPrototypeOf traps are script code
 		}
 		for _, n := range o.GetOwnPropertyNames() {
 			if strings.HasPrefix(n, prefix) && !seen[n] && n != "constructor" && !strings.HasPrefix(n, "__") {

@@ -117,3 +117,35 @@ func TestPrepare(t *testing.T) {
 		t.Errorf("syntax error: %v", err)
 	}
 }
+
+// Tab never runs script code: not a getter (throwing or counting), not a
+// Proxy trap, not a replaced Object.getOwnPropertyDescriptor; and nothing it
+// meets crashes the process.
+func TestCompleterRunsNoCode(t *testing.T) {
+	var out bytes.Buffer
+	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	src := `var ran = 0;
+var g = {get boom() { ran++; throw new Error("getter ran") }, get counted() { ran++; return {inner: 1} }, plain: {inner: 1}};
+var p = new Proxy({a: 1}, {get() { ran++; throw 1 }, ownKeys() { ran++; throw 2 }, getPrototypeOf() { ran++; throw 3 },
+  getOwnPropertyDescriptor() { ran++; throw 4 }, has() { ran++; throw 5 }});
+var holder = {p: p};
+Object.getOwnPropertyDescriptor = function() { ran++; throw new Error("replaced") };`
+	if _, err := rt.Eval(t.Context(), "x", src); err != nil {
+		t.Fatal(err)
+	}
+	c := &completer{rt: rt}
+	for _, line := range []string{"g.boom.", "g.boom.x", "g.counted.in", "p.", "p.a", "holder.p.", "holder.p.a.b", "g.pl"} {
+		c.Do([]rune(line), len([]rune(line)))
+	}
+	if got, _ := c.Do([]rune("g.plain.in"), len("g.plain.in")); len(got) != 1 || string(got[0]) != "ner" {
+		t.Errorf("g.plain.in: %q", got)
+	}
+	v, _ := rt.Eval(t.Context(), "x", "ran")
+	if v.ToInteger() != 0 {
+		t.Fatalf("completion ran script code %d times", v.ToInteger())
+	}
+}

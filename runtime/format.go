@@ -17,7 +17,8 @@ import (
 // bindings.REPLRenderer, or an object with a __repl__ method, prints its own
 // summary instead (Token and Response objects hide their secrets that way).
 // Call it on the runtime's goroutine.
-func Format(vm *goja.Runtime, v goja.Value, color bool) string {
+func Format(vm *goja.Runtime, v goja.Value, color bool) (out string) {
+	defer unprintable(&out)
 	f := &formatter{vm: vm, color: color, seen: map[*goja.Object]bool{}}
 	f.value(v, 0)
 	return f.b.String()
@@ -27,8 +28,9 @@ func Format(vm *goja.Runtime, v goja.Value, color bool) string {
 // answer, `azrepl -e`): a string is printed as it is, without quotes, so that
 // a token, an id or a curl line can be copied or captured by a shell
 // (TOKEN=$(azrepl -e 'String(token())')). Strings inside values stay quoted.
-func FormatResult(vm *goja.Runtime, v goja.Value, color bool) string {
-	if s, ok := v.Export().(string); ok && v.ExportType() == reflect.TypeOf("") {
+func FormatResult(vm *goja.Runtime, v goja.Value, color bool) (out string) {
+	defer unprintable(&out)
+	if s, ok := plainString(v); ok {
 		return s
 	}
 	return Format(vm, v, color)
@@ -41,13 +43,89 @@ const REPLArrayItems = 100
 
 // FormatREPL is FormatResult with long arrays (at any depth) cut to their
 // first REPLArrayItems items and a line saying how many more there are.
-func FormatREPL(vm *goja.Runtime, v goja.Value, color bool) string {
-	if s, ok := v.Export().(string); ok && v.ExportType() == reflect.TypeOf("") {
+func FormatREPL(vm *goja.Runtime, v goja.Value, color bool) (out string) {
+	defer unprintable(&out)
+	if s, ok := plainString(v); ok {
 		return s
 	}
 	f := &formatter{vm: vm, color: color, seen: map[*goja.Object]bool{}, maxItems: REPLArrayItems}
 	f.value(v, 0)
 	return f.b.String()
+}
+
+// plainString is v as a Go string when v is a JS string; an object is never
+// exported (that would run its getters).
+func plainString(v goja.Value) (string, bool) {
+	if v == nil || v.ExportType() != reflect.TypeOf("") {
+		return "", false
+	}
+	if _, isObj := v.(*goja.Object); isObj {
+		return "", false
+	}
+	s, ok := v.Export().(string)
+	return s, ok
+}
+
+// unprintable turns a panic while printing (a getter, a Proxy trap or a
+// toString that throws where no property-level guard caught it) into one
+// line instead of a crash.
+func unprintable(out *string) {
+	if r := recover(); r != nil {
+		*out = "[a value that cannot be printed: " + thrownText(r) + "]"
+	}
+}
+
+// thrownText is a short description of a recovered panic from JS, itself
+// guarded: the thrown value's own toString may throw too.
+func thrownText(r any) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = "it threw"
+		}
+	}()
+	if ex, ok := r.(*goja.Exception); ok {
+		if obj, isObj := ex.Value().(*goja.Object); isObj {
+			if m := safeGet(obj, "message"); m != "" {
+				return oneLineText(m)
+			}
+		}
+		return oneLineText(safeString(ex.Value()))
+	}
+	if err, ok := r.(error); ok {
+		return oneLineText(err.Error())
+	}
+	return "it threw"
+}
+
+func oneLineText(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// get reads a property for printing; a getter or Proxy trap that throws
+// gives "" and the thrown text instead of a panic.
+func (f *formatter) get(obj *goja.Object, k string) (v goja.Value, threw string) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, threw = nil, thrownText(r)
+		}
+	}()
+	return obj.Get(k), ""
+}
+
+// keys is obj.Keys() guarded (a Proxy's ownKeys trap may throw).
+func (f *formatter) keys(obj *goja.Object) (keys []string, threw string) {
+	defer func() {
+		if r := recover(); r != nil {
+			keys, threw = nil, thrownText(r)
+		}
+	}()
+	return obj.Keys(), ""
 }
 
 const maxDepth = 12
@@ -112,7 +190,7 @@ func (f *formatter) value(v goja.Value, depth int) {
 		return
 	}
 	if _, isFn := goja.AssertFunction(obj); isFn {
-		name := valueString(obj.Get("name"))
+		name := safeGet(obj, "name")
 		if name == "" {
 			name = "(anonymous)"
 		}
@@ -146,7 +224,12 @@ func (f *formatter) value(v goja.Value, depth int) {
 		f.errorObject(obj, depth)
 		return
 	}
-	f.object(obj, obj.Keys(), depth)
+	keys, threw := f.keys(obj)
+	if threw != "" {
+		f.paint(cDim, "[threw: "+threw+"]")
+		return
+	}
+	f.object(obj, keys, depth)
 }
 
 // custom applies the REPL rendering hooks.
@@ -156,7 +239,8 @@ func (f *formatter) custom(obj *goja.Object) (string, bool) {
 			return r.RenderREPL(), true
 		}
 	}
-	if fn, ok := goja.AssertFunction(obj.Get(bindings.REPLMethod)); ok {
+	m, _ := f.get(obj, bindings.REPLMethod)
+	if fn, ok := goja.AssertFunction(m); ok {
 		if s, err := fn(obj); err == nil {
 			return s.String(), true
 		}
@@ -165,7 +249,11 @@ func (f *formatter) custom(obj *goja.Object) (string, bool) {
 }
 
 func (f *formatter) array(obj *goja.Object, depth int) {
-	n := obj.Get("length").ToInteger()
+	length, _ := f.get(obj, "length")
+	if length == nil {
+		length = goja.Undefined()
+	}
+	n := length.ToInteger()
 	if n == 0 {
 		f.b.WriteString("[]")
 		return
@@ -177,7 +265,11 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 	f.b.WriteString("[\n")
 	for i := int64(0); i < shown; i++ {
 		f.indent(depth + 1)
-		f.value(obj.Get(strconv.FormatInt(i, 10)), depth+1)
+		if v, threw := f.get(obj, strconv.FormatInt(i, 10)); threw != "" {
+			f.paint(cDim, "[threw: "+threw+"]")
+		} else {
+			f.value(v, depth+1)
+		}
 		if i < n-1 {
 			f.b.WriteByte(',')
 		}
@@ -194,7 +286,8 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 
 func (f *formatter) errorObject(obj *goja.Object, depth int) {
 	keys := []string{"name", "message"}
-	for _, k := range obj.Keys() {
+	own, _ := f.keys(obj)
+	for _, k := range own {
 		if k != "name" && k != "message" && k != "stack" && k != "value" {
 			keys = append(keys, k)
 		}
@@ -212,7 +305,11 @@ func (f *formatter) object(obj *goja.Object, keys []string, depth int) {
 		f.indent(depth + 1)
 		f.paint(cKey, quote(k))
 		f.b.WriteString(": ")
-		f.value(obj.Get(k), depth+1)
+		if v, threw := f.get(obj, k); threw != "" {
+			f.paint(cDim, "[threw: "+threw+"]")
+		} else {
+			f.value(v, depth+1)
+		}
 		if i < len(keys)-1 {
 			f.b.WriteByte(',')
 		}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -72,6 +73,38 @@ func TestFormatREPLSummarisesLargeArrays(t *testing.T) {
 		t.Fatal("FormatResult does not print the whole array")
 	}
 	if got := thousands(1234567); got != "1,234,567" {
+		t.Fatal(got)
+	}
+}
+
+// Printing a value whose getters, Proxy traps or toString throw gives a
+// line, never a panic (the REPL session survives).
+func TestFormatHostileValues(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	for src, want := range map[string]string{
+		`({get x(){ throw new Error("boom") }, y: 1})`:                                                             "[threw: boom]",
+		`[1, {get z(){ throw 7 }}]`:                                                                                "[threw: 7]",
+		`new Proxy({a: 1}, {get(){ throw new Error("trap") }})`:                                                    "trap",
+		`new Proxy({}, {ownKeys(){ throw new Error("keys") }})`:                                                    "keys",
+		`({toString(){ throw 1 }, get message(){ throw 2 }})`:                                                      "{",
+		`Object.defineProperty(new Error("e"), "extra", {enumerable: true, get(){ throw {toString(){throw 1}} }})`: "[threw:",
+	} {
+		v, err := rt.Eval(context.Background(), "t.js", "("+src+")")
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		for _, f := range []func(*goja.Runtime, goja.Value, bool) string{Format, FormatResult, FormatREPL} {
+			var got string
+			rt.Do(func(vm *goja.Runtime) { got = f(vm, v, false) })
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: printed %q, want %q in it", src, got, want)
+			}
+		}
+	}
+	// Runtime.Do survives a JS exception escaping its function.
+	v, _ := rt.Eval(context.Background(), "t.js", `({get x(){ throw new Error("escaped") }})`)
+	rt.Do(func(vm *goja.Runtime) { v.(*goja.Object).Get("x") })
+	if got := evalString(t, rt, `"still alive"`); got != "still alive" {
 		t.Fatal(got)
 	}
 }

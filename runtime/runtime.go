@@ -6,6 +6,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,6 +38,7 @@ type Runtime struct {
 	quit    chan struct{}
 	closing sync.Once
 	mods    *modules
+	gopd    goja.Callable // the builtin Object.getOwnPropertyDescriptor, for OwnData
 }
 
 // New creates a runtime with every binding installed.
@@ -68,6 +70,7 @@ func New(opts Options) (*Runtime, error) {
 		quit:  make(chan struct{}),
 	}
 	r.vm.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
+	r.gopd, _ = goja.AssertFunction(r.vm.Get("Object").ToObject(r.vm).Get("getOwnPropertyDescriptor"))
 	r.mods = newModules(r, dir)
 	if opts.Setup != nil {
 		if err := opts.Setup(r.env); err != nil {
@@ -97,11 +100,22 @@ func (r *Runtime) loop() {
 
 // Do runs f on the runtime's goroutine and waits for it. It must not be
 // called from that goroutine (from a binding): that would deadlock.
-// After Close, f does not run.
+// After Close, f does not run. A JS exception that escapes f (a getter or
+// Proxy trap that throws while Go reads a value) ends f, not the process:
+// it is reported on stderr as one line.
 func (r *Runtime) Do(f func(vm *goja.Runtime)) {
 	done := make(chan struct{})
+	run := func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(r.env.Stderr, "azrepl: %s\n", thrownText(p))
+			}
+		}()
+		f(r.vm)
+	}
 	select {
-	case r.queue <- func() { defer close(done); f(r.vm) }:
+	case r.queue <- run:
 		<-done
 	case <-r.quit:
 	}
