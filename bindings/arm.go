@@ -19,7 +19,7 @@ func init() {
   path  relative to https://management.azure.com, or absolute; it must carry ?api-version=… (ARM refuses
         requests without one: azrepl says so before sending, with a usual version)
   Returns the Response; throws on non-2xx like graph.*.
-  arm.all(path, {max}) — every item of a list, following nextLink
+  arm.all(path, {max}) — every item of a list, following nextLink; arm.iter(path) and arm.each(path, fn) stream it
   Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)`,
 		Install: func(env *Env, rt *goja.Runtime) error {
 			c, err := newCaller(env, rt)
@@ -35,12 +35,12 @@ func init() {
 func (c *caller) armObject() *goja.Object {
 	o := c.rt.NewObject()
 	c.setMethods(o, c.armRequest, armPermission)
-	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
+	c.setListing(o, "arm", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo listOptions
-		decodeOpts(c.rt, "arm.all(path, opts)", opts, &lo)
+		decodeOpts(c.rt, "arm."+fn+"(path, opts)", opts, &lo)
 		req := c.armRequestWith("GET", path, &lo.requestOptions)
-		return c.pageItems(req, httpx.PageOptions{Next: httpx.ARMNext, Max: lo.Max}, "arm.all", c.sentToken(req), armPermission)
-	})
+		return req, httpx.PageOptions{Next: httpx.ARMNext, Max: lo.Max}
+	}, armPermission)
 	return o
 }
 

@@ -22,7 +22,7 @@ func init() {
   and ~/.databrickscfg profiles. Signs in when called.
   Returns {host, flow, profile, get(path, opts), post(path, body, opts), put, patch, delete,
            all(path, {max, items}), token()}; get/post… throw on non-2xx like graph.*.
-  all() follows next_page_token / has_more; items: the array's name (default from the path: jobs/list → "jobs")
+  all() follows next_page_token / has_more (iter(path) and each(path, fn) stream it); items: the array's name (default from the path: jobs/list → "jobs")
   Example: databricks({flow: "m2m"}).all("/api/2.1/jobs/list").length`,
 		Install: func(env *Env, rt *goja.Runtime) error {
 			c, err := newCaller(env, rt)
@@ -69,9 +69,9 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 		_ = obj.Set("profile", d.cfg.Profile)
 	}
 	c.setMethods(obj, d.request, databricksPermission)
-	_ = obj.Set("all", func(path string, opts goja.Value) goja.Value {
+	c.setListing(obj, "databricks", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo databricksListOptions
-		decodeOpts(c.rt, "databricks.all(path, opts)", opts, &lo)
+		decodeOpts(c.rt, "databricks."+fn+"(path, opts)", opts, &lo)
 		req := d.requestWith("GET", path, &lo.requestOptions)
 		items := databricksItems(req.URL)
 		if lo.Items != "" {
@@ -79,11 +79,10 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 		}
 		if items == "" {
 			Throw(c.rt, &Error{Code: CodeBadRequest,
-				Message: fmt.Sprintf("databricks.all(%q): which array holds the items? pass {items: \"name\"}", path)})
+				Message: fmt.Sprintf("databricks.%s(%q): which array holds the items? pass {items: \"name\"}", fn, path)})
 		}
-		return c.pageItems(req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: lo.Max},
-			"databricks.all", c.sentToken(req), databricksPermission)
-	})
+		return req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: lo.Max}
+	}, databricksPermission)
 	_ = obj.Set("token", func() goja.Value { return TokenObject(c.rt, c.conv, d.token()) })
 	_ = obj.Set(REPLMethod, func() string { return fmt.Sprintf("[Databricks %s (%s)]", d.cfg.Host, flow) })
 	return obj

@@ -21,6 +21,8 @@ func init() {
         or an absolute URL; graph.beta.get(…) uses /beta. $count and $search get ConsistencyLevel: eventual.
   Returns the Response; throws on non-2xx: err.code (FORBIDDEN…), err.serviceCode, err.status, err.hint
   graph.all(path, {max}) — every item of a collection, following @odata.nextLink
+  for (const g of graph.iter(path, {max})) … — the same items streamed: one page in use, the next one coming
+  graph.each(path, fn, {max}) — fn(item, index) per item; return false to stop (no further pages are fetched)
   graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order
   Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)`,
 		Install: func(env *Env, rt *goja.Runtime) error {
@@ -41,11 +43,11 @@ func (c *caller) graphObject(version string) *goja.Object {
 	c.setMethods(o, func(method, path string, opts goja.Value) *httpx.Request {
 		return c.request(method, c.rt.ToValue(graphURL(path, version)), opts)
 	}, graphPermission)
-	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
+	c.setListing(o, "graph", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo listOptions
-		req := c.listRequest("graph.all(path, opts)", c.rt.ToValue(graphURL(path, version)), opts, &lo)
-		return c.pageItems(req, httpx.PageOptions{Next: httpx.GraphNext, Max: lo.Max}, "graph.all", c.sentToken(req), graphPermission)
-	})
+		req := c.listRequest("graph."+fn+"(path, opts)", c.rt.ToValue(graphURL(path, version)), opts, &lo)
+		return req, httpx.PageOptions{Next: httpx.GraphNext, Max: lo.Max}
+	}, graphPermission)
 	_ = o.Set("batch", func(items goja.Value) goja.Value { return c.graphBatch(items, version) })
 	return o
 }
