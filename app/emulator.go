@@ -45,6 +45,9 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	// Managed identity as App Service provides it: login({flow:
 	// "managed-identity"}) works with no arguments.
 	defaults = append(defaults, em.ManagedIdentityEnv("appservice")...)
+	// Workload identity: the emulator's issuer rewrites this assertion in
+	// place, as kubelet does; the story app trusts that issuer.
+	defaults = append(defaults, "AZURE_FEDERATED_TOKEN_FILE="+filepath.Join(dir, "federated-token"))
 	s.Environ = withDefaults(s.Environ, defaults)
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))

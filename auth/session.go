@@ -72,6 +72,7 @@ type LoginOptions struct {
 	Alg             string // certificate assertion: PS256 (default) or RS256
 	ObjectID        string // managed identity: a user-assigned identity by object id
 	ResourceID      string // managed identity: a user-assigned identity by ARM resource id
+	TokenFile       string // workload identity: the assertion file (default $AZURE_FEDERATED_TOKEN_FILE)
 }
 
 // TokenOptions picks another tenant or client than the login's.

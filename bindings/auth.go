@@ -18,7 +18,10 @@ func init() {
   With no options: like az login --use-device-code (Azure CLI client, tenant "organizations", ARM scope).
   opts.flow          "device" (default), "browser", "secret", "certificate", "azcli" (reuse az's login),
                      "managed-identity" (IDENTITY_ENDPOINT+IDENTITY_HEADER, MSI_ENDPOINT, Arc, or the
-                     IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself)
+                     IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself),
+                     "workload-identity" (a federated assertion: tokenFile / AZURE_FEDERATED_TOKEN_FILE,
+                     GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI;
+                     read again before every exchange, so the session outlives each assertion)
   opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
   opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
   opts.scope         the first token's scope
@@ -159,7 +162,7 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	}
 	o.Flow, o.Tenant, o.ClientID, o.Scope = lo.Flow, lo.Tenant, lo.ClientID, lo.Scope
 	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
-	o.ObjectID, o.ResourceID = lo.ObjectID, lo.ResourceID
+	o.ObjectID, o.ResourceID, o.TokenFile = lo.ObjectID, lo.ResourceID, lo.TokenFile
 	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.

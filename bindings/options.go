@@ -327,6 +327,7 @@ type loginOptionsJS struct {
 	Alg          string   `opt:"alg"`
 	ObjectID     string   `opt:"objectId"`   // managed identity
 	ResourceID   string   `opt:"resourceId"` // managed identity
+	TokenFile    string   `opt:"tokenFile"`  // workload identity
 }
 
 // tokenOptionsJS: token(scope, {…}).

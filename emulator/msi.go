@@ -56,11 +56,12 @@ func seedManagedIdentities(w *World) []ManagedIdentity {
 // msiServer serves the managed identity styles and mints their tokens with
 // the Entra signer.
 type msiServer struct {
-	em     *Emulator
-	header string // IDENTITY_HEADER of the App Service style
-	keyDir string // where the Arc challenge writes its .key files
-	mu     sync.Mutex
-	keys   map[string]bool // Arc key file contents handed out and not yet used
+	em      *Emulator
+	header  string // IDENTITY_HEADER of the App Service style
+	ciToken string // the CI job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN, SYSTEM_ACCESSTOKEN)
+	keyDir  string // where the Arc challenge writes its .key files
+	mu      sync.Mutex
+	keys    map[string]bool // Arc key file contents handed out and not yet used
 }
 
 // msiService is the service table's row name (its own listener).
@@ -70,7 +71,7 @@ func (em *Emulator) newMSI() *msiServer {
 	if em.world.ManagedIdentities == nil {
 		em.world.ManagedIdentities = seedManagedIdentities(em.world)
 	}
-	em.msi = &msiServer{em: em, header: randomToken(24), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
+	em.msi = &msiServer{em: em, header: randomToken(24), ciToken: randomToken(32), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
 	return em.msi
 }
 
@@ -106,6 +107,8 @@ func (m *msiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.cloudShell(w, r)
 	case msiArcPath:
 		m.arc(w, r)
+	case ciActionsPath, ciPipelinesPath:
+		m.ci(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_description": "no managed identity endpoint at " + r.URL.Path})
 	}

@@ -153,8 +153,12 @@ func seedWorld(groups int) *World {
 		})
 	}
 	w.Apps = []App{
+		// Its secret works, and (so that --emulator's one AZURE_CLIENT_ID serves
+		// both) so does the emulator issuer's assertion.
 		{Name: "story-app", ClientID: seedGUID("app/story-app"), ObjectID: seedGUID("sp/story-app"),
-			ClientSecret: newSecret(), GraphAppRoles: []string{}},
+			ClientSecret: newSecret(), GraphAppRoles: []string{},
+			FederatedCredentials: []FederatedCredential{{Name: "emulator-workload", Issuer: federationIssuerPlaceholder,
+				Subject: workloadSubject, Audiences: []string{workloadAudience}}}},
 		{Name: "reader-app", ClientID: seedGUID("app/reader-app"), ObjectID: seedGUID("sp/reader-app"),
 			ClientSecret: newSecret(), GraphAppRoles: []string{"Group.Read.All", "User.Read.All"}},
 	}

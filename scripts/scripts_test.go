@@ -70,6 +70,9 @@ type run struct {
 	home           string
 	trace          string
 	world          *emulator.World
+	// secrets the emulator handed out besides the world's: the identity
+	// header, the workload assertion, the CI request token.
+	handed map[string]string
 }
 
 // runScript runs scripts/NAME.js against a fresh in-process emulator.
@@ -117,7 +120,16 @@ func runScript(t *testing.T, name string, args ...string) run {
 		tr.Write(b)
 		tr.WriteString(e.Curl() + "\n")
 	}
-	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w}
+	handed := map[string]string{}
+	for _, kv := range append(s.Emulator.ManagedIdentityEnv("appservice"), s.Emulator.CIEnv("github")...) {
+		if k, v, _ := strings.Cut(kv, "="); strings.HasSuffix(k, "_HEADER") || strings.HasSuffix(k, "_TOKEN") {
+			handed[v] = k
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(emDir, "federated-token")); err == nil {
+		handed[string(b)] = "the workload assertion"
+	}
+	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w, handed: handed}
 }
 
 // needsBrowser names the snippets that sign in through a browser.
@@ -226,6 +238,9 @@ func checkRedaction(t *testing.T, r run) {
 			secrets[a.ClientSecret] = "secret of " + a.Name
 		}
 		secrets[w.Databricks.ServicePrincipal.ClientSecret] = "Databricks service principal secret"
+	}
+	for v, what := range r.handed {
+		secrets[v] = what
 	}
 	cache, err := os.ReadFile(filepath.Join(r.home, "tokens.json"))
 	if err == nil {
