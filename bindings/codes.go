@@ -185,6 +185,8 @@ func CodeForError(err error) string {
 		return CodeRefused
 	case errors.Is(err, httpx.ErrPagingLoop):
 		return CodePagingLoop
+	case errors.Is(err, httpx.ErrTooLarge):
+		return CodeTooLarge
 	case errors.Is(err, auth.ErrLoginNeeded):
 		return CodeUnauthenticated
 	case errors.Is(err, context.Canceled):

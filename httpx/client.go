@@ -41,7 +41,14 @@ type Options struct {
 	Retry RetryPolicy
 	// OnRetry, when set, is told before each wait (bindings show it on a TTY).
 	OnRetry func(RetryEvent)
+	// MaxBody caps a response body Do reads (default DefaultMaxBody); a
+	// larger one fails with ErrTooLarge instead of filling memory.
+	MaxBody int64
 }
+
+// DefaultMaxBody is the response body cap when Options leave it zero:
+// far above any page a cloud API answers, far below the machine's memory.
+const DefaultMaxBody = 256 << 20
 
 // Client is safe for concurrent use.
 type Client struct {
@@ -52,6 +59,7 @@ type Client struct {
 	trace   *traceRing
 	retry   RetryPolicy
 	onRetry func(RetryEvent)
+	maxBody int64
 
 	mu     sync.RWMutex
 	tokens TokenSource
@@ -90,7 +98,11 @@ func New(opts Options) *Client {
 		trace:   tr,
 		retry:   opts.Retry.withDefaults(),
 		onRetry: opts.OnRetry,
+		maxBody: opts.MaxBody,
 		sleep:   sleepCtx,
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBody
 	}
 	return c
 }

@@ -228,9 +228,15 @@ func (c *Client) roundTrip(req *http.Request) (*http.Response, []byte, error) {
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	if resp.ContentLength > c.maxBody {
+		return nil, nil, tooLarge(resp.ContentLength, c.maxBody)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
 		return nil, nil, err
+	}
+	if int64(len(body)) > c.maxBody {
+		return nil, nil, tooLarge(-1, c.maxBody)
 	}
 	return resp, body, nil
 }

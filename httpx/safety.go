@@ -19,6 +19,16 @@ func refused(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, a...))
 }
 
+// ErrTooLarge is a response body above the client's cap (Options.MaxBody).
+var ErrTooLarge = errors.New("response too large")
+
+func tooLarge(size, limit int64) error {
+	if size > 0 {
+		return fmt.Errorf("%w: %d bytes announced, the cap is %d (AZREPL_MAX_BODY)", ErrTooLarge, size, limit)
+	}
+	return fmt.Errorf("%w: more than %d bytes, the cap (AZREPL_MAX_BODY)", ErrTooLarge, limit)
+}
+
 // secretHeaderName matches header names that carry credentials beyond the
 // known list: "X-My-Api-Key", "X-Custom-Token", "X-Client-Secret"…
 var secretHeaderName = regexp.MustCompile(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session)`)

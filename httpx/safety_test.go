@@ -172,3 +172,35 @@ func TestPagingLoops(t *testing.T) {
 		}
 	}
 }
+
+// A body above the cap fails with ErrTooLarge, whether its length is
+// announced or streamed, instead of being read into memory whole.
+func TestBodyCap(t *testing.T) {
+	chunk := strings.Repeat("x", 64<<10)
+	hs := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/announced" {
+			w.Header().Set("Content-Length", fmt.Sprint(8<<20))
+		}
+		for i := 0; i < 128; i++ { // 8 MiB
+			if _, err := w.Write([]byte(chunk)); err != nil {
+				return
+			}
+		}
+	})
+	proxyURL, _ := url.Parse(hs.proxy.URL)
+	c := New(Options{RootCAs: hs.pool, Proxy: http.ProxyURL(proxyURL), MaxBody: 1 << 20})
+	for _, p := range []string{"/streamed", "/announced"} {
+		_, err := c.Do(context.Background(), &Request{URL: "https://graph.microsoft.com" + p})
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "response too large") {
+			t.Errorf("%s: err = %v, want response too large", p, err)
+		}
+	}
+	if New(Options{}).maxBody != DefaultMaxBody || DefaultMaxBody != 256<<20 {
+		t.Fatal("default cap")
+	}
+	// Under the cap, the body is whole.
+	c2 := New(Options{RootCAs: hs.pool, Proxy: http.ProxyURL(proxyURL), MaxBody: 8 << 20})
+	if resp, err := c2.Do(context.Background(), &Request{URL: "https://graph.microsoft.com/streamed"}); err != nil || len(resp.Body) != 8<<20 {
+		t.Fatalf("8 MiB under an 8 MiB cap: %v", err)
+	}
+}
