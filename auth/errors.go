@@ -26,6 +26,9 @@ type EntraError struct {
 	// Advice is a hint worked out from the request (e.g. for 65002 the
 	// client that is pre-authorized); it replaces the generic hint.
 	Advice string
+	// InteractionRequired: only a new interactive login can fix this
+	// (a claims challenge the refresh token could not satisfy).
+	InteractionRequired bool
 }
 
 func (e *EntraError) Error() string {

@@ -27,6 +27,8 @@ func TestCodeForEntra(t *testing.T) {
 		{auth.EntraError{Err: "invalid_request", Codes: []int{28000}, HTTPStatus: 400}, "BAD_REQUEST"},
 		{auth.EntraError{Err: "invalid_grant", Codes: []int{70008}, HTTPStatus: 400}, "UNAUTHENTICATED"},
 		{auth.EntraError{Err: "invalid_grant", Codes: []int{50173}, HTTPStatus: 400}, "UNAUTHENTICATED"},
+		// The same refusal when redeeming a resource's claims challenge: only a new login helps.
+		{auth.EntraError{Err: "invalid_grant", Codes: []int{50173}, HTTPStatus: 400, InteractionRequired: true}, "INTERACTION_REQUIRED"},
 		{auth.EntraError{Err: "interaction_required", HTTPStatus: 400}, "INTERACTION_REQUIRED"},
 		{auth.EntraError{Err: "expired_token", HTTPStatus: 400}, "UNAUTHENTICATED"},
 		{auth.EntraError{Err: "temporarily_unavailable", HTTPStatus: 503}, "SERVER_ERROR"},

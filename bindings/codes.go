@@ -140,6 +140,9 @@ var entraCodes = map[int]string{
 
 // CodeForEntra classifies an OAuth error of Entra ID (or Databricks' OIDC).
 func CodeForEntra(e *auth.EntraError) string {
+	if e.InteractionRequired {
+		return CodeInteractionRequired
+	}
 	for _, c := range e.Codes {
 		if code, ok := entraCodes[c]; ok {
 			return code

@@ -30,6 +30,9 @@ type entra struct {
 	codes     map[string]*authCode
 	refresh   map[string]*refreshGrant
 	validFrom map[string]time.Time // user object id → refresh tokens issued before are revoked
+	// sessionsRevoked: user object id → CAE-capable tokens issued before are refused by resources.
+	sessionsRevoked map[string]time.Time
+	caeIssued       map[string]time.Time // uti of each CAE-capable access token → when it was issued
 }
 
 // tenantRef is the tenant segment of a request, resolved.

@@ -84,6 +84,12 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	} {
 		at[k] = v
 	}
+	if cc := clientCapabilities(g.r.PostForm.Get("claims")); len(cc) > 0 {
+		at["xms_cc"] = cc
+		e.mu.Lock()
+		e.caeIssued[at["uti"].(string)] = now
+		e.mu.Unlock()
+	}
 	access, err := e.signer.sign(at, true)
 	if err != nil {
 		return nil, newEntraError(500, "server_error", 90000, "Could not sign the token.")

@@ -37,9 +37,9 @@ func (em *Emulator) mountServices() {
 			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}},
 		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 	})
-	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups})
+	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked})
 	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
-		PublicKey: key, Subscriptions: subs})
+		PublicKey: key, Subscriptions: subs, Revoked: em.entra.sessionRevoked})
 	// The table of services. Host rows are matched exactly first, then by
 	// suffix; on the direct listener by path prefix, else the Fallback row.
 	em.services = []Service{
@@ -50,6 +50,8 @@ func (em *Emulator) mountServices() {
 		{Name: "arm", Hosts: []string{hostARM}, Paths: []string{"/subscriptions", "/tenants", "/providers"}, Handler: armH},
 		{Name: "databricks", Hosts: []string{strings.ToLower(w.Databricks.Host), strings.ToLower(w.Databricks.AccountsHost)},
 			Paths: []string{"/oidc", "/api", "/.well-known/databricks-config"}, Handler: db},
+		// The emulator's own control API (POST /_emulator/revoke).
+		{Name: "control", Paths: []string{"/_emulator"}, Handler: controlHandler{em: em}},
 		// The workload identity issuer (direct listener only, like a cluster's own issuer).
 		{Name: "federation", Paths: []string{federationPath}, Handler: federationIssuer{e: em.entra}},
 		// Any other workspace host: served (the proxy lets it through) but unknown.
