@@ -11,6 +11,7 @@ func (s *Session) userResult(tr *TokenResponse, flow, tenant, clientID, scope st
 	if a.HomeAccountID == "" {
 		return nil, errors.New("the token response identifies no user (no id_token or client_info)")
 	}
+	a.Source = flow + " sign-in by a person; later tokens from its refresh token in the cache"
 	return &loginResult{account: a, tenant: tenant, scope: scope, resp: tr}, nil
 }
 

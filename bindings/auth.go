@@ -21,7 +21,9 @@ func init() {
                      IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself),
                      "workload-identity" (a federated assertion: tokenFile / AZURE_FEDERATED_TOKEN_FILE,
                      GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI;
-                     read again before every exchange, so the session outlives each assertion)
+                     read again before every exchange, so the session outlives each assertion),
+                     "auto" (azidentity's chain: env secret/certificate, workload identity, managed
+                     identity, az login, azrepl's cached account; .source says which, .skipped why not the others)
   opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
   opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
   opts.scope         the first token's scope
@@ -236,6 +238,13 @@ func accountObject(rt *goja.Runtime, a auth.Account) *goja.Object {
 	set(o, "authority", a.Authority)
 	if a.Source != "" {
 		set(o, "source", a.Source)
+	}
+	if len(a.Skipped) > 0 {
+		skipped := make([]any, len(a.Skipped))
+		for i, s := range a.Skipped {
+			skipped[i] = s
+		}
+		set(o, "skipped", rt.NewArray(skipped...))
 	}
 	return o
 }

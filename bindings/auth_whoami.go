@@ -1,0 +1,50 @@
+package bindings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/azrepl/azrepl/auth"
+	"github.com/dop251/goja"
+)
+
+func init() {
+	Register(Binding{
+		Name: "whoami",
+		Help: `whoami() — the current account: who, which flow signed it in and where its credential came from
+  (an env variable, a file, an endpoint, the cache). null when nobody is signed in.
+  Example: whoami().source`,
+		Install: func(env *Env, rt *goja.Runtime) error {
+			return rt.Set("whoami", func(goja.FunctionCall) goja.Value {
+				list, err := session(env, rt).Accounts()
+				if err != nil {
+					Throw(rt, AuthError(env, err))
+				}
+				if len(list) == 0 {
+					return goja.Null()
+				}
+				a := list[0]
+				o := accountObject(rt, a)
+				set(o, "source", firstNonBlank(a.Source, "the token cache"))
+				_ = o.DefineDataProperty(REPLMethod, rt.ToValue(func(goja.FunctionCall) goja.Value {
+					return rt.ToValue(renderWhoami(a))
+				}), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+				return o
+			})
+		},
+	})
+}
+
+// renderWhoami is whoami() as the REPL prints it.
+func renderWhoami(a auth.Account) string {
+	var b strings.Builder
+	who := a.Username
+	if who == "" {
+		who = "app " + a.ClientID
+	}
+	fmt.Fprintf(&b, "%s (tenant %s)\n", who, a.TenantID)
+	fmt.Fprintf(&b, "  flow      %s\n", a.Flow)
+	fmt.Fprintf(&b, "  clientId  %s\n", a.ClientID)
+	fmt.Fprintf(&b, "  source    %s", firstNonBlank(a.Source, "the token cache"))
+	return b.String()
+}
