@@ -48,6 +48,13 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	// Workload identity: the emulator's issuer rewrites this assertion in
 	// place, as kubelet does; the story app trusts that issuer.
 	defaults = append(defaults, "AZURE_FEDERATED_TOKEN_FILE="+filepath.Join(dir, "federated-token"))
+	// The password flow signs in as the approving user (the world's
+	// passwords are test data, masked in every trace like its secrets).
+	for _, u := range em.World().Users {
+		if u.Username == approver(em.World(), o.ApproveAs) {
+			defaults = append(defaults, "AZURE_USERNAME="+u.Username, "AZURE_PASSWORD="+u.Password)
+		}
+	}
 	s.Environ = withDefaults(s.Environ, defaults)
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))

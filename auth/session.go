@@ -73,6 +73,8 @@ type LoginOptions struct {
 	ObjectID        string // managed identity: a user-assigned identity by object id
 	ResourceID      string // managed identity: a user-assigned identity by ARM resource id
 	TokenFile       string // workload identity: the assertion file (default $AZURE_FEDERATED_TOKEN_FILE)
+	Username        string // password flow (default $AZURE_USERNAME)
+	Password        string // password flow: used once, never stored (default $AZURE_PASSWORD)
 }
 
 // TokenOptions picks another tenant or client than the login's.

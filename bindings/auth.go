@@ -23,7 +23,9 @@ func init() {
                      GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI;
                      read again before every exchange, so the session outlives each assertion),
                      "auto" (azidentity's chain: env secret/certificate, workload identity, managed
-                     identity, az login, azrepl's cached account; .source says which, .skipped why not the others)
+                     identity, az login, azrepl's cached account; .source says which, .skipped why not the others),
+                     "password" (username + password, ROPC after a user realm lookup; no MFA, no federated
+                     domains; the password is asked without echo when not given and never kept)
   opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
   opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
   opts.scope         the first token's scope
@@ -87,8 +89,24 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 		}
 		o.ClientSecret = secret
 	}
-	if o.ClientSecret != "" && env.HTTP != nil {
-		env.HTTP.AddSecret(o.ClientSecret)
+	if o.Flow == auth.FlowPassword && o.Password == "" && scriptEnv(rt, "AZURE_PASSWORD") == "" {
+		who := firstNonBlank(o.Username, scriptEnv(rt, "AZURE_USERNAME"))
+		password, err := readSecret(env.Context(), "Password for "+who+" (not echoed): ")
+		switch {
+		case errors.Is(err, errNoTerminal):
+			Throw(rt, &Error{Code: CodeBadRequest,
+				Message: "the password flow needs a password: pass password or set AZURE_PASSWORD (no terminal to ask on)"})
+		case err != nil:
+			Throw(rt, AuthError(env, err))
+		}
+		o.Password = password
+	}
+	if env.HTTP != nil {
+		for _, secret := range []string{o.ClientSecret, o.Password} {
+			if secret != "" {
+				env.HTTP.AddSecret(secret)
+			}
+		}
 	}
 	a, err := s.Login(env.Context(), o)
 	if dp := promptOf(s); dp != nil {
@@ -165,6 +183,7 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	o.Flow, o.Tenant, o.ClientID, o.Scope = lo.Flow, lo.Tenant, lo.ClientID, lo.Scope
 	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
 	o.ObjectID, o.ResourceID, o.TokenFile = lo.ObjectID, lo.ResourceID, lo.TokenFile
+	o.Username, o.Password = lo.Username, lo.Password
 	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.

@@ -328,6 +328,8 @@ type loginOptionsJS struct {
 	ObjectID     string   `opt:"objectId"`   // managed identity
 	ResourceID   string   `opt:"resourceId"` // managed identity
 	TokenFile    string   `opt:"tokenFile"`  // workload identity
+	Username     string   `opt:"username"`   // password
+	Password     string   `opt:"password"`   // password
 }
 
 // tokenOptionsJS: token(scope, {…}).

@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// FlowPassword is the resource owner password grant (az login -u -p):
+// legacy automation only — no MFA, no federated domains, no personal
+// accounts (entra.md §5.4). The password is used once and never kept.
+const FlowPassword = "password"
+
+type passwordFlow struct{ refreshing }
+
+func init() { registerFlow(FlowPassword, passwordFlow{}) }
+
+// explained is an Entra error with a line that says what it means; errors.As
+// still finds the *EntraError (its code, for the exit status).
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
+
+// userRealm asks Entra whether the user's domain is managed (the password
+// grant works) or federated (the password belongs to another IdP): MSAL's
+// GET /common/UserRealm/{upn}?api-version=1.0.
+func (s *Session) userRealm(ctx context.Context, username string) (kind, domain string, err error) {
+	u := "https://" + s.cfg.Cloud.host() + "/common/UserRealm/" + url.PathEscape(username) + "?api-version=1.0"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient(s.cfg.HTTP).Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", "", ctx.Err()
+		}
+		return "", "", fmt.Errorf("password sign-in: the user realm lookup at %s failed: %v", s.cfg.Cloud.host(), unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	var v struct {
+		AccountType string `json:"account_type"`
+		DomainName  string `json:"domain_name"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &v) != nil {
+		if e, ok := parseOAuthError(resp.StatusCode, body); ok {
+			return "", "", e
+		}
+		return "", "", fmt.Errorf("password sign-in: the user realm lookup answered HTTP %d", resp.StatusCode)
+	}
+	return v.AccountType, v.DomainName, nil
+}
+
+func (passwordFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
+	tenant, clientID, scope := userDefaults(o)
+	user := firstNonEmpty(o.Username, s.env("AZURE_USERNAME"))
+	password := firstNonEmpty(o.Password, s.env("AZURE_PASSWORD"))
+	if user == "" {
+		return nil, errors.New("the password flow needs a username: pass username or set AZURE_USERNAME")
+	}
+	if password == "" {
+		return nil, errors.New("the password flow needs a password: pass password or set AZURE_PASSWORD (a terminal asks for it)")
+	}
+	s.learn(password)
+	kind, domain, err := s.userRealm(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(kind) {
+	case "federated":
+		return nil, fmt.Errorf("password sign-in: %s is in the federated domain %s, whose passwords another identity provider checks: use the browser or device flow", user, domain)
+	case "unknown":
+		return nil, fmt.Errorf("password sign-in: Entra knows no tenant for the domain of %s (user realm Unknown): check the username", user)
+	}
+	form := url.Values{
+		"grant_type": {"password"},
+		"client_id":  {clientID},
+		"username":   {user},
+		"password":   {password},
+		"scope":      {userScope(scope)},
+	}
+	for k, v := range s.userExtra() {
+		form[k] = v
+	}
+	tr, err := requestToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), form, "", "")
+	if err != nil {
+		return nil, explainPasswordError(err, user)
+	}
+	r, err := s.userResult(tr, FlowPassword, tenant, clientID, scope)
+	if err != nil {
+		return nil, err
+	}
+	r.account.Source = "password sign-in (used once, not kept); later tokens from its refresh token in the cache"
+	return r, nil
+}
+
+func explainPasswordError(err error, user string) error {
+	var ee *EntraError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	switch {
+	case ee.HasCode(50126):
+		return &explained{fmt.Sprintf("password sign-in: wrong username or password for %s (AADSTS50126)", user), ee}
+	case ee.HasCode(50076), ee.HasCode(50079):
+		return &explained{fmt.Sprintf("password sign-in: %s must use multi-factor authentication, which the password flow cannot do (AADSTS%d): use the device or browser flow", user, ee.Codes[0]), ee}
+	case ee.HasCode(50034):
+		return &explained{fmt.Sprintf("password sign-in: no user %s in the tenant (AADSTS50034)", user), ee}
+	case ee.HasCode(50053):
+		return &explained{fmt.Sprintf("password sign-in: %s is locked out after too many attempts (AADSTS50053)", user), ee}
+	}
+	return err
+}
