@@ -75,7 +75,7 @@ func TestAzureCLI(t *testing.T) {
 	if err := json.Unmarshal(run("rest", "--url", "https://graph.microsoft.com/v1.0/groups"), &groups); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := groups["value"].([]any); len(v) == 0 || v[0].(map[string]any)["displayName"] != em.World().Groups[0].DisplayName {
+	if v, _ := groups["value"].([]any); len(v) == 0 || v[0].(map[string]any)["displayName"] != em.World().Group(0).DisplayName {
 		t.Errorf("az rest /groups: %.300v", groups)
 	}
 }

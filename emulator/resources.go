@@ -23,8 +23,7 @@ func (em *Emulator) mountServices() {
 	}
 	var gGroups []graph.Group
 	for _, g := range w.Groups {
-		gGroups = append(gGroups, graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
-			MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime})
+		gGroups = append(gGroups, graphGroup(g))
 	}
 	var subs []arm.Subscription
 	for _, s := range w.Subscriptions {
@@ -37,7 +36,8 @@ func (em *Emulator) mountServices() {
 			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}},
 		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 	})
-	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked})
+	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
+		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex})
 	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
 		PublicKey: key, Subscriptions: subs, Revoked: em.entra.sessionRevoked})
 	// The table of services. Host rows are matched exactly first, then by
@@ -61,4 +61,9 @@ func (em *Emulator) mountServices() {
 		})},
 		{Name: msiService, Listen: "127.0.0.1:0", Handler: em.newMSI()},
 	}
+}
+
+func graphGroup(g Group) graph.Group {
+	return graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
+		MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,6 +22,9 @@ type World struct {
 	Databricks    Databricks     `json:"databricks"`
 	Subscriptions []Subscription `json:"subscriptions,omitempty"`
 	Groups        []Group        `json:"groups,omitempty"`
+	// GroupCount more groups are seeded (SeededGroup): tenant.json gives
+	// their number, not a million objects.
+	GroupCount int `json:"groupCount,omitempty"`
 	// Consents are the delegated grants users (or an admin, for everyone)
 	// gave third-party apps; a delegated token or OBO outside them is AADSTS65001.
 	Consents []Consent `json:"consents,omitempty"`
@@ -188,7 +192,7 @@ func seedWorld(groups int) *World {
 		Jobs:     45,
 	}
 	w.Subscriptions = []Subscription{{ID: seedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
-	w.Groups = seedGroups(groups)
+	w.GroupCount = groups
 	return w
 }
 
@@ -197,23 +201,63 @@ var (
 	groupKinds = []string{"Readers", "Admins", "Owners", "Contributors", "Reviewers"}
 )
 
-func seedGroups(n int) []Group {
-	base := time.Date(2024, 1, 15, 9, 0, 0, 0, time.UTC)
-	gs := make([]Group, n)
-	for i := range gs {
-		area, kind := groupAreas[i%len(groupAreas)], groupKinds[(i/len(groupAreas))%len(groupKinds)]
-		name := fmt.Sprintf("%s %s %03d", area, kind, i+1)
-		gs[i] = Group{
-			ID:              seedGUID(fmt.Sprintf("group/%d", i)),
-			DisplayName:     name,
-			Description:     fmt.Sprintf("%s of the %s area", kind, strings.ToLower(area)),
-			MailNickname:    strings.ToLower(strings.ReplaceAll(name, " ", "-")),
-			SecurityEnabled: true,
-			MailEnabled:     i%4 == 0,
-			CreatedDateTime: base.Add(time.Duration(i) * 97 * time.Minute),
-		}
+// SeededGroup is seeded group i, built from its index alone.
+func SeededGroup(i int) Group {
+	area, kind := groupAreas[i%len(groupAreas)], groupKinds[(i/len(groupAreas))%len(groupKinds)]
+	name := fmt.Sprintf("%s %s %03d", area, kind, i+1)
+	return Group{
+		ID:              seededGroupID(i),
+		DisplayName:     name,
+		Description:     fmt.Sprintf("%s of the %s area", kind, strings.ToLower(area)),
+		MailNickname:    strings.ToLower(strings.ReplaceAll(name, " ", "-")),
+		SecurityEnabled: true,
+		MailEnabled:     i%4 == 0,
+		CreatedDateTime: time.Date(2024, 1, 15, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * 97 * time.Minute),
 	}
-	return gs
+}
+
+// Seeded group ids are stable GUIDs that give back their index: the last
+// 48 bits are the index times an odd constant (a bijection mod 2^48), the
+// rest a fixed prefix; a lookup by id needs no table.
+const (
+	groupIDMul  = 0x9E3779B97F4B // odd
+	groupIDMask = 1<<48 - 1
+)
+
+var groupIDPrefix = seedGUID("groups")[:24] // "xxxxxxxx-xxxx-4xxx-yxxx-"
+
+func seededGroupID(i int) string {
+	return fmt.Sprintf("%s%012x", groupIDPrefix, (uint64(i)*groupIDMul)&groupIDMask)
+}
+
+// SeededGroupIndex is the index of a seeded group id (any case).
+func SeededGroupIndex(id string) (int, bool) {
+	if len(id) != 36 || !strings.EqualFold(id[:24], groupIDPrefix) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(id[24:], 16, 64)
+	if err != nil {
+		return 0, false
+	}
+	i := (v * groupIDInverse()) & groupIDMask
+	return int(i), true
+}
+
+// groupIDInverse is groupIDMul's inverse mod 2^48 (Newton's iteration).
+func groupIDInverse() uint64 {
+	x := uint64(groupIDMul)
+	for range 6 {
+		x *= 2 - groupIDMul*x
+	}
+	return x & groupIDMask
+}
+
+// Group returns group i of the world: its listed groups, then the seeded.
+func (w *World) Group(i int) Group {
+	if i < len(w.Groups) {
+		return w.Groups[i]
+	}
+	return SeededGroup(i - len(w.Groups))
 }
 
 // loadWorld reads a tenant.json; missing groups are seeded so paging still works.
@@ -245,8 +289,8 @@ func loadWorld(path string, groups int) (*World, error) {
 			w.Apps[i].ObjectID = seedGUID("sp/" + a.ClientID)
 		}
 	}
-	if w.Groups == nil {
-		w.Groups = seedGroups(groups)
+	if w.Groups == nil && w.GroupCount == 0 {
+		w.GroupCount = groups
 	}
 	return &w, nil
 }

@@ -12,18 +12,17 @@ func (s *server) serveCollection(rc *requestContext, set *entitySet, version str
 	if !ok {
 		return
 	}
-	items := set.items
 	filtered := q.filter != nil || q.search != nil
 	var matches []int
 	if filtered {
 		matches = make([]int, 0, 64)
-		for i := range items {
-			if q.match(&items[i]) {
+		for i := range set.len() {
+			if q.match(set.at(i)) {
 				matches = append(matches, i)
 			}
 		}
 	}
-	total := len(items)
+	total := set.len()
 	if filtered {
 		total = len(matches)
 	}
@@ -51,17 +50,17 @@ func (s *server) serveCollection(rc *requestContext, set *entitySet, version str
 		if filtered {
 			idx = matches[i]
 		}
-		buf = items[idx].encode(buf, q.selected)
+		buf = set.encode(buf, set.at(idx), q.selected)
 	}
 	buf = append(buf, "]}"...)
 	rc.writeBody(jsonContentType, buf)
 }
 
 func pageItemEstimate(set *entitySet, q *query) int {
-	if len(set.items) == 0 {
+	if set.len() == 0 {
 		return 0
 	}
-	n := len(set.items[0].json) + 16
+	n := len(set.encode(nil, set.at(0), nil)) + 16
 	if q.selected != nil {
 		n = n*len(q.selected)/len(set.props) + 8
 	}
@@ -79,11 +78,11 @@ func (s *server) serveCount(rc *requestContext, set *entitySet) {
 		return
 	}
 	q.count = true // $count on the path is an advanced query on its own
-	n := len(set.items)
+	n := set.len()
 	if q.filter != nil || q.search != nil {
 		n = 0
-		for i := range set.items {
-			if q.match(&set.items[i]) {
+		for i := range set.len() {
+			if q.match(set.at(i)) {
 				n++
 			}
 		}
@@ -93,7 +92,7 @@ func (s *server) serveCount(rc *requestContext, set *entitySet) {
 
 // serveEntity writes one user or group found by id (or UPN for users).
 func (s *server) serveEntity(rc *requestContext, set *entitySet, version, key string) {
-	i, ok := set.byKey[strings.ToLower(key)]
+	i, ok := set.lookup(key)
 	if !ok {
 		rc.fail(http.StatusNotFound, "Request_ResourceNotFound",
 			"Resource '"+key+"' does not exist or one of its queried reference-property objects are not present.")
@@ -103,10 +102,10 @@ func (s *server) serveEntity(rc *requestContext, set *entitySet, version, key st
 	if !ok {
 		return
 	}
-	it := &set.items[i]
+	it := set.at(i)
 	buf := append([]byte(`{"@odata.context":"`), rc.contextURL(version, set, q.selected)...)
 	buf = append(buf, `/$entity"`...)
-	one := it.encode(nil, q.selected)
+	one := set.encode(nil, it, q.selected)
 	if len(one) > 2 {
 		buf = append(buf, ',')
 		buf = append(buf, one[1:]...)

@@ -7,8 +7,10 @@ import (
 	"time"
 )
 
-// entitySet is a collection (users or groups) encoded once: each item keeps
-// its property values (for $filter) and their JSON (for bodies and $select).
+// entitySet is a collection (users or groups): items given one by one, then
+// n generated items built from their index on demand (a tenant of a
+// million groups starts at once and holds none of them). Items are encoded
+// when served.
 type entitySet struct {
 	name        string // URL segment and @odata.context name: "users"
 	typeName    string // OData type, for messages: "group"
@@ -17,13 +19,38 @@ type entitySet struct {
 	props       []string       // property names in output order
 	index       map[string]int // lower-case name → position in props
 	items       []item
-	byKey       map[string]int // lower-case id (and UPN for users) → item
+	byKey       map[string]int               // lower-case id (and UPN for users) → item
+	n           int                          // generated items, after items
+	gen         func(i int) []any            // values of generated item i
+	genKey      func(key string) (int, bool) // generated item of an id
 }
 
 type item struct {
-	values []any    // string, bool, nil or []string, aligned with props
-	fields [][]byte // `"name":value` for each property
-	json   []byte   // the whole object
+	values []any // string, bool, nil or []string, aligned with props
+}
+
+// len is the number of items, generated ones included.
+func (s *entitySet) len() int { return len(s.items) + s.n }
+
+// at returns item i (0 ≤ i < len()).
+func (s *entitySet) at(i int) item {
+	if i < len(s.items) {
+		return s.items[i]
+	}
+	return item{values: s.gen(i - len(s.items))}
+}
+
+// lookup finds an item by id (or UPN), case-insensitively.
+func (s *entitySet) lookup(key string) (int, bool) {
+	if i, ok := s.byKey[strings.ToLower(key)]; ok {
+		return i, true
+	}
+	if s.genKey != nil {
+		if i, ok := s.genKey(key); ok && i < s.n {
+			return len(s.items) + i, true
+		}
+	}
+	return 0, false
 }
 
 func newEntitySet(name, typeName, resource string, perms, props []string) *entitySet {
@@ -35,42 +62,68 @@ func newEntitySet(name, typeName, resource string, perms, props []string) *entit
 	return s
 }
 
-// add encodes one entity given its values in props order.
+// add keeps one entity given its values in props order.
 func (s *entitySet) add(keys []string, values ...any) {
-	it := item{values: values, fields: make([][]byte, len(values))}
-	obj := []byte{'{'}
-	for i, v := range values {
-		name, _ := json.Marshal(s.props[i])
-		val, _ := json.Marshal(v)
-		f := append(append(name, ':'), val...)
-		it.fields[i] = f
-		if i > 0 {
-			obj = append(obj, ',')
-		}
-		obj = append(obj, f...)
-	}
-	it.json = append(obj, '}')
 	for _, k := range keys {
 		if k != "" {
 			s.byKey[strings.ToLower(k)] = len(s.items)
 		}
 	}
-	s.items = append(s.items, it)
+	s.items = append(s.items, item{values: values})
 }
 
 // encode writes an item with only the selected properties (nil = all).
-func (it *item) encode(dst []byte, sel []int) []byte {
-	if sel == nil {
-		return append(dst, it.json...)
-	}
+func (s *entitySet) encode(dst []byte, it item, sel []int) []byte {
 	dst = append(dst, '{')
-	for i, p := range sel {
+	n := len(it.values)
+	if sel != nil {
+		n = len(sel)
+	}
+	for i := 0; i < n; i++ {
+		p := i
+		if sel != nil {
+			p = sel[i]
+		}
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, it.fields[p]...)
+		dst = appendValue(dst, s.props[p])
+		dst = append(dst, ':')
+		dst = appendValue(dst, it.values[p])
 	}
 	return append(dst, '}')
+}
+
+// appendValue writes a value as JSON without reflection (json.Marshal per
+// field made a million groups take 30 s to build).
+func appendValue(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case bool:
+		return strconv.AppendBool(dst, x)
+	case string:
+		for i := 0; i < len(x); i++ {
+			if c := x[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				b, _ := json.Marshal(x) // the rare string that needs escapes
+				return append(dst, b...)
+			}
+		}
+		dst = append(dst, '"')
+		dst = append(dst, x...)
+		return append(dst, '"')
+	case []string:
+		dst = append(dst, '[')
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendValue(dst, e)
+		}
+		return append(dst, ']')
+	}
+	b, _ := json.Marshal(v)
+	return append(dst, b...)
 }
 
 var userProps = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
@@ -92,24 +145,30 @@ var groupProps = []string{"id", "deletedDateTime", "classification", "createdDat
 	"mailEnabled", "mailNickname", "membershipRule", "onPremisesSyncEnabled", "renewedDateTime",
 	"securityEnabled", "securityIdentifier", "visibility"}
 
-func newGroupSet(groups []Group) *entitySet {
+func newGroupSet(groups []Group, count int, at func(int) Group, index func(string) (int, bool)) *entitySet {
 	s := newEntitySet("groups", "group", "Group", groupPermissions, groupProps)
 	for _, g := range groups {
-		created := g.CreatedDateTime.UTC().Format(time.RFC3339)
-		var mail any
-		if g.MailEnabled && g.MailNickname != "" {
-			mail = g.MailNickname + "@emulator.invalid"
-		}
-		groupTypes := []string{}
-		if g.MailEnabled && !g.SecurityEnabled {
-			groupTypes = []string{"Unified"}
-		}
-		s.add([]string{g.ID},
-			g.ID, nil, nil, created, []string{}, nullable(g.Description), g.DisplayName, nil,
-			groupTypes, nil, mail, g.MailEnabled, g.MailNickname, nil, nil, created,
-			g.SecurityEnabled, securityIdentifier(g.ID), nullable(visibility(g)))
+		s.add([]string{g.ID}, groupValues(g)...)
+	}
+	if count > 0 && at != nil {
+		s.n, s.gen, s.genKey = count, func(i int) []any { return groupValues(at(i)) }, index
 	}
 	return s
+}
+
+func groupValues(g Group) []any {
+	created := g.CreatedDateTime.UTC().Format(time.RFC3339)
+	var mail any
+	if g.MailEnabled && g.MailNickname != "" {
+		mail = g.MailNickname + "@emulator.invalid"
+	}
+	groupTypes := []string{}
+	if g.MailEnabled && !g.SecurityEnabled {
+		groupTypes = []string{"Unified"}
+	}
+	return []any{g.ID, nil, nil, created, []string{}, nullable(g.Description), g.DisplayName, nil,
+		groupTypes, nil, mail, g.MailEnabled, g.MailNickname, nil, nil, created,
+		g.SecurityEnabled, securityIdentifier(g.ID), nullable(visibility(g))}
 }
 
 func nullable(s string) any {

@@ -23,7 +23,7 @@ func (c clause) opName() string {
 	return c.op
 }
 
-func (c clause) match(it *item) bool {
+func (c clause) match(it item) bool {
 	v := it.values[c.prop]
 	switch c.op {
 	case "eq", "ne":
@@ -121,8 +121,8 @@ func parseClause(set *entitySet, t []token) (clause, []token, error) {
 // sample is a non-null value of a property, to tell strings from booleans
 // and lists (lists are not filterable here).
 func (s *entitySet) sample(p int) any {
-	for i := range s.items {
-		if v := s.items[i].values[p]; v != nil {
+	for i := range min(s.len(), 1000) {
+		if v := s.at(i).values[p]; v != nil {
 			return v
 		}
 	}

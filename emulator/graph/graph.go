@@ -28,7 +28,12 @@ type Config struct {
 	PublicKey *rsa.PublicKey // verifies the RS256 access tokens
 	Users     []User
 	Groups    []Group
-	Now       func() time.Time // defaults to time.Now
+	// GroupCount more groups come from GroupAt(i) when served, and
+	// GroupIndex(id) finds one by id: a large tenant is never built.
+	GroupCount int
+	GroupAt    func(i int) Group
+	GroupIndex func(id string) (int, bool)
+	Now        func() time.Time // defaults to time.Now
 	// Revoked, when set, is asked about every valid token (continuous access
 	// evaluation): a revoked session gets Graph's insufficient_claims 401.
 	Revoked bearer.RevocationFunc
@@ -41,13 +46,12 @@ type server struct {
 	groups  *entitySet
 }
 
-// New returns the Graph handler. Entities are encoded once here so that
-// paging through large directories only copies bytes.
+// New returns the Graph handler.
 func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups),
+	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex),
 		checker: &bearer.Checker{Key: cfg.PublicKey, Audiences: graphAudiences, TenantID: cfg.TenantID, Now: cfg.Now, Revoked: cfg.Revoked}}
 }
 

@@ -112,7 +112,7 @@ func parseSearch(set *entitySet, s string) ([]searchTerm, bool) {
 	return out, true
 }
 
-func (q *query) match(it *item) bool {
+func (q *query) match(it item) bool {
 	for _, c := range q.filter {
 		if !c.match(it) {
 			return false
