@@ -237,7 +237,9 @@ func azTokenJSON(t *auth.Token, sub string, tenantGiven bool) azToken {
 	if tenantGiven {
 		sub = ""
 	}
-	return azToken{AccessToken: t.AccessToken, ExpiresOn: t.ExpiresOn.Local().Format("2006-01-02 15:04:05.000000"),
+	// az prints the epoch seconds as a local time, so the fraction is 0.
+	exp := time.Unix(t.ExpiresOn.Unix(), 0)
+	return azToken{AccessToken: t.AccessToken, ExpiresOn: exp.Local().Format("2006-01-02 15:04:05.000000"),
 		ExpiresOnInt: t.ExpiresOn.Unix(), Subscription: sub, Tenant: tenant, TokenType: bearer(t)}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
@@ -76,7 +77,7 @@ func Report(w io.Writer, all []httpx.Exchange, o ReportOptions) error {
 		d.Exchanges = append(d.Exchanges, reportExchangeOf(e, steps[i]))
 	}
 	var buf bytes.Buffer
-	if err := reportTemplate.Execute(&buf, d); err != nil {
+	if err := reportTemplate().Execute(&buf, d); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
@@ -170,7 +171,13 @@ func pretty(s string) string {
 	return b.String()
 }
 
-var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// reportTemplate is parsed on first use: every azrepl process (the token
+// commands too) would otherwise pay for it at start-up.
+var reportTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(reportHTML))
+})
+
+const reportHTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -239,4 +246,4 @@ pre { background: #f6f8fa; padding: .5em; overflow-x: auto; max-height: 30em; fo
 {{end}}
 </body>
 </html>
-`))
+`
