@@ -30,8 +30,12 @@ func main() {
 	}
 	var ms []float64
 	for i := 0; i < *n; i++ {
+		// With no deadline azidentity kills az after 10 s, which a loaded
+		// machine's real az can exceed: give both a minute.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		start := time.Now()
-		tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{*scope}})
+		tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{*scope}})
+		cancel()
 		if err != nil || tok.Token == "" {
 			fmt.Fprintln(os.Stderr, "azclicred: GetToken:", err)
 			os.Exit(1)
