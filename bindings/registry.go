@@ -42,6 +42,12 @@ type Env struct {
 	// (e.g. the signed-in account).
 	Prompt func() string
 
+	// Start runs work on its own goroutine, with a context that Ctrl-C
+	// cancels; the func work returns then runs on the runtime goroutine,
+	// where it may settle a Promise. Set by the runtime; call it only from
+	// the runtime goroutine (a binding called by JS).
+	Start func(work func(ctx context.Context) (then func()))
+
 	ctx atomic.Pointer[context.Context]
 }
 

@@ -237,7 +237,8 @@ func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stde
 		rt.Do(func(vm *goja.Runtime) { text = runtime.FormatResult(vm, v, colorOK(stdout)) })
 		fmt.Fprintln(stdout, text)
 	}
-	return 0
+	// Timers and requests still pending run to their end, as in a script.
+	return report(rt.Wait(ctx), o.Debug, stderr)
 }
 
 // Home is azrepl's own folder: $AZREPL_HOME, else the user config dir + /azrepl.

@@ -269,3 +269,21 @@ func TestREPLColor(t *testing.T) {
 		_ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run()
 	}
 }
+
+func TestREPLAwaitAndCtrlCDuringDelay(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.line("await delay(10); 6 * 7")
+	tm.waitFor("\n42\n")
+	tm.line("await Promise.reject(Object.assign(new Error('nope'), {code: 'FORBIDDEN', hint: 'ask an admin'}))")
+	tm.waitFor("FORBIDDEN: nope")
+	tm.waitFor("hint: ask an admin")
+	tm.line("await delay(60000)")
+	// Let the wait start: the prompt must not be back yet.
+	time.Sleep(200 * time.Millisecond)
+	tm.keys("C-c")
+	tm.waitFor("interrupted")
+	tm.line("'back' + ' at once'")
+	tm.waitFor("\nback at once\n")
+	tm.keys("C-d")
+	tm.waitExit(0)
+}

@@ -96,6 +96,7 @@ func newSession(cfg Config) (*session, error) {
 	s.out, s.errw = rl.Stdout(), rl.Stderr()
 	opts := cfg.Runtime
 	opts.Stdout, opts.Stderr = s.out, s.errw
+	opts.Background = true // a setTimeout typed at the prompt fires while it waits
 	s.rt, err = runtime.New(opts)
 	if err != nil {
 		rl.Close()

@@ -2,6 +2,9 @@ package runtime
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/file"
@@ -19,9 +22,30 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s: SyntaxError: %s", e.Pos, e.Message)
 }
 
-// Compile parses and compiles src; parse errors are *SyntaxError.
+// Compile parses and compiles src; parse errors are *SyntaxError. Source
+// with a top-level await is run inside an async function (toplevel.go):
+// its value is then a Promise.
 func Compile(name, src string) (*goja.Program, error) {
+	return compile(name, src, true)
+}
+
+// compile is Compile; without topLevelAwait (modules, whose source is a
+// function) await keeps its plain script meaning.
+func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
 	ast, err := parser.ParseFile(nil, name, src, 0)
+	// `await x` does not parse in a script; `await (x)` and `await [x]` do,
+	// as calls of a function named await, which nobody means.
+	if topLevelAwait && ((err != nil && strings.Contains(src, "await")) || (err == nil && awaitCall.MatchString(src))) {
+		wrapped, werr := wrapTopLevelAwait(name, src)
+		switch {
+		case werr == nil:
+			ast, err = parser.ParseFile(nil, name, wrapped, 0)
+		case err != nil && !strings.Contains(err.Error(), "Unexpected end of input") && endsInWrapper(werr, asyncOpen+src+asyncClose):
+			// `for (…) { await x` is incomplete, not wrong
+			line, last := sourceEnd(src)
+			err = &parser.Error{Position: file.Position{Filename: name, Line: line, Column: len(last) + 1}, Message: "Unexpected end of input"}
+		}
+	}
 	if err != nil {
 		switch e := err.(type) {
 		case parser.ErrorList:
@@ -34,4 +58,43 @@ func Compile(name, src string) (*goja.Program, error) {
 		return nil, err
 	}
 	return goja.CompileAST(ast, false)
+}
+
+var awaitCall = regexp.MustCompile(`(^|[^.\w$])await\s*[(\[]`)
+
+// endsInWrapper: the wrapped source failed at its end (the closing
+// "})()"), so the input itself was cut short — more lines are to come.
+func endsInWrapper(err error, wrapped string) bool {
+	if strings.Contains(err.Error(), "Unexpected end of input") {
+		return true
+	}
+	lines := strings.Count(wrapped, "\n") + 1
+	switch e := err.(type) {
+	case parser.ErrorList:
+		return len(e) > 0 && e[0].Position.Line >= lines
+	case *parser.Error:
+		return e.Position.Line >= lines
+	}
+	return false
+}
+
+// sourceEnd returns the last line's number and text, with JavaScript's
+// line terminators: LF, CR, CRLF, U+2028 and U+2029.
+func sourceEnd(src string) (line int, last string) {
+	line, start := 1, 0
+	for i, r := range src {
+		switch r {
+		case '\n':
+			if i > 0 && src[i-1] == '\r' {
+				start = i + 1
+				continue
+			}
+		case '\r', '\u2028', '\u2029':
+		default:
+			continue
+		}
+		line++
+		start = i + utf8.RuneLen(r)
+	}
+	return line, src[start:]
 }

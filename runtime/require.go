@@ -149,7 +149,7 @@ func (m *modules) eval(key, name, dir string, embedded bool, src string) (goja.V
 	}
 	// The header stays on the module's first line so line numbers match the file.
 	const header = "(function (exports, require, module, __filename, __dirname) {"
-	prg, err := Compile(name, header+stripShebang(src)+"\n})")
+	prg, err := compile(name, header+stripShebang(src)+"\n})", false)
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) && se.Pos.Line == 1 {

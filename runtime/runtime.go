@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/dop251/goja"
@@ -23,6 +24,9 @@ type Options struct {
 	Environ        []string  // the `env` global; default os.Environ()
 	Dir            string    // folder that require() resolves against outside a file (REPL, -e); default cwd
 	Debug          bool
+	// Background: timers and completions run between evaluations too (the
+	// REPL); otherwise only while an evaluation or Wait drives the loop.
+	Background bool
 	// Setup runs before the bindings are installed: the place where the
 	// command line adds the HTTP client, auth session… to the Env.
 	Setup func(env *bindings.Env) error
@@ -39,6 +43,13 @@ type Runtime struct {
 	closing sync.Once
 	mods    *modules
 	gopd    goja.Callable // the builtin Object.getOwnPropertyDescriptor, for OwnData
+	ev      *eventLoop
+	stderr  io.Writer
+	bg      bool
+
+	thunk     func()        // what invoke runs: Go code that may resolve Promises
+	invoke    goja.Callable // runs thunk as a call into goja, so Promise jobs run after it
+	rethrowFn goja.Callable // throws its argument: a rejection reason as an exception
 }
 
 // New creates a runtime with every binding installed.
@@ -66,11 +77,23 @@ func New(opts Options) (*Runtime, error) {
 	r := &Runtime{
 		vm:    goja.New(),
 		env:   &bindings.Env{Stdout: opts.Stdout, Stderr: opts.Stderr, Debug: opts.Debug, Args: opts.Args},
-		queue: make(chan func()),
-		quit:  make(chan struct{}),
+		queue:  make(chan func()),
+		quit:   make(chan struct{}),
+		ev:     newEventLoop(),
+		stderr: opts.Stderr,
+		bg:     opts.Background,
 	}
 	r.vm.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
 	r.gopd, _ = goja.AssertFunction(r.vm.Get("Object").ToObject(r.vm).Get("getOwnPropertyDescriptor"))
+	r.vm.SetPromiseRejectionTracker(r.ev.trackRejection)
+	r.invoke, _ = goja.AssertFunction(r.vm.ToValue(func(goja.FunctionCall) goja.Value {
+		t := r.thunk
+		r.thunk = nil
+		t()
+		return goja.Undefined()
+	}))
+	r.rethrowFn, _ = goja.AssertFunction(r.vm.ToValue(func(call goja.FunctionCall) goja.Value { panic(call.Argument(0)) }))
+	r.env.Start = r.start
 	r.mods = newModules(r, dir)
 	if opts.Setup != nil {
 		if err := opts.Setup(r.env); err != nil {
@@ -80,6 +103,9 @@ func New(opts Options) (*Runtime, error) {
 	if err := r.installGlobals(opts); err != nil {
 		return nil, err
 	}
+	if err := r.installTimers(); err != nil {
+		return nil, err
+	}
 	if err := bindings.InstallAll(r.env, r.vm); err != nil {
 		return nil, err
 	}
@@ -87,15 +113,64 @@ func New(opts Options) (*Runtime, error) {
 	return r, nil
 }
 
+// loop is the runtime goroutine: it runs Do's functions and, between
+// evaluations, the event loop's timers and completions (a setTimeout typed
+// in the REPL fires while the prompt waits). An error there is printed.
 func (r *Runtime) loop() {
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
 	for {
+		var tc <-chan time.Time
+		var posted <-chan func()
+		if r.bg {
+			posted = r.ev.posted
+			if len(r.ev.timers) > 0 {
+				wake.Reset(time.Until(r.ev.timers[0].when))
+				tc = wake.C
+			}
+		}
+		var err error
 		select {
 		case f := <-r.queue:
 			f()
+			continue
+		case f := <-posted:
+			err = r.callGo(f)
+		case <-tc:
+			err = r.fireDue()
 		case <-r.quit:
+			r.ev.cancelAll()
 			return
 		}
+		if err == nil {
+			err = r.takeRejection(nil)
+		}
+		r.background(err)
 	}
+}
+
+// background reports an error of a timer or completion that ran between
+// evaluations.
+func (r *Runtime) background(err error) {
+	var ie *goja.InterruptedError
+	if err == nil || errors.As(err, &ie) {
+		return
+	}
+	msg, _ := Describe(err, r.env.Debug)
+	fmt.Fprintln(r.stderr, "uncaught (async): "+msg)
+}
+
+// callGo runs f (Go code that settles Promises) so that the Promise jobs
+// it queued run after it, as after any call into JS.
+func (r *Runtime) callGo(f func()) error {
+	r.thunk = f
+	_, err := r.invoke(goja.Undefined())
+	return err
+}
+
+// rethrow throws reason as an exception: the error an uncaught throw of it is.
+func (r *Runtime) rethrow(_ goja.Value, reason goja.Value) (goja.Value, error) {
+	return r.rethrowFn(goja.Undefined(), reason)
 }
 
 // Do runs f on the runtime's goroutine and waits for it. It must not be
@@ -134,18 +209,37 @@ type interruptCause struct{}
 // ctx is the evaluation's context: cancelling it interrupts the JS and
 // cancels Go work in flight; Eval then returns ErrInterrupted, and the
 // runtime is usable again.
+//
+// A Promise value (top-level await, an async call) is waited for: Eval
+// returns what it resolves to, or its rejection as the error. Timers that
+// are still pending keep running after Eval returns (the REPL).
 func (r *Runtime) Eval(ctx context.Context, name, src string) (goja.Value, error) {
+	return r.eval(ctx, name, src, false)
+}
+
+// Wait runs the event loop until no timer or request is pending: what a
+// one-off script (-e) does after its value is printed. A Promise rejected
+// with no handler, or a timer's callback that throws, is its error.
+func (r *Runtime) Wait(ctx context.Context) error {
+	var err error
+	r.Do(func(*goja.Runtime) { _, err = r.run(ctx, nil, true) })
+	return err
+}
+
+func (r *Runtime) eval(ctx context.Context, name, src string, all bool) (goja.Value, error) {
 	prg, err := Compile(name, src)
 	if err != nil {
 		return nil, err
 	}
 	var v goja.Value
-	r.Do(func(*goja.Runtime) { v, err = r.run(ctx, prg) })
+	r.Do(func(*goja.Runtime) { v, err = r.run(ctx, prg, all) })
 	return v, err
 }
 
-// run executes prg on the runtime goroutine with ctx as the binding context.
-func (r *Runtime) run(ctx context.Context, prg *goja.Program) (goja.Value, error) {
+// run executes prg on the runtime goroutine with ctx as the binding context,
+// then drives the event loop: until its value settles, and with all until
+// nothing is pending either.
+func (r *Runtime) run(ctx context.Context, prg *goja.Program, all bool) (goja.Value, error) {
 	if ctx.Err() != nil {
 		return nil, ErrInterrupted
 	}
@@ -165,7 +259,13 @@ func (r *Runtime) run(ctx context.Context, prg *goja.Program) (goja.Value, error
 			r.vm.Interrupt(interruptCause{})
 		}
 	})
-	v, err := r.vm.RunProgram(prg)
+	v, err := goja.Value(goja.Undefined()), error(nil)
+	if prg != nil {
+		v, err = r.vm.RunProgram(prg)
+	}
+	if err == nil {
+		v, err = r.settle(ctx, v, all)
+	}
 	mu.Lock()
 	finished = true
 	mu.Unlock()
@@ -174,12 +274,14 @@ func (r *Runtime) run(ctx context.Context, prg *goja.Program) (goja.Value, error
 
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
+		r.ev.cancelAll()
 		if exit, ok := ie.Value().(*ExitError); ok {
 			return nil, exit
 		}
 		return nil, ErrInterrupted
 	}
 	if ctx.Err() != nil {
+		r.ev.cancelAll()
 		// Cancelled while running: even if the script caught the Go error,
 		// the user asked to stop, and the result is not worth showing.
 		return nil, ErrInterrupted
@@ -209,7 +311,7 @@ func (r *Runtime) RunFile(ctx context.Context, path string) (goja.Value, error) 
 		prev := vm.Get("require")
 		_ = vm.Set("require", r.mods.requireFunc(dir, false))
 		defer func() { _ = vm.Set("require", prev) }()
-		v, err = r.run(ctx, prg)
+		v, err = r.run(ctx, prg, true)
 	})
 	return v, err
 }

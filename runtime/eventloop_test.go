@@ -1,0 +1,166 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+func TestTopLevelAwaitInEval(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	cases := []struct{ src, want string }{
+		{`await delay(5); 1 + 1`, "2"},
+		{`const {a, b: [c]} = await Promise.resolve({a: 1, b: [2]})`, "undefined"},
+		{`a + c`, "3"}, // declarations of an awaiting line stay global
+		{`async function f(x) { await delay(1); return x * 2 }`, "undefined"},
+		{`await f(21)`, "42"},
+		{`let n = await f(1); class K { get v() { return n } }; new K().v`, "2"},
+		{`Promise.resolve("settled")`, "settled"}, // any Promise value is waited for
+		{`(async () => { await delay(1); return "inner" })()`, "inner"},
+		{`"no await: " + typeof Promise`, "no await: function"},
+	}
+	for _, c := range cases {
+		if got := evalString(t, rt, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	// An awaiting line cut short asks for more input, like any other.
+	if _, err := Compile("t", "for (const x of [1]) {\n  await delay(x)"); !IsIncomplete(err) {
+		t.Errorf("incomplete awaiting input: %v", err)
+	}
+	if _, err := Compile("t", "await (1 +"); !IsIncomplete(err) {
+		t.Errorf("incomplete await expression: %v", err)
+	}
+	var se *SyntaxError
+	if _, err := Compile("t", "await delay(1) )"); !errors.As(err, &se) {
+		t.Errorf("a real syntax error: %v", err)
+	}
+}
+
+func TestRejectionIsTheError(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	_, err := rt.Eval(context.Background(), "t", `await Promise.reject(Object.assign(new Error("gone"), {code: "NOT_FOUND", hint: "check the id"}))`)
+	msg, code := Describe(err, false)
+	if !strings.Contains(msg, "NOT_FOUND: gone") || code != 8 || Hint(err) != "check the id" {
+		t.Errorf("rejection: %q exit %d hint %q", msg, code, Hint(err))
+	}
+	// A Promise rejected with nobody to handle it is an error too.
+	_, err = rt.Eval(context.Background(), "t", `Promise.reject(new Error("lost")); 5`)
+	if msg, _ := Describe(err, false); !strings.Contains(msg, "lost") {
+		t.Errorf("unhandled rejection: %v", err)
+	}
+	// One handled later in the same turn is not.
+	if got := evalString(t, rt, `const p = Promise.reject(new Error("x")); p.catch(() => {}); "fine"`); got != "fine" {
+		t.Errorf("handled rejection: %s", got)
+	}
+}
+
+func TestTimersOrderedAndCancellable(t *testing.T) {
+	rt, out, _ := newTestRuntime(t, Options{})
+	_, err := rt.Eval(context.Background(), "t", `
+		const log = [];
+		setTimeout(() => log.push("b"), 20);
+		setTimeout(() => log.push("a"), 10);
+		setTimeout((x, y) => log.push(x + y), 20, "c", "!");
+		const gone = setTimeout(() => log.push("cleared"), 15);
+		clearTimeout(gone);
+		let n = 0;
+		const iv = setInterval(() => { log.push("i" + n); if (++n === 3) clearInterval(iv) }, 1);
+		Promise.resolve().then(() => log.push("micro"));
+		log.push("sync");`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := evalString(t, rt, `log.filter(x => !x.startsWith("i")).join(" ") + " | " + log.filter(x => x.startsWith("i")).join(" ")`)
+	if want := "sync micro a b c! | i0 i1 i2"; got != want {
+		t.Errorf("order: %s, want %s", got, want)
+	}
+	_ = out
+	// A callback that throws is the script's error.
+	if _, err := rt.Eval(context.Background(), "t", `setTimeout(() => { throw Object.assign(new Error("late"), {code: "TIMEOUT"}) }, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if msg, code := Describe(rt.Wait(context.Background()), false); !strings.Contains(msg, "TIMEOUT: late") || code != 12 {
+		t.Errorf("timer that throws: %q %d", msg, code)
+	}
+}
+
+func TestCtrlCCancelsDelaySleepAndTimers(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	for _, src := range []string{`await delay(60000)`, `sleep(60000)`, `setTimeout(() => {}, 60000); await new Promise(r => setTimeout(r, 60000))`} {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { _, err := rt.Eval(ctx, "t", src); done <- err }()
+		for rt.Env().Context() == context.Background() {
+			time.Sleep(time.Millisecond) // until the evaluation runs
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, ErrInterrupted) {
+			t.Errorf("%s: %v", src, err)
+		}
+		// Nothing is left pending: the next script ends at once.
+		if err := rt.Wait(context.Background()); err != nil {
+			t.Errorf("after %s: %v", src, err)
+		}
+		if got := evalString(t, rt, "1 + 1"); got != "2" {
+			t.Errorf("after %s: %s", src, got)
+		}
+	}
+}
+
+func TestRunFileWaitsForPendingWork(t *testing.T) {
+	rt, out, _ := newTestRuntime(t, Options{})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.js")
+	src := "setTimeout(() => console.log('later'), 20);\nconst v = await (async () => { await delay(5); return 'awaited' })();\nconsole.log(v);\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.RunFile(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "awaited\nlater\n" {
+		t.Errorf("output %q", got)
+	}
+	if err := os.WriteFile(path, []byte("\n\nawait new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('no'), {code: 'FORBIDDEN'})), 1))\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := rt.RunFile(context.Background(), path)
+	if msg, code := Describe(err, false); !strings.Contains(msg, "FORBIDDEN: no") || code != 4 {
+		t.Errorf("rejected top-level await: %q exit %d", msg, code)
+	}
+	if err := os.WriteFile(path, []byte("await new Promise(() => {})\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.RunFile(context.Background(), path); err == nil || !strings.Contains(err.Error(), "nothing can settle") {
+		t.Errorf("a Promise that never settles: %v", err)
+	}
+}
+
+func TestBackgroundTimersFireBetweenEvaluations(t *testing.T) {
+	rt, out, _ := newTestRuntime(t, Options{Background: true})
+	evalString(t, rt, `setTimeout(() => console.log("fired"), 1); 0`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(syncString(rt, out), "fired") {
+		if time.Now().After(deadline) {
+			t.Fatal("the timer never fired at the prompt")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// syncString reads out on the runtime goroutine, which writes it.
+func syncString(rt *Runtime, out interface{ String() string }) string {
+	var s string
+	rt.Do(func(*goja.Runtime) { s = out.String() })
+	return s
+}
