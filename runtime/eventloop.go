@@ -24,7 +24,7 @@ import (
 type timer struct {
 	id       int64
 	when     time.Time
-	seq      uint64 // same deadline: the order they were set
+	seq      uint64        // same deadline: the order they were set
 	fn       goja.Callable // nil for delay(ms), which resolves instead
 	resolve  func()
 	args     []goja.Value

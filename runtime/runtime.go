@@ -75,8 +75,8 @@ func New(opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	r := &Runtime{
-		vm:    goja.New(),
-		env:   &bindings.Env{Stdout: opts.Stdout, Stderr: opts.Stderr, Debug: opts.Debug, Args: opts.Args},
+		vm:     goja.New(),
+		env:    &bindings.Env{Stdout: opts.Stdout, Stderr: opts.Stderr, Debug: opts.Debug, Args: opts.Args},
 		queue:  make(chan func()),
 		quit:   make(chan struct{}),
 		ev:     newEventLoop(),

@@ -38,7 +38,7 @@ func wrapTopLevelAwait(name, src string) (string, error) {
 	}
 	type edit struct {
 		from, to int // 0-based offsets in wrapped
-		text string
+		text     string
 	}
 	var edits []edit
 	var globals []string
