@@ -24,6 +24,11 @@ func TestTopLevelAwaitInEval(t *testing.T) {
 		{`Promise.resolve("settled")`, "settled"}, // any Promise value is waited for
 		{`(async () => { await delay(1); return "inner" })()`, "inner"},
 		{`"no await: " + typeof Promise`, "no await: function"},
+		{`(await Promise.resolve({s: 3})).s`, "3"},
+		{`const w = (await Promise.resolve(4)), s = ")"`, "undefined"},
+		{`let [p, q] = await Promise.all([1, 2].map(async x => x)); w + p + q + s`, "7)"},
+		{`g(); async function g() { return await (delay(1)) }`, "undefined"}, // hoisted
+		{`typeof g`, "function"},
 	}
 	for _, c := range cases {
 		if got := evalString(t, rt, c.src); got != c.want {

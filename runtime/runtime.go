@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
 
@@ -104,6 +105,9 @@ func New(opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	if err := r.installTimers(); err != nil {
+		return nil, err
+	}
+	if err := jsweb.Install(r.vm); err != nil {
 		return nil, err
 	}
 	if err := bindings.InstallAll(r.env, r.vm); err != nil {

@@ -14,6 +14,10 @@ func init() {
   Ctrl-C cancels them all.`})
 	bindings.Register(bindings.Binding{Name: "sleep", Help: `sleep(ms) — wait, blocking (for simple scripts); Ctrl-C stops it
   In async code use await delay(ms), which lets timers and requests go on meanwhile.`})
+	bindings.Register(bindings.Binding{Name: "URL", Help: `URL, URLSearchParams — WHATWG URLs (goja_nodejs): new URL("/v1.0/me?$top=5", "https://graph.microsoft.com").searchParams.get("$top")
+  Also: TextEncoder / TextDecoder (UTF-8), atob / btoa, base64url.encode(s | bytes) / decode(s) / decodeBytes(s),
+  crypto.randomUUID(), crypto.getRandomValues(typedArray), structuredClone(value)
+  Example: JSON.parse(base64url.decode(login().clientInfo ?? "e30"))`})
 	bindings.Register(bindings.Binding{Name: "delay", Help: `delay(ms) → Promise resolved after ms: await delay(500)
   Top-level await works in the REPL, -e and azrepl run; the REPL prints what a Promise settles to.`})
 }

@@ -42,21 +42,53 @@ func wrapTopLevelAwait(name, src string) (string, error) {
 	}
 	var edits []edit
 	var globals []string
-	text := func(n ast.Node) string { return wrapped[int(n.Idx0())-1 : int(n.Idx1())-1] }
+	// A statement's Idx0/Idx1 leave out parentheses around its first and
+	// last expression: `(await f()).x` starts after "(". start and end
+	// widen a range over them.
+	start := func(n ast.Node) int {
+		i := int(n.Idx0()) - 1
+		for j := i - 1; j > len(asyncOpen)-1; j-- {
+			switch wrapped[j] {
+			case '(':
+				i = j
+				continue
+			case ' ', '\t', '\n', '\r':
+				continue
+			}
+			break
+		}
+		return i
+	}
+	end := func(from int, n ast.Node) int {
+		e := int(n.Idx1()) - 1
+		open := parenBalance(wrapped[from:e])
+		for e < len(wrapped) && open > 0 {
+			switch wrapped[e] {
+			case ')':
+				open--
+			case ' ', '\t', '\n', '\r':
+			default:
+				return e
+			}
+			e++
+		}
+		return e
+	}
 	declare := func(st ast.Node, list []*ast.Binding) {
-		var parts []string
 		for _, b := range list {
 			globals = append(globals, boundNames(b.Target)...)
-			if b.Initializer != nil {
-				parts = append(parts, "("+text(b.Target)+" = "+text(b.Initializer)+")")
-			}
 		}
-		repl := "void 0"
-		if len(parts) > 0 {
-			repl = strings.Join(parts, ", ")
+		from := int(st.Idx0()) - 1
+		to := end(from, st)
+		decl := wrapped[from:to]
+		kw := strings.IndexAny(decl, " \t\n\r{[")
+		if kw < 0 {
+			return
 		}
-		edits = append(edits, edit{int(st.Idx0()) - 1, int(st.Idx1()) - 1, repl})
+		// `const {a} = o, b = 2` → `({a} = o, b = 2)`: assignments to the globals.
+		edits = append(edits, edit{from, to, "(" + decl[kw:] + ")"})
 	}
+	text := func(n ast.Node) string { return wrapped[int(n.Idx0())-1 : int(n.Idx1())-1] }
 	for i, st := range body.List {
 		switch s := st.(type) {
 		case *ast.VariableStatement:
@@ -78,7 +110,8 @@ func wrapTopLevelAwait(name, src string) (string, error) {
 			}
 		case *ast.ExpressionStatement:
 			if i == len(body.List)-1 {
-				edits = append(edits, edit{int(s.Idx0()) - 1, int(s.Idx1()) - 1, "return (" + text(s) + ")"})
+				at := start(s)
+				edits = append(edits, edit{at, at, "return "})
 			}
 		}
 	}
@@ -168,4 +201,28 @@ func dedupe(names []string) []string {
 		}
 	}
 	return out
+}
+
+// parenBalance counts "(" less ")" in src, outside string literals.
+func parenBalance(src string) int {
+	n := 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(':
+			n++
+		case c == ')':
+			n--
+		}
+	}
+	return n
 }
