@@ -250,4 +250,3 @@ func (c *caller) headersObject(h http.Header) *goja.Object {
 	})
 	return o
 }
-
