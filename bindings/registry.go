@@ -48,6 +48,10 @@ type Env struct {
 	// the runtime goroutine (a binding called by JS).
 	Start func(work func(ctx context.Context) (then func()))
 
+	// FileRoots are the folders fs.* may reach besides the working folder:
+	// the script's folder tree. Set by the runtime.
+	FileRoots func() []string
+
 	ctx atomic.Pointer[context.Context]
 }
 

@@ -95,6 +95,7 @@ func New(opts Options) (*Runtime, error) {
 	}))
 	r.rethrowFn, _ = goja.AssertFunction(r.vm.ToValue(func(call goja.FunctionCall) goja.Value { panic(call.Argument(0)) }))
 	r.env.Start = r.start
+	r.env.FileRoots = func() []string { return append([]string(nil), r.mods.roots...) }
 	r.mods = newModules(r, dir)
 	if opts.Setup != nil {
 		if err := opts.Setup(r.env); err != nil {
