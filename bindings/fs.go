@@ -315,4 +315,3 @@ func secretPlaces() []string {
 	}
 	return out
 }
-
