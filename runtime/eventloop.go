@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"time"
 
@@ -282,11 +283,15 @@ func (r *Runtime) drive(ctx context.Context, done func() bool, strict bool, exce
 	}
 }
 
+var promiseType = reflect.TypeOf((*goja.Promise)(nil))
+
 // settle waits for v when it is a Promise and, with all, until nothing is
 // pending. It returns the Promise's value, or its rejection as the error.
 func (r *Runtime) settle(ctx context.Context, v goja.Value, all bool) (goja.Value, error) {
 	var p *goja.Promise
-	if o, ok := v.(*goja.Object); ok {
+	// Only a Promise is exported: Export of other objects would walk them
+	// (and run their getters).
+	if o, ok := v.(*goja.Object); ok && o.ExportType() == promiseType {
 		p, _ = o.Export().(*goja.Promise)
 	}
 	done := func() bool {
