@@ -48,6 +48,12 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	// Workload identity: the emulator's issuer rewrites this assertion in
 	// place, as kubelet does; the story app trusts that issuer.
 	defaults = append(defaults, "AZURE_FEDERATED_TOKEN_FILE="+filepath.Join(dir, "federated-token"))
+	// On-behalf-of: the seeded web API app (scripts/on-behalf-of.js).
+	for _, a := range em.World().Apps {
+		if a.Name == "api-app" {
+			defaults = append(defaults, "AZREPL_EMULATOR_API_CLIENT_ID="+a.ClientID, "AZREPL_EMULATOR_API_CLIENT_SECRET="+a.ClientSecret)
+		}
+	}
 	// The password flow signs in as the approving user (the world's
 	// passwords are test data, masked in every trace like its secrets).
 	for _, u := range em.World().Users {

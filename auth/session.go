@@ -86,6 +86,9 @@ type TokenOptions struct {
 	// WWW-Authenticate's claims="…"): the refresh token is redeemed with it.
 	Claims  string
 	Account string
+	// OnBehalfOf is a user's access token to this API (the app login):
+	// exchanged for a token to scope as that user (never cached).
+	OnBehalfOf string
 }
 
 // Token is an access token with what a person wants to know about it.

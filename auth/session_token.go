@@ -31,6 +31,9 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	}
 	clientID := firstNonEmpty(o.ClientID, acct.ClientID)
 	tenant := tokenTenant(acct, o.Tenant)
+	if o.OnBehalfOf != "" {
+		return s.onBehalfOf(ctx, acct, tenant, scope, o.OnBehalfOf)
+	}
 	norm := normalizeScope(scope)
 	if !o.Force && o.Claims == "" {
 		if e, ok := d.AccessTokens[accessKey(acct.Environment, tenant, clientID, acct.HomeAccountID, norm)]; ok &&

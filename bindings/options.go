@@ -338,4 +338,6 @@ type tokenOptionsJS struct {
 	ClientID string `opt:"clientId"`
 	Force    bool   `opt:"force"`
 	Account  string `opt:"account"`
+	// OnBehalfOf is a user's access token to this API app (on-behalf-of).
+	OnBehalfOf string `opt:"onBehalfOf"`
 }

@@ -21,6 +21,8 @@ func init() {
   opts.clientId   another client: a FOCI family client redeems the family refresh token
   opts.force      skip the cached token
   opts.account    which signed-in account (username), default: the last login
+  opts.onBehalfOf on-behalf-of: the access token a user sent to this API (the app login, secret or
+                  certificate) is exchanged for a token to scope as that user (not cached)
   Returns a Token: .token (the JWT), .scope, .audience, .expiresOn (Date), .claims, .tenant, .clientId.
   String(t) is the JWT; printing t or JSON.stringify(t) never shows it.
   Example: token("https://graph.microsoft.com/.default").claims.scp`,
@@ -52,7 +54,7 @@ func init() {
 func tokenOptions(rt *goja.Runtime, v goja.Value) (auth.TokenOptions, error) {
 	var to tokenOptionsJS
 	err := DecodeOptions(rt, "token(scope, opts)", v, &to)
-	return auth.TokenOptions{Tenant: to.Tenant, ClientID: to.ClientID, Account: to.Account, Force: to.Force}, err
+	return auth.TokenOptions{Tenant: to.Tenant, ClientID: to.ClientID, Account: to.Account, Force: to.Force, OnBehalfOf: to.OnBehalfOf}, err
 }
 
 // TokenObject is the JS Token: a plain object whose .token, toString, toJSON

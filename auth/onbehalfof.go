@@ -1,0 +1,89 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// On-behalf-of (entra.md §5.3): an API signed in as an app (secret or
+// certificate) trades the token a user sent it for a token to a downstream
+// API as that user. MSAL Go's AcquireTokenOnBehalfOf sends the jwt-bearer
+// grant with requested_token_use=on_behalf_of and client_info=1.
+const oboGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// oboCredential is an app credential that can authenticate an OBO request.
+type oboCredential interface {
+	authenticate(form url.Values, tokenURL string) error
+}
+
+func (c secretCredential) authenticate(form url.Values, _ string) error {
+	form.Set("client_secret", c.secret)
+	return nil
+}
+
+func (c certificateCredential) authenticate(form url.Values, tokenURL string) error {
+	a, err := c.cert.Assertion(c.alg, tokenURL, c.clientID, time.Now())
+	if err != nil {
+		return err
+	}
+	form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+	form.Set("client_assertion", a)
+	return nil
+}
+
+// onBehalfOf redeems a user's assertion for scope. OBO tokens are not
+// cached: they belong to the user of the assertion, not to the app's login
+// (MSAL keys them by the assertion's hash; azrepl asks again).
+func (s *Session) onBehalfOf(ctx context.Context, acct Account, tenant, scope, assertion string) (*Token, error) {
+	if !acct.isApp() {
+		return nil, fmt.Errorf("on-behalf-of needs an app login with a secret or certificate (the API's own credential), not the user %s: run login({flow: \"secret\", ...}) as the API app", acct.Username)
+	}
+	cred, err := s.credentialFor(acct)
+	if err != nil {
+		return nil, err
+	}
+	oc, ok := cred.(oboCredential)
+	if !ok {
+		return nil, fmt.Errorf("on-behalf-of needs the app's secret or certificate; the %s login of %s has neither", acct.Flow, acct.ClientID)
+	}
+	s.learn(assertion)
+	if _, err := DecodeJWT(assertion); err != nil {
+		return nil, errors.New("on-behalf-of: the assertion is not a JWT (pass the access token the user sent to this API)")
+	}
+	tokenURL := s.cfg.Cloud.TokenURL(tenant)
+	form := url.Values{
+		"grant_type":          {oboGrant},
+		"client_id":           {acct.ClientID},
+		"assertion":           {assertion},
+		"requested_token_use": {"on_behalf_of"},
+		"scope":               {userScope(scope)},
+		"client_info":         {"1"},
+	}
+	if err := oc.authenticate(form, tokenURL); err != nil {
+		return nil, err
+	}
+	tr, err := requestToken(ctx, s.cfg.HTTP, tokenURL, form, "", "")
+	if err != nil {
+		return nil, explainOBOError(err)
+	}
+	u := accountFromResponse(tr)
+	u.ClientID, u.Flow, u.Source = acct.ClientID, "on-behalf-of", "on-behalf-of the user of the assertion, by app "+acct.ClientID
+	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, tenant, acct.ClientID, u, false), nil
+}
+
+func explainOBOError(err error) error {
+	var ee *EntraError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	switch {
+	case ee.HasCode(65001):
+		return &explained{"on-behalf-of: the user has not consented to the downstream permission for this API app (AADSTS65001): an admin grants consent, or the user signs in to the API interactively once", ee}
+	case ee.HasCode(50013), ee.HasCode(500131), ee.HasCode(500133):
+		return &explained{fmt.Sprintf("on-behalf-of: the assertion was refused (AADSTS%d): it must be a current user token whose audience is this API app", ee.Codes[0]), ee}
+	}
+	return err
+}
