@@ -2,7 +2,6 @@ package httpx
 
 import (
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -73,7 +72,7 @@ func placeholder(field string) string {
 	return "$SECRET"
 }
 
-var maskedJSONFieldRE = regexp.MustCompile(`"(` + fieldAlternation() + `)"(\s*:\s*)"\*\*\*"`)
+var maskedJSONFieldRE = newLazyRE(`"(` + fieldAlternation() + `)"(\s*:\s*)"\*\*\*"`)
 
 // jsonWithPlaceholders quotes a (masked) body for the shell, turning
 // "password":"***" into "password":"$PASSWORD" expanded by the shell.

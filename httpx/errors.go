@@ -5,7 +5,6 @@ import (
 	"html"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -137,14 +136,14 @@ func statusText(status int) string {
 	return fmt.Sprintf("HTTP %d", status)
 }
 
-var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+var titleRE = newLazyRE(`(?is)<title[^>]*>(.*?)</title>`)
 
 // IncorrectClaimCode is the Code of Azure Databricks' HTML 400 for an Entra
 // token whose aud or iss is not the workspace's: its message is the
 // exception's text, "Expected aud claim to be: …, but was: …".
 const IncorrectClaimCode = "IncorrectClaimException"
 
-var incorrectClaimRE = regexp.MustCompile(`io\.jsonwebtoken\.IncorrectClaimException: (Expected [a-z]+ claim to be: [^<\r\n]*)`)
+var incorrectClaimRE = newLazyRE(`io\.jsonwebtoken\.IncorrectClaimException: (Expected [a-z]+ claim to be: [^<\r\n]*)`)
 
 func incorrectClaim(body string) string {
 	if m := incorrectClaimRE.FindStringSubmatch(body[:min(len(body), 4096)]); m != nil {

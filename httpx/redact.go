@@ -51,11 +51,11 @@ var secretHeaders = map[string]bool{
 
 var (
 	// A JWT or JWE: base64url JSON header "eyJ…", then dot-separated parts.
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*`)
+	jwtRE = newLazyRE(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*`)
 	// "field": "value" in JSON, also when the body was cut inside the value.
-	jsonFieldRE = regexp.MustCompile(`"(` + fieldAlternation() + `)"(\s*:\s*)"((?:[^"\\]|\\.)*)("|\\?$)`)
+	jsonFieldRE = newLazyRE(`"(` + fieldAlternation() + `)"(\s*:\s*)"((?:[^"\\]|\\.)*)("|\\?$)`)
 	// field=value in form bodies and query strings that were not parsed.
-	formFieldRE = regexp.MustCompile(`(^|[?&;\s])(` + fieldAlternation() + `)=([^&\s"']*)`)
+	formFieldRE = newLazyRE(`(^|[?&;\s])(` + fieldAlternation() + `)=([^&\s"']*)`)
 )
 
 func fieldAlternation() string {
@@ -350,7 +350,7 @@ func maskJSONField(m string) string {
 // isErrorCode tells a service's error code ("itemNotFound",
 // "Authorization_RequestDenied") from an authorization code, which is long
 // and random: Graph, ARM and Databricks all name their error member "code".
-var errorCodeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,47}$|^[0-9]{1,6}$`)
+var errorCodeRE = newLazyRE(`^[A-Za-z][A-Za-z0-9_]{0,47}$|^[0-9]{1,6}$`)
 
 func isErrorCode(v string) bool { return errorCodeRE.MatchString(v) }
 

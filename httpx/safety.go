@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -31,7 +30,7 @@ func tooLarge(size, limit int64) error {
 
 // secretHeaderName matches header names that carry credentials beyond the
 // known list: "X-My-Api-Key", "X-Custom-Token", "X-Client-Secret"…
-var secretHeaderName = regexp.MustCompile(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session)`)
+var secretHeaderName = newLazyRE(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session)`)
 
 // IsCredentialHeader reports whether a header carries credentials: it is
 // masked in traces and dropped when a redirect leaves the origin.
