@@ -20,6 +20,9 @@ func init() {
         requests without one: azrepl says so before sending, with a usual version)
   Returns the Response; throws on non-2xx like graph.*.
   arm.all(path, {max}) — every item of a list, following nextLink; arm.iter(path) and arm.each(path, fn) stream it
+  arm.wait(response, {timeout, interval}) — follow a long-running operation (201/202 with Azure-AsyncOperation
+        or Location) until it ends, honouring Retry-After; returns the final resource (PUT/PATCH), the
+        operation's result or null; throws the operation's error (err.serviceCode) or TIMEOUT (default 30 min)
   Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)`,
 		Install: func(env *Env, rt *goja.Runtime) error {
 			c, err := newCaller(env, rt)
@@ -35,6 +38,7 @@ func init() {
 func (c *caller) armObject() *goja.Object {
 	o := c.rt.NewObject()
 	c.setMethods(o, c.armRequest, armPermission)
+	_ = o.Set("wait", c.armWait)
 	c.setListing(o, "arm", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo listOptions
 		decodeOpts(c.rt, "arm."+fn+"(path, opts)", opts, &lo)

@@ -60,9 +60,8 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 	}
 	var in fetchInit
 	decodeOpts(c.rt, "fetch(url, init)", initV, &in)
-	if o, ok := u.(*goja.Object); ok && !goja.IsUndefined(o.Get("href")) { // a URL object
-		u = o.Get("href")
-	}
+	// A URL object is read with String(): goja_nodejs's href misses changes
+	// made through searchParams, its toString does not.
 	method := "GET"
 	if in.Method != "" {
 		method = strings.ToUpper(in.Method)

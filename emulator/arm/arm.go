@@ -1,6 +1,7 @@
 // Package arm is the emulator's Azure Resource Manager slice: /tenants and
-// /subscriptions (what `az login` calls), with ARM's token checks, required
-// api-version, nextLink paging and error envelope.
+// /subscriptions (what `az login` calls) and resource groups with
+// asynchronous deletion, with ARM's token checks, api-version checked per
+// resource type, nextLink paging and error envelope.
 package arm
 
 import (
@@ -26,14 +27,17 @@ type Config struct {
 	Revoked bearer.RevocationFunc
 }
 
-type server struct{ cfg Config }
+type server struct {
+	cfg    Config
+	groups groups
+}
 
 // New returns the ARM handler.
 func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &server{cfg: cfg}
+	return &server{cfg: cfg, groups: groups{rgs: map[string]*resourceGroup{}, ops: map[string]*operation{}}}
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -41,11 +45,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.authenticate(rc) {
 		return
 	}
-	if !rc.checkAPIVersion() {
-		return
-	}
 	// ARM paths are case-insensitive.
 	segs := strings.Split(strings.Trim(strings.ToLower(r.URL.Path), "/"), "/")
+	if !rc.checkAPIVersion(resourceType(segs)) {
+		return
+	}
+	if len(segs) >= 3 && segs[0] == "subscriptions" && (segs[2] == "resourcegroups" || segs[2] == "operationresults") {
+		s.serveSubscription(rc, segs[1], segs[2:])
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		rc.fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested resource does not support http method '"+r.Method+"'.")
 		return
@@ -72,8 +80,11 @@ func (s *server) serveSubscription(rc *requestContext, id string, rest []string)
 	case len(rest) == 0:
 		rc.writeJSON(http.StatusOK, sub)
 	case len(rest) == 1 && rest[0] == "resourcegroups":
-		// The emulated subscriptions hold no resources.
-		rc.writeJSON(http.StatusOK, map[string]any{"value": []any{}})
+		s.serveResourceGroups(rc, sub["subscriptionId"].(string), "")
+	case len(rest) == 2 && rest[0] == "resourcegroups":
+		s.serveResourceGroups(rc, sub["subscriptionId"].(string), originalSegment(rc.r.URL.Path, 4))
+	case len(rest) == 2 && rest[0] == "operationresults":
+		s.serveOperation(rc, sub["subscriptionId"].(string), originalSegment(rc.r.URL.Path, 4))
 	default:
 		rc.fail(http.StatusNotFound, "NotFound", "The requested path '"+rc.r.URL.Path+"' was not found.")
 	}
@@ -132,4 +143,14 @@ func (s *server) subscriptionJSON(sub Subscription) map[string]any {
 			"spendingLimit":       "Off",
 		},
 	}
+}
+
+// originalSegment is the i-th (1-based) segment of path as sent: resource
+// names keep their case although ARM matches them case-insensitively.
+func originalSegment(path string, i int) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if i-1 < len(segs) {
+		return segs[i-1]
+	}
+	return ""
 }

@@ -47,22 +47,6 @@ func (rc *requestContext) writeJSON(status int, v any) {
 
 var apiVersionPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
 
-const supportedVersions = "2022-12-01, 2022-09-01, 2021-01-01, 2020-01-01, 2019-11-01, 2016-06-01"
-
-func (rc *requestContext) checkAPIVersion() bool {
-	v := rc.r.URL.Query().Get("api-version")
-	switch {
-	case v == "":
-		rc.fail(http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
-		return false
-	case !apiVersionPattern.MatchString(v):
-		rc.fail(http.StatusBadRequest, "InvalidApiVersionParameter",
-			fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s'.", v, supportedVersions))
-		return false
-	}
-	return true
-}
-
 const defaultPageSize = 100
 
 // writePage answers {"value":[...],"nextLink":...} for the page that

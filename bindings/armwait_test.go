@@ -1,0 +1,51 @@
+package bindings_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/azrepl/azrepl/emulator"
+)
+
+// TestARMWaitResourceGroupDeletion: DELETE answers 202 with Location and
+// Retry-After; arm.wait polls until the operation ends and the group is gone.
+func TestARMWaitResourceGroupDeletion(t *testing.T) {
+	c := newCloud(t, emulator.Config{})
+	c.loginApp(t, "reader-app")
+	got := js(t, c.rt, `(() => {
+		const sub = arm.all("/subscriptions?api-version=2022-12-01")[0].subscriptionId;
+		const rg = "/subscriptions/" + sub + "/resourcegroups/rg-Wait?api-version=2021-04-01";
+		const put = arm.put(rg, {location: "West Europe"});
+		const again = arm.put(rg, {location: "westeurope", tags: {a: "b"}});
+		const waitedPut = arm.wait(put); // not running: the answer is the result
+		const del = arm.delete(rg);
+		const during = arm.get(rg).json.properties.provisioningState;
+		const result = arm.wait(del, {timeout: 60000, interval: 10});
+		let after; try { arm.get(rg) } catch (e) { after = e.status + " " + e.serviceCode }
+		const list = arm.all("/subscriptions/" + sub + "/resourcegroups?api-version=2021-04-01").length;
+		return {put: put.status, again: again.status, name: put.json.name, loc: put.json.location, waitedPut: waitedPut.name,
+			del: del.status, retryAfter: del.headers["retry-after"], during, result, after, list};
+	})()`)
+	want := `{"put":201,"again":200,"name":"rg-Wait","loc":"westeurope","waitedPut":"rg-Wait","del":202,"retryAfter":"1","during":"Deleting","result":null,"after":"404 ResourceGroupNotFound","list":0}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// The poll waited as Retry-After said: consecutive polls of the operation.
+	polls := 0
+	for _, x := range c.http.Trace() {
+		if strings.Contains(x.URL, "/operationresults/") {
+			polls++
+		}
+	}
+	if polls < 2 {
+		t.Errorf("%d polls of the operation, want at least 2", polls)
+	}
+	for src, want := range map[string]string{
+		`arm.wait(arm.get("/subscriptions?api-version=2022-12-01"), {timout: 1})`: `arm.wait(response, opts): unknown option \"timout\" — did you mean timeout?`,
+		`arm.wait("x")`: `"code":"BAD_ARGUMENT"`,
+	} {
+		if e := jsErr(t, c.rt, src); !strings.Contains(e, want) {
+			t.Errorf("%s: %s, want %s", src, e, want)
+		}
+	}
+}
