@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/azrepl/azrepl/emulator/arm"
 	"github.com/azrepl/azrepl/emulator/databricks"
@@ -32,9 +34,13 @@ func (em *Emulator) mountServices() {
 	sp := w.Databricks.ServicePrincipal
 	db := databricks.New(databricks.Config{
 		Host: w.Databricks.Host, TenantID: w.TenantID, EntraPublicKey: key, Users: dbUsers,
-		ServicePrincipals: []databricks.ServicePrincipal{{ID: dbNumericID("sp/" + sp.ClientID), ApplicationID: sp.ClientID,
-			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}},
-		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
+		ServicePrincipals: append([]databricks.ServicePrincipal{{ID: dbNumericID("sp/" + sp.ClientID), ApplicationID: sp.ClientID,
+			DisplayName: sp.DisplayName, Secret: sp.ClientSecret}}, em.entraServicePrincipals(w.Databricks.EntraMembers)...),
+		ResourceManagers: em.entraServicePrincipals(w.Databricks.ResourceManagers),
+		PATs:             databricksPATs(w),
+		AccountsHost:     w.Databricks.AccountsHost, AccountID: w.Databricks.AccountID,
+		Federation: databricksFederation(w),
+		Clusters:   w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 	})
 	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
 		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex})
@@ -66,4 +72,34 @@ func (em *Emulator) mountServices() {
 func graphGroup(g Group) graph.Group {
 	return graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
 		MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime}
+}
+
+// entraServicePrincipals makes workspace service principals of Entra apps (by client id).
+func (em *Emulator) entraServicePrincipals(clientIDs []string) []databricks.ServicePrincipal {
+	var out []databricks.ServicePrincipal
+	for _, id := range clientIDs {
+		name := id
+		if a := em.world.app(id); a != nil {
+			name = a.Name
+		}
+		out = append(out, databricks.ServicePrincipal{ID: dbNumericID("sp/" + id), ApplicationID: id, DisplayName: name})
+	}
+	return out
+}
+
+func databricksPATs(w *World) []databricks.PAT {
+	var out []databricks.PAT
+	for i, p := range w.Databricks.PATs {
+		out = append(out, databricks.PAT{ID: dbNumericID("pat/" + strconv.Itoa(i)), Value: p.Value, Owner: p.Owner, Comment: p.Comment,
+			Created: time.Now()})
+	}
+	return out
+}
+
+func databricksFederation(w *World) []databricks.FederationPolicy {
+	var out []databricks.FederationPolicy
+	for _, p := range w.Databricks.Federation {
+		out = append(out, databricks.FederationPolicy{Issuer: p.Issuer, Audiences: p.Audiences, Subject: p.Subject, ServicePrincipal: p.ServicePrincipal})
+	}
+	return out
 }

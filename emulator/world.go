@@ -83,9 +83,36 @@ type App struct {
 type Databricks struct {
 	Host             string           `json:"host"`
 	AccountsHost     string           `json:"accountsHost"`
+	AccountID        string           `json:"accountId,omitempty"` // the account the workspace belongs to (account OIDC and API)
 	ServicePrincipal ServicePrincipal `json:"servicePrincipal"`
 	Clusters         int              `json:"clusters,omitempty"`
 	Jobs             int              `json:"jobs,omitempty"`
+	// EntraMembers are client ids of Entra apps that are workspace members
+	// (their Entra tokens for Azure Databricks work as they are).
+	EntraMembers []string `json:"entraMembers,omitempty"`
+	// ResourceManagers are client ids of Entra apps with Contributor on the
+	// workspace's Azure resource: they get in with an
+	// X-Databricks-Azure-SP-Management-Token and become members.
+	ResourceManagers []string                     `json:"resourceManagers,omitempty"`
+	PATs             []DatabricksPAT              `json:"pats,omitempty"`
+	Federation       []DatabricksFederationPolicy `json:"federationPolicies,omitempty"`
+}
+
+// DatabricksPAT is a personal access token of a user (username).
+type DatabricksPAT struct {
+	Owner   string `json:"owner"`
+	Value   string `json:"value"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// DatabricksFederationPolicy trusts an OIDC issuer's tokens for the RFC 8693
+// exchange at the workspace: for the service principal servicePrincipal
+// (its client id) when set, else for the user named by the token's sub.
+type DatabricksFederationPolicy struct {
+	Issuer           string   `json:"issuer"`
+	Audiences        []string `json:"audiences,omitempty"` // default: the account id and the workspace token endpoint
+	Subject          string   `json:"subject,omitempty"`
+	ServicePrincipal string   `json:"servicePrincipal,omitempty"`
 }
 
 // ServicePrincipal is a Databricks OAuth machine-to-machine identity.
@@ -183,6 +210,7 @@ func seedWorld(groups int) *World {
 	w.Databricks = Databricks{
 		Host:         "adb-1234567890123456.7.azuredatabricks.net",
 		AccountsHost: "accounts.azuredatabricks.net",
+		AccountID:    seedGUID("databricks/account"),
 		ServicePrincipal: ServicePrincipal{
 			ClientID:     seedGUID("databricks/sp"),
 			ClientSecret: "dose" + randomString(32, "0123456789abcdef"),
@@ -190,6 +218,12 @@ func seedWorld(groups int) *World {
 		},
 		Clusters: 3,
 		Jobs:     45,
+		// reader-app is a workspace member; story-app manages the workspace
+		// resource (the Databricks SDK's azure-client-secret sends its
+		// management token); alice has a PAT.
+		EntraMembers:     []string{seedGUID("app/reader-app")},
+		ResourceManagers: []string{seedGUID("app/story-app")},
+		PATs:             []DatabricksPAT{{Owner: w.Users[0].Username, Value: "dapi" + randomString(32, "0123456789abcdef"), Comment: "seeded"}},
 	}
 	w.Subscriptions = []Subscription{{ID: seedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
 	w.GroupCount = groups
@@ -291,6 +325,9 @@ func loadWorld(path string, groups int) (*World, error) {
 	}
 	if w.Groups == nil && w.GroupCount == 0 {
 		w.GroupCount = groups
+	}
+	if w.Databricks.AccountID == "" && w.Databricks.Host != "" {
+		w.Databricks.AccountID = seedGUID("databricks/account/" + w.Databricks.Host)
 	}
 	return &w, nil
 }
