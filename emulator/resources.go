@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/rsa"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,8 +40,14 @@ func (em *Emulator) mountServices() {
 		ResourceManagers: em.entraServicePrincipals(w.Databricks.ResourceManagers),
 		PATs:             databricksPATs(w),
 		AccountsHost:     w.Databricks.AccountsHost, AccountID: w.Databricks.AccountID,
-		Federation: databricksFederation(w),
-		Clusters:   w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
+		Federation: em.databricksFederation(),
+		IssuerKey: func(iss, _ string) *rsa.PublicKey {
+			if iss == em.entra.issuer {
+				return &em.entra.federation.key.PublicKey
+			}
+			return nil
+		},
+		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 	})
 	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
 		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex})
@@ -55,7 +62,7 @@ func (em *Emulator) mountServices() {
 		{Name: "graph", Hosts: []string{hostGraph}, Paths: []string{"/v1.0", "/beta"}, Handler: graphH},
 		{Name: "arm", Hosts: []string{hostARM}, Paths: []string{"/subscriptions", "/tenants", "/providers"}, Handler: armH},
 		{Name: "databricks", Hosts: []string{strings.ToLower(w.Databricks.Host), strings.ToLower(w.Databricks.AccountsHost)},
-			Paths: []string{"/oidc", "/api", "/.well-known/databricks-config"}, Handler: db},
+			Paths: []string{"/oidc", "/api", "/aad", "/.well-known/databricks-config"}, Handler: db},
 		// The emulator's own control API (POST /_emulator/revoke).
 		{Name: "control", Paths: []string{"/_emulator"}, Handler: controlHandler{em: em}},
 		// The workload identity issuer (direct listener only, like a cluster's own issuer).
@@ -96,10 +103,13 @@ func databricksPATs(w *World) []databricks.PAT {
 	return out
 }
 
-func databricksFederation(w *World) []databricks.FederationPolicy {
+// databricksFederation is the workspace's federation policies; the
+// placeholder issuer is the emulator's own (whose key IssuerKey gives).
+func (em *Emulator) databricksFederation() []databricks.FederationPolicy {
 	var out []databricks.FederationPolicy
-	for _, p := range w.Databricks.Federation {
-		out = append(out, databricks.FederationPolicy{Issuer: p.Issuer, Audiences: p.Audiences, Subject: p.Subject, ServicePrincipal: p.ServicePrincipal})
+	for _, p := range em.world.Databricks.Federation {
+		out = append(out, databricks.FederationPolicy{Issuer: strings.ReplaceAll(p.Issuer, federationIssuerPlaceholder, em.entra.issuer),
+			Audiences: p.Audiences, Subject: p.Subject, ServicePrincipal: p.ServicePrincipal})
 	}
 	return out
 }

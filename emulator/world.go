@@ -225,6 +225,10 @@ func seedWorld(groups int) *World {
 		ResourceManagers: []string{seedGUID("app/story-app")},
 		PATs:             []DatabricksPAT{{Owner: w.Users[0].Username, Value: "dapi" + randomString(32, "0123456789abcdef"), Comment: "seeded"}},
 	}
+	// The service principal trusts the emulator's workload issuer (the
+	// workload's subject; default audiences: the token endpoint, the account).
+	w.Databricks.Federation = []DatabricksFederationPolicy{{Issuer: federationIssuerPlaceholder, Subject: workloadSubject,
+		ServicePrincipal: w.Databricks.ServicePrincipal.ClientID}}
 	w.Subscriptions = []Subscription{{ID: seedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
 	w.GroupCount = groups
 	return w

@@ -231,3 +231,56 @@ func entraToken(t *testing.T, resource string) string {
 	}
 	return body.AccessToken
 }
+
+// azure-client-secret: Entra client credentials at the v1 endpoint with
+// resource=, twice (Azure Databricks and the management token the SDK sends
+// in X-Databricks-Azure-SP-Management-Token). story-app is not a workspace
+// member but manages the workspace resource: the management token lets it in.
+func TestAzureClientSecret(t *testing.T) {
+	var app emulator.App
+	for _, a := range em.World().Apps {
+		if a.Name == "story-app" {
+			app = a
+		}
+	}
+	setEnv(t, map[string]string{"DATABRICKS_HOST": workspaceURL(), "DATABRICKS_AUTH_TYPE": "azure-client-secret",
+		"ARM_CLIENT_ID": app.ClientID, "ARM_CLIENT_SECRET": app.ClientSecret, "ARM_TENANT_ID": em.World().TenantID})
+	if got := me(t); got != app.ClientID {
+		t.Fatalf("Me = %q, want story-app %s", got, app.ClientID)
+	}
+}
+
+// file-oidc: Databricks workload identity federation. The workload's OIDC
+// token (from the emulator's issuer, for the workspace token endpoint) is
+// exchanged (RFC 8693) under the service principal's federation policy.
+func TestFileOIDCFederation(t *testing.T) {
+	db := em.World().Databricks
+	tok, err := em.FederatedToken("system:serviceaccount:default:workload", workspaceURL()+"/oidc/v1/token", 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "oidc-token")
+	if err := os.WriteFile(file, []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setEnv(t, map[string]string{"DATABRICKS_HOST": workspaceURL(), "DATABRICKS_AUTH_TYPE": "file-oidc",
+		"DATABRICKS_CLIENT_ID": db.ServicePrincipal.ClientID, "DATABRICKS_OIDC_TOKEN_FILEPATH": file})
+	if got := me(t); got != db.ServicePrincipal.ClientID {
+		t.Fatalf("Me = %q", got)
+	}
+	// Another subject is refused with the exchange's own error.
+	other, err := em.FederatedToken("system:serviceaccount:default:intruder", workspaceURL()+"/oidc/v1/token", 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w, err := sdk.NewWorkspaceClient()
+	if err == nil {
+		_, err = w.CurrentUser.Me(t.Context(), iam.MeRequest{})
+	}
+	if err == nil || !strings.Contains(err.Error(), "no federation policy matches") {
+		t.Fatalf("intruder: %v", err)
+	}
+}
