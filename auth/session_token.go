@@ -69,7 +69,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		}
 		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), extra)
 		if err != nil {
-			return nil, explainRefreshError(explainClaimsRefusal(withPreauthAdvice(err, clientID, scope), acct, o.Claims), acct, clientID, rt)
+			return nil, explainRefreshError(explainMFA(explainClaimsRefusal(withPreauthAdvice(err, clientID, scope), acct, o.Claims), acct, scope), acct, clientID, rt)
 		}
 	}
 	a := acct

@@ -63,7 +63,7 @@ func TestMainWritesDirAndStops(t *testing.T) {
 	}
 	var w World
 	data, err := os.ReadFile(filepath.Join(dir, "tenant.json"))
-	if err != nil || json.Unmarshal(data, &w) != nil || w.GroupCount != 7 || len(w.Groups) != 0 || len(w.Users) != 2 {
+	if err != nil || json.Unmarshal(data, &w) != nil || w.GroupCount != 7 || len(w.Groups) != 0 || len(w.Users) != 3 {
 		t.Fatalf("tenant.json: %v, %d groups", err, w.GroupCount)
 	}
 	// The credentials go to credentials.env, never to stdout.

@@ -119,7 +119,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		world: em.world, signer: sig, certs: map[string]*x509.Certificate{},
 		lifetime: cfg.TokenLifetime, approveAfter: cfg.ApproveAfter, approveAs: cfg.ApproveAs, now: time.Now,
 		devices: map[string]*deviceAuth{}, codes: map[string]*authCode{},
-		refresh: map[string]*refreshGrant{}, validFrom: map[string]time.Time{}, sessionsRevoked: map[string]time.Time{}, caeIssued: map[string]time.Time{},
+		refresh: map[string]*refreshGrant{}, validFrom: map[string]time.Time{}, sessionsRevoked: map[string]time.Time{}, caeIssued: map[string]time.Time{}, mfaFlows: map[string]*mfaPending{},
 		apis: apiResources(em.world), federation: fed, issuer: issuer,
 	}
 	for _, a := range em.world.Apps {

@@ -33,6 +33,7 @@ type entra struct {
 	// sessionsRevoked: user object id → CAE-capable tokens issued before are refused by resources.
 	sessionsRevoked map[string]time.Time
 	caeIssued       map[string]time.Time // uti of each CAE-capable access token → when it was issued
+	mfaFlows        map[string]*mfaPending
 }
 
 // tenantRef is the tenant segment of a request, resolved.

@@ -16,6 +16,7 @@ type authCode struct {
 	user                                           *User
 	expires                                        time.Time
 	used                                           bool
+	mfa                                            bool
 }
 
 func (e *entra) redeemCode(code string) (*authCode, *entraError) {
@@ -115,16 +116,33 @@ func (e *entra) authorize(w http.ResponseWriter, r *http.Request, t tenantRef) {
 		fail("access_denied", newEntraError(400, "access_denied", 65004, "User declined to consent to access the app."))
 		return
 	}
-	u, msg := e.checkPassword(r.PostForm.Get("login"), r.PostForm.Get("passwd"))
-	if u == nil {
-		e.signInPage(w, r, t, p, c, msg)
-		return
+	var u *User
+	mfa := false
+	if r.PostForm.Get("flowToken") != "" {
+		if u = e.finishMFA(w, r, t, c); u == nil {
+			return
+		}
+		mfa = true
+	} else {
+		var msg string
+		if u, msg = e.checkPassword(r.PostForm.Get("login"), r.PostForm.Get("passwd")); u == nil {
+			e.signInPage(w, r, t, p, c, msg)
+			return
+		}
+		if e.signInNeedsMFA(u, p) {
+			if u.OTPCode == "" {
+				fail("interaction_required", errMFA(u, lookupResource(graphResource)))
+				return
+			}
+			e.startMFA(w, r, t, c, u, "")
+			return
+		}
 	}
 	code := "1.A" + randomToken(64)
 	e.mu.Lock()
 	e.codes[code] = &authCode{
 		clientID: c.id, redirectURI: redirect, challenge: p.Get("code_challenge"),
-		nonce: p.Get("nonce"), scope: p.Get("scope"), user: u, expires: e.now().Add(authCodeLifetime),
+		nonce: p.Get("nonce"), scope: p.Get("scope"), user: u, expires: e.now().Add(authCodeLifetime), mfa: mfa,
 	}
 	e.mu.Unlock()
 	e.respond(w, r, url.Values{"code": {code}, "client_info": {clientInfoValue(u, e.world.TenantID)},
@@ -218,6 +236,19 @@ input[type=email],input[type=password]{width:100%;padding:6px;margin:6px 0}.err{
 <label>Password <input type="password" name="passwd" id="i0118" autocomplete="current-password"></label>
 <button type="submit" name="action" value="signin" id="idSIButton9">Sign in</button>
 <button type="submit" name="action" value="cancel" id="idBtn_Back">Cancel</button>
+</form></main></body></html>
+`))
+
+var mfaTemplate = template.Must(template.New("mfa").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Enter code</title></head>
+<body><main>
+<h1>Enter code</h1>
+<p>{{.User}}: enter the code from your authenticator app to continue to <b>{{.App}}</b> (azrepl emulator: the code is the user's otpCode in tenant.json)</p>
+{{if .Error}}<p id="idSpan_SAOTCC_Error_OTC" class="err" role="alert">{{.Error}}</p>{{end}}
+<form method="post" action="{{.Action}}" id="mfa">
+{{range $k, $v := .Hidden}}<input type="hidden" name="{{$k}}" value="{{$v}}">
+{{end}}<label>Code <input type="tel" name="otc" id="idTxtBx_SAOTCC_OTC" autocomplete="one-time-code"></label>
+<button type="submit" name="action" value="verify" id="idSubmit_SAOTCC_Continue">Verify</button>
 </form></main></body></html>
 `))
 

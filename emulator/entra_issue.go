@@ -20,6 +20,7 @@ type grant struct {
 	scopes     scopeRequest
 	nonce      string
 	clientInfo bool
+	mfa        bool // the sign-in behind this grant did multi-factor authentication
 }
 
 // refreshGrant is what a refresh token stands for. Refresh tokens are bound to
@@ -29,6 +30,7 @@ type refreshGrant struct {
 	clientID string
 	family   bool
 	issued   time.Time
+	mfa      bool
 }
 
 func (e *entra) expiresIn() int {
@@ -72,10 +74,17 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 		return nil, aerr
 	}
 	g.scopes.allowed = allowed
+	if needsMFA(u, g.scopes.info) && !g.mfa {
+		return nil, errMFA(u, g.scopes.info)
+	}
+	amr := []string{"pwd"}
+	if g.mfa {
+		amr = append(amr, "mfa")
+	}
 	given, family, _ := strings.Cut(u.DisplayName, " ")
 	at := e.baseClaims(g, now, exp)
 	for k, v := range map[string]any{
-		"aud": g.scopes.audience(), "acr": "1", "amr": []string{"pwd"},
+		"aud": g.scopes.audience(), "acr": "1", "amr": amr,
 		"appid": g.client.id, "appidacr": g.appidacr,
 		"given_name": given, "family_name": family, "name": u.DisplayName,
 		"idtyp": "user", "ipaddr": "127.0.0.1", "oid": u.ObjectID,
@@ -125,7 +134,7 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	if issueRefresh {
 		rt := "1.A" + randomToken(96)
 		e.mu.Lock()
-		e.refresh[rt] = &refreshGrant{userOID: u.ObjectID, clientID: g.client.id, family: g.client.family, issued: now}
+		e.refresh[rt] = &refreshGrant{userOID: u.ObjectID, clientID: g.client.id, family: g.client.family, issued: now, mfa: g.mfa}
 		e.mu.Unlock()
 		resp["refresh_token"] = rt
 		resp["refresh_token_expires_in"] = 90 * 24 * 3600

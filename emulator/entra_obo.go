@@ -62,5 +62,10 @@ func (e *entra) onBehalfOfGrant(g grant) (map[string]any, *entraError) {
 		return nil, serr
 	}
 	g.clientInfo = true
+	if amr, ok := claims["amr"].([]any); ok {
+		for _, m := range amr {
+			g.mfa = g.mfa || m == "mfa"
+		}
+	}
 	return e.userTokenResponse(g, g.scopes.reserved["offline_access"])
 }

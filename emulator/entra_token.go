@@ -113,6 +113,10 @@ func (e *entra) deviceCodeGrant(g grant) (map[string]any, *entraError) {
 		return nil, err
 	}
 	g.user = d.user
+	if err := e.deviceCodeBlocked(d.user); err != nil {
+		return nil, err
+	}
+	g.mfa = true // the person signed in on the device login page, MFA included
 	return e.userTokenResponse(g, g.scopes.reserved["offline_access"])
 }
 
@@ -142,7 +146,7 @@ func (e *entra) authCodeGrant(g grant) (map[string]any, *entraError) {
 	if g.scopes, err = e.userScopes(f.Get("scope"), ac.scope); err != nil {
 		return nil, err
 	}
-	g.user, g.nonce = ac.user, ac.nonce
+	g.user, g.nonce, g.mfa = ac.user, ac.nonce, ac.mfa
 	return e.userTokenResponse(g, g.scopes.reserved["offline_access"])
 }
 
@@ -177,6 +181,7 @@ func (e *entra) refreshTokenGrant(g grant) (map[string]any, *entraError) {
 	if g.scopes, err = e.userScopes(scope, ""); err != nil {
 		return nil, err
 	}
+	g.mfa = rg.mfa
 	for i := range e.world.Users {
 		if e.world.Users[i].ObjectID == rg.userOID {
 			g.user = &e.world.Users[i]

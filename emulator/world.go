@@ -30,6 +30,8 @@ type World struct {
 	Consents []Consent `json:"consents,omitempty"`
 	// ManagedIdentities: seeded when absent (msi.go).
 	ManagedIdentities []ManagedIdentity `json:"managedIdentities,omitempty"`
+	// ConditionalAccess policies (blocking the device code flow: 53003).
+	ConditionalAccess []ConditionalAccessPolicy `json:"conditionalAccess,omitempty"`
 }
 
 // Consent is a delegated permission grant (oauth2PermissionGrant).
@@ -56,6 +58,11 @@ type User struct {
 	Password    string `json:"password"`
 	ObjectID    string `json:"objectId"`
 	DisplayName string `json:"displayName"`
+	// MFARequired lists resources ("graph", "arm", … or "*") for which the
+	// user must have done MFA; the sign-in page then asks for OTPCode (no
+	// code: the user has no method registered, 50079).
+	MFARequired []string `json:"mfaRequired,omitempty"`
+	OTPCode     string   `json:"otpCode,omitempty"`
 }
 
 // App is a confidential client registered in the tenant.
@@ -183,6 +190,10 @@ func seedWorld(groups int) *World {
 			ObjectID: seedGUID("user/" + u.name), DisplayName: u.display,
 		})
 	}
+	// carol must do MFA for Graph (her one-time code is below) and may not use the device code flow.
+	w.Users = append(w.Users, User{Name: "carol", Username: "carol@" + w.Domain, Password: randomString(16, secretAlphabet),
+		ObjectID: seedGUID("user/carol"), DisplayName: "Carol Diaz", MFARequired: []string{"graph"}, OTPCode: randomString(6, "0123456789")})
+	w.ConditionalAccess = []ConditionalAccessPolicy{{Name: "Block device code flow", Users: []string{"carol"}, BlockDeviceCode: true}}
 	w.Apps = []App{
 		// Its secret works, and (so that --emulator's one AZURE_CLIENT_ID serves
 		// both) so does the emulator issuer's assertion.
