@@ -16,6 +16,7 @@ type DatabricksConfig struct {
 	ClientSecret string
 	Profile      string // the ~/.databrickscfg profile used, if any
 	AuthType     string // auth_type from the profile, if any
+	Token        string // a personal access token (DATABRICKS_TOKEN, the profile's token)
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
@@ -32,6 +33,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	c.Host = firstNonEmpty(c.Host, getenv("DATABRICKS_HOST"))
 	c.ClientID = firstNonEmpty(c.ClientID, getenv("DATABRICKS_CLIENT_ID"))
 	c.ClientSecret = firstNonEmpty(c.ClientSecret, getenv("DATABRICKS_CLIENT_SECRET"))
+	c.Token = firstNonEmpty(c.Token, getenv("DATABRICKS_TOKEN"))
 	profile := firstNonEmpty(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
@@ -62,6 +64,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			c.Host = firstNonEmpty(c.Host, sec["host"])
 			c.ClientID = firstNonEmpty(c.ClientID, sec["client_id"])
 			c.ClientSecret = firstNonEmpty(c.ClientSecret, sec["client_secret"])
+			c.Token = firstNonEmpty(c.Token, sec["token"])
 			c.AuthType = sec["auth_type"]
 		}
 	}

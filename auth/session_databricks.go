@@ -12,11 +12,12 @@ import (
 // DatabricksOptions selects a workspace and how to sign in to it.
 type DatabricksOptions struct {
 	Host, Profile string
-	Flow          string // "u2m", "m2m", "azure"; "" = m2m when a client id and secret are known, else u2m
+	Flow          string // "pat", "u2m", "m2m", "azure"; "" = pat when a token is known, m2m when a client id and secret are, else u2m
 	ClientID      string
 	ClientSecret  string
-	Force         bool  // skip the cached access token
-	Ports         []int // U2M loopback ports; nil = 8020..8040
+	Token         string // a personal access token (flow "pat")
+	Force         bool   // skip the cached access token
+	Ports         []int  // U2M loopback ports; nil = 8020..8040
 }
 
 // databricksAccount is the cache's "account" for Databricks OAuth tokens:
@@ -28,13 +29,15 @@ const databricksAccount = "databricks"
 // for "m2m" a cached token or a new client-credentials one; for "u2m" a
 // cached token, else the refresh token redeemed, else a browser login.
 func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*Token, DatabricksConfig, error) {
-	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret})
+	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Token: o.Token})
 	if err != nil {
 		return nil, cfg, err
 	}
 	flow := strings.ToLower(o.Flow)
 	if flow == "" {
 		switch {
+		case cfg.Token != "" && o.ClientID == "":
+			flow = "pat" // the Databricks SDKs try a PAT first
 		case cfg.AuthType == "azure-cli":
 			flow = "azure"
 		case cfg.ClientID != "" && cfg.ClientSecret != "":
@@ -47,8 +50,11 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 		t, err := s.Token(ctx, DatabricksEntraScope, TokenOptions{Force: o.Force})
 		return t, cfg, err
 	}
+	if flow == "pat" {
+		return s.databricksPAT(cfg)
+	}
 	if flow != "u2m" && flow != "m2m" {
-		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use u2m, m2m or azure", o.Flow)
+		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m or azure", o.Flow)
 	}
 	hostKey := hostOf(cfg.Host)
 	clientID := DatabricksCLIClientID
@@ -112,4 +118,20 @@ func hostOf(u string) string {
 		return strings.ToLower(u)
 	}
 	return strings.ToLower(p.Host)
+}
+
+// databricksPAT uses a personal access token as it is: no exchange, and
+// it is never written to the cache (the workspace checks it on each call).
+func (s *Session) databricksPAT(cfg DatabricksConfig) (*Token, DatabricksConfig, error) {
+	if cfg.Token == "" {
+		return nil, cfg, errors.New("databricks PAT: pass token, set DATABRICKS_TOKEN, or add token to a ~/.databrickscfg profile")
+	}
+	s.learn(cfg.Token)
+	source := "env DATABRICKS_TOKEN"
+	switch {
+	case cfg.Profile != "" && s.env("DATABRICKS_TOKEN") == "":
+		source = "profile [" + cfg.Profile + "] of ~/.databrickscfg"
+	}
+	acct := Account{Environment: hostOf(cfg.Host), HomeAccountID: databricksAccount, Flow: "databricks-pat", Authority: cfg.Host, Source: source}
+	return &Token{AccessToken: cfg.Token, TokenType: "Bearer", Account: acct}, cfg, nil
 }

@@ -14,10 +14,11 @@ func init() {
 	Register(Binding{
 		Name: "databricks",
 		Help: `databricks({host, profile, flow, clientId, clientSecret}) — a Databricks workspace client
-  flow  "u2m": you, in a browser (databricks-cli public client, PKCE, refresh token cached)
+  flow  "pat": a personal access token (opts.token, DATABRICKS_TOKEN or the profile's token), used as is
+        "u2m": you, in a browser (databricks-cli public client, PKCE, refresh token cached)
         "m2m": a service principal's client id + secret (HTTP Basic, scope all-apis)
         "azure": a Microsoft Entra token for Azure Databricks from the current login
-        default: m2m when a client id and secret are known, else u2m
+        default: pat when a token is known, m2m when a client id and secret are, else u2m
   host and credentials also come from DATABRICKS_HOST / _CLIENT_ID / _CLIENT_SECRET / _CONFIG_PROFILE
   and ~/.databrickscfg profiles. Signs in when called.
   Returns {host, flow, profile, get(path, opts), post(path, body, opts), put, patch, delete,
@@ -49,12 +50,14 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if _, ok := v.(*goja.Object); ok {
 		var do databricksOptions
 		decodeOpts(c.rt, "databricks(opts)", v, &do)
-		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret}
+		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token}
 	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
 		o.Host = s // databricks("adb-….azuredatabricks.net")
 	}
-	if o.ClientSecret != "" {
-		c.client().AddSecret(o.ClientSecret)
+	for _, secret := range []string{o.ClientSecret, o.Token} {
+		if secret != "" {
+			c.client().AddSecret(secret)
+		}
 	}
 	d := &databricksClient{c: c, opts: o}
 	d.token() // sign in now, like login(): errors show where the client is made

@@ -297,6 +297,7 @@ type databricksOptions struct {
 	Flow         string `opt:"flow"`
 	ClientID     string `opt:"clientId"`
 	ClientSecret string `opt:"clientSecret"`
+	Token        string `opt:"token"` // a personal access token (flow "pat")
 }
 
 // graphBatchItem: one item of graph.batch([…]).
