@@ -273,3 +273,51 @@ func FuzzJSONConvert(f *testing.F) {
 
 // MaxFuzzDepth is a deep seed that is still within the limit.
 const MaxFuzzDepth = 9_000
+
+// Lazy items (what graph.all returns) behave as JSON.parse's objects under
+// the same operations, on the same random documents.
+func TestLazyItemsMatchJSONParse(t *testing.T) {
+	rt := goja.New()
+	conv, err := bindings.NewJSONConverter(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.RunString(sameJS); err != nil {
+		t.Fatal(err)
+	}
+	_ = rt.Set("lazy", func(s string) goja.Value {
+		v, err := conv.Lazy(s)
+		if err != nil {
+			panic(rt.NewGoError(err))
+		}
+		return v
+	})
+	if _, err := rt.RunString(`function checkLazy(text) {
+		const mine = lazy(text), theirs = JSON.parse(text);
+		same(mine, theirs, "$");
+		if (mine.id !== undefined && mine.id === null) {}
+		const a = ops(lazy(text)), b = ops(JSON.parse(text));
+		if (a !== b) throw new Error("ops: " + a + " vs " + b);
+		const m = lazy(text), p = JSON.parse(text);
+		for (const k of Object.keys(p)) { if (typeof p[k] === "object" && p[k] !== null && m[k] !== m[k]) throw new Error("identity of " + k) }
+		m.z = 1; p.z = 1; delete m[Object.keys(p)[0]]; delete p[Object.keys(p)[0]]; m.again = 2; p.again = 2;
+		if (JSON.stringify(m) !== JSON.stringify(p)) throw new Error("after edits: " + JSON.stringify(m) + " vs " + JSON.stringify(p));
+		if (JSON.stringify(Object.entries(m)) !== JSON.stringify(Object.entries(p))) throw new Error("entries");
+		return true;
+	}`); err != nil {
+		t.Fatal(err)
+	}
+	check, _ := goja.AssertFunction(rt.Get("checkLazy"))
+	r := rand.New(rand.NewSource(11))
+	docs := []string{`{"a":1,"a":2,"b":{"a":3},"a":4}`, `{"__proto__":{"x":1}}`, `{"b":1,"1":2,"0":3,"a":[1]}`, `{}`, `{"":""}`}
+	for len(docs) < 2000 {
+		if d := randomJSON(r, 0); strings.HasPrefix(d, "{") {
+			docs = append(docs, d)
+		}
+	}
+	for _, d := range docs {
+		if _, err := check(goja.Undefined(), rt.ToValue(d)); err != nil {
+			t.Fatalf("%s\n%v", d, err)
+		}
+	}
+}

@@ -117,14 +117,16 @@ func (c *JSONConverter) Parse(raw string) (goja.Value, error) {
 
 // Array builds a JS array of items, results of gjson queries on doc, which
 // is checked to be valid JSON once (paging hands over items it already
-// found, so nothing is joined and parsed again).
+// found, so nothing is joined and parsed again). Object items are lazy
+// (lazyitem.go): graph.all over a million groups keeps their JSON, not a
+// million goja objects.
 func (c *JSONConverter) Array(doc []byte, items []gjson.Result) (goja.Value, error) {
 	if err := validJSON(doc); err != nil {
 		return nil, err
 	}
 	vals := make([]any, len(items))
 	for i, it := range items {
-		v, err := c.build(it.Raw)
+		v, err := c.Lazy(it.Raw)
 		if err != nil {
 			return nil, err
 		}
