@@ -79,9 +79,10 @@ func TestPATLifecycle(t *testing.T) {
 	if r := ws.call(t, http.MethodPost, "/api/2.0/token/delete", seededPAT, `{"token_id":"`+id+`"}`, nil); r.status != 200 || r.body != "{}" {
 		t.Fatalf("delete: %d %s", r.status, r.body)
 	}
-	// A deleted PAT is refused as any invalid token.
+	// A deleted PAT is refused as any invalid token, with the real headers.
 	r := ws.api(t, "/api/2.0/preview/scim/v2/Me", value)
-	if m := r.json(t); r.status != 403 || m["error_code"] != float64(403) || m["message"] != "Invalid access token." {
+	if m := r.json(t); r.status != 403 || m["error_code"] != float64(403) || m["message"] != "Invalid access token." ||
+		r.header.Get("Content-Type") != "application/json; charset=utf-8" || r.header.Get("Server") != "databricks" {
 		t.Fatalf("deleted PAT: %d %s", r.status, r.body)
 	}
 	if r := ws.call(t, http.MethodPost, "/api/2.0/token/delete", seededPAT, `{"token_id":"`+id+`"}`, nil); r.status != 404 || r.json(t)["error_code"] != "RESOURCE_DOES_NOT_EXIST" {

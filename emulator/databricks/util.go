@@ -31,7 +31,9 @@ func newGUID() string {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json")
+	// As the real workspace sends them (databricks/databricks-sdk-go#917).
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Server", "databricks")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
