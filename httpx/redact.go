@@ -32,6 +32,24 @@ var secretFields = map[string]string{ // name → curl placeholder
 	"token_value":           "$TOKEN",
 	"secret":                "$SECRET",
 	"x-ms-refresh_token_id": "$REFRESH_TOKEN_ID",
+	// Keys and signatures of Storage SAS, API Management, Cognitive
+	// Services, Functions; Graph's addPassword answer (secretText); app
+	// registrations (clientSecret). Matched without regard to case.
+	"sig":              "$SIG",
+	"key":              "$KEY",
+	"token":            "$TOKEN",
+	"api-key":          "$API_KEY",
+	"api_key":          "$API_KEY",
+	"apikey":           "$API_KEY",
+	"subscription-key": "$SUBSCRIPTION_KEY",
+	"clientsecret":     "$CLIENT_SECRET",
+	"secrettext":       "$SECRET",
+	"accountkey":       "$ACCOUNT_KEY",
+	"primarykey":       "$KEY",
+	"secondarykey":     "$KEY",
+	"privatekey":       "$PRIVATE_KEY",
+	"pwd":              "$PASSWORD",
+	"passwd":           "$PASSWORD",
 }
 
 // secretHeaders are masked whole (Authorization keeps its scheme).
@@ -53,9 +71,11 @@ var (
 	// A JWT or JWE: base64url JSON header "eyJ…", then dot-separated parts.
 	jwtRE = newLazyRE(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*`)
 	// "field": "value" in JSON, also when the body was cut inside the value.
-	jsonFieldRE = newLazyRE(`"(` + fieldAlternation() + `)"(\s*:\s*)"((?:[^"\\]|\\.)*)("|\\?$)`)
+	jsonFieldRE = newLazyRE(`(?i)"(` + fieldAlternation() + `)"(\s*:\s*)"((?:[^"\\]|\\.)*)("|\\?$)`)
 	// field=value in form bodies and query strings that were not parsed.
-	formFieldRE = newLazyRE(`(^|[?&;\s])(` + fieldAlternation() + `)=([^&\s"']*)`)
+	formFieldRE = newLazyRE(`(?i)(^|[?&;\s])(` + fieldAlternation() + `)=([^&\s"']*)`)
+	// A password in a URL's user information: https://user:PW@host.
+	userinfoRE = newLazyRE(`(?i)([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]*)@`)
 )
 
 func fieldAlternation() string {
@@ -117,6 +137,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// RedactText masks JWTs, secret fields and URL passwords in any text by
+// the fixed rules alone (no client's registry): for places with no client,
+// such as an uncaught `throw token()`.
+func RedactText(s string) string { return (&redactor{}).text(s) }
+
 // text masks known secrets, JWTs and secret fields in any text.
 func (r *redactor) text(s string) string {
 	if s == "" {
@@ -139,6 +164,9 @@ func (r *redactor) text(s string) string {
 	}
 	if mayHaveField(s, false) {
 		s = formFieldRE.ReplaceAllString(s, `$1$2=`+Mask)
+	}
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		s = userinfoRE.ReplaceAllString(s, `$1:`+Mask+`@`)
 	}
 	return s
 }
@@ -175,8 +203,8 @@ func mayHaveField(s string, quoted bool) bool {
 			word = s[i:k]
 			at = k + 1
 		}
-		if len(word) >= 4 {
-			if _, ok := secretFields[word]; ok {
+		if len(word) >= 3 {
+			if _, ok := secretFields[strings.ToLower(word)]; ok {
 				return true
 			}
 		}
@@ -186,12 +214,18 @@ func mayHaveField(s string, quoted bool) bool {
 
 // isFieldByte: the bytes secret field names are made of.
 func isFieldByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || c == '_' || c == '-'
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-'
 }
 
 // url masks secret query parameters (code, tokens…) and any secret text in a URL.
 func (r *redactor) url(raw string) string {
 	u, err := url.Parse(raw)
+	if err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), Mask)
+			raw = strings.Replace(u.String(), url.QueryEscape(Mask), Mask, 1)
+		}
+	}
 	if err != nil || u.RawQuery == "" {
 		return r.text(raw)
 	}
@@ -229,6 +263,8 @@ func (r *redactor) header(h http.Header) http.Header {
 				masked[i] = maskCookies(v, ";")
 			case ck == "Set-Cookie":
 				masked[i] = maskSetCookie(v)
+			case IsCredentialHeader(ck):
+				masked[i] = Mask // a custom secret header: X-My-Api-Key, X-Client-Secret…
 			default:
 				masked[i] = r.text(v)
 			}

@@ -36,6 +36,9 @@ var secretHeaderName = newLazyRE(`(?i)(auth|key|token|secret|passw|signature|cre
 // masked in traces and dropped when a redirect leaves the origin.
 func IsCredentialHeader(name string) bool {
 	ck := http.CanonicalHeaderKey(name)
+	if ck == "Www-Authenticate" || ck == "Authentication-Info" {
+		return false // challenges and their claims: what a reader needs, no credential
+	}
 	return ck == "Authorization" || ck == "Cookie" || secretHeaders[ck] || secretHeaderName.MatchString(ck)
 }
 

@@ -204,3 +204,48 @@ func TestBodyCap(t *testing.T) {
 		t.Fatalf("8 MiB under an 8 MiB cap: %v", err)
 	}
 }
+
+// The redaction gaps a hostile review found: SAS signatures, API keys in
+// the query, passwords in URLs, Graph's secretText, clientSecret and
+// password members, custom secret headers — in --debug, trace() and curl.
+func TestRedactionGaps(t *testing.T) {
+	var debug strings.Builder
+	hs := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Custom-Token", "S3KRIT-RESP-HDR")
+		_, _ = w.Write([]byte(`{"secretText":"S3KRIT-ADDPW","clientSecret":"S3KRIT-CS","password":"S3KRIT-PW","keyId":"visible-id"}`))
+	})
+	proxyURL, _ := url.Parse(hs.proxy.URL)
+	c := New(Options{RootCAs: hs.pool, Proxy: http.ProxyURL(proxyURL), Debug: &debug})
+	ctx := context.Background()
+	urls := []string{
+		"https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=S3KRIT-SIG%2Bx",
+		"https://x.cognitiveservices.azure.com/a?api-key=S3KRIT-APIKEY&subscription-key=S3KRIT-SUBKEY",
+		"https://f.azurewebsites.net/api/h?code=S3KRIT-FNCODE12345678901234567890&key=S3KRIT-K&token=S3KRIT-T",
+		"https://user:S3KRIT-URLPW@example.net/x",
+	}
+	for _, u := range urls {
+		resp, err := c.Do(ctx, &Request{URL: u, NoAuth: true, Header: http.Header{"X-My-Api-Key": {"S3KRIT-REQ-HDR"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp
+	}
+	var all strings.Builder
+	all.WriteString(debug.String())
+	for _, e := range c.Trace() {
+		all.WriteString(e.Curl() + "\n" + e.URL + "\n" + e.RespBody + "\n")
+		for k, vs := range e.ReqHeader {
+			all.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
+		}
+		for k, vs := range e.RespHeader {
+			all.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
+		}
+	}
+	all.WriteString(c.Redact("failed: https://user:S3KRIT-TXTPW@example.net/x?sig=S3KRIT-TXTSIG"))
+	if i := strings.Index(all.String(), "S3KRIT"); i >= 0 {
+		t.Fatalf("a secret is shown: …%s…", all.String()[max(0, i-80):min(len(all.String()), i+40)])
+	}
+	if !strings.Contains(all.String(), "visible-id") || !strings.Contains(all.String(), "sv=2022-11-02") {
+		t.Fatal("redaction masked what is not secret")
+	}
+}

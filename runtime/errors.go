@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
 
@@ -45,6 +46,13 @@ func IsIncomplete(err error) bool {
 // `file:line:col: [CODE: ]message`. A thrown object may choose the exit code
 // with a numeric exitCode property. msg is empty for exit(code).
 func Describe(err error, debug bool) (msg string, code int) {
+	msg, code = describe(err, debug)
+	// `throw token()` or a message quoting one: the line is printed and may
+	// be logged, so the rules of the trace apply to it too.
+	return httpx.RedactText(msg), code
+}
+
+func describe(err error, debug bool) (msg string, code int) {
 	var (
 		exit *ExitError
 		fe   *FileError

@@ -172,6 +172,9 @@ func TestDescribe(t *testing.T) {
 		{"throw {get message(){throw 1}, get code(){throw 2}}", "t.js:1:1: uncaught [object Object]", 1},
 		{"throw new Proxy({}, {get(){throw new Error('trap')}})", "t.js:1:1: uncaught (a value whose toString throws)", 1},
 		{"throw 'str'", "t.js:1:1: uncaught str", 1},
+		// A token thrown, or quoted in a message, is masked like in the trace.
+		{"throw {toString(){ return 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl' }}", "t.js:1:1: uncaught ***", 1},
+		{"throw new Error('GET https://u:pw123@h/x?sig=abc')", "t.js:1:7: GET https://u:***@h/x?sig=***", 1},
 		{"let x = ;", "t.js:1:9: SyntaxError: Unexpected token ;", 1},
 		{"undefinedName + 1", "t.js:1:1: ReferenceError: undefinedName is not defined", 1},
 	}
