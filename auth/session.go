@@ -126,6 +126,10 @@ type Session struct {
 	creds map[string]credential // account key → credential of an app login
 }
 
+// Home is the folder of the token cache (tokens.json): files there are
+// secrets that scripts must not read (require refuses it).
+func (s *Session) Home() string { return s.cfg.Home }
+
 // NewSession opens (or creates) the token cache under cfg.Home.
 func NewSession(cfg Config) (*Session, error) {
 	if cfg.Getenv == nil {

@@ -24,9 +24,10 @@ const BundledPrefix = "azrepl/scripts/"
 // relative to the requiring file; files must stay inside a root (the
 // script's folder tree, or the REPL's working folder) — symlinks included.
 type modules struct {
-	r     *Runtime
-	roots []string
-	cache map[string]*goja.Object // key → module object
+	r       *Runtime
+	environ []string // the script's environment: where the credential stores are
+	roots   []string
+	cache   map[string]*goja.Object // key → module object
 }
 
 func newModules(r *Runtime, dir string) *modules {
@@ -111,6 +112,9 @@ func (m *modules) loadFile(p, spec string) (goja.Value, error) {
 		if !m.inRoots(real) {
 			return nil, requireErr(bindings.CodeRefused, "require(%q): outside the script's folder", spec)
 		}
+		if what := m.secretPlace(real); what != "" {
+			return nil, requireErr(bindings.CodeRefused, "require(%q): %s holds credentials: not readable by scripts", spec, what)
+		}
 		src, err := os.ReadFile(real)
 		if err != nil {
 			return nil, requireErr(bindings.CodeFailed, "require(%q): %v", spec, err)
@@ -183,4 +187,59 @@ func displayName(p string) string {
 // requireErr is a require failure with its code from the table.
 func requireErr(code, format string, a ...any) error {
 	return &bindings.Error{Code: code, Message: fmt.Sprintf(format, a...)}
+}
+
+// secretPlace names the credential store p is in ("" when none): azrepl's
+// home (tokens.json), the Azure CLI's folder (its MSAL cache) and
+// ~/.databrickscfg. A script whose folder contains them still cannot read them.
+func (m *modules) secretPlace(p string) string {
+	env := map[string]string{}
+	for _, kv := range m.environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	home := env["HOME"]
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	places := []struct{ what, path string }{
+		{"AZREPL_HOME", env["AZREPL_HOME"]},
+		{"the Azure CLI's folder", env["AZURE_CONFIG_DIR"]},
+		{"the Azure CLI's folder", joinIf(home, ".azure")},
+		{"~/.databrickscfg", firstNonEmpty(env["DATABRICKS_CONFIG_FILE"], joinIf(home, ".databrickscfg"))},
+	}
+	if cfg, err := os.UserConfigDir(); err == nil {
+		places = append(places, struct{ what, path string }{"AZREPL_HOME", filepath.Join(cfg, "azrepl")})
+	}
+	if m.r.env.Auth != nil {
+		places = append(places, struct{ what, path string }{"AZREPL_HOME", m.r.env.Auth.Home()})
+	}
+	for _, pl := range places {
+		if pl.path == "" {
+			continue
+		}
+		dir := pl.path
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+		if rel, err := filepath.Rel(dir, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return pl.what
+		}
+	}
+	return ""
+}
+
+func joinIf(dir, name string) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, name)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

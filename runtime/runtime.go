@@ -97,6 +97,7 @@ func New(opts Options) (*Runtime, error) {
 	r.env.Start = r.start
 	r.env.FileRoots = func() []string { return append([]string(nil), r.mods.roots...) }
 	r.mods = newModules(r, dir)
+	r.mods.environ = opts.Environ
 	if opts.Setup != nil {
 		if err := opts.Setup(r.env); err != nil {
 			return nil, err

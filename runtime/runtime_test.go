@@ -233,3 +233,37 @@ func TestDoFromManyGoroutines(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// A script whose folder holds azrepl's home, the Azure CLI's folder or
+// ~/.databrickscfg cannot require them: they hold refresh tokens and secrets.
+func TestRequireRefusesCredentialStores(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(dir, "home", ".config", "azrepl", "tokens.json"), `{"refresh":"S3KRIT-RT"}`)
+	write(filepath.Join(dir, "home", ".azure", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ"}`)
+	write(filepath.Join(dir, "azcfg", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ2"}`)
+	write(filepath.Join(dir, "home", ".databrickscfg"), "module.exports = 'S3KRIT-DB'")
+	write(filepath.Join(dir, "ok.json"), `{"fine":true}`)
+	rt, _, _ := newTestRuntime(t, Options{Dir: dir, Environ: []string{
+		"HOME=" + filepath.Join(dir, "home"), "AZREPL_HOME=" + filepath.Join(dir, "home", ".config", "azrepl"),
+		"AZURE_CONFIG_DIR=" + filepath.Join(dir, "azcfg")}})
+	for _, spec := range []string{"./home/.config/azrepl/tokens.json", "./home/.azure/msal_token_cache.json",
+		"./azcfg/msal_token_cache.json", "./home/.databrickscfg"} {
+		_, err := rt.Eval(context.Background(), "t.js", `require("`+spec+`")`)
+		msg, code := Describe(err, false)
+		if code != 16 || !strings.Contains(msg, "REFUSED") || strings.Contains(msg, "S3KRIT") {
+			t.Errorf("require(%q): %q %d", spec, msg, code)
+		}
+	}
+	if got := evalString(t, rt, `String(require("./ok.json").fine)`); got != "true" {
+		t.Fatal(got)
+	}
+}
