@@ -155,6 +155,9 @@ func (s *Services) Getenv(name string) string {
 
 // Close stops the emulator and removes the per-run files; safe to call twice.
 func (s *Services) Close() {
+	if s == nil {
+		return // New failed (a TMPDIR that does not exist): nothing to close
+	}
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		s.closers[i]()
 	}

@@ -137,6 +137,11 @@ func (c *tokenCache) load() (*cacheData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token cache: %w", err)
 	}
+	// A cache left readable by others (copied, restored, an old version)
+	// is closed at once, not at the next write.
+	if st, err := os.Stat(c.path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(c.path, 0o600)
+	}
 	d := newCacheData()
 	if err := json.Unmarshal(raw, d); err != nil || d.Version != 1 {
 		return nil, errDamaged

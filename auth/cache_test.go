@@ -154,3 +154,25 @@ func TestNormalizeScope(t *testing.T) {
 		t.Fatalf("%q %q", a, b)
 	}
 }
+
+// A tokens.json found readable by others is made 0600 when it is read,
+// not at the next write.
+func TestCacheModeFixedOnRead(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "azrepl")
+	c, err := openTokenCache(home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.update(func(d *cacheData) error { d.Default = "x"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(c.path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.read(); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(c.path); st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %o after a read", st.Mode().Perm())
+	}
+}

@@ -3,6 +3,9 @@ package cmd
 import (
 	"context"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/bindings"
@@ -28,7 +31,27 @@ func setup(ctx context.Context, o Options, stderr io.Writer) (*wiring, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Emulator {
+		removeOnSignal(svc)
+	}
 	return &wiring{opts: o, svc: svc, closers: []func(){svc.Close}}, nil
+}
+
+// removeOnSignal: with --emulator, AZREPL_HOME is a temp folder whose
+// tokens.json holds refresh tokens; SIGTERM and SIGHUP (a closed terminal)
+// would otherwise end the process before it is removed.
+func removeOnSignal(svc *app.Services) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-ch
+		svc.Close()
+		code := 128 + 15
+		if s, ok := sig.(syscall.Signal); ok {
+			code = 128 + int(s)
+		}
+		os.Exit(code)
+	}()
 }
 
 // environ is the script's env: the process environment plus, with

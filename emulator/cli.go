@@ -7,13 +7,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // Main runs `azrepl emulate`: it starts the emulator, prints the shell exports
 // and one ready line on stdout, and serves until ctx is cancelled.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// SIGINT, SIGTERM and SIGHUP end the server through ctx, so that the
+	// deferred cleanup runs: without --dir the temp folder holds passwords,
+	// secrets and private keys.
+	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stopSignals()
 	fs := flag.NewFlagSet("azrepl emulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg Config
@@ -42,9 +50,22 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "azrepl emulate: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if cfg.Groups < 0 {
-		fmt.Fprintln(stderr, "azrepl emulate: --groups must be >= 0")
+	if cfg.Groups < 0 || cfg.Groups > MaxGroups {
+		fmt.Fprintf(stderr, "azrepl emulate: --groups must be from 0 to %d\n", MaxGroups)
 		return 2
+	}
+	for name, d := range map[string]time.Duration{"--approve-after": cfg.ApproveAfter, "--latency": cfg.Latency,
+		"--token-lifetime": cfg.TokenLifetime, "--assertion-lifetime": cfg.AssertionLifetime} {
+		if d < 0 {
+			fmt.Fprintf(stderr, "azrepl emulate: %s must not be negative (%s)\n", name, d)
+			return 2
+		}
+	}
+	if cfg.Dir != "" {
+		if err := checkOwnDir(cfg.Dir); err != nil {
+			fmt.Fprintf(stderr, "azrepl emulate: %v\n", err)
+			return 2
+		}
 	}
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "azrepl-emulate-")

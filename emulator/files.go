@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // systemBundles are where Debian, Fedora and others keep the system CAs.
@@ -21,7 +22,7 @@ var systemBundles = []string{
 func (em *Emulator) writeFiles() error {
 	dir := em.cfg.Dir
 	caPath := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caPath, em.CAPEM(), 0o644); err != nil {
+	if err := writeFresh(caPath, em.CAPEM(), 0o644); err != nil {
 		return err
 	}
 	var bundle []byte
@@ -32,7 +33,7 @@ func (em *Emulator) writeFiles() error {
 		}
 	}
 	bundlePath := filepath.Join(dir, "ca-bundle.pem")
-	if err := os.WriteFile(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
+	if err := writeFresh(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
 		return err
 	}
 	world, err := json.MarshalIndent(em.world, "", "  ")
@@ -138,7 +139,11 @@ func (w *World) workloadEnv(tokenFile string) string {
 
 // openRequestLog starts Dir/requests.log afresh.
 func (em *Emulator) openRequestLog() error {
-	f, err := os.OpenFile(filepath.Join(em.cfg.Dir, "requests.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	p := filepath.Join(em.cfg.Dir, "requests.log")
+	if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return err
 	}
@@ -147,11 +152,26 @@ func (em *Emulator) openRequestLog() error {
 	return nil
 }
 
+// writePrivate writes a fresh 0600 file: what was at path (a file, or a
+// symlink someone planted to make us write elsewhere) is removed first and
+// the new file is created exclusively, never through a link.
 func writePrivate(path string, data []byte) error {
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	return writeFresh(path, data, 0o600)
+}
+
+func writeFresh(path string, data []byte, mode os.FileMode) error {
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	return os.Chmod(path, 0o600) // WriteFile keeps the mode of an existing file
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Exports are the shell lines that point clients at the emulator.
