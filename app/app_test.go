@@ -152,3 +152,33 @@ func TestSetupWithEmulator(t *testing.T) {
 	}
 	s.Close() // twice is fine
 }
+
+// Only an https:// URL reaches $BROWSER: a server-given "URL" such as
+// "--renderer-cmd-prefix=…" or file:///etc/passwd is never a browser argument.
+func TestBrowserOpensHTTPSOnly(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> "+marker+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	open := browserOpener(func(k string) string {
+		if k == "BROWSER" {
+			return script
+		}
+		return ""
+	}, nil, io.Discard)
+	for _, bad := range []string{"--renderer-cmd-prefix=touch /tmp/x", "file:///etc/passwd", "http://microsoft.com/devicelogin",
+		"javascript:alert(1)", "https://microsoft.com/devicelogin --incognito", "https://a\x1b[2Jb"} {
+		if err := open(bad); err == nil {
+			t.Errorf("%q was opened", bad)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		b, _ := os.ReadFile(marker)
+		t.Fatalf("the browser ran with %q", b)
+	}
+	if err := open("https://microsoft.com/devicelogin"); err != nil {
+		t.Fatal(err)
+	}
+}

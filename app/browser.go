@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,7 +20,12 @@ import (
 func browserOpener(getenv func(string) string, env []string, stderr io.Writer) func(string) error {
 	if b := strings.TrimSpace(getenv("BROWSER")); b != "" {
 		first, _, _ := strings.Cut(b, ":")
-		return func(u string) error { return startCommand(browserCommand(first, u), env, stderr) }
+		return func(u string) error {
+			if err := browserURLOK(u); err != nil {
+				return err
+			}
+			return startCommand(browserCommand(first, u), env, stderr)
+		}
 	}
 	if env != nil {
 		return nil
@@ -30,7 +36,25 @@ func browserOpener(getenv func(string) string, env []string, stderr io.Writer) f
 	if _, err := exec.LookPath("xdg-open"); err != nil {
 		return nil
 	}
-	return func(u string) error { return startCommand([]string{"xdg-open", u}, nil, stderr) }
+	return func(u string) error {
+		if err := browserURLOK(u); err != nil {
+			return err
+		}
+		return startCommand([]string{"xdg-open", u}, nil, stderr)
+	}
+}
+
+// browserURLOK lets only an https:// URL reach the browser command: the URL
+// comes from a server (a device code's verification_uri, a discovery
+// document's authorization_endpoint), and "--renderer-cmd-prefix=…" or a
+// file:// URL must not become a browser argument. It is always one
+// argument (no shell, no whitespace or control characters).
+func browserURLOK(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "https" || p.Host == "" || strings.IndexFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return fmt.Errorf("not opening %.80q in the browser: only an https:// URL is opened", u)
+	}
+	return nil
 }
 
 // browserCommand splits a $BROWSER entry into argv with the URL in place of
