@@ -54,6 +54,10 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 			defaults = append(defaults, "AZREPL_EMULATOR_API_CLIENT_ID="+a.ClientID, "AZREPL_EMULATOR_API_CLIENT_SECRET="+a.ClientSecret)
 		}
 	}
+	// Databricks at account level (accounts.azuredatabricks.net).
+	if id := em.World().Databricks.AccountID; id != "" {
+		defaults = append(defaults, "DATABRICKS_ACCOUNT_ID="+id)
+	}
 	// The password flow signs in as the approving user (the world's
 	// passwords are test data, masked in every trace like its secrets).
 	for _, u := range em.World().Users {

@@ -28,7 +28,10 @@ type DatabricksEndpoints struct {
 
 // DiscoverDatabricks reads {host}/oidc/.well-known/oauth-authorization-server.
 func DiscoverDatabricks(ctx context.Context, hc *http.Client, host string) (*DatabricksEndpoints, error) {
-	u := normalizeDatabricksHost(host) + "/oidc/.well-known/oauth-authorization-server"
+	return discover(ctx, hc, normalizeDatabricksHost(host)+"/oidc/.well-known/oauth-authorization-server")
+}
+
+func discover(ctx context.Context, hc *http.Client, u string) (*DatabricksEndpoints, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
@@ -62,7 +65,7 @@ func DiscoverDatabricks(ctx context.Context, hc *http.Client, host string) (*Dat
 	}
 	// The client secret, refresh token and sign-in go to these endpoints:
 	// they must be https on the workspace's own host.
-	base, _ := url.Parse(normalizeDatabricksHost(host))
+	base, _ := url.Parse(u)
 	for _, ep := range []string{e.AuthorizationEndpoint, e.TokenEndpoint} {
 		p, err := url.Parse(ep)
 		if err != nil || p.Scheme != "https" || base == nil || !strings.EqualFold(p.Host, base.Host) {

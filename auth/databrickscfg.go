@@ -17,6 +17,7 @@ type DatabricksConfig struct {
 	Profile      string // the ~/.databrickscfg profile used, if any
 	AuthType     string // auth_type from the profile, if any
 	Token        string // a personal access token (DATABRICKS_TOKEN, the profile's token)
+	AccountID    string // account-level host: the account (DATABRICKS_ACCOUNT_ID, account_id)
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
@@ -34,6 +35,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	c.ClientID = firstNonEmpty(c.ClientID, getenv("DATABRICKS_CLIENT_ID"))
 	c.ClientSecret = firstNonEmpty(c.ClientSecret, getenv("DATABRICKS_CLIENT_SECRET"))
 	c.Token = firstNonEmpty(c.Token, getenv("DATABRICKS_TOKEN"))
+	c.AccountID = firstNonEmpty(c.AccountID, getenv("DATABRICKS_ACCOUNT_ID"))
 	profile := firstNonEmpty(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
@@ -65,6 +67,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			c.ClientID = firstNonEmpty(c.ClientID, sec["client_id"])
 			c.ClientSecret = firstNonEmpty(c.ClientSecret, sec["client_secret"])
 			c.Token = firstNonEmpty(c.Token, sec["token"])
+			c.AccountID = firstNonEmpty(c.AccountID, sec["account_id"])
 			c.AuthType = sec["auth_type"]
 		}
 	}

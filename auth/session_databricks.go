@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type DatabricksOptions struct {
 	ClientID      string
 	ClientSecret  string
 	Token         string // a personal access token (flow "pat")
+	AccountID     string // account level (accounts.azuredatabricks.net): the account id
 	Force         bool   // skip the cached access token
 	Ports         []int  // U2M loopback ports; nil = 8020..8040
 }
@@ -29,7 +31,7 @@ const databricksAccount = "databricks"
 // for "m2m" a cached token or a new client-credentials one; for "u2m" a
 // cached token, else the refresh token redeemed, else a browser login.
 func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*Token, DatabricksConfig, error) {
-	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Token: o.Token})
+	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Token: o.Token, AccountID: o.AccountID})
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -57,6 +59,16 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m or azure", o.Flow)
 	}
 	hostKey := hostOf(cfg.Host)
+	// The account console has one OAuth server per account, under
+	// /oidc/accounts/{id} (databricks.md: account-level OAuth).
+	discoveryHost := cfg.Host
+	if strings.HasPrefix(hostKey, "accounts.") {
+		if cfg.AccountID == "" {
+			return nil, cfg, errors.New("databricks: the account host needs the account: pass accountId or set DATABRICKS_ACCOUNT_ID")
+		}
+		discoveryHost = cfg.Host + "/oidc/accounts/" + cfg.AccountID
+		hostKey += "/" + strings.ToLower(cfg.AccountID)
+	}
 	clientID := DatabricksCLIClientID
 	if flow == "m2m" {
 		clientID = cfg.ClientID
@@ -76,7 +88,7 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), "", clientID, acct, true), cfg, nil
 		}
 	}
-	ep, err := DiscoverDatabricks(ctx, s.cfg.HTTP, cfg.Host)
+	ep, err := discoverDatabricksAt(ctx, s.cfg.HTTP, discoveryHost)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -134,4 +146,13 @@ func (s *Session) databricksPAT(cfg DatabricksConfig) (*Token, DatabricksConfig,
 	}
 	acct := Account{Environment: hostOf(cfg.Host), HomeAccountID: databricksAccount, Flow: "databricks-pat", Authority: cfg.Host, Source: source}
 	return &Token{AccessToken: cfg.Token, TokenType: "Bearer", Account: acct}, cfg, nil
+}
+
+// discoverDatabricksAt reads the discovery document of a workspace
+// ({host}/oidc/...) or of an account ({host}/oidc/accounts/{id}/...).
+func discoverDatabricksAt(ctx context.Context, hc *http.Client, base string) (*DatabricksEndpoints, error) {
+	if host, id, ok := strings.Cut(base, "/oidc/accounts/"); ok {
+		return discover(ctx, hc, normalizeDatabricksHost(host)+"/oidc/accounts/"+id+"/.well-known/oauth-authorization-server")
+	}
+	return DiscoverDatabricks(ctx, hc, base)
 }

@@ -19,6 +19,7 @@ func init() {
         "m2m": a service principal's client id + secret (HTTP Basic, scope all-apis)
         "azure": a Microsoft Entra token for Azure Databricks from the current login
         default: pat when a token is known, m2m when a client id and secret are, else u2m
+  account level: {host: "accounts.azuredatabricks.net", accountId (or DATABRICKS_ACCOUNT_ID), flow: "u2m"|"m2m"}
   host and credentials also come from DATABRICKS_HOST / _CLIENT_ID / _CLIENT_SECRET / _CONFIG_PROFILE
   and ~/.databrickscfg profiles. Signs in when called.
   Returns {host, flow, profile, get(path, opts), post(path, body, opts), put, patch, delete,
@@ -50,7 +51,7 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if _, ok := v.(*goja.Object); ok {
 		var do databricksOptions
 		decodeOpts(c.rt, "databricks(opts)", v, &do)
-		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token}
+		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token, AccountID: do.AccountID}
 	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
 		o.Host = s // databricks("adb-….azuredatabricks.net")
 	}

@@ -297,7 +297,8 @@ type databricksOptions struct {
 	Flow         string `opt:"flow"`
 	ClientID     string `opt:"clientId"`
 	ClientSecret string `opt:"clientSecret"`
-	Token        string `opt:"token"` // a personal access token (flow "pat")
+	Token        string `opt:"token"`     // a personal access token (flow "pat")
+	AccountID    string `opt:"accountId"` // account level: accounts.azuredatabricks.net
 }
 
 // graphBatchItem: one item of graph.batch([…]).
