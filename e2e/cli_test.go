@@ -120,3 +120,32 @@ func TestBundledScriptsRun(t *testing.T) {
 		t.Fatalf("bundled require: %q %d", out, code)
 	}
 }
+
+// TestAwaitThroughTheBinary: top-level await, timers and rejections in
+// -e and run, with their exit codes (the REPL's side is in term_test.go).
+func TestAwaitThroughTheBinary(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"timers.js":   "setTimeout(() => console.log('b'), 20);\nsetTimeout(() => console.log('a'), 10);\nconst v = await delay(5).then(() => 'awaited');\nconsole.log(v);\n",
+		"rejected.js": "// line 1\nawait Promise.reject(Object.assign(new Error('gone'), {code: 'NOT_FOUND'}));\n",
+		"lost.js":     "Promise.reject(Object.assign(new Error('nobody catches'), {code: 'FORBIDDEN'}));\nsetTimeout(() => console.log('never'), 50);\n",
+	})
+	cases := []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"-e", "await delay(5); 6 * 7"}, "42\n", 0},
+		{[]string{"-e", "setTimeout(() => console.log('later'), 10); 'now'"}, "now\nlater\n", 0},
+		{[]string{"run", "timers.js"}, "awaited\na\nb\n", 0},
+		{[]string{"run", "rejected.js"}, "NOT_FOUND: gone", 8},
+		{[]string{"run", "lost.js"}, "FORBIDDEN: nobody catches", 4},
+		{[]string{"-e", "await Promise.reject(Object.assign(new Error('x'), {code: 'THROTTLED'}))"}, "THROTTLED: x", 9},
+	}
+	for _, c := range cases {
+		out, code := run(t, dir, c.args...)
+		if !strings.Contains(out, c.want) || code != c.code || strings.Contains(out, "never") {
+			t.Errorf("azrepl %s:\n got %q exit %d\nwant %q exit %d", strings.Join(c.args, " "), out, code, c.want, c.code)
+		}
+	}
+}
