@@ -28,8 +28,10 @@ func TestDatabricksPAT(t *testing.T) {
 	if err != nil || tok.AccessToken != env["DATABRICKS_TOKEN"] || tok.Account.Source != "env DATABRICKS_TOKEN" {
 		t.Fatalf("env PAT: %v %+v", err, tok)
 	}
+	// A named profile with DATABRICKS_HOST and DATABRICKS_TOKEN set: the
+	// environment wins for both, as in the SDKs.
 	tok, cfg, err := s.DatabricksToken(ctx, DatabricksOptions{Profile: "ws", Flow: "pat"})
-	if err != nil || cfg.Host != "https://adb-9.9.azuredatabricks.net" {
+	if err != nil || cfg.Host != "https://adb-9.9.azuredatabricks.net" || tok.AccessToken != env["DATABRICKS_TOKEN"] {
 		t.Fatalf("profile: %v %v", err, cfg.Host)
 	}
 	delete(env, "DATABRICKS_TOKEN")
