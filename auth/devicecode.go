@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -91,6 +92,8 @@ func StartDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest) 
 	if dc.Message == "" {
 		dc.Message = fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", dc.VerificationURI, dc.UserCode)
 	}
+	// The server's words go to the terminal: no escape sequences.
+	dc.Message, dc.UserCode, dc.VerificationURI = escapeControls(dc.Message), escapeControls(dc.UserCode), escapeControls(dc.VerificationURI)
 	return dc, nil
 }
 
@@ -174,4 +177,17 @@ func basicUser(clientID, secret string) string {
 		return ""
 	}
 	return clientID
+}
+
+// escapeControls shows control characters as \xHH (newlines and tabs stay).
+func escapeControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -138,6 +138,10 @@ const replBodyLimit = 4 << 10
 // RenderREPL prints the status line, a few headers and the pretty body (cut
 // for big bodies, saying how much is left).
 func (r *responseObject) RenderREPL() string {
+	return httpx.EscapeControls(r.renderREPL())
+}
+
+func (r *responseObject) renderREPL() string {
 	var b strings.Builder
 	b.WriteString(r.statusLine())
 	b.WriteByte('\n')

@@ -55,6 +55,7 @@ func oneLine(s string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = strings.TrimSpace(s[:i])
 	}
+	s = EscapeControls(s)
 	if len(s) > 300 {
 		s, _ = cut(s, 300)
 		s += "…"

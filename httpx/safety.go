@@ -75,3 +75,25 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // requests carry secrets in their bodies, and a 307 would resend them to
 // wherever it points.
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// EscapeControls shows the control characters of text from a server (an
+// escape sequence in an error message, a body, a user code) as \xHH instead
+// of letting them reach the terminal; newlines and tabs stay.
+func EscapeControls(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0
+}

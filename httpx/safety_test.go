@@ -249,3 +249,24 @@ func TestRedactionGaps(t *testing.T) {
 		t.Fatal("redaction masked what is not secret")
 	}
 }
+
+// A service's error message cannot drive the terminal: escape sequences
+// are shown as \xHH.
+func TestServiceMessageControlsEscaped(t *testing.T) {
+	hs := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":{"code":"Bad","message":"x\u001b]0;pwned\u0007\u001b[2J\u009b31m"}}`))
+	})
+	resp, err := hs.client().Do(context.Background(), &Request{URL: "https://graph.microsoft.com/v1.0/me", NoAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := resp.Err().Error()
+	if strings.ContainsAny(msg, "\x1b\x07\u009b") || !strings.Contains(msg, `\x1b]0;pwned\x07\x1b[2J\x9b31m`) {
+		t.Fatalf("%q", msg)
+	}
+	if EscapeControls("a\tb\nc") != "a\tb\nc" {
+		t.Fatal("tabs and newlines are text")
+	}
+}
