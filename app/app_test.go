@@ -182,3 +182,15 @@ func TestBrowserOpensHTTPSOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// --emulator with a TMPDIR that does not exist fails with an error, and
+// closing what Setup gave back does not panic.
+func TestEmulatorMissingTMPDIR(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "does-not-exist"))
+	svc, err := Setup(context.Background(), Options{Emulator: true, Stderr: io.Discard})
+	if err == nil {
+		svc.Close()
+		t.Fatal("no error")
+	}
+	svc.Close() // nil: must not panic
+}
