@@ -149,3 +149,23 @@ Object.getOwnPropertyDescriptor = function() { ran++; throw new Error("replaced"
 		t.Fatalf("completion ran script code %d times", v.ToInteger())
 	}
 }
+
+// .save refuses to write a secret typed inline; env.NAME references are fine.
+func TestSaveRefusesInlineSecrets(t *testing.T) {
+	dir := t.TempDir()
+	s := &session{inputs: []string{`login({flow: "secret", clientSecret: env.AZURE_CLIENT_SECRET})`}}
+	if err := s.save(filepath.Join(dir, "ok.js")); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{`login({clientSecret: "S3KRIT-VALUE-123"})`, `const password = 'hunter2hunter2'`,
+		`jwt("eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl")`} {
+		s := &session{inputs: []string{"1 + 1", in}}
+		p := filepath.Join(dir, "bad.js")
+		if err := s.save(p); err == nil || !strings.Contains(err.Error(), "env.NAME") {
+			t.Errorf("%s: %v", in, err)
+		}
+		if _, err := os.Stat(p); err == nil {
+			t.Fatalf("%s: a file was written", in)
+		}
+	}
+}
