@@ -47,11 +47,18 @@ func pairwiseSub(oid, clientID string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])[:43]
 }
 
+// clockSkew is how far Entra backdates iat and nbf; idTokenLifetime is the
+// id_token's own lifetime, whatever the access token's.
+const (
+	clockSkew       = 5 * time.Minute
+	idTokenLifetime = time.Hour
+)
+
 func (e *entra) baseClaims(g grant, now time.Time, exp int64) jwt.MapClaims {
 	return jwt.MapClaims{
 		"iss": "https://sts.windows.net/" + e.tenantID(g.tenant) + "/",
-		"iat": now.Unix(),
-		"nbf": now.Unix(),
+		"iat": now.Add(-clockSkew).Unix(), // Entra backdates iat/nbf by five minutes
+		"nbf": now.Add(-clockSkew).Unix(),
 		"exp": exp,
 		"tid": e.world.TenantID,
 		"aio": randomToken(24),
@@ -66,6 +73,8 @@ func (e *entra) baseClaims(g grant, now time.Time, exp int64) jwt.MapClaims {
 // token and client_info for a delegated grant.
 func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *entraError) {
 	now := e.now()
+	// Entra gives user tokens a random 60–90 minutes; the emulator keeps the
+	// configured lifetime, which azrepl's tests and snippets print.
 	expiresIn := e.expiresIn()
 	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
 	u := g.user
@@ -83,6 +92,7 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	}
 	given, family, _ := strings.Cut(u.DisplayName, " ")
 	at := e.baseClaims(g, now, exp)
+	delete(at, "idp") // members' user tokens carry no idp (guests' and app tokens do)
 	for k, v := range map[string]any{
 		"aud": g.scopes.audience(), "acr": "1", "amr": amr,
 		"appid": g.client.id, "appidacr": g.appidacr,
@@ -113,7 +123,7 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	if g.scopes.reserved["openid"] {
 		id := jwt.MapClaims{
 			"aud": g.client.id, "iss": baseURL(g.r) + "/" + e.world.TenantID + "/v2.0",
-			"iat": now.Unix(), "nbf": now.Unix(), "exp": exp,
+			"iat": now.Add(-clockSkew).Unix(), "nbf": now.Add(-clockSkew).Unix(), "exp": now.Add(idTokenLifetime).Unix(),
 			"aio": randomToken(24), "name": u.DisplayName, "oid": u.ObjectID,
 			"preferred_username": u.Username, "rh": "0." + randomToken(20) + ".",
 			"sub": pairwiseSub(u.ObjectID, g.client.id), "tid": e.world.TenantID,
@@ -136,8 +146,7 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 		e.mu.Lock()
 		e.refresh[rt] = &refreshGrant{userOID: u.ObjectID, clientID: g.client.id, family: g.client.family, issued: now, mfa: g.mfa}
 		e.mu.Unlock()
-		resp["refresh_token"] = rt
-		resp["refresh_token_expires_in"] = 90 * 24 * 3600
+		resp["refresh_token"] = rt // no refresh_token_expires_in: Entra sends it to SPAs only
 	}
 	if g.clientInfo {
 		resp["client_info"] = clientInfoValue(u, e.world.TenantID)

@@ -32,7 +32,7 @@ func TestTokenLifetimeAndBasicAuth(t *testing.T) {
 	c := claimsOf(t, em, body["access_token"].(string))
 	exp, _ := c["exp"].(float64)
 	iat, _ := c["iat"].(float64)
-	if exp-iat != 599 || c["aud"] != "https://management.azure.com" || c["roles"] != nil {
+	if exp-iat != 599+300 || c["aud"] != "https://management.azure.com" || c["roles"] != nil {
 		t.Errorf("claims %v", c)
 	}
 }

@@ -1,0 +1,40 @@
+package emulator
+
+import (
+	"net/url"
+	"testing"
+	"time"
+)
+
+// Entra's timing and fields: iat/nbf five minutes back, client credentials 3599 s, the id_token its own hour, no
+// refresh_token_expires_in, idp only in app tokens.
+func TestTokenTimingAndFields(t *testing.T) {
+	em := startEmulator(t, Config{Groups: 1})
+	c, w := em.HTTPClient(), em.World()
+	alice := w.user("alice")
+	before := time.Now()
+	st, body := post(t, c, loginURL(em, w.TenantID, "token"), url.Values{"grant_type": {"password"}, "client_id": {azureCLI},
+		"username": {alice.Username}, "password": {alice.Password}, "scope": {"https://graph.microsoft.com/.default openid offline_access"}})
+	if st != 200 {
+		t.Fatalf("%d %v", st, body)
+	}
+	in := body["expires_in"].(float64)
+	if in != 3599 || body["refresh_token_expires_in"] != nil {
+		t.Fatalf("user token: %v", body)
+	}
+	at := claimsOf(t, em, body["access_token"].(string))
+	iat := time.Unix(int64(at["iat"].(float64)), 0)
+	if d := before.Sub(iat); d < 4*time.Minute || d > 6*time.Minute || at["nbf"] != at["iat"] || at["idp"] != nil {
+		t.Fatalf("access token iat %v (%v before the request), claims %v", iat, d, at)
+	}
+	id := claimsOf(t, em, body["id_token"].(string))
+	if life := id["exp"].(float64) - id["iat"].(float64); life != 3600+300 {
+		t.Fatalf("id_token lifetime %v s from iat", life)
+	}
+	app := worldApp(t, em, "reader-app")
+	st, body = post(t, c, loginURL(em, w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ClientID},
+		"client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
+	if st != 200 || body["expires_in"] != float64(3599) || claimsOf(t, em, body["access_token"].(string))["idp"] == nil {
+		t.Fatalf("client credentials: %d %v", st, body)
+	}
+}
