@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
 
@@ -31,7 +32,7 @@ func Format(vm *goja.Runtime, v goja.Value, color bool) (out string) {
 func FormatResult(vm *goja.Runtime, v goja.Value, color bool) (out string) {
 	defer unprintable(&out)
 	if s, ok := plainString(v); ok {
-		return s
+		return httpx.EscapeControls(s)
 	}
 	return Format(vm, v, color)
 }
@@ -46,7 +47,7 @@ const REPLArrayItems = 100
 func FormatREPL(vm *goja.Runtime, v goja.Value, color bool) (out string) {
 	defer unprintable(&out)
 	if s, ok := plainString(v); ok {
-		return s
+		return httpx.EscapeControls(s)
 	}
 	f := &formatter{vm: vm, color: color, seen: map[*goja.Object]bool{}, maxItems: REPLArrayItems}
 	f.value(v, 0)
@@ -331,7 +332,8 @@ func quote(s string) string {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
+	// JSON escapes C0 controls; DEL and C1 (0x9b is a CSI on some terminals) are escaped here.
+	return httpx.EscapeControls(strings.TrimSuffix(b.String(), "\n"))
 }
 
 // thousands writes n with comma separators (99,900).

@@ -108,3 +108,37 @@ func TestFormatHostileValues(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// Text from a server may carry terminal escape sequences (a title change, a
+// cursor move, an OSC 52 clipboard write): every way a value reaches the
+// terminal shows them escaped, with newlines and tabs kept.
+func TestPrintingEscapesControlCharacters(t *testing.T) {
+	rt, stdout, _ := newTestRuntime(t, Options{})
+	const src = `"a\x1b]0;pwned\x07b\x9b2Jc\nd\te"`
+	v, err := rt.Eval(context.Background(), "t.js", "("+src+")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func(*goja.Runtime, goja.Value, bool) string{"FormatResult": FormatResult, "FormatREPL": FormatREPL} {
+		var got string
+		rt.Do(func(vm *goja.Runtime) { got = f(vm, v, false) })
+		if want := "a\\x1b]0;pwned\\x07b\\x9b2Jc\nd\te"; got != want {
+			t.Errorf("%s printed %q, want %q", name, got, want)
+		}
+	}
+	obj, err := rt.Eval(context.Background(), "t.js", "({m: "+src+"})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	rt.Do(func(vm *goja.Runtime) { got = Format(vm, obj, false) })
+	if strings.ContainsAny(got, "\x1b\x07\u009b") {
+		t.Errorf("Format left a control character: %q", got)
+	}
+	if _, err := rt.Eval(context.Background(), "t.js", "console.log("+src+", {m: "+src+"})"); err != nil {
+		t.Fatal(err)
+	}
+	if out := stdout.String(); strings.ContainsAny(out, "\x1b\x07\u009b") || !strings.Contains(out, `a\x1b]0;pwned`) {
+		t.Errorf("console.log wrote %q", out)
+	}
+}

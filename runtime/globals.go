@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
 
@@ -35,8 +36,9 @@ func (r *Runtime) installGlobals(opts Options) error {
 		return func(call goja.FunctionCall) goja.Value {
 			parts := make([]string, len(call.Arguments))
 			for i, a := range call.Arguments {
-				if s, ok := a.Export().(string); ok {
-					parts[i] = s
+				if s, ok := plainString(a); ok {
+					// Text from a server may hold terminal escape sequences: shown escaped.
+					parts[i] = httpx.EscapeControls(s)
 				} else {
 					parts[i] = Format(vm, a, false)
 				}
