@@ -14,6 +14,7 @@ import (
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/chromedp/chromedp"
+	harlib "github.com/google/martian/v3/har"
 )
 
 // storyExports runs scripts/story-report.js (the seed's story, then the
@@ -114,6 +115,21 @@ func TestExportsOfTheStory(t *testing.T) {
 	for _, want := range []float64{200, 401, 403} {
 		if !slices.Contains(statuses, want) {
 			t.Errorf("no HAR entry with status %v: %v", want, statuses)
+		}
+	}
+	// And as a HAR library reads it: google/martian's HAR types (what its
+	// proxy writes), decoded strictly by type.
+	var typed harlib.HAR
+	if err := json.Unmarshal([]byte(files["story.har"]), &typed); err != nil {
+		t.Fatalf("martian's har package cannot read story.har: %v", err)
+	}
+	if typed.Log == nil || len(typed.Log.Entries) != len(entries) {
+		t.Fatalf("martian's har package read %+v", typed.Log)
+	}
+	for i, e := range typed.Log.Entries {
+		if e.StartedDateTime.IsZero() || e.Request == nil || e.Request.Method == "" || e.Request.URL == "" ||
+			e.Response == nil || e.Response.Content == nil || float64(e.Response.Status) != statuses[i] {
+			t.Errorf("entry %d as martian reads it: %+v", i, e)
 		}
 	}
 

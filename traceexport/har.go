@@ -3,6 +3,7 @@ package traceexport
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -93,7 +94,9 @@ type harTimings struct {
 func HAR(w io.Writer, all []httpx.Exchange, version string) error {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "azrepl", Version: version}, Entries: []harEntry{}}}
 	for _, e := range sorted(all) {
-		ms := float64(e.Duration.Microseconds()) / 1000
+		// Whole milliseconds, as Firefox writes them: HAR allows fractions, but
+		// readers typed with integers (martian's, others) refuse them.
+		ms := math.Round(float64(e.Duration.Microseconds()) / 1000)
 		en := harEntry{
 			StartedDateTime: e.Time.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 			Time:            ms,
