@@ -102,12 +102,12 @@ func HAR(w io.Writer, all []httpx.Exchange, version string) error {
 			Time:            ms,
 			Request: harRequest{
 				Method: e.Method, URL: e.URL, HTTPVersion: "HTTP/1.1",
-				Cookies: []harNameValue{}, Headers: harHeaders(e.ReqHeader), QueryString: harQuery(e.URL),
+				Cookies: []harNameValue{}, Headers: harPairs(e.ReqHeader), QueryString: harQuery(e.URL),
 				HeadersSize: -1, BodySize: e.ReqSize,
 			},
 			Response: harResponse{
 				Status: e.Status, StatusText: http.StatusText(e.Status), HTTPVersion: "HTTP/1.1",
-				Cookies: []harNameValue{}, Headers: harHeaders(e.RespHeader),
+				Cookies: []harNameValue{}, Headers: harPairs(e.RespHeader),
 				Content:     harContent{Size: e.RespSize, MimeType: firstOr(e.RespHeader.Get("Content-Type"), "x-unknown"), Text: e.RespBody},
 				RedirectURL: e.RespHeader.Get("Location"), HeadersSize: -1, BodySize: e.RespSize,
 			},
@@ -135,35 +135,25 @@ func HAR(w io.Writer, all []httpx.Exchange, version string) error {
 	return enc.Encode(f)
 }
 
-func harHeaders(h http.Header) []harNameValue {
-	out := []harNameValue{}
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			out = append(out, harNameValue{Name: k, Value: v})
-		}
-	}
-	return out
-}
-
 func harQuery(raw string) []harNameValue {
-	out := []harNameValue{}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return out
+		return []harNameValue{}
 	}
-	q := u.Query()
-	keys := make([]string, 0, len(q))
-	for k := range q {
+	return harPairs(u.Query())
+}
+
+// harPairs lists a header or query map as HAR name/value pairs, sorted by
+// name so that the same exchange always writes the same file.
+func harPairs(m map[string][]string) []harNameValue {
+	out := []harNameValue{}
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		for _, v := range q[k] {
+		for _, v := range m[k] {
 			out = append(out, harNameValue{Name: k, Value: v})
 		}
 	}

@@ -89,7 +89,7 @@ func reportExchangeOf(e httpx.Exchange, s Step) reportExchange {
 		Index: e.Index, Method: e.Method, URL: e.URL, Time: e.Time.UTC().Format("15:04:05.000"),
 		Ms: fmt.Sprintf("%.1f", float64(e.Duration.Microseconds())/1000), Attempt: e.Attempt, Failed: s.Failed,
 		Participant: s.To, Label: requestLabel(s), Status: s.Answer,
-		ReqHeaders: harHeaders(e.ReqHeader), RespHeaders: harHeaders(e.RespHeader),
+		ReqHeaders: harPairs(e.ReqHeader), RespHeaders: harPairs(e.RespHeader),
 		ReqBody: pretty(e.ReqBody), RespBody: pretty(e.RespBody), ReqBodyCut: e.ReqBodyCut, RespBodyCut: e.RespBodyCut,
 		Curl: e.Curl(), ReqSize: e.ReqSize, RespSize: e.RespSize, TransportError: e.Err,
 	}
