@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	stdjson "encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/iam"
 	clientauthv1 "k8s.io/client-go/pkg/apis/clientauthentication/v1"
@@ -36,23 +36,7 @@ import (
 // bin is azrepl, built once.
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "azrepl-clients-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin = filepath.Join(dir, "azrepl")
-	build := exec.Command("go", "build", "-o", bin, "github.com/azrepl/azrepl")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building azrepl:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.RunWithAzrepl(m, &bin) }
 
 // world is one emulator with a signed-in azrepl and the shims first on
 // this process's PATH: the SDKs spawn az and databricks with os.Environ().

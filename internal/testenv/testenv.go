@@ -5,8 +5,10 @@ package testenv
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -48,4 +50,26 @@ func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// RunWithAzrepl is a TestMain for packages that run the azrepl binary: it
+// builds azrepl once into a temp folder, sets *bin to its path, runs the
+// tests, removes the folder and exits with the tests' status.
+func RunWithAzrepl(m *testing.M, bin *string) {
+	dir, err := os.MkdirTemp("", "azrepl-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*bin = filepath.Join(dir, "azrepl")
+	build := exec.Command("go", "build", "-o", *bin, "github.com/azrepl/azrepl")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building azrepl:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
