@@ -3,8 +3,9 @@ package httpx
 import (
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -40,12 +41,7 @@ func traceTokens(authorization, reqContentType string, reqBody, respBody []byte)
 	}
 	if isForm(reqContentType) && len(reqBody) > 0 && strings.Contains(string(reqBody), "eyJ") {
 		if q, err := url.ParseQuery(string(reqBody)); err == nil {
-			names := make([]string, 0, len(q))
-			for k := range q {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, k := range names {
+			for _, k := range slices.Sorted(maps.Keys(q)) {
 				for _, v := range q[k] {
 					add("request "+k, v)
 				}

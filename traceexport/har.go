@@ -3,10 +3,11 @@ package traceexport
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/azrepl/azrepl/httpx"
@@ -147,12 +148,7 @@ func harQuery(raw string) []harNameValue {
 // name so that the same exchange always writes the same file.
 func harPairs(m map[string][]string) []harNameValue {
 	out := []harNameValue{}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		for _, v := range m[k] {
 			out = append(out, harNameValue{Name: k, Value: v})
 		}
