@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -88,6 +90,13 @@ type tokenCache struct {
 	dir  string
 	path string
 	warn func(string)
+
+	// The last version read or written, so a process parses tokens.json
+	// once while no one changes it (writes are renames, so a change shows
+	// as another file). Callers of read must not modify what it returns.
+	mu       sync.Mutex
+	memo     *cacheData
+	memoStat os.FileInfo
 }
 
 func openTokenCache(home string, warn func(string)) (*tokenCache, error) {
@@ -110,8 +119,14 @@ func openTokenCache(home string, warn func(string)) (*tokenCache, error) {
 // read returns the cache without taking the lock: writes are atomic
 // renames, so a reader sees a whole old or a whole new file.
 func (c *tokenCache) read() (*cacheData, error) {
-	d, err := c.load()
+	if d := c.remembered(); d != nil {
+		return d, nil
+	}
+	d, st, err := c.load()
 	if err == nil {
+		if st != nil {
+			c.remember(d, st)
+		}
 		return d, nil
 	}
 	if !errors.Is(err, errDamaged) {
@@ -129,22 +144,59 @@ var (
 	errNoWrite = errors.New("no write needed")
 )
 
-func (c *tokenCache) load() (*cacheData, error) {
-	raw, err := os.ReadFile(c.path)
+// remembered returns the data last read or written when tokens.json is
+// still that same file, nil when it changed or was never read.
+func (c *tokenCache) remembered() *cacheData {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.memo == nil {
+		return nil
+	}
+	st, err := os.Stat(c.path)
+	if err != nil || !sameVersion(st, c.memoStat) {
+		c.memo, c.memoStat = nil, nil
+		return nil
+	}
+	return c.memo
+}
+
+func (c *tokenCache) remember(d *cacheData, st os.FileInfo) {
+	c.mu.Lock()
+	c.memo, c.memoStat = d, st
+	c.mu.Unlock()
+}
+
+// sameVersion: the same file (device and inode), size, mode and
+// modification time (a changed mode is read again, to be closed again).
+func sameVersion(a, b os.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.Mode() == b.Mode() && a.ModTime().Equal(b.ModTime())
+}
+
+// load parses tokens.json; st is nil when there is none yet.
+func (c *tokenCache) load() (d *cacheData, st os.FileInfo, err error) {
+	f, err := os.Open(c.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return newCacheData(), nil
+		return newCacheData(), nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("token cache: %w", err)
+		return nil, nil, fmt.Errorf("token cache: %w", err)
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, nil, fmt.Errorf("token cache: %w", err)
+	}
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("token cache: %w", err)
 	}
 	// A cache left readable by others (copied, restored, an old version)
 	// is closed at once, not at the next write.
-	if st, err := os.Stat(c.path); err == nil && st.Mode().Perm()&0o077 != 0 {
+	if st.Mode().Perm()&0o077 != 0 {
 		_ = os.Chmod(c.path, 0o600)
 	}
-	d := newCacheData()
+	d = newCacheData()
 	if err := json.Unmarshal(raw, d); err != nil || d.Version != 1 {
-		return nil, errDamaged
+		return nil, nil, errDamaged
 	}
 	if d.Accounts == nil {
 		d.Accounts = map[string]Account{}
@@ -156,7 +208,7 @@ func (c *tokenCache) load() (*cacheData, error) {
 		d.RefreshTokens = map[string]refreshEntry{}
 	}
 	d.Note = cacheNote
-	return d, nil
+	return d, st, nil
 }
 
 // update runs fn on the freshest cache under the lock and writes the result.
@@ -169,7 +221,8 @@ func (c *tokenCache) update(fn func(*cacheData) error) error {
 	}
 	defer func() { _ = lock.Unlock() }()
 	_ = os.Chmod(c.path+".lock", 0o600)
-	d, err := c.load()
+	// Always the file itself, never the remembered copy: fn changes d.
+	d, _, err := c.load()
 	if errors.Is(err, errDamaged) {
 		aside := fmt.Sprintf("%s.damaged-%s", c.path, time.Now().UTC().Format("20060102T150405.000000000Z"))
 		if rerr := os.Rename(c.path, aside); rerr != nil {
@@ -219,6 +272,9 @@ func (c *tokenCache) write(d *cacheData) error {
 	}
 	if err := os.Rename(tmp.Name(), c.path); err != nil {
 		return fmt.Errorf("token cache: %w", err)
+	}
+	if st, err := os.Stat(c.path); err == nil { // writers hold the lock: this is our file
+		c.remember(d, st)
 	}
 	if dir, err := os.Open(c.dir); err == nil {
 		_ = dir.Sync() // make the rename durable

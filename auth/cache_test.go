@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -174,5 +175,63 @@ func TestCacheModeFixedOnRead(t *testing.T) {
 	}
 	if st, _ := os.Stat(c.path); st.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %o after a read", st.Mode().Perm())
+	}
+}
+
+// tokens.json is parsed once per version: reads of an unchanged file are
+// answered from memory, and a write by another process (a rename: another
+// file) is seen by the next read.
+func TestCacheParsedOncePerVersion(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "azrepl")
+	c, err := openTokenCache(home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.update(func(d *cacheData) error { d.Default = "first"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	d1, err := c.read()
+	if err != nil || d1.Default != "first" {
+		t.Fatalf("read: %v %+v", err, d1)
+	}
+	// Change the bytes in place, keeping the file, size, mode and mtime: a
+	// read that parsed the file again would see "other".
+	st, _ := os.Stat(c.path)
+	raw, _ := os.ReadFile(c.path)
+	swapped := bytes.Replace(raw, []byte(`"first"`), []byte(`"other"`), 1)
+	f, err := os.OpenFile(c.path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(swapped, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.Chtimes(c.path, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if d2, _ := c.read(); d2 != d1 {
+		t.Fatalf("an unchanged tokens.json was parsed again (default %q)", d2.Default)
+	}
+
+	// Another process writes (a rename over the file): the next read sees it.
+	other, _ := openTokenCache(home, nil)
+	if err := other.update(func(d *cacheData) error { d.Default = "second"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if d3, _ := c.read(); d3.Default != "second" {
+		t.Fatalf("a write by another process was not seen: default %q", d3.Default)
+	}
+	// Our own write is remembered as written, and changing what update's
+	// function got does not change what readers already hold.
+	before, _ := c.read()
+	if err := c.update(func(d *cacheData) error { d.Default = "third"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if before.Default != "second" {
+		t.Fatalf("update changed the remembered copy a reader holds: %q", before.Default)
+	}
+	if d4, _ := c.read(); d4.Default != "third" {
+		t.Fatalf("own write not seen: %q", d4.Default)
 	}
 }
