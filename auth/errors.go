@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -132,7 +133,7 @@ func (e *EntraError) Hint() string {
 	return ""
 }
 
-var aadstsPrefix = regexp.MustCompile(`^AADSTS(\d+):\s*`)
+var aadstsPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^AADSTS(\d+):\s*`) })
 
 // oauthErrorBody is the JSON shape of an OAuth error answer.
 type oauthErrorBody struct {
@@ -168,7 +169,7 @@ func parseOAuthError(status int, body []byte) (*EntraError, bool) {
 	// Timestamp lines: keep the first line, which is the message.
 	first := strings.TrimSpace(strings.SplitN(strings.ReplaceAll(b.ErrorDescription, "\r\n", "\n"), "\n", 2)[0])
 	e.Description = first
-	if m := aadstsPrefix.FindStringSubmatch(first); m != nil && len(e.Codes) == 0 {
+	if m := aadstsPrefix().FindStringSubmatch(first); m != nil && len(e.Codes) == 0 {
 		if n, err := strconv.Atoi(m[1]); err == nil {
 			e.Codes = []int{n}
 		}

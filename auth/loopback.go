@@ -99,7 +99,7 @@ func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if len(e.Codes) == 0 {
-			if m := aadstsPrefix.FindStringSubmatch(e.Description); m != nil {
+			if m := aadstsPrefix().FindStringSubmatch(e.Description); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				e.Codes = []int{n}
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -176,7 +177,7 @@ func (e *entra) respond(w http.ResponseWriter, r *http.Request, v url.Values) {
 	case "form_post":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		_ = formPostTemplate.Execute(w, map[string]any{"Action": redirect, "Fields": v})
+		_ = formPostTemplate().Execute(w, map[string]any{"Action": redirect, "Fields": v})
 	case "fragment":
 		http.Redirect(w, r, redirect+"#"+v.Encode(), http.StatusFound)
 	default:
@@ -197,7 +198,7 @@ func (e *entra) redirectError(w http.ResponseWriter, r *http.Request, code strin
 func (e *entra) errorPage(w http.ResponseWriter, r *http.Request, err *entraError) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(err.status)
-	_ = errorPageTemplate.Execute(w, map[string]any{"Message": err.Error(), "Trace": requestTraceID(r)})
+	_ = errorPageTemplate().Execute(w, map[string]any{"Message": err.Error(), "Trace": requestTraceID(r)})
 }
 
 func (e *entra) signInPage(w http.ResponseWriter, r *http.Request, t tenantRef, p url.Values, c *client, msg string) {
@@ -216,13 +217,14 @@ func (e *entra) signInPage(w http.ResponseWriter, r *http.Request, t tenantRef, 
 	if msg != "" {
 		w.WriteHeader(http.StatusOK)
 	}
-	_ = signInTemplate.Execute(w, map[string]any{
+	_ = signInTemplate().Execute(w, map[string]any{
 		"Action": "/" + t.segment + "/oauth2/v2.0/authorize", "Hidden": hidden, "Login": login,
 		"App": c.name, "Tenant": e.world.DisplayName, "Error": msg,
 	})
 }
 
-var signInTemplate = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
+var signInTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("signin").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in to your account</title>
 <style>body{font-family:sans-serif;background:#f2f2f2}main{background:#fff;width:380px;margin:60px auto;padding:40px}
 input[type=email],input[type=password]{width:100%;padding:6px;margin:6px 0}.err{color:#e81123}</style></head>
@@ -238,8 +240,10 @@ input[type=email],input[type=password]{width:100%;padding:6px;margin:6px 0}.err{
 <button type="submit" name="action" value="cancel" id="idBtn_Back">Cancel</button>
 </form></main></body></html>
 `))
+})
 
-var mfaTemplate = template.Must(template.New("mfa").Parse(`<!DOCTYPE html>
+var mfaTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("mfa").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Enter code</title></head>
 <body><main>
 <h1>Enter code</h1>
@@ -251,8 +255,10 @@ var mfaTemplate = template.Must(template.New("mfa").Parse(`<!DOCTYPE html>
 <button type="submit" name="action" value="verify" id="idSubmit_SAOTCC_Continue">Verify</button>
 </form></main></body></html>
 `))
+})
 
-var formPostTemplate = template.Must(template.New("formpost").Parse(`<!DOCTYPE html>
+var formPostTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("formpost").Parse(`<!DOCTYPE html>
 <html><head><title>Working...</title></head>
 <body onload="document.forms[0].submit()">
 <form method="POST" name="hiddenform" action="{{.Action}}">
@@ -260,10 +266,13 @@ var formPostTemplate = template.Must(template.New("formpost").Parse(`<!DOCTYPE h
 {{end}}{{end}}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
 </form></body></html>
 `))
+})
 
-var errorPageTemplate = template.Must(template.New("error").Parse(`<!DOCTYPE html>
+var errorPageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("error").Parse(`<!DOCTYPE html>
 <html><head><title>Sign in to your account</title></head><body>
 <h1>Sorry, but we're having trouble signing you in.</h1>
 <p id="errorMessage">{{.Message}}</p><p>Trace ID: {{.Trace}}</p>
 </body></html>
 `))
+})

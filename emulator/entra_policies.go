@@ -102,7 +102,7 @@ func (e *entra) startMFA(w http.ResponseWriter, r *http.Request, t tenantRef, c 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = mfaTemplate.Execute(w, map[string]any{"Action": "/" + t.segment + "/oauth2/v2.0/authorize", "Hidden": hidden,
+	_ = mfaTemplate().Execute(w, map[string]any{"Action": "/" + t.segment + "/oauth2/v2.0/authorize", "Hidden": hidden,
 		"App": c.name, "User": u.Username, "Error": msg})
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/azrepl/azrepl/bindings"
 )
@@ -95,13 +96,15 @@ func (s *session) help(name string) {
 
 // inlineSecret is a secret written as a literal: clientSecret: "…",
 // password = '…' (env.NAME references are fine).
-var inlineSecret = regexp.MustCompile("(?i)(secret|password|passwd|refresh_?token|access_?token|device_?code|api_?key)[\"']?\\s*[:=]\\s*[\"'`][^\"'`]{4,}")
+var inlineSecret = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("(?i)(secret|password|passwd|refresh_?token|access_?token|device_?code|api_?key)[\"']?\\s*[:=]\\s*[\"'`][^\"'`]{4,}")
+})
 
 // save writes the successful inputs; the file is private (0600) when an
 // input looks like it carries a secret, since the history never has those.
 func (s *session) save(path string) error {
 	for i, in := range s.inputs {
-		if jwtPattern.MatchString(in) || inlineSecret.MatchString(in) {
+		if jwtPattern.MatchString(in) || inlineSecret().MatchString(in) {
 			return fmt.Errorf("input %d has a secret written inline: put it in an environment variable, write env.NAME instead, and .save again (nothing written)", i+1)
 		}
 	}

@@ -26,13 +26,15 @@ type completer struct {
 
 // declared matches the names that a top-level declaration introduces.
 // (a statement start: the input's start, a new line or after ";").
-var declared = regexp.MustCompile(`(?:^|[;\n])\s*(?:let|const|class)\s+([A-Za-z_$][\w$]*)`)
+var declared = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[;\n])\s*(?:let|const|class)\s+([A-Za-z_$][\w$]*)`)
+})
 
 // remember records the lexical names declared by src, which ran without error.
 func (c *completer) remember(src string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, m := range declared.FindAllStringSubmatch(src, -1) {
+	for _, m := range declared().FindAllStringSubmatch(src, -1) {
 		if c.lexical == nil {
 			c.lexical = map[string]bool{}
 		}
@@ -51,11 +53,11 @@ func (c *completer) lexicalNames() []string {
 }
 
 // dottedTail is the identifier chain that ends at the cursor, e.g. "graph.be".
-var dottedTail = regexp.MustCompile(`[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.?$|\.$`)
+var dottedTail = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.?$|\.$`) })
 
 func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
-	tail := dottedTail.FindString(before)
+	tail := dottedTail().FindString(before)
 	if tail == "" && strings.TrimSpace(before) != "" && !strings.HasSuffix(before, " ") && !strings.HasSuffix(before, "(") {
 		return nil, 0
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -35,7 +36,7 @@ func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
 	ast, err := parser.ParseFile(nil, name, src, 0)
 	// `await x` does not parse in a script; `await (x)` and `await [x]` do,
 	// as calls of a function named await, which nobody means.
-	if topLevelAwait && ((err != nil && strings.Contains(src, "await")) || (err == nil && awaitCall.MatchString(src))) {
+	if topLevelAwait && ((err != nil && strings.Contains(src, "await")) || (err == nil && awaitCall().MatchString(src))) {
 		wrapped, werr := wrapTopLevelAwait(name, src)
 		switch {
 		case werr == nil:
@@ -60,7 +61,7 @@ func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
 	return goja.CompileAST(ast, false)
 }
 
-var awaitCall = regexp.MustCompile(`(^|[^.\w$])await\s*[(\[]`)
+var awaitCall = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[^.\w$])await\s*[(\[]`) })
 
 // endsInWrapper: the wrapped source failed at its end (the closing
 // "})()"), so the input itself was cut short — more lines are to come.

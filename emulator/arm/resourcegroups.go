@@ -44,7 +44,7 @@ func rgKey(sub, name string) string { return strings.ToLower(sub) + "/" + string
 
 // ARM's rule for resource group names: 1-90 characters, letters, digits,
 // underscores, parentheses, hyphens and periods, not ending in a period.
-var rgName = regexp.MustCompile(`^[-\w._()]{1,90}$`)
+var rgName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-\w._()]{1,90}$`) })
 
 func rgJSON(rg *resourceGroup) map[string]any {
 	state := "Succeeded"
@@ -109,7 +109,7 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 		}
 		rc.writeJSON(http.StatusOK, rgJSON(rg))
 	case http.MethodPut, http.MethodPatch:
-		if !rgName.MatchString(name) || strings.HasSuffix(name, ".") {
+		if !rgName().MatchString(name) || strings.HasSuffix(name, ".") {
 			rc.fail(http.StatusBadRequest, "InvalidResourceGroup", "The provided resource group name '"+name+"' has these invalid characters: the name must be 1-90 letters, digits, '_', '-', '.', '(' or ')', and not end in '.'.")
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // requestContext carries one request, its ids and the writer.
@@ -45,7 +46,7 @@ func (rc *requestContext) writeJSON(status int, v any) {
 	_, _ = rc.w.Write(b)
 }
 
-var apiVersionPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
+var apiVersionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`) })
 
 const defaultPageSize = 100
 

@@ -113,7 +113,7 @@ func (s *server) workspaceInfo() map[string]any {
 		"location":         "westeurope",
 		"workspace_url":    s.cfg.Host,
 	}
-	if m := workspaceIDPattern.FindStringSubmatch(s.cfg.Host); m != nil {
+	if m := workspaceIDPattern().FindStringSubmatch(s.cfg.Host); m != nil {
 		ws["workspace_id"] = m[1]
 	}
 	return ws

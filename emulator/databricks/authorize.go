@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -166,7 +167,8 @@ func redirectWith(w http.ResponseWriter, r *http.Request, redirectURI string, pa
 	http.Redirect(w, r, redirectURI+sep+params.Encode(), http.StatusFound)
 }
 
-var loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+var loginPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in to Databricks (emulator)</title></head>
 <body>
 <h1>Sign in to Databricks</h1>
@@ -180,18 +182,21 @@ var loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
 </form>
 </body></html>
 `))
+})
 
 func renderLogin(w http.ResponseWriter, status int, st site, txn, username, errMsg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, map[string]string{"Action": st.prefix + "/v1/authorize", "Txn": txn, "Username": username, "Error": errMsg})
+	_ = loginPage().Execute(w, map[string]string{"Action": st.prefix + "/v1/authorize", "Txn": txn, "Username": username, "Error": errMsg})
 }
 
 func renderMessage(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = messagePage.Execute(w, msg)
+	_ = messagePage().Execute(w, msg)
 }
 
-var messagePage = template.Must(template.New("m").Parse(`<!DOCTYPE html><html><body><p role="alert">{{.}}</p></body></html>`))
+var messagePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("m").Parse(`<!DOCTYPE html><html><body><p role="alert">{{.}}</p></body></html>`))
+})

@@ -5,9 +5,10 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"sync"
 )
 
-var workspaceIDPattern = regexp.MustCompile(`^adb-(\d+)\.`)
+var workspaceIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^adb-(\d+)\.`) })
 
 // serveHostMetadata is /.well-known/databricks-config (the newer SDKs read it first).
 func (s *server) serveHostMetadata(w http.ResponseWriter, r *http.Request) {
@@ -18,7 +19,7 @@ func (s *server) serveHostMetadata(w http.ResponseWriter, r *http.Request) {
 		"host_type":     "workspace",
 		"token_federation_default_oidc_audiences": []string{base + "/oidc/v1/token"},
 	}
-	if m := workspaceIDPattern.FindStringSubmatch(s.cfg.Host); m != nil {
+	if m := workspaceIDPattern().FindStringSubmatch(s.cfg.Host); m != nil {
 		doc["workspace_id"] = m[1]
 	}
 	writeJSON(w, http.StatusOK, doc)
