@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -31,6 +32,11 @@ func Install(vm *goja.Runtime) error {
 			_ = mod.Set("exports", vm.NewObject())
 			nodeurl.Require(vm, mod)
 			url = mod.Get("exports").ToObject(vm)
+			fixed, err := fixURL(vm, url.Get("URL"), url.Get("URLSearchParams"))
+			if err != nil {
+				panic(err)
+			}
+			_ = url.Set("URL", fixed)
 		}
 		return url
 	}
@@ -64,6 +70,37 @@ func Install(vm *goja.Runtime) error {
 		}
 	}
 	return nil
+}
+
+// goja_nodejs's URL keeps edits of searchParams apart from the parsed URL
+// until toString folds them in, and its href getter does not fold them
+// (an edited query vanished from href); its search setter kept a leading
+// "?" ("??a=1"). WHATWG's href is toString, and search drops one leading
+// "?": scripts build a query with searchParams and pass url.href on.
+// goja_nodejs defines them non-configurable, so the fix is a subclass whose
+// own accessors shadow them. Both classes also get the REPL's rendering
+// method (bindings.REPLMethod, "__repl__"): the REPL printed {} for them.
+var urlFix = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("url-fix.js", `(function (NodeURL, URLSearchParams) {
+	Object.defineProperty(URLSearchParams.prototype, "__repl__", {value() { return "URLSearchParams " + JSON.stringify(this.toString()); }});
+	return class URL extends NodeURL {
+		get href() { return this.toString(); }
+		set href(v) { super.href = v; }
+		get search() { return super.search; }
+		set search(v) { v = String(v); super.search = v.startsWith("?") ? v.slice(1) : v; }
+		__repl__() { return "URL " + JSON.stringify(this.href); }
+	};
+})`, true)
+})
+
+// fixURL returns the URL class scripts see.
+func fixURL(vm *goja.Runtime, nodeURL, searchParams goja.Value) (goja.Value, error) {
+	fn, err := vm.RunProgram(urlFix())
+	if err != nil {
+		return nil, err
+	}
+	wrap, _ := goja.AssertFunction(fn)
+	return wrap(goja.Undefined(), nodeURL, searchParams)
 }
 
 // throwError throws a JS error of the given name (TypeError,

@@ -142,3 +142,19 @@ func TestPrintingEscapesControlCharacters(t *testing.T) {
 		t.Errorf("console.log wrote %q", out)
 	}
 }
+
+// URL and URLSearchParams print as what they hold (they printed as {}), and
+// an edited query shows in the URL.
+func TestFormatWebObjects(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	v, err := rt.Eval(t.Context(), "f", `{ const u = new URL("https://graph.microsoft.com/v1.0/groups"); u.searchParams.set("$top", "5"); [u, u.searchParams] }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	rt.Do(func(vm *goja.Runtime) { got = FormatREPL(vm, v, false) })
+	want := "[\n  URL \"https://graph.microsoft.com/v1.0/groups?%24top=5\",\n  URLSearchParams \"%24top=5\"\n]"
+	if got != want {
+		t.Fatalf("got %s\nwant %s", got, want)
+	}
+}
