@@ -67,7 +67,11 @@ func refreshKey(env, hid, clientID string) string {
 }
 
 func accountKey(a Account) string {
-	return strings.ToLower(strings.Join([]string{a.Environment, a.HomeAccountID, a.ClientID}, "|"))
+	parts := []string{a.Environment, a.HomeAccountID, a.ClientID}
+	if a.GuestTenantID != "" {
+		parts = append(parts, a.GuestTenantID) // the same person as a guest elsewhere
+	}
+	return strings.ToLower(strings.Join(parts, "|"))
 }
 
 func newCacheData() *cacheData {

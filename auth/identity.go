@@ -17,6 +17,11 @@ type Account struct {
 	Authority     string `json:"authority"`     // authority URL of the login (host + tenant segment)
 	Tenant        string `json:"tenant"`        // tenant segment the login used (organizations, a GUID...)
 	Environment   string `json:"environment"`   // authority host, part of the cache key
+	// GuestTenantID is the tenant a guest login signed in to (the id_token's
+	// tid when it is not the home tenant utid). A guest login is an account
+	// of its own in the cache, as in MSAL (one account per realm), so it
+	// never replaces the home one; both share the refresh token.
+	GuestTenantID string `json:"guestTenantId,omitempty"`
 	// Source says where the login's credential came from: "env
 	// AZURE_CLIENT_SECRET", "file /path", "endpoint http://…" (whoami).
 	Source string `json:"source,omitempty"`
@@ -68,13 +73,14 @@ func accountFromResponse(tr *TokenResponse) Account {
 		}
 	}
 	if ci, ok := decodeClientInfo(tr.ClientInfo); ok {
+		// client_info names the home account; a guest's id_token has the
+		// inviting tenant's tid and no oid (its sub is pairwise).
 		a.HomeAccountID = ci.UID + "." + ci.UTID
-		if a.ObjectID == "" {
-			a.ObjectID = ci.UID
+		if ci.UTID != "" && a.TenantID != "" && !strings.EqualFold(a.TenantID, ci.UTID) {
+			a.GuestTenantID = a.TenantID
 		}
-		if a.TenantID == "" {
-			a.TenantID = ci.UTID
-		}
+		a.ObjectID = ci.UID
+		a.TenantID = firstNonEmpty(ci.UTID, a.TenantID)
 	} else if a.ObjectID != "" {
 		a.HomeAccountID = a.ObjectID + "." + a.TenantID
 	}

@@ -107,10 +107,25 @@ func pickAccount(d *cacheData, who string) (Account, error) {
 			return a, nil
 		}
 	}
+	// The default account first, then a home account before the same
+	// person's guest accounts.
+	match := func(a Account) bool {
+		return strings.EqualFold(a.Username, who) || strings.EqualFold(a.HomeAccountID, who) || a.isApp() && strings.EqualFold(a.ClientID, who)
+	}
+	if a, ok := d.Accounts[d.Default]; ok && match(a) {
+		return a, nil
+	}
+	var guest *Account
 	for _, a := range d.Accounts {
-		if strings.EqualFold(a.Username, who) || strings.EqualFold(a.HomeAccountID, who) || a.isApp() && strings.EqualFold(a.ClientID, who) {
-			return a, nil
+		if match(a) {
+			if a.GuestTenantID == "" {
+				return a, nil
+			}
+			guest = &a
 		}
+	}
+	if guest != nil {
+		return *guest, nil
 	}
 	return Account{}, fmt.Errorf("%w: no account %q is signed in: run login() for it", ErrLoginNeeded, who)
 }

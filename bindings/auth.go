@@ -251,6 +251,9 @@ func accountObject(rt *goja.Runtime, a auth.Account) *goja.Object {
 	o := rt.NewObject()
 	set(o, "username", nullIfEmpty(rt, a.Username))
 	set(o, "tenantId", a.TenantID)
+	if a.GuestTenantID != "" {
+		set(o, "guestTenantId", a.GuestTenantID) // signed in there as a guest; tenantId is the home tenant
+	}
 	set(o, "objectId", nullIfEmpty(rt, a.ObjectID))
 	set(o, "clientId", a.ClientID)
 	set(o, "flow", a.Flow)

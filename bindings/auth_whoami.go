@@ -42,7 +42,11 @@ func renderWhoami(a auth.Account) string {
 	if who == "" {
 		who = "app " + a.ClientID
 	}
-	fmt.Fprintf(&b, "%s (tenant %s)\n", who, a.TenantID)
+	if a.GuestTenantID != "" {
+		fmt.Fprintf(&b, "%s (guest in tenant %s, home tenant %s)\n", who, a.GuestTenantID, a.TenantID)
+	} else {
+		fmt.Fprintf(&b, "%s (tenant %s)\n", who, a.TenantID)
+	}
 	fmt.Fprintf(&b, "  flow      %s\n", a.Flow)
 	fmt.Fprintf(&b, "  clientId  %s\n", a.ClientID)
 	fmt.Fprintf(&b, "  source    %s", firstNonBlank(a.Source, "the token cache"))

@@ -41,6 +41,7 @@ type tenantRef struct {
 	segment   string // as in the URL
 	multi     bool   // common, organizations, consumers: issuer uses "{tenantid}"
 	consumers bool
+	guest     *GuestTenant // a tenant where some users are guests (nil: the world's tenant)
 }
 
 func (e *entra) resolveTenant(seg string) (tenantRef, *entraError) {
@@ -52,6 +53,9 @@ func (e *entra) resolveTenant(seg string) (tenantRef, *entraError) {
 	case s == strings.ToLower(e.world.TenantID) || s == strings.ToLower(e.world.Domain):
 		return tenantRef{segment: seg}, nil
 	}
+	if g := e.world.guestTenant(seg); g != nil {
+		return tenantRef{segment: seg, guest: g}, nil
+	}
 	return tenantRef{}, errUnknownTenant(seg)
 }
 
@@ -59,6 +63,9 @@ func (e *entra) resolveTenant(seg string) (tenantRef, *entraError) {
 func (e *entra) tenantID(t tenantRef) string {
 	if t.consumers {
 		return consumersTenantID
+	}
+	if t.guest != nil {
+		return t.guest.TenantID
 	}
 	return e.world.TenantID
 }

@@ -55,12 +55,16 @@ const (
 )
 
 func (e *entra) baseClaims(g grant, now time.Time, exp int64) jwt.MapClaims {
+	tid := e.world.TenantID
+	if g.tenant.guest != nil {
+		tid = g.tenant.guest.TenantID
+	}
 	return jwt.MapClaims{
 		"iss": "https://sts.windows.net/" + e.tenantID(g.tenant) + "/",
 		"iat": now.Add(-clockSkew).Unix(), // Entra backdates iat/nbf by five minutes
 		"nbf": now.Add(-clockSkew).Unix(),
 		"exp": exp,
-		"tid": e.world.TenantID,
+		"tid": tid,
 		"aio": randomToken(24),
 		"rh":  "0." + randomToken(20) + ".",
 		"uti": randomToken(16),
@@ -83,6 +87,10 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 		return nil, aerr
 	}
 	g.scopes.allowed = allowed
+	guest := g.tenant.guest
+	if guest != nil && !guest.hasGuest(u) {
+		return nil, e.errNotGuest(u, guest, g.client.id)
+	}
 	if needsMFA(u, g.scopes.info) && !g.mfa {
 		return nil, errMFA(u, g.scopes.info)
 	}
@@ -102,6 +110,16 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 		"unique_name": u.Username, "upn": u.Username,
 	} {
 		at[k] = v
+	}
+	if guest != nil {
+		// A guest's token: its object in the inviting tenant, the home
+		// tenant as idp, acct=1, and no upn there.
+		at["oid"] = guest.guestObjectID(u)
+		at["sub"] = pairwiseSub(guest.guestObjectID(u), g.client.id)
+		at["idp"] = "https://sts.windows.net/" + e.world.TenantID + "/"
+		at["acct"] = 1
+		at["email"] = u.Username
+		delete(at, "upn")
 	}
 	if cc := clientCapabilities(g.r.PostForm.Get("claims")); len(cc) > 0 {
 		at["xms_cc"] = cc
@@ -128,6 +146,15 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 			"preferred_username": u.Username, "rh": "0." + randomToken(20) + ".",
 			"sub": pairwiseSub(u.ObjectID, g.client.id), "tid": e.world.TenantID,
 			"uti": randomToken(16), "ver": "2.0",
+		}
+		if guest != nil {
+			// Guest sign-ins answer an id_token without oid (client_info
+			// still names the home account).
+			delete(id, "oid")
+			id["iss"] = baseURL(g.r) + "/" + guest.TenantID + "/v2.0"
+			id["tid"] = guest.TenantID
+			id["sub"] = pairwiseSub(guest.guestObjectID(u), g.client.id)
+			id["idp"] = "https://sts.windows.net/" + e.world.TenantID + "/"
 		}
 		if g.nonce != "" {
 			id["nonce"] = g.nonce

@@ -33,6 +33,11 @@ func (e *entra) redeem(r *http.Request, t tenantRef) (map[string]any, *entraErro
 	if cerr != nil {
 		return nil, cerr
 	}
+	if t.guest != nil && c.app != nil {
+		// The world's apps are registered in its tenant only; first-party
+		// clients exist in every tenant.
+		return nil, errUnknownClient(c.id, t.guest.DisplayName)
+	}
 	acr, aerr := e.authenticate(r, c, e.tokenURLs(r, t))
 	if aerr != nil {
 		return nil, aerr

@@ -131,3 +131,40 @@ func TestMSALInteractiveWithChromium(t *testing.T) {
 		t.Errorf("id_token %+v", res.IDToken)
 	}
 }
+
+// MSAL Go's account identity across tenants: after a home sign-in, a silent
+// token for the partner tenant (where alice is a guest) has that tenant's tid
+// and an id_token without oid, and MSAL still names the same home account
+// (client_info uid.utid) in that realm.
+func TestMSALGuestTenant(t *testing.T) {
+	em := startEmulator(t, Config{ApproveAfter: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w, alice := em.World(), em.World().user("alice")
+	partner := w.GuestTenants[0]
+	app := msalPublic(t, em)
+	dc, err := app.AcquireTokenByDeviceCode(ctx, []string{"https://management.core.windows.net//.default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := dc.AuthenticationResult(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := app.AcquireTokenSilent(ctx, []string{"https://graph.microsoft.com/.default"},
+		public.WithSilentAccount(res.Account), public.WithTenantID(partner.TenantID))
+	if err != nil {
+		t.Fatalf("silent for the partner tenant: %v", err)
+	}
+	if c := claimsOf(t, em, g.AccessToken); c["tid"] != partner.TenantID || c["oid"] == alice.ObjectID {
+		t.Errorf("partner token claims %v", c)
+	}
+	if g.Account.HomeAccountID != alice.ObjectID+"."+w.TenantID || g.Account.Realm != partner.TenantID || g.IDToken.Oid != "" {
+		t.Errorf("partner account %+v, id_token oid %q", g.Account, g.IDToken.Oid)
+	}
+	// The home realm's token is still MSAL's for the home account.
+	home, err := app.AcquireTokenSilent(ctx, []string{"https://management.core.windows.net//.default"}, public.WithSilentAccount(res.Account))
+	if err != nil || claimsOf(t, em, home.AccessToken)["tid"] != w.TenantID || home.Account.Realm == partner.TenantID {
+		t.Errorf("home token after the guest one: %v %+v", err, home.Account)
+	}
+}

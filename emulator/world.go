@@ -32,6 +32,8 @@ type World struct {
 	ManagedIdentities []ManagedIdentity `json:"managedIdentities,omitempty"`
 	// ConditionalAccess policies (blocking the device code flow: 53003).
 	ConditionalAccess []ConditionalAccessPolicy `json:"conditionalAccess,omitempty"`
+	// GuestTenants are other tenants that invited some users as guests.
+	GuestTenants []GuestTenant `json:"guestTenants,omitempty"`
 }
 
 // Consent is a delegated permission grant (oauth2PermissionGrant).
@@ -242,6 +244,8 @@ func seedWorld(groups int) *World {
 		ServicePrincipal: w.Databricks.ServicePrincipal.ClientID}}
 	w.Subscriptions = []Subscription{{ID: seedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
 	w.GroupCount = groups
+	// alice is a guest in a partner tenant (sign in there with its domain or id).
+	w.GuestTenants = []GuestTenant{seedGuestTenant()}
 	return w
 }
 

@@ -1,0 +1,56 @@
+package emulator
+
+import "strings"
+
+// GuestTenant is another tenant that invited some of the world's users as
+// guests (B2B). Its tokens carry its own tid; client_info keeps naming the
+// home tenant (MSAL's account identity is uid.utid), and the id_token has
+// no oid, as real guest sign-ins show.
+type GuestTenant struct {
+	TenantID    string   `json:"tenantId"`
+	Domain      string   `json:"domain"`
+	DisplayName string   `json:"displayName"`
+	Guests      []string `json:"guests"` // usernames or short names of the world's users
+}
+
+// partnerTenantName is the seeded guest tenant's short name (its domain's first label).
+const partnerTenantName = "contoso-partner"
+
+func seedGuestTenant() GuestTenant {
+	return GuestTenant{TenantID: seedGUID("tenant/" + partnerTenantName), Domain: partnerTenantName + ".onmicrosoft.com",
+		DisplayName: "Contoso Partner", Guests: []string{"alice"}}
+}
+
+// guestTenant finds a guest tenant by id or domain.
+func (w *World) guestTenant(seg string) *GuestTenant {
+	for i := range w.GuestTenants {
+		g := &w.GuestTenants[i]
+		if strings.EqualFold(seg, g.TenantID) || strings.EqualFold(seg, g.Domain) {
+			return g
+		}
+	}
+	return nil
+}
+
+// hasGuest says whether u was invited to the tenant.
+func (g *GuestTenant) hasGuest(u *User) bool {
+	for _, n := range g.Guests {
+		if strings.EqualFold(n, u.Name) || strings.EqualFold(n, u.Username) {
+			return true
+		}
+	}
+	return false
+}
+
+// guestObjectID is the user's object in the inviting tenant: a guest
+// account has its own oid there, not the home one.
+func (g *GuestTenant) guestObjectID(u *User) string {
+	return seedGUID("guest/" + strings.ToLower(g.TenantID) + "/" + u.ObjectID)
+}
+
+// errNotGuest is AADSTS50020: the user is neither member nor guest of the tenant.
+func (e *entra) errNotGuest(u *User, g *GuestTenant, clientID string) *entraError {
+	return newEntraError(400, "invalid_grant", 50020,
+		"User account '%s' from identity provider 'https://sts.windows.net/%s/' does not exist in tenant '%s' and cannot access the application '%s'(%s) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.",
+		u.Username, e.world.TenantID, g.DisplayName, clientID, clientID)
+}
