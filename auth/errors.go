@@ -97,6 +97,7 @@ var hints = map[int]string{
 	54005:   "the authorization code was already redeemed: start the login again",
 	501481:  "PKCE code verifier mismatch",
 	500011:  "the resource is not known in this tenant: check the scope's resource",
+	50196:   "Entra stopped a loop of identical token requests: use the cached token (no force: true), and wait a minute before asking again",
 	90038:   "the tenant belongs to another national cloud: set the cloud option or AZURE_AUTHORITY_HOST",
 }
 

@@ -68,7 +68,7 @@ var Codes = []CodeInfo{
 	{CodeInvalidClient, 6, "bad secret or assertion, unknown client"},
 	{CodeBadRequest, 7, "invalid scope, tenant or parameters, HTTP 400"},
 	{CodeNotFound, 8, "HTTP 404, no such trace entry, no such module"},
-	{CodeThrottled, 9, "HTTP 429 once retries are spent"},
+	{CodeThrottled, 9, "HTTP 429 once retries are spent; AADSTS50196 (a loop of identical token requests)"},
 	{CodeServerError, 10, "HTTP 5xx once retries are spent"},
 	{CodeNetwork, 11, "no answer: DNS, connection, TLS"},
 	{CodeTimeout, 12, "a deadline passed"},
@@ -136,6 +136,7 @@ var entraCodes = map[int]string{
 	54005: CodeUnauthenticated, 50126: CodeUnauthenticated, 50034: CodeUnauthenticated,
 	70011: CodeBadRequest, 28000: CodeBadRequest, 28002: CodeBadRequest, 90002: CodeBadRequest,
 	500011: CodeBadRequest, 50020: CodeBadRequest, 90038: CodeBadRequest, 501481: CodeBadRequest,
+	50196: CodeThrottled,
 }
 
 // CodeForEntra classifies an OAuth error of Entra ID (or Databricks' OIDC).

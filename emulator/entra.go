@@ -34,6 +34,7 @@ type entra struct {
 	sessionsRevoked map[string]time.Time
 	caeIssued       map[string]time.Time // uti of each CAE-capable access token → when it was issued
 	mfaFlows        map[string]*mfaPending
+	loops           loopDetector // AADSTS50196
 }
 
 // tenantRef is the tenant segment of a request, resolved.

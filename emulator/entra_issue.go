@@ -82,6 +82,9 @@ func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *
 	expiresIn := e.expiresIn()
 	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
 	u := g.user
+	if e.loops.tooMany(loopKey(g), now) {
+		return nil, errLoop()
+	}
 	allowed, aerr := e.allowedScopes(g.client, u, g.scopes)
 	if aerr != nil {
 		return nil, aerr
