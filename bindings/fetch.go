@@ -19,7 +19,8 @@ func init() {
   The bearer token is chosen from the URL's host as for http.* (Graph, ARM, Databricks…); retries,
   the trace (trace()) and its redaction are the same. Non-2xx answers resolve (ok === false).
   init  method, headers ({…} or [[name, value]…]), body (string, URLSearchParams, Uint8Array; an object
-        is sent as JSON); azrepl's own: scope, auth: false, timeout (ms). credentials, mode, cache,
+        is sent as JSON), signal (an AbortSignal: abort() or AbortSignal.timeout(ms) rejects with its
+        reason and cancels the request); azrepl's own: scope, auth: false, timeout (ms). credentials, mode, cache,
         redirect, referrer, referrerPolicy, integrity, keepalive are accepted and have no effect.
   Response: ok, status, statusText, url, redirected, headers.get(name)/has/forEach/entries(),
             text(), json(), arrayBuffer() (Promises)
@@ -43,6 +44,7 @@ type fetchInit struct {
 	Scope   string     `opt:"scope"`
 	Auth    *bool      `opt:"auth"`
 	Timeout float64    `opt:"timeout"`
+	Signal  goja.Value `opt:"signal"` // an AbortSignal
 	// Browser-only settings: accepted so that copied snippets run.
 	Credentials    goja.Value `opt:"credentials"`
 	Mode           goja.Value `opt:"mode"`
@@ -60,8 +62,6 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 	}
 	var in fetchInit
 	decodeOpts(c.rt, "fetch(url, init)", initV, &in)
-	// A URL object is read with String(): goja_nodejs's href misses changes
-	// made through searchParams, its toString does not.
 	method := "GET"
 	if in.Method != "" {
 		method = strings.ToUpper(in.Method)
@@ -77,9 +77,23 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 	}
 	client := c.client()
 	p, resolve, reject := c.rt.NewPromise()
+	abortCtx, abortReason, unlisten := c.fetchSignal(in.Signal)
+	if abortCtx.Err() != nil { // aborted already: nothing is sent
+		_ = reject(abortReason())
+		return c.rt.ToValue(p)
+	}
 	c.env.Start(func(ctx context.Context) func() {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		defer context.AfterFunc(abortCtx, cancel)()
 		resp, err := client.Do(ctx, req)
 		return func() {
+			aborted := abortCtx.Err() != nil
+			unlisten()
+			if err != nil && aborted {
+				_ = reject(abortReason())
+				return
+			}
 			if err != nil {
 				e := c.transportError(err)
 				e.Name = "TypeError" // what fetch rejects with when no answer came
@@ -90,6 +104,50 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 		}
 	})
 	return c.rt.ToValue(p)
+}
+
+// fetchSignal follows init.signal (an AbortSignal, or anything with
+// aborted, reason and addEventListener): the context is cancelled when it
+// aborts, reason gives what fetch rejects with then, and unlisten removes
+// the listener once the request is over.
+func (c *caller) fetchSignal(v goja.Value) (ctx context.Context, reason func() goja.Value, unlisten func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return ctx, nil, cancel
+	}
+	sig, ok := v.(*goja.Object)
+	add, okAdd := goja.AssertFunction(sigGet(sig, "addEventListener"))
+	remove, okRemove := goja.AssertFunction(sigGet(sig, "removeEventListener"))
+	if !ok || !okAdd || !okRemove {
+		cancel()
+		Throw(c.rt, optionError("fetch(url, init)", "option signal must be an AbortSignal, not "+typeName(v)))
+	}
+	reason = func() goja.Value {
+		if r := sig.Get("reason"); r != nil && !goja.IsUndefined(r) {
+			return r
+		}
+		return ErrorValue(c.rt, &Error{Name: "AbortError", Code: CodeCancelled, Message: "fetch: aborted"})
+	}
+	if sig.Get("aborted").ToBoolean() {
+		cancel()
+		return ctx, reason, func() {}
+	}
+	onAbort := c.rt.ToValue(func(goja.FunctionCall) goja.Value { cancel(); return goja.Undefined() })
+	if _, err := add(sig, c.rt.ToValue("abort"), onAbort); err != nil {
+		cancel()
+		panic(err)
+	}
+	return ctx, reason, func() {
+		_, _ = remove(sig, c.rt.ToValue("abort"), onAbort)
+		cancel()
+	}
+}
+
+func sigGet(o *goja.Object, name string) goja.Value {
+	if o == nil {
+		return nil
+	}
+	return o.Get(name)
 }
 
 // fetchHeaders reads {name: value}, [[name, value]…] or a Headers-like

@@ -95,3 +95,28 @@ func TestFetchCancelledByCtrlC(t *testing.T) {
 		t.Errorf("Ctrl-C during fetch: %v", err)
 	}
 }
+
+// fetch follows init.signal: an aborted controller, AbortSignal.timeout and
+// an abort during the request reject with the signal's reason, and the
+// request in flight is cancelled (the emulator answers after a minute).
+func TestFetchAbortSignal(t *testing.T) {
+	c := newCloud(t, emulator.Config{Latency: 60_000_000_000})
+	before := len(c.http.Trace())
+	got := jsAwait(t, c.rt, `
+		const names = [];
+		const url = "https://graph.microsoft.com/v1.0/groups";
+		try { await fetch(url, {auth: false, signal: AbortSignal.abort()}) } catch (e) { names.push(e.name) }
+		try { await fetch(url, {auth: false, signal: AbortSignal.timeout(50)}) } catch (e) { names.push(e.name) }
+		const ctl = new AbortController();
+		setTimeout(() => ctl.abort(), 50);
+		try { await fetch(url, {auth: false, signal: ctl.signal}) } catch (e) { names.push(e.name + ":" + (e === ctl.signal.reason)) }
+		let bad; try { fetch(url, {signal: {}}) } catch (e) { bad = e.code }
+		JSON.stringify([names, bad])`)
+	if want := `[["AbortError","TimeoutError","AbortError:true"],"BAD_REQUEST"]`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// The already-aborted fetch sent nothing; the two others were cut short.
+	if n := len(c.http.Trace()) - before; n > 2 {
+		t.Errorf("%d exchanges traced, want at most 2 (an aborted signal sends nothing)", n)
+	}
+}

@@ -51,25 +51,28 @@ func Install(vm *goja.Runtime) error {
 		"crypto":          func() goja.Value { return cryptoObject(vm) },
 		"structuredClone": func() goja.Value { return structuredClone(vm) },
 	}
-	global := vm.GlobalObject()
 	for _, name := range Names {
-		build := builders[name]
-		name := name
-		getter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-			v := build()
-			// From now on a plain global, writable like the others.
-			_ = global.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-			return v
-		})
-		setter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-			_ = global.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-			return goja.Undefined()
-		})
-		if err := global.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		if err := DefineLazy(vm, name, builders[name]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// DefineLazy defines the global name, built by build the first time it is
+// read; from then on (or once assigned) it is a plain writable global.
+func DefineLazy(vm *goja.Runtime, name string, build func() goja.Value) error {
+	global := vm.GlobalObject()
+	getter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		v := build()
+		_ = global.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		return v
+	})
+	setter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		_ = global.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		return goja.Undefined()
+	})
+	return global.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // goja_nodejs's URL keeps edits of searchParams apart from the parsed URL

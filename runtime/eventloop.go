@@ -31,6 +31,9 @@ type timer struct {
 	args     []goja.Value
 	interval time.Duration // > 0 for setInterval
 	index    int           // in the heap; -1 when not in it
+	// weak: the timer fires if the script is still running then, but does
+	// not keep it running (AbortSignal.timeout, as Node's unref'd timers).
+	weak bool
 }
 
 type timerHeap []*timer
@@ -60,6 +63,7 @@ type eventLoop struct {
 	byID   map[int64]*timer
 	nextID int64
 	seq    uint64
+	weak   int // weak timers in the heap
 
 	posted  chan func() // completions of Go work, run on the runtime goroutine
 	pending int         // Go work started and not yet completed (this generation)
@@ -80,31 +84,47 @@ func newEventLoop() *eventLoop {
 }
 
 func (l *eventLoop) addTimer(fn goja.Callable, d time.Duration, interval bool, args []goja.Value) int64 {
+	return l.add(&timer{fn: fn, args: args}, d, interval)
+}
+
+func (l *eventLoop) add(t *timer, d time.Duration, interval bool) int64 {
 	if d < 0 {
 		d = 0
 	}
 	l.nextID++
 	l.seq++
-	t := &timer{id: l.nextID, when: time.Now().Add(d), seq: l.seq, fn: fn, args: args}
+	t.id, t.when, t.seq = l.nextID, time.Now().Add(d), l.seq
 	if interval {
 		t.interval = max(d, time.Millisecond)
 	}
 	heap.Push(&l.timers, t)
 	l.byID[t.id] = t
+	if t.weak {
+		l.weak++
+	}
 	return t.id
+}
+
+// remove takes t out of the loop (fired or cleared).
+func (l *eventLoop) remove(t *timer) {
+	delete(l.byID, t.id)
+	if t.index >= 0 {
+		heap.Remove(&l.timers, t.index)
+	}
+	if t.weak {
+		l.weak--
+	}
 }
 
 func (l *eventLoop) clearTimer(id int64) {
 	if t, ok := l.byID[id]; ok {
-		delete(l.byID, id)
-		if t.index >= 0 {
-			heap.Remove(&l.timers, t.index)
-		}
+		l.remove(t)
 	}
 }
 
-// busy reports whether a script must keep running: timers or Go work pending.
-func (l *eventLoop) busy() bool { return len(l.timers) > 0 || l.pending > 0 }
+// busy reports whether a script must keep running: timers other than weak
+// ones, or Go work pending.
+func (l *eventLoop) busy() bool { return len(l.timers) > l.weak || l.pending > 0 }
 
 // ctx is the context Go work started now runs with.
 func (l *eventLoop) ctx() context.Context {
@@ -117,6 +137,7 @@ func (l *eventLoop) ctx() context.Context {
 func (l *eventLoop) cancelAll() {
 	l.timers = nil
 	clear(l.byID)
+	l.weak = 0
 	l.pending = 0
 	l.gen++
 	l.rejected = nil
@@ -215,8 +236,7 @@ func (r *Runtime) fireDue() error {
 			t.seq = l.seq
 			heap.Fix(&l.timers, 0)
 		} else {
-			heap.Pop(&l.timers)
-			delete(l.byID, t.id)
+			l.remove(t)
 		}
 		if t.fn == nil {
 			if err := r.callGo(t.resolve); err != nil {

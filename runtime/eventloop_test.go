@@ -29,6 +29,9 @@ func TestTopLevelAwaitInEval(t *testing.T) {
 		{`let [p, q] = await Promise.all([1, 2].map(async x => x)); w + p + q + s`, "7)"},
 		{`g(); async function g() { return await (delay(1)) }`, "undefined"}, // hoisted
 		{`typeof g`, "function"},
+		// goja ends `new Map()` at "Map": the declaration was cut before "()".
+		{`const m = new Map(), d = new Date( 0 ); await delay(1); m.size + d.getTime()`, "0"},
+		{`let o = new Object; await delay(1); typeof o`, "object"},
 	}
 	for _, c := range cases {
 		if got := evalString(t, rt, c.src); got != c.want {
@@ -168,4 +171,40 @@ func syncString(rt *Runtime, out interface{ String() string }) string {
 	var s string
 	rt.Do(func(*goja.Runtime) { s = out.String() })
 	return s
+}
+
+// AbortController and AbortSignal behave as in browsers; AbortSignal.timeout
+// fires while the script runs and does not keep it running.
+func TestAbortSignals(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	cases := []struct{ src, want string }{
+		{`{ const c = new AbortController(), seen = []; c.signal.addEventListener("abort", e => seen.push(e.type)); c.signal.addEventListener("abort", () => seen.push("once"), {once: true});
+			c.abort(); c.abort(); [c.signal.aborted, c.signal.reason.name, c.signal.reason instanceof DOMException, c.signal.reason instanceof Error, seen.join()].join() }`, "true,AbortError,true,true,abort,once"},
+		{`{ const c = new AbortController(); c.abort("why"); c.signal.reason }`, "why"},
+		{`{ const s = AbortSignal.abort(); let m; try { s.throwIfAborted() } catch (e) { m = e.name } m }`, "AbortError"},
+		{`await (async () => { const s = AbortSignal.timeout(5); await delay(30); return [s.aborted, s.reason.name].join() })()`, "true,TimeoutError"},
+		{`{ const a = new AbortController(), s = AbortSignal.any([a.signal, AbortSignal.timeout(60000)]); a.abort("first"); s.reason }`, "first"},
+		{`{ let m; try { new AbortSignal() } catch (e) { m = e.name } m }`, "TypeError"},
+		{`Object.prototype.toString.call(AbortSignal.abort())`, "[object AbortSignal]"},
+	}
+	for _, c := range cases {
+		if got := evalString(t, rt, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	// A pending AbortSignal.timeout does not keep a script running; a
+	// setTimeout does.
+	if _, err := rt.Eval(context.Background(), "t", `AbortSignal.timeout(60000); 1`); err != nil {
+		t.Fatal(err)
+	}
+	busy := func() (b bool) { rt.Do(func(*goja.Runtime) { b = rt.ev.busy() }); return b }
+	if busy() {
+		t.Fatal("a weak timer keeps the script busy")
+	}
+	if _, err := rt.Eval(context.Background(), "t", `globalThis.tid = setTimeout(() => {}, 60000); 1`); err != nil {
+		t.Fatal(err)
+	}
+	if !busy() {
+		t.Fatal("a setTimeout does not keep the script busy")
+	}
 }

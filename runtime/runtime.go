@@ -112,6 +112,9 @@ func New(opts Options) (*Runtime, error) {
 	if err := jsweb.Install(r.vm); err != nil {
 		return nil, err
 	}
+	if err := r.installAbort(); err != nil {
+		return nil, err
+	}
 	if err := bindings.InstallAll(r.env, r.vm); err != nil {
 		return nil, err
 	}

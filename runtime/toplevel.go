@@ -60,7 +60,7 @@ func wrapTopLevelAwait(name, src string) (string, error) {
 		return i
 	}
 	end := func(from int, n ast.Node) int {
-		e := int(n.Idx1()) - 1
+		e := emptyCallsAfter(wrapped, int(n.Idx1())-1)
 		open := parenBalance(wrapped[from:e])
 		for e < len(wrapped) && open > 0 {
 			switch wrapped[e] {
@@ -225,4 +225,28 @@ func parenBalance(src string) int {
 		}
 	}
 	return n
+}
+
+// emptyCallsAfter extends a node's end over "()" pairs that follow it:
+// goja's parser ends `new Map()` (no arguments) at "Map", so a range built
+// from Idx1 cut the call in two — `(c = new Map)()` called the Map. A "()"
+// after a statement cannot start the next one, so it belongs to this node.
+func emptyCallsAfter(src string, e int) int {
+	for {
+		i := e
+		for i < len(src) && strings.ContainsRune(" \t", rune(src[i])) {
+			i++
+		}
+		if i >= len(src) || src[i] != '(' {
+			return e
+		}
+		i++
+		for i < len(src) && strings.ContainsRune(" \t\n\r", rune(src[i])) {
+			i++
+		}
+		if i >= len(src) || src[i] != ')' {
+			return e
+		}
+		e = i + 1
+	}
 }
