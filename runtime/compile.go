@@ -51,15 +51,26 @@ func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
 		switch e := err.(type) {
 		case parser.ErrorList:
 			if len(e) > 0 {
-				return nil, &SyntaxError{Pos: e[0].Position, Message: e[0].Message}
+				return nil, &SyntaxError{Pos: e[0].Position, Message: engineGap(src, e[0].Message)}
 			}
 		case *parser.Error:
-			return nil, &SyntaxError{Pos: e.Position, Message: e.Message}
+			return nil, &SyntaxError{Pos: e.Position, Message: engineGap(src, e.Message)}
 		}
 		return nil, err
 	}
 	return goja.CompileAST(ast, false)
 }
+
+// engineGap explains a syntax error that is goja's missing feature, not
+// the user's mistake: `for await` parses nowhere in goja.
+func engineGap(src, msg string) string {
+	if msg == "Unexpected token await" && forAwait().MatchString(src) {
+		return msg + " (goja, azrepl's JavaScript engine, has no for await…of: use for…of with await in the body)"
+	}
+	return msg
+}
+
+var forAwait = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bfor\s+await\s*\(`) })
 
 var awaitCall = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[^.\w$])await\s*[(\[]`) })
 

@@ -49,6 +49,10 @@ func TestTopLevelAwaitInEval(t *testing.T) {
 	if _, err := Compile("t", "await delay(1) )"); !errors.As(err, &se) {
 		t.Errorf("a real syntax error: %v", err)
 	}
+	// goja has no for await…of: the error says so instead of blaming the user.
+	if _, err := Compile("t", "for await (const v of [1]) v"); err == nil || !strings.Contains(err.Error(), "has no for await…of: use for…of with await in the body") {
+		t.Errorf("for await: %v", err)
+	}
 }
 
 func TestRejectionIsTheError(t *testing.T) {
