@@ -83,6 +83,9 @@ func (c Cloud) Authority(tenant string) string {
 // TokenURL is the v2.0 token endpoint of a tenant.
 func (c Cloud) TokenURL(tenant string) string { return c.Authority(tenant) + "/oauth2/v2.0/token" }
 
+// TokenURLV1 is the v1 token endpoint of a tenant (resource= instead of scope=).
+func (c Cloud) TokenURLV1(tenant string) string { return c.Authority(tenant) + "/oauth2/token" }
+
 // DeviceCodeURL is the v2.0 device authorization endpoint of a tenant.
 func (c Cloud) DeviceCodeURL(tenant string) string {
 	return c.Authority(tenant) + "/oauth2/v2.0/devicecode"

@@ -23,6 +23,17 @@ func (c certificateCredential) token(ctx context.Context, s *Session, tenant, sc
 	return ClientCertificateToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), c.clientID, c.cert, c.alg, scope)
 }
 
+// tokenV1 is the same grant at the v1 endpoint (the assertion addressed
+// to it), with resource=.
+func (c certificateCredential) tokenV1(ctx context.Context, s *Session, tenant, resource string) (*TokenResponse, error) {
+	u := s.cfg.Cloud.TokenURLV1(tenant)
+	form, err := certificateForm(u, c.clientID, c.cert, c.alg)
+	if err != nil {
+		return nil, err
+	}
+	return requestToken(ctx, s.cfg.HTTP, u, v1Form(form, resource), "", "")
+}
+
 func (certificateFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, err := s.appIdentity(FlowCertificate, o)
 	if err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 )
 
@@ -16,6 +17,12 @@ type secretCredential struct{ clientID, secret string }
 
 func (c secretCredential) token(ctx context.Context, s *Session, tenant, scope string) (*TokenResponse, error) {
 	return ClientSecretToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), c.clientID, c.secret, scope)
+}
+
+// tokenV1 is the same grant at the v1 endpoint, with resource=.
+func (c secretCredential) tokenV1(ctx context.Context, s *Session, tenant, resource string) (*TokenResponse, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {c.clientID}, "client_secret": {c.secret}}
+	return requestToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURLV1(tenant), v1Form(form, resource), "", "")
 }
 
 func (secretFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {

@@ -159,6 +159,17 @@ func unwrapPathError(err error) error {
 // client_assertion — what azidentity's WorkloadIdentityCredential sends
 // through MSAL Go's assertion callback.
 func (c workloadCredential) token(ctx context.Context, s *Session, tenant, scope string) (*TokenResponse, error) {
+	return c.exchange(ctx, s, s.cfg.Cloud.TokenURL(tenant), "scope", scope)
+}
+
+// tokenV1 is the same exchange at the v1 endpoint, with resource=.
+func (c workloadCredential) tokenV1(ctx context.Context, s *Session, tenant, resource string) (*TokenResponse, error) {
+	return c.exchange(ctx, s, s.cfg.Cloud.TokenURLV1(tenant), "resource", resource)
+}
+
+// exchange reads (or fetches) the assertion anew and redeems it at tokenURL
+// for target (a v2 scope or a v1 resource).
+func (c workloadCredential) exchange(ctx context.Context, s *Session, tokenURL, targetKey, target string) (*TokenResponse, error) {
 	assertion, err := c.src.assertion(ctx, s)
 	if err != nil {
 		return nil, err
@@ -168,9 +179,9 @@ func (c workloadCredential) token(ctx context.Context, s *Session, tenant, scope
 		"client_id":             {c.clientID},
 		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
 		"client_assertion":      {assertion},
-		"scope":                 {scope},
+		targetKey:               {target},
 	}
-	tr, err := requestToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), form, "", "")
+	tr, err := requestToken(ctx, s.cfg.HTTP, tokenURL, form, "", "")
 	if err != nil {
 		return nil, explainAssertionError(err, c.src)
 	}

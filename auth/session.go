@@ -89,6 +89,9 @@ type TokenOptions struct {
 	// OnBehalfOf is a user's access token to this API (the app login):
 	// exchanged for a token to scope as that user (never cached).
 	OnBehalfOf string
+	// V1 asks the v1 endpoint (/{tenant}/oauth2/token, resource=) for the
+	// scope's resource, as ADAL-era clients and the Databricks SDK do.
+	V1 bool
 }
 
 // Token is an access token with what a person wants to know about it.
@@ -103,6 +106,8 @@ type Token struct {
 	ClientID    string
 	Account     Account
 	FromCache   bool
+	Resource    string    // a v1 answer's resource
+	NotBefore   time.Time // a v1 answer's not_before
 }
 
 // TokenInfo describes a cached token without its secret.

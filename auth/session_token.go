@@ -32,7 +32,13 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	clientID := firstNonEmpty(o.ClientID, acct.ClientID)
 	tenant := tokenTenant(acct, o.Tenant)
 	if o.OnBehalfOf != "" {
+		if o.V1 {
+			return nil, errors.New("token(…, {onBehalfOf, v1}): on-behalf-of is a v2 exchange here: drop v1")
+		}
 		return s.onBehalfOf(ctx, acct, tenant, scope, o.OnBehalfOf)
+	}
+	if o.V1 {
+		return s.tokenV1(ctx, d, acct, tenant, clientID, scope, o)
 	}
 	norm := normalizeScope(scope)
 	if !o.Force && o.Claims == "" {

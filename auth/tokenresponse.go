@@ -27,6 +27,8 @@ type TokenResponse struct {
 	Foci         string // "1" for family-of-client-ids apps
 	ExpiresIn    int64
 	ExpiresOn    time.Time
+	Resource     string    // v1 answers: the resource the token is for
+	NotBefore    time.Time // v1 answers: not_before
 }
 
 // flexInt accepts a JSON number or a numeric string (seen from managed
@@ -59,6 +61,8 @@ type tokenBody struct {
 	Foci         string  `json:"foci"`
 	ExpiresIn    flexInt `json:"expires_in"`
 	ExpiresOn    flexInt `json:"expires_on"`
+	Resource     string  `json:"resource"`
+	NotBefore    flexInt `json:"not_before"`
 }
 
 // maxBody bounds what is read from an identity endpoint.
@@ -127,11 +131,19 @@ func parseTokenResponse(endpoint string, status int, ctype string, body []byte, 
 		return nil, fmt.Errorf("POST %s: HTTP %d: token response has no access_token", redactURL(endpoint), status)
 	}
 	tr := &TokenResponse{AccessToken: tb.AccessToken, TokenType: tb.TokenType, Scope: tb.Scope,
-		RefreshToken: tb.RefreshToken, IDToken: tb.IDToken, ClientInfo: tb.ClientInfo, Foci: tb.Foci}
+		RefreshToken: tb.RefreshToken, IDToken: tb.IDToken, ClientInfo: tb.ClientInfo, Foci: tb.Foci, Resource: tb.Resource}
 	if tr.TokenType == "" {
 		tr.TokenType = "Bearer"
 	}
+	if tb.NotBefore.set {
+		tr.NotBefore = time.Unix(tb.NotBefore.v, 0)
+	}
 	switch {
+	case tb.Resource != "" && tb.ExpiresOn.set:
+		// A v1 answer: expires_on is the server's own absolute time (what
+		// az and ADAL report); expires_in is the same instant, relative.
+		tr.ExpiresOn = time.Unix(tb.ExpiresOn.v, 0)
+		tr.ExpiresIn = int64(time.Until(tr.ExpiresOn) / time.Second)
 	case tb.ExpiresIn.set:
 		tr.ExpiresIn = tb.ExpiresIn.v
 		tr.ExpiresOn = sent.Add(time.Duration(tb.ExpiresIn.v) * time.Second)

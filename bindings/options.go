@@ -342,4 +342,6 @@ type tokenOptionsJS struct {
 	Account  string `opt:"account"`
 	// OnBehalfOf is a user's access token to this API app (on-behalf-of).
 	OnBehalfOf string `opt:"onBehalfOf"`
+	// V1 asks the v1 endpoint (resource=) for the scope's resource.
+	V1 bool `opt:"v1"`
 }

@@ -23,6 +23,8 @@ func init() {
   opts.account    which signed-in account (username), default: the last login
   opts.onBehalfOf on-behalf-of: the access token a user sent to this API (the app login, secret or
                   certificate) is exchanged for a token to scope as that user (not cached)
+  opts.v1         the v1 endpoint (/{tenant}/oauth2/token, resource=) for the scope's resource, as
+                  ADAL and the Databricks SDK ask; the Token also has .resource and .notBefore
   Returns a Token: .token (the JWT), .scope, .audience, .expiresOn (Date), .claims, .tenant, .clientId.
   String(t) is the JWT; printing t or JSON.stringify(t) never shows it.
   Example: token("https://graph.microsoft.com/.default").claims.scp`,
@@ -54,7 +56,7 @@ func init() {
 func tokenOptions(rt *goja.Runtime, v goja.Value) (auth.TokenOptions, error) {
 	var to tokenOptionsJS
 	err := DecodeOptions(rt, "token(scope, opts)", v, &to)
-	return auth.TokenOptions{Tenant: to.Tenant, ClientID: to.ClientID, Account: to.Account, Force: to.Force, OnBehalfOf: to.OnBehalfOf}, err
+	return auth.TokenOptions{Tenant: to.Tenant, ClientID: to.ClientID, Account: to.Account, Force: to.Force, OnBehalfOf: to.OnBehalfOf, V1: to.V1}, err
 }
 
 // TokenObject is the JS Token: a plain object whose .token, toString, toJSON
@@ -81,10 +83,19 @@ func TokenObject(rt *goja.Runtime, conv *JSONConverter, t *auth.Token) *goja.Obj
 	set(o, "clientId", nullIfEmpty(rt, t.ClientID))
 	set(o, "account", nullIfEmpty(rt, firstNonBlank(t.Account.Username, t.Account.ClientID)))
 	set(o, "fromCache", t.FromCache)
+	jsonKeys := []string{"scope", "audience", "expiresOn", "claims", "tenant", "clientId", "account"}
+	if t.Resource != "" { // a v1 answer
+		set(o, "resource", t.Resource)
+		jsonKeys = append(jsonKeys, "resource")
+	}
+	if !t.NotBefore.IsZero() {
+		set(o, "notBefore", jsDate(rt, t.NotBefore))
+		jsonKeys = append(jsonKeys, "notBefore")
+	}
 	hidden("toString", func(goja.FunctionCall) goja.Value { return rt.ToValue(t.AccessToken) })
 	hidden("toJSON", func(goja.FunctionCall) goja.Value {
 		j := rt.NewObject()
-		for _, k := range []string{"scope", "audience", "expiresOn", "claims", "tenant", "clientId", "account"} {
+		for _, k := range jsonKeys {
 			set(j, k, o.Get(k))
 		}
 		return j
@@ -108,6 +119,7 @@ func RenderToken(t *auth.Token, now time.Time) string {
 		}
 	}
 	row("scope", t.Scope)
+	row("resource", t.Resource)
 	row("account", firstNonBlank(t.Account.Username, t.Account.ClientID))
 	row("clientId", t.ClientID)
 	row("tenant", t.Tenant)
