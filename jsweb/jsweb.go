@@ -2,7 +2,8 @@
 // snippets written for browsers and Node use: URL and URLSearchParams (from
 // goja_nodejs, the goja project's own Node modules), TextEncoder and
 // TextDecoder, atob and btoa, base64url, crypto.randomUUID and
-// crypto.getRandomValues, and structuredClone.
+// crypto.getRandomValues, and structuredClone; and the ES2024 builtins goja
+// lacks (Object.groupBy, Map.groupBy, Promise.withResolvers, Array.fromAsync).
 //
 // Each global is built the first time it is read, so a runtime that never
 // uses them (most -e calls) pays nothing at start-up.
@@ -52,27 +53,27 @@ func Install(vm *goja.Runtime) error {
 		"structuredClone": func() goja.Value { return structuredClone(vm) },
 	}
 	for _, name := range Names {
-		if err := DefineLazy(vm, name, builders[name]); err != nil {
+		if err := DefineLazy(vm, vm.GlobalObject(), name, builders[name]); err != nil {
 			return err
 		}
 	}
-	return nil
+	return installES2024(vm)
 }
 
-// DefineLazy defines the global name, built by build the first time it is
-// read; from then on (or once assigned) it is a plain writable global.
-func DefineLazy(vm *goja.Runtime, name string, build func() goja.Value) error {
-	global := vm.GlobalObject()
+// DefineLazy defines obj's property name (a global when obj is the global
+// object), built by build the first time it is read; from then on (or once
+// assigned) it is a plain writable, non-enumerable property, as builtins are.
+func DefineLazy(vm *goja.Runtime, obj *goja.Object, name string, build func() goja.Value) error {
 	getter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
 		v := build()
-		_ = global.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = obj.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		return v
 	})
 	setter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		_ = global.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = obj.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		return goja.Undefined()
 	})
-	return global.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	return obj.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // goja_nodejs's URL keeps edits of searchParams apart from the parsed URL

@@ -97,7 +97,7 @@ func (r *Runtime) installAbort() error {
 		return classes
 	}
 	for _, name := range []string{"AbortController", "AbortSignal", "DOMException"} {
-		if err := jsweb.DefineLazy(vm, name, func() goja.Value { return build().Get(name) }); err != nil {
+		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, func() goja.Value { return build().Get(name) }); err != nil {
 			return err
 		}
 	}

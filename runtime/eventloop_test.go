@@ -32,6 +32,8 @@ func TestTopLevelAwaitInEval(t *testing.T) {
 		// goja ends `new Map()` at "Map": the declaration was cut before "()".
 		{`const m = new Map(), d = new Date( 0 ); await delay(1); m.size + d.getTime()`, "0"},
 		{`let o = new Object; await delay(1); typeof o`, "object"},
+		{`(await Array.fromAsync([delay(1).then(() => 1), 2], x => x * 10)).join()`, "10,20"},
+		{`const wr = Promise.withResolvers(); setTimeout(wr.resolve, 1, "resolved"); await wr.promise`, "resolved"},
 	}
 	for _, c := range cases {
 		if got := evalString(t, rt, c.src); got != c.want {

@@ -3,9 +3,11 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/httpx"
@@ -221,6 +223,10 @@ func (f *formatter) value(v goja.Value, depth int) {
 	case "Array":
 		f.array(obj, depth)
 		return
+	case "Object":
+		if kind := collectionKind(obj); kind != "" && f.collection(obj, kind, depth) {
+			return
+		}
 	case "Error":
 		f.errorObject(obj, depth)
 		return
@@ -283,6 +289,85 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 	}
 	f.indent(depth)
 	f.b.WriteByte(']')
+}
+
+// collectionEntries lists a Map's [key, value] pairs or a Set's values.
+var collectionEntries = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("entries.js", `(o, isMap) => Array.from(isMap ? Map.prototype.entries.call(o) : Set.prototype.values.call(o))`, true)
+})
+
+// goja's class name of a Map or Set is "Object"; their export types tell
+// them apart.
+var (
+	mapExport = reflect.TypeOf([][2]any{})
+	setExport = reflect.TypeOf([]any{})
+)
+
+func collectionKind(obj *goja.Object) string {
+	switch obj.ExportType() {
+	case mapExport:
+		return "Map"
+	case setExport:
+		return "Set"
+	}
+	return ""
+}
+
+// collection prints a Map as Map(n) {key => value, …} and a Set as
+// Set(n) {value, …}, as Node does (they printed as {}); false when their
+// entries cannot be read.
+func (f *formatter) collection(obj *goja.Object, kind string, depth int) (ok bool) {
+	isMap := kind == "Map"
+	var list *goja.Object
+	func() {
+		defer func() { _ = recover() }()
+		fn, err := f.vm.RunProgram(collectionEntries())
+		if err != nil {
+			return
+		}
+		entries, _ := goja.AssertFunction(fn)
+		v, err := entries(goja.Undefined(), obj, f.vm.ToValue(isMap))
+		if err == nil {
+			list, _ = v.(*goja.Object)
+		}
+	}()
+	if list == nil {
+		return false
+	}
+	n := list.Get("length").ToInteger()
+	f.paint(cDim, fmt.Sprintf("%s(%d) ", kind, n))
+	if n == 0 {
+		f.b.WriteString("{}")
+		return true
+	}
+	shown := n
+	if f.maxItems > 0 && n > f.maxItems {
+		shown = f.maxItems
+	}
+	f.b.WriteString("{\n")
+	for i := int64(0); i < shown; i++ {
+		f.indent(depth + 1)
+		item := list.Get(strconv.FormatInt(i, 10))
+		if pair, ok := item.(*goja.Object); ok && isMap {
+			f.value(pair.Get("0"), depth+1)
+			f.b.WriteString(" => ")
+			f.value(pair.Get("1"), depth+1)
+		} else {
+			f.value(item, depth+1)
+		}
+		if i < n-1 {
+			f.b.WriteByte(',')
+		}
+		f.b.WriteByte('\n')
+	}
+	if shown < n {
+		f.indent(depth + 1)
+		f.paint(cDim, "… "+thousands(n-shown)+" more")
+		f.b.WriteByte('\n')
+	}
+	f.indent(depth)
+	f.b.WriteByte('}')
+	return true
 }
 
 func (f *formatter) errorObject(obj *goja.Object, depth int) {

@@ -158,3 +158,33 @@ func TestFormatWebObjects(t *testing.T) {
 		t.Fatalf("got %s\nwant %s", got, want)
 	}
 }
+
+// Maps and Sets print their entries as Node does (they printed as {}).
+func TestFormatMapsAndSets(t *testing.T) {
+	rt, _, _ := newTestRuntime(t, Options{})
+	v, err := rt.Eval(t.Context(), "f", `const m = new Map([["a", [1]], [2, new Set(["x"])]]); m.set("self", m); [m, new Set(), Map.groupBy([1, 2, 3], n => n % 2 ? "odd" : "even").get("odd")]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	rt.Do(func(vm *goja.Runtime) { got = FormatREPL(vm, v, false) })
+	want := `[
+  Map(3) {
+    "a" => [
+      1
+    ],
+    2 => Set(1) {
+      "x"
+    },
+    "self" => [Circular]
+  },
+  Set(0) {},
+  [
+    1,
+    3
+  ]
+]`
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
