@@ -265,18 +265,27 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 		f.b.WriteString("[]")
 		return
 	}
-	shown := n
-	if f.maxItems > 0 && n > f.maxItems {
-		shown = f.maxItems
-	}
-	f.b.WriteString("[\n")
-	for i := int64(0); i < shown; i++ {
-		f.indent(depth + 1)
+	f.items("[", "]", n, depth, "… %s more: use .length, q() or a loop", func(i int64) {
 		if v, threw := f.get(obj, strconv.FormatInt(i, 10)); threw != "" {
 			f.paint(cDim, "[threw: "+threw+"]")
 		} else {
 			f.value(v, depth+1)
 		}
+	})
+}
+
+// items prints n items between open and close, one a line, each by item;
+// with maxItems set, the first maxItems and a line made from more with the
+// count of the others.
+func (f *formatter) items(open, close string, n int64, depth int, more string, item func(i int64)) {
+	shown := n
+	if f.maxItems > 0 && n > f.maxItems {
+		shown = f.maxItems
+	}
+	f.b.WriteString(open + "\n")
+	for i := int64(0); i < shown; i++ {
+		f.indent(depth + 1)
+		item(i)
 		if i < n-1 {
 			f.b.WriteByte(',')
 		}
@@ -284,11 +293,11 @@ func (f *formatter) array(obj *goja.Object, depth int) {
 	}
 	if shown < n {
 		f.indent(depth + 1)
-		f.paint(cDim, "… "+thousands(n-shown)+" more: use .length, q() or a loop")
+		f.paint(cDim, fmt.Sprintf(more, thousands(n-shown)))
 		f.b.WriteByte('\n')
 	}
 	f.indent(depth)
-	f.b.WriteByte(']')
+	f.b.WriteString(close)
 }
 
 // collectionEntries lists a Map's [key, value] pairs or a Set's values.
@@ -340,13 +349,7 @@ func (f *formatter) collection(obj *goja.Object, kind string, depth int) (ok boo
 		f.b.WriteString("{}")
 		return true
 	}
-	shown := n
-	if f.maxItems > 0 && n > f.maxItems {
-		shown = f.maxItems
-	}
-	f.b.WriteString("{\n")
-	for i := int64(0); i < shown; i++ {
-		f.indent(depth + 1)
+	f.items("{", "}", n, depth, "… %s more", func(i int64) {
 		item := list.Get(strconv.FormatInt(i, 10))
 		if pair, ok := item.(*goja.Object); ok && isMap {
 			f.value(pair.Get("0"), depth+1)
@@ -355,18 +358,7 @@ func (f *formatter) collection(obj *goja.Object, kind string, depth int) (ok boo
 		} else {
 			f.value(item, depth+1)
 		}
-		if i < n-1 {
-			f.b.WriteByte(',')
-		}
-		f.b.WriteByte('\n')
-	}
-	if shown < n {
-		f.indent(depth + 1)
-		f.paint(cDim, "… "+thousands(n-shown)+" more")
-		f.b.WriteByte('\n')
-	}
-	f.indent(depth)
-	f.b.WriteByte('}')
+	})
 	return true
 }
 
