@@ -39,6 +39,9 @@ type Options struct {
 	// after this long (default 2s) as this user (default alice).
 	ApproveAfter time.Duration
 	ApproveAs    string
+	// TokenLifetime fixes the emulator's access-token lifetime (tests whose
+	// output shows it); 0 = Entra's random 60–90 minutes for user tokens.
+	TokenLifetime time.Duration
 }
 
 // Services are the long-lived parts shared by every runtime of the process.

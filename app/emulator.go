@@ -34,7 +34,7 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	s.emulatorDir = dir
 	em, err := emulator.Start(ctx, emulator.Config{
 		Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: dir,
-		ApproveAfter: after, ApproveAs: o.ApproveAs,
+		ApproveAfter: after, ApproveAs: o.ApproveAs, TokenLifetime: o.TokenLifetime,
 	})
 	if err != nil {
 		return fmt.Errorf("starting the emulator: %w", err)

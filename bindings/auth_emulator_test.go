@@ -36,8 +36,9 @@ func newAuthHarness(t *testing.T) *authHarness {
 	stderr := &testenv.Buffer{}
 	svc, err := app.Setup(context.Background(), app.Options{
 		Emulator: true, Home: t.TempDir(), Stderr: stderr,
-		Environ:      []string{"HOME=" + t.TempDir()},
-		ApproveAfter: 50 * time.Millisecond,
+		Environ:       []string{"HOME=" + t.TempDir()},
+		ApproveAfter:  50 * time.Millisecond,
+		TokenLifetime: time.Hour, // the printed token says "expires in 59m"
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Groups, "groups", 300, "number of directory groups (`N`)")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "added latency per request (`DURATION`)")
 	fs.StringVar(&cfg.Faults, "faults", "", "inject faults: `SPEC` such as rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com or every=5,kinds=429")
-	fs.DurationVar(&cfg.TokenLifetime, "token-lifetime", 0, "access token lifetime (`DURATION`, default 1h)")
+	fs.DurationVar(&cfg.TokenLifetime, "token-lifetime", 0, "every access token's lifetime (`DURATION`); default: Entra's, user tokens 60–90 minutes at random, app tokens 3599 s. Set it for output that must not vary (goldens)")
 	fs.DurationVar(&cfg.AssertionLifetime, "assertion-lifetime", 0, "lifetime of the workload assertion in DIR/federated-token, rewritten at half of it (`DURATION`, default 1h)")
 	fs.StringVar(&cfg.DataFile, "data", "", "load the world from a tenant.json `FILE` instead of the seeded one")
 	fs.Usage = func() {

@@ -30,10 +30,13 @@ type Config struct {
 	ApproveAs     string        // username (or short name "alice") for auto approval; default alice
 	Groups        int           // default 300
 	Latency       time.Duration
-	Faults        string        // e.g. "rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com" or "every=5,kinds=429"
-	TokenLifetime time.Duration // default 1h (expires_in 3599)
-	DataFile      string        // a tenant.json to load instead of the seeded world
-	Log           io.Writer     // optional extra sink for request log lines
+	Faults        string // e.g. "rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com" or "every=5,kinds=429"
+	// TokenLifetime, when set, is every access token's lifetime (expires_in =
+	// it minus a second): output that must not vary (tests, goldens). 0 is
+	// Entra's default: user tokens 60–90 minutes at random, app tokens 3599 s.
+	TokenLifetime time.Duration
+	DataFile      string    // a tenant.json to load instead of the seeded world
+	Log           io.Writer // optional extra sink for request log lines
 	// AssertionLifetime is the lifetime of the workload assertion written to
 	// DIR/federated-token, which is rewritten at half of it (default 1h).
 	AssertionLifetime time.Duration
@@ -73,8 +76,8 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if cfg.Groups == 0 {
 		cfg.Groups = 300
 	}
-	if cfg.TokenLifetime <= 0 {
-		cfg.TokenLifetime = time.Hour
+	if cfg.TokenLifetime < 0 {
+		cfg.TokenLifetime = 0
 	}
 	if cfg.AssertionLifetime <= 0 {
 		cfg.AssertionLifetime = time.Hour

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -33,12 +34,27 @@ type refreshGrant struct {
 	mfa      bool
 }
 
+// expiresIn is an app token's expires_in (client credentials, managed
+// identity): 3599 s as Entra answers, or the configured lifetime.
 func (e *entra) expiresIn() int {
+	if e.lifetime <= 0 {
+		return 3599
+	}
 	s := int(e.lifetime / time.Second)
 	if s > 1 {
 		s--
 	}
 	return s
+}
+
+// userExpiresIn is a user token's expires_in: Entra picks 60–90 minutes at
+// random (recordings: 3599, 4145, 4697, 4749, 4771), unless a lifetime is
+// configured.
+func (e *entra) userExpiresIn() int {
+	if e.lifetime > 0 {
+		return e.expiresIn()
+	}
+	return 3599 + rand.IntN(1801)
 }
 
 // pairwiseSub is the per-app subject identifier of the user.
@@ -77,9 +93,7 @@ func (e *entra) baseClaims(g grant, now time.Time, exp int64) jwt.MapClaims {
 // token and client_info for a delegated grant.
 func (e *entra) userTokenResponse(g grant, issueRefresh bool) (map[string]any, *entraError) {
 	now := e.now()
-	// Entra gives user tokens a random 60–90 minutes; the emulator keeps the
-	// configured lifetime, which azrepl's tests and snippets print.
-	expiresIn := e.expiresIn()
+	expiresIn := e.userExpiresIn()
 	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
 	u := g.user
 	if e.loops.tooMany(loopKey(g), now) {
