@@ -3,16 +3,14 @@ package bindings_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/azrepl/azrepl/emulator"
 )
 
 // TestARMWaitResourceGroupDeletion: DELETE answers 202 with Location and
 // Retry-After; arm.wait polls until the operation ends and the group is gone.
 func TestARMWaitResourceGroupDeletion(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t)
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const sub = arm.all("/subscriptions?api-version=2022-12-01")[0].subscriptionId;
 		const rg = "/subscriptions/" + sub + "/resourcegroups/rg-Wait?api-version=2021-04-01";
 		const put = arm.put(rg, {location: "West Europe"});
@@ -32,7 +30,7 @@ func TestARMWaitResourceGroupDeletion(t *testing.T) {
 	}
 	// The poll waited as Retry-After said: consecutive polls of the operation.
 	polls := 0
-	for _, x := range c.http.Trace() {
+	for _, x := range h.http.Trace() {
 		if strings.Contains(x.URL, "/operationresults/") {
 			polls++
 		}
@@ -44,7 +42,7 @@ func TestARMWaitResourceGroupDeletion(t *testing.T) {
 		`arm.wait(arm.get("/subscriptions?api-version=2022-12-01"), {timout: 1})`: `arm.wait(response, opts): unknown option \"timout\" — did you mean timeout?`,
 		`arm.wait("x")`: `"code":"BAD_ARGUMENT"`,
 	} {
-		if e := jsErr(t, c.rt, src); !strings.Contains(e, want) {
+		if e := h.jsErr(src); !strings.Contains(e, want) {
 			t.Errorf("%s: %s, want %s", src, e, want)
 		}
 	}

@@ -1,17 +1,12 @@
 package bindings_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/emulator"
-	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -22,99 +17,11 @@ const (
 	authCLIClient        = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 )
 
-// authHarness is azrepl as `azrepl --emulator` builds it: app services
-// with the in-process emulator, and a runtime whose Setup is theirs.
-type authHarness struct {
-	svc    *app.Services
-	rt     *runtime.Runtime
-	stderr *testenv.Buffer
-	world  *emulator.World
-}
-
-func newAuthHarness(t *testing.T) *authHarness {
-	t.Helper()
-	stderr := &testenv.Buffer{}
-	svc, err := app.Setup(context.Background(), app.Options{
-		Emulator: true, Home: t.TempDir(), Stderr: stderr,
-		Environ:       []string{"HOME=" + t.TempDir()},
-		ApproveAfter:  50 * time.Millisecond,
-		TokenLifetime: time.Hour, // the printed token says "expires in 59m"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc.Close)
-	rt, err := runtime.New(runtime.Options{
-		Stdout: &bytes.Buffer{}, Stderr: stderr, Dir: t.TempDir(),
-		Environ: svc.Environ, Setup: svc.Install,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rt.Close)
-	return &authHarness{svc: svc, rt: rt, stderr: stderr, world: svc.Emulator.World()}
-}
-
-// eval runs src and returns its value as Go data through JSON.
-func (h *authHarness) eval(t *testing.T, src string) map[string]any {
-	t.Helper()
-	s := h.evalString(t, "JSON.stringify("+src+")")
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		t.Fatalf("%s: %v (%s)", src, err, s)
-	}
-	return m
-}
-
-func (h *authHarness) evalString(t *testing.T, src string) string {
-	t.Helper()
-	v, err := h.rt.Eval(context.Background(), "test", src)
-	if err != nil {
-		t.Fatalf("%s: %v", src, err)
-	}
-	return v.String()
-}
-
-// thrown runs src, which must throw, and returns the error's fields.
-func (h *authHarness) thrown(t *testing.T, src string) map[string]any {
-	t.Helper()
-	out := h.evalString(t, `(function(){ try { `+src+`; return "no error" } catch (e) {
-		return JSON.stringify({name: e.name, message: e.message, code: e.code, status: e.status,
-			aadsts: e.aadsts, hint: e.hint, exitCode: e.exitCode}) } })()`)
-	var m map[string]any
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
-		t.Fatalf("%s did not throw: %s", src, out)
-	}
-	return m
-}
-
-func (h *authHarness) app(t *testing.T, name string) emulator.App {
-	t.Helper()
-	for _, a := range h.world.Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	t.Fatalf("no app %s in the world", name)
-	return emulator.App{}
-}
-
-func (h *authHarness) user(t *testing.T, name string) emulator.User {
-	t.Helper()
-	for _, u := range h.world.Users {
-		if u.Name == name {
-			return u
-		}
-	}
-	t.Fatalf("no user %s in the world", name)
-	return emulator.User{}
-}
-
 func TestDeviceLoginTokenFOCILogout(t *testing.T) {
-	h := newAuthHarness(t)
-	alice := h.user(t, "alice")
+	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	alice := h.user("alice")
 
-	acct := h.eval(t, "login()")
+	acct := h.value("login()")
 	want := map[string]any{"username": alice.Username, "tenantId": h.world.TenantID, "objectId": alice.ObjectID,
 		"clientId": authCLIClient, "flow": "device"}
 	for k, v := range want {
@@ -129,10 +36,10 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 		t.Errorf("stderr does not show the device code and where to enter it:\n%s", s)
 	}
 	if p := h.rt.Env().Prompt; p == nil || p() != "alice@contoso…" {
-		t.Errorf("prompt prefix after login = %q, want %q", callPrompt(h), "alice@contoso…")
+		t.Errorf("prompt prefix after login = %q, want %q", h.prompt(), "alice@contoso…")
 	}
 
-	tok := h.eval(t, `(function(){ const t = token("`+authGraphScope+`");
+	tok := h.value(`(function(){ const t = token("` + authGraphScope + `");
 		return {audience: t.audience, scope: t.scope, isDate: t.expiresOn instanceof Date,
 			minutes: (t.expiresOn - Date.now()) / 60000, upn: t.claims.upn, tid: t.claims.tid,
 			same: String(t) === t.token, parts: t.token.split(".").length, clientId: t.clientId} })()`)
@@ -145,7 +52,7 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 	}
 
 	// Printed in the REPL or encoded, a Token shows what it is, never the JWT.
-	jwt := h.evalString(t, `globalThis.t = token("`+authGraphScope+`"); t.token`)
+	jwt := h.run(`globalThis.t = token("` + authGraphScope + `"); t.token`)
 	var printed string
 	h.rt.Do(func(vm *goja.Runtime) { printed = runtime.Format(vm, vm.Get("t"), false) })
 	for _, s := range []string{"https://graph.microsoft.com", "expires in 59m", alice.Username, "scp"} {
@@ -155,9 +62,9 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 	}
 	for name, text := range map[string]string{
 		"printed":        printed,
-		"JSON.stringify": h.evalString(t, "JSON.stringify(t)"),
-		"spread":         h.evalString(t, "JSON.stringify({...t})"),
-		"Object.keys":    h.evalString(t, "Object.keys(t).join(',')"),
+		"JSON.stringify": h.run("JSON.stringify(t)"),
+		"spread":         h.run("JSON.stringify({...t})"),
+		"Object.keys":    h.run("Object.keys(t).join(',')"),
 	} {
 		if strings.Contains(text, jwt) || strings.Contains(text, strings.Split(jwt, ".")[2]) {
 			t.Errorf("%s of a Token contains the JWT", name)
@@ -165,16 +72,16 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 	}
 
 	// FOCI: the Azure CLI's family refresh token redeemed as Azure PowerShell.
-	foci := h.eval(t, `(function(){ const t = token("`+authGraphScope+`", {clientId: "`+authPowerShellClient+`"});
+	foci := h.value(`(function(){ const t = token("` + authGraphScope + `", {clientId: "` + authPowerShellClient + `"});
 		return {clientId: t.clientId, appid: t.claims.appid, audience: t.audience} })()`)
 	if foci["clientId"] != authPowerShellClient || foci["appid"] != authPowerShellClient || foci["audience"] != "https://graph.microsoft.com" {
 		t.Errorf("FOCI token = %v", foci)
 	}
 
-	if n := h.evalString(t, "String(accounts().length)"); n != "1" {
+	if n := h.run("String(accounts().length)"); n != "1" {
 		t.Errorf("accounts() has %s entries, want 1", n)
 	}
-	cache := h.evalString(t, "JSON.stringify(tokens())")
+	cache := h.run("JSON.stringify(tokens())")
 	if !strings.Contains(cache, `"kind":"refresh"`) || !strings.Contains(cache, authPowerShellClient) {
 		t.Errorf("tokens() = %s", cache)
 	}
@@ -182,66 +89,59 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 		t.Error("tokens() shows an access token")
 	}
 
-	h.evalString(t, "logout()")
-	if p := callPrompt(h); p != "" {
+	h.run("logout()")
+	if p := h.prompt(); p != "" {
 		t.Errorf("prompt prefix after logout = %q", p)
 	}
-	e := h.thrown(t, `token("`+authGraphScope+`")`)
+	e := h.thrown(`token("` + authGraphScope + `")`)
 	if e["code"] != "UNAUTHENTICATED" || e["exitCode"] != float64(3) || e["hint"] == nil {
 		t.Errorf("token() after logout threw %v", e)
 	}
 	assertTraceHasNoSecrets(t, h, jwt)
 }
 
-func callPrompt(h *authHarness) string {
-	if p := h.rt.Env().Prompt; p != nil {
-		return p()
-	}
-	return "(no prompt hook)"
-}
-
 func TestSecretAndCertificateLogins(t *testing.T) {
-	h := newAuthHarness(t)
-	story, reader := h.app(t, "story-app"), h.app(t, "reader-app")
+	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	story, reader := h.app("story-app"), h.app("reader-app")
 
 	// AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET come from the
 	// emulator's defaults in env.
-	if got := h.evalString(t, "env.AZURE_CLIENT_ID + ' ' + env.AZREPL_EMULATOR"); got != story.ClientID+" 1" {
+	if got := h.run("env.AZURE_CLIENT_ID + ' ' + env.AZREPL_EMULATOR"); got != story.ClientID+" 1" {
 		t.Fatalf("env = %q", got)
 	}
-	acct := h.eval(t, `login({flow: "secret"})`)
+	acct := h.value(`login({flow: "secret"})`)
 	if acct["clientId"] != story.ClientID || acct["flow"] != "secret" || acct["username"] != nil || acct["tenantId"] != h.world.TenantID {
 		t.Errorf("secret login = %v", acct)
 	}
-	if p := callPrompt(h); p != "app "+story.ClientID[:8]+"…" {
+	if p := h.prompt(); p != "app "+story.ClientID[:8]+"…" {
 		t.Errorf("prompt prefix of an app login = %q", p)
 	}
-	tok := h.eval(t, `(function(){ const t = token("`+authGraphScope+`"); return {aud: t.audience, appid: t.claims.appid, roles: t.claims.roles || null} })()`)
+	tok := h.value(`(function(){ const t = token("` + authGraphScope + `"); return {aud: t.audience, appid: t.claims.appid, roles: t.claims.roles || null} })()`)
 	if tok["aud"] != "https://graph.microsoft.com" || tok["appid"] != story.ClientID || tok["roles"] != nil {
 		t.Errorf("story-app's Graph token = %v (it has no Graph role)", tok)
 	}
 
 	// An explicit secret, passed by the script.
-	acct = h.eval(t, fmt.Sprintf(`login({flow: "secret", tenant: %q, clientId: %q, clientSecret: %q})`,
+	acct = h.value(fmt.Sprintf(`login({flow: "secret", tenant: %q, clientId: %q, clientSecret: %q})`,
 		h.world.TenantID, reader.ClientID, reader.ClientSecret))
 	if acct["clientId"] != reader.ClientID {
 		t.Errorf("reader-app secret login = %v", acct)
 	}
 
 	// The certificate: reader-app's PEM files from the world.
-	acct = h.eval(t, fmt.Sprintf(`login({flow: "certificate", tenant: %q, clientId: %q, certificate: [%q, %q]})`,
+	acct = h.value(fmt.Sprintf(`login({flow: "certificate", tenant: %q, clientId: %q, certificate: [%q, %q]})`,
 		h.world.TenantID, reader.ClientID, reader.CertificatePath, reader.KeyPath))
 	if acct["flow"] != "certificate" || acct["clientId"] != reader.ClientID {
 		t.Errorf("certificate login = %v", acct)
 	}
-	roles := h.evalString(t, `token("`+authGraphScope+`", {force: true}).claims.roles.join(" ")`)
+	roles := h.run(`token("` + authGraphScope + `", {force: true}).claims.roles.join(" ")`)
 	if !strings.Contains(roles, "Group.Read.All") {
 		t.Errorf("reader-app's roles = %q", roles)
 	}
 
 	// A wrong secret: a typed error with the AADSTS code and a hint.
 	bad := "Zq8~this-is-not-the-secret-0123456789abcdef"
-	e := h.thrown(t, fmt.Sprintf(`login({flow: "secret", tenant: %q, clientId: %q, clientSecret: %q})`,
+	e := h.thrown(fmt.Sprintf(`login({flow: "secret", tenant: %q, clientId: %q, clientSecret: %q})`,
 		h.world.TenantID, story.ClientID, bad))
 	if e["code"] != "INVALID_CLIENT" || e["aadsts"] != "AADSTS7000215" || e["exitCode"] != float64(6) {
 		t.Errorf("bad secret threw %v", e)
@@ -259,16 +159,16 @@ func TestSecretAndCertificateLogins(t *testing.T) {
 }
 
 func TestLoginOptionsAreChecked(t *testing.T) {
-	h := newAuthHarness(t)
-	e := h.thrown(t, `login({clientID: "x"})`)
+	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	e := h.thrown(`login({clientID: "x"})`)
 	if msg, _ := e["message"].(string); e["code"] != "BAD_REQUEST" || !strings.Contains(msg, `"clientID"`) {
 		t.Errorf("a misspelt option threw %v", e)
 	}
-	e = h.thrown(t, `token(undefined, {tenants: "x"})`)
+	e = h.thrown(`token(undefined, {tenants: "x"})`)
 	if e["code"] != "BAD_REQUEST" {
 		t.Errorf("a misspelt token option threw %v", e)
 	}
-	e = h.thrown(t, `token()`)
+	e = h.thrown(`token()`)
 	if e["code"] != "UNAUTHENTICATED" {
 		t.Errorf("token() before any login threw %v", e)
 	}
@@ -276,7 +176,7 @@ func TestLoginOptionsAreChecked(t *testing.T) {
 
 // assertTraceHasNoSecrets: every exchange recorded (URL, headers, bodies,
 // curl form) is free of the world's secrets and of the extra values.
-func assertTraceHasNoSecrets(t *testing.T, h *authHarness, extra ...string) {
+func assertTraceHasNoSecrets(t *testing.T, h *harness, extra ...string) {
 	t.Helper()
 	secrets := append([]string(nil), extra...)
 	for _, u := range h.world.Users {
@@ -286,7 +186,7 @@ func assertTraceHasNoSecrets(t *testing.T, h *authHarness, extra ...string) {
 		secrets = append(secrets, a.ClientSecret)
 	}
 	secrets = append(secrets, h.world.Databricks.ServicePrincipal.ClientSecret)
-	trace := h.svc.HTTP.Trace()
+	trace := h.http.Trace()
 	if len(trace) == 0 {
 		t.Fatal("the trace is empty: the flows did not go through the HTTP client")
 	}

@@ -1,7 +1,6 @@
 package bindings_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -12,41 +11,10 @@ import (
 	"github.com/dop251/goja"
 )
 
-// newRuntime builds a runtime with every binding, as the command line does.
-func newRuntime(t *testing.T) *runtime.Runtime {
-	t.Helper()
-	var out, errb bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &errb, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rt.Close)
-	return rt
-}
-
-// js evaluates src and returns JSON.stringify of its value ("undefined" for undefined).
-func js(t *testing.T, rt *runtime.Runtime, src string) string {
-	t.Helper()
-	v, err := rt.Eval(context.Background(), "t", "(function(){ const v = ("+src+"); return v === undefined ? 'undefined' : JSON.stringify(v) })()")
-	if err != nil {
-		msg, _ := runtime.Describe(err, false)
-		t.Fatalf("%s: %s", src, msg)
-	}
-	var s string
-	rt.Do(func(*goja.Runtime) { s = v.String() })
-	return s
-}
-
-// jsErr evaluates src, which must throw, and returns the thrown error's fields.
-func jsErr(t *testing.T, rt *runtime.Runtime, src string) string {
-	t.Helper()
-	return js(t, rt, "(function(){ try { "+src+"; return 'no error' } catch (e) { return {name: e.name, message: e.message, code: e.code, status: e.status, aadsts: e.aadsts, hint: e.hint, exitCode: e.exitCode} } })()")
-}
-
 const doc = `{"value":[{"id":1,"name":"alice","tags":["a"]},{"id":2,"name":"bob","ok":true}],"next":null,"n":1.5}`
 
 func TestQ(t *testing.T) {
-	rt := newRuntime(t)
+	h := newHarness(t, offline())
 	cases := map[string]string{
 		`q(` + "`" + doc + "`" + `, "value.#.id")`:              `[1,2]`,
 		`q(` + "`" + doc + "`" + `, 'value.#(name=="bob").ok')`: `true`,
@@ -64,32 +32,32 @@ func TestQ(t *testing.T) {
 		`q('{"x": {"y": 1}}', "x").y + 1`:                       `2`,
 	}
 	for src, want := range cases {
-		if got := js(t, rt, src); got != want {
+		if got := h.js(src); got != want {
 			t.Errorf("%s = %s, want %s", src, got, want)
 		}
 	}
 	for _, src := range []string{`q("{not json", "a")`, `q(undefined, "a")`, `q("{}")`} {
-		if got := jsErr(t, rt, src); !strings.Contains(got, `"message":"q`) {
+		if got := h.jsErr(src); !strings.Contains(got, `"message":"q`) {
 			t.Errorf("%s: %s", src, got)
 		}
 	}
 }
 
 func TestJWT(t *testing.T) {
-	rt := newRuntime(t)
+	h := newHarness(t, offline())
 	// {"alg":"RS256","kid":"k1"} . {"aud":"https://graph.microsoft.com","exp":1700000000,"roles":["A","B"]}
 	tok := "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJleHAiOjE3MDAwMDAwMDAsInJvbGVzIjpbIkEiLCJCIl19.c2ln"
-	if got := js(t, rt, `jwt("`+tok+`")`); got != `{"header":{"alg":"RS256","kid":"k1"},"claims":{"aud":"https://graph.microsoft.com","exp":1700000000,"roles":["A","B"]}}` {
+	if got := h.js(`jwt("` + tok + `")`); got != `{"header":{"alg":"RS256","kid":"k1"},"claims":{"aud":"https://graph.microsoft.com","exp":1700000000,"roles":["A","B"]}}` {
 		t.Fatal(got)
 	}
-	if got := js(t, rt, `jwt({toString() { return "Bearer `+tok+`" }}).claims.roles[1]`); got != `"B"` {
+	if got := h.js(`jwt({toString() { return "Bearer ` + tok + `" }}).claims.roles[1]`); got != `"B"` {
 		t.Fatal(got)
 	}
-	if got := js(t, rt, `q(jwt("`+tok+`"), "claims.exp")`); got != `1700000000` {
+	if got := h.js(`q(jwt("` + tok + `"), "claims.exp")`); got != `1700000000` {
 		t.Fatal(got)
 	}
 	for _, bad := range []string{"abc", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.x"} {
-		got := jsErr(t, rt, `jwt("`+bad+`")`)
+		got := h.jsErr(`jwt("` + bad + `")`)
 		if !strings.Contains(got, `"code":"NOT_A_JWT"`) || !strings.Contains(got, "not a JWT") {
 			t.Errorf("%s: %s", bad, got)
 		}
@@ -97,15 +65,15 @@ func TestJWT(t *testing.T) {
 			t.Errorf("error echoes the token: %s", got)
 		}
 	}
-	if got := jsErr(t, rt, `jwt()`); !strings.Contains(got, "token string is expected") {
+	if got := h.jsErr(`jwt()`); !strings.Contains(got, "token string is expected") {
 		t.Error(got)
 	}
 }
 
 func TestTypedErrors(t *testing.T) {
-	rt := newRuntime(t)
+	h := newHarness(t, offline())
 	cause := errors.New("cause")
-	rt.Do(func(vm *goja.Runtime) {
+	h.rt.Do(func(vm *goja.Runtime) {
 		_ = vm.Set("fails", func() {
 			bindings.Throw(vm, &bindings.Error{Message: "Insufficient privileges", Code: "FORBIDDEN",
 				Status: 403, AADSTS: "AADSTS50105", Hint: "the app lacks Group.Read.All", Err: cause})
@@ -113,13 +81,13 @@ func TestTypedErrors(t *testing.T) {
 		_ = vm.Set("plain", func() (string, error) { return "", errors.New("plain failure") })
 	})
 	want := `{"name":"Error","message":"Insufficient privileges","code":"FORBIDDEN","status":403,"aadsts":"AADSTS50105","hint":"the app lacks Group.Read.All","exitCode":4}`
-	if got := jsErr(t, rt, "fails()"); got != want {
+	if got := h.jsErr("fails()"); got != want {
 		t.Fatalf("got %s", got)
 	}
-	if got := jsErr(t, rt, "plain()"); !strings.Contains(got, `"message":"plain failure"`) {
+	if got := h.jsErr("plain()"); !strings.Contains(got, `"message":"plain failure"`) {
 		t.Fatal(got)
 	}
-	_, err := rt.Eval(context.Background(), "s.js", "\nfails()")
+	_, err := h.rt.Eval(context.Background(), "s.js", "\nfails()")
 	if msg, code := runtime.Describe(err, false); msg != "s.js:2:6: FORBIDDEN: Insufficient privileges" || code != 4 {
 		t.Fatalf("%q %d", msg, code)
 	}

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/bindings"
-	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/runtime"
 )
 
@@ -78,12 +76,7 @@ func TestNoCodeLiterals(t *testing.T) {
 // TestExitFollowsCode: what each kind of failure exits with in `azrepl run`
 // comes from its e.code through the table.
 func TestExitFollowsCode(t *testing.T) {
-	rt, err := runtime.New(runtime.Options{Stdout: io.Discard, Stderr: io.Discard, Dir: t.TempDir(),
-		Setup: func(env *bindings.Env) error { env.HTTP = httpx.New(httpx.Options{}); return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rt.Close)
+	h := newHarness(t, offline())
 	cases := []struct {
 		src, code string
 	}{
@@ -104,18 +97,18 @@ func TestExitFollowsCode(t *testing.T) {
 		{"http.get('/relative')", "BAD_ARGUMENT"},
 	}
 	for _, c := range cases {
-		got := jsErr(t, rt, c.src)
+		got := h.jsErr(c.src)
 		if !strings.Contains(got, `"code":"`+c.code+`"`) || !strings.Contains(got, `"exitCode":`+strconv.Itoa(bindings.ExitCodeFor(c.code))) {
 			t.Errorf("%s: caught %s, want code %s", c.src, got, c.code)
 		}
-		_, err := rt.Eval(context.Background(), "t.js", c.src)
+		_, err := h.rt.Eval(context.Background(), "t.js", c.src)
 		msg, exit := runtime.Describe(err, false)
 		if exit != bindings.ExitCodeFor(c.code) || !strings.Contains(msg, c.code) {
 			t.Errorf("%s uncaught: %q exits %d, want %s (%d)", c.src, msg, exit, c.code, bindings.ExitCodeFor(c.code))
 		}
 	}
 	for src, want := range map[string]int{"exit(3)": 3, "exit()": 0, "exit(255)": 255} {
-		_, err := rt.Eval(context.Background(), "t.js", src)
+		_, err := h.rt.Eval(context.Background(), "t.js", src)
 		if _, exit := runtime.Describe(err, false); exit != want {
 			t.Errorf("%s exits %d", src, exit)
 		}

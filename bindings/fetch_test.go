@@ -6,29 +6,13 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
-	"github.com/azrepl/azrepl/runtime"
-	"github.com/dop251/goja"
 )
 
-// jsAwait evaluates src, which may await at the top level, and returns
-// its value as text.
-func jsAwait(t *testing.T, rt *runtime.Runtime, src string) string {
-	t.Helper()
-	v, err := rt.Eval(context.Background(), "t", src)
-	if err != nil {
-		msg, _ := runtime.Describe(err, false)
-		t.Fatalf("%s: %s", src, msg)
-	}
-	var s string
-	rt.Do(func(*goja.Runtime) { s = v.String() })
-	return s
-}
-
 func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 7})
-	c.loginApp(t, "reader-app")
-	before := len(c.http.Trace())
-	got := jsAwait(t, c.rt, `
+	h := newHarness(t, emulated(emulator.Config{Groups: 7}))
+	h.loginApp("reader-app")
+	before := len(h.http.Trace())
+	got := h.run(`
 		const r = await fetch(new URL("https://graph.microsoft.com/v1.0/groups?$top=3"), {headers: [["x-test", "1"]]});
 		const j = await r.json();
 		const arm = await fetch("https://management.azure.com/subscriptions?api-version=2022-12-01");
@@ -40,7 +24,7 @@ func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
 	if want := `[true,200,"application/json",3,true,false,400,"string",405,"TypeError"]`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	ex := c.http.Trace()[before:]
+	ex := h.http.Trace()[before:]
 	sent := 0
 	for _, x := range ex {
 		if !strings.Contains(x.URL, "graph.microsoft.com") && !strings.Contains(x.URL, "management.azure.com") {
@@ -59,36 +43,36 @@ func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
 		t.Errorf("%d calls in the trace, want 4", sent)
 	}
 	// The token's audience follows the host (a Graph token would be refused by ARM).
-	if got := jsAwait(t, c.rt, `(await fetch("https://management.azure.com/subscriptions?api-version=2022-12-01")).status`); got != "200" {
+	if got := h.run(`(await fetch("https://management.azure.com/subscriptions?api-version=2022-12-01")).status`); got != "200" {
 		t.Errorf("ARM with its own audience: %s", got)
 	}
 	// No answer: the Promise rejects with a TypeError that carries azrepl's code.
-	e := jsAwait(t, c.rt, `let got = "no error"; try { await fetch("https://127.0.0.1:1/x", {auth: false}) } catch (e) { got = e.name + " " + e.code }; got`)
+	e := h.run(`let got = "no error"; try { await fetch("https://127.0.0.1:1/x", {auth: false}) } catch (e) { got = e.name + " " + e.code }; got`)
 	if e != "TypeError NETWORK" {
 		t.Errorf("unreachable host: %s", e)
 	}
 	// A typo in init is refused before anything is sent.
-	e = jsAwait(t, c.rt, `try { fetch("https://graph.microsoft.com/v1.0/me", {hedaers: {}}); "no error" } catch (e) { e.code + " " + e.message }`)
+	e = h.run(`try { fetch("https://graph.microsoft.com/v1.0/me", {hedaers: {}}); "no error" } catch (e) { e.code + " " + e.message }`)
 	if !strings.Contains(e, `BAD_REQUEST fetch(url, init): unknown option "hedaers" — did you mean headers?`) {
 		t.Errorf("typo: %s", e)
 	}
 	// A form body from URLSearchParams.
-	jsAwait(t, c.rt, `await fetch("https://graph.microsoft.com/v1.0/groups", {method: "POST", body: new URLSearchParams({a: "1 2"})})`)
-	last := c.http.Trace()[len(c.http.Trace())-1]
+	h.run(`await fetch("https://graph.microsoft.com/v1.0/groups", {method: "POST", body: new URLSearchParams({a: "1 2"})})`)
+	last := h.http.Trace()[len(h.http.Trace())-1]
 	if ct := last.ReqHeader.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		t.Errorf("URLSearchParams body sent as %q", ct)
 	}
 }
 
 func TestFetchCancelledByCtrlC(t *testing.T) {
-	c := newCloud(t, emulator.Config{Latency: 60_000_000_000})
+	h := newHarness(t, emulated(emulator.Config{Latency: 60_000_000_000}))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.rt.Eval(ctx, "t", `await fetch("https://graph.microsoft.com/v1.0/groups", {auth: false})`)
+		_, err := h.rt.Eval(ctx, "t", `await fetch("https://graph.microsoft.com/v1.0/groups", {auth: false})`)
 		done <- err
 	}()
-	for c.rt.Env().Context() == context.Background() {
+	for h.rt.Env().Context() == context.Background() {
 	}
 	cancel()
 	if err := <-done; err == nil || !strings.Contains(err.Error(), "interrupted") {

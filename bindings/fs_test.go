@@ -1,13 +1,10 @@
 package bindings_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/azrepl/azrepl/runtime"
 )
 
 func TestFilesConfined(t *testing.T) {
@@ -36,25 +33,20 @@ func TestFilesConfined(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "linkdir")); err != nil {
 		t.Fatal(err)
 	}
-	var out, errb bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &errb, Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rt.Close)
+	h := newHarness(t, offline(), inDir(dir))
 	p := func(rel string) string { return filepath.Join(dir, rel) }
 
 	// Inside: write (atomic), read in each encoding, exists.
-	got := js(t, rt, `(() => {
-		fs.writeFile(`+q(p("sub/report.json"))+`, {groups: [1, 2]});
-		fs.writeFile(`+q(p("sub/raw.bin"))+`, new Uint8Array([0, 255, 10]));
-		fs.writeFile(`+q(p("sub/b64.txt"))+`, "aGk=", {encoding: "base64"});
-		return [JSON.parse(fs.readFile(`+q(p("sub/report.json"))+`)).groups.length,
-			fs.readFile(`+q(p("sub/report.json"))+`, "utf8").startsWith("{\n  \"groups\""),
-			Array.from(fs.readFile(`+q(p("sub/raw.bin"))+`, {encoding: "bytes"})),
-			fs.readFile(`+q(p("sub/raw.bin"))+`, {encoding: "base64"}),
-			fs.readFile(`+q(p("sub/b64.txt"))+`),
-			fs.exists(`+q(p("sub/raw.bin"))+`), fs.exists(`+q(p("sub/none"))+`)]
+	got := h.js(`(() => {
+		fs.writeFile(` + q(p("sub/report.json")) + `, {groups: [1, 2]});
+		fs.writeFile(` + q(p("sub/raw.bin")) + `, new Uint8Array([0, 255, 10]));
+		fs.writeFile(` + q(p("sub/b64.txt")) + `, "aGk=", {encoding: "base64"});
+		return [JSON.parse(fs.readFile(` + q(p("sub/report.json")) + `)).groups.length,
+			fs.readFile(` + q(p("sub/report.json")) + `, "utf8").startsWith("{\n  \"groups\""),
+			Array.from(fs.readFile(` + q(p("sub/raw.bin")) + `, {encoding: "bytes"})),
+			fs.readFile(` + q(p("sub/raw.bin")) + `, {encoding: "base64"}),
+			fs.readFile(` + q(p("sub/b64.txt")) + `),
+			fs.exists(` + q(p("sub/raw.bin")) + `), fs.exists(` + q(p("sub/none")) + `)]
 	})()`)
 	if want := `[2,true,[0,255,10],"AP8K","hi",true,false]`; got != want {
 		t.Errorf("inside: %s, want %s", got, want)
@@ -80,7 +72,7 @@ func TestFilesConfined(t *testing.T) {
 		`fs.writeFile(` + q(p(".databrickscfg")) + `, "x")`,         // ~/.databrickscfg
 	}
 	for _, src := range refused {
-		e := jsErr(t, rt, src)
+		e := h.jsErr(src)
 		if !strings.Contains(e, `"code":"REFUSED"`) || !strings.Contains(e, "refused") || !strings.Contains(e, `"exitCode":16`) {
 			t.Errorf("%s: %s", src, e)
 		}
@@ -97,7 +89,7 @@ func TestFilesConfined(t *testing.T) {
 		`fs.readFile(` + q(p("sub/missing.txt")) + `)`:                       `"code":"NOT_FOUND"`,
 		`fs.writeFile(` + q(p("sub/x.txt")) + `)`:                            `data is missing`,
 	} {
-		if e := jsErr(t, rt, src); !strings.Contains(e, want) {
+		if e := h.jsErr(src); !strings.Contains(e, want) {
 			t.Errorf("%s: %s, want %s", src, e, want)
 		}
 	}

@@ -1,100 +1,23 @@
 package bindings_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
-	"github.com/azrepl/azrepl/httpx"
-	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
 
-// cloud is a runtime wired to an in-process emulator the way the command
-// line wires it: one httpx client (trusting the emulator's CA, through its
-// proxy) whose tokens come from the auth session.
-type cloud struct {
-	em      *emulator.Emulator
-	world   *emulator.World
-	rt      *runtime.Runtime
-	http    *httpx.Client
-	session *auth.Session
-	stderr  *testenv.Buffer
-}
-
-func newCloud(t *testing.T, cfg emulator.Config) *cloud {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	if cfg.Proxy == "" {
-		cfg.Proxy = "127.0.0.1:0"
-	}
-	cfg.Listen = "127.0.0.1:0"
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
-	c := &cloud{em: em, world: em.World(), stderr: &testenv.Buffer{}}
-	proxy := em.ProxyURL()
-	c.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
-	home := t.TempDir()
-	env := map[string]string{"HOME": home, "DATABRICKS_HOST": c.world.Databricks.Host}
-	c.session, err = auth.NewSession(auth.Config{HTTP: c.http.HTTPClient(), Home: home, Prompt: c.stderr,
-		Getenv: func(k string) string { return env[k] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.http.SetTokenSource(func(ctx context.Context, scope string) (string, error) {
-		tok, err := c.session.Token(ctx, scope, auth.TokenOptions{})
-		if err != nil {
-			return "", err
-		}
-		return tok.AccessToken, nil
-	})
-	var out bytes.Buffer
-	c.rt, err = runtime.New(runtime.Options{Stdout: &out, Stderr: c.stderr, Dir: t.TempDir(),
-		Setup: func(e *bindings.Env) error { e.HTTP, e.Auth = c.http, c.session; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.rt.Close)
-	return c
-}
-
-func (c *cloud) app(t *testing.T, name string) emulator.App {
-	for _, a := range c.world.Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	t.Fatalf("no app %s in the world", name)
-	return emulator.App{}
-}
-
-// loginApp signs in as a seeded app with its secret.
-func (c *cloud) loginApp(t *testing.T, name string) {
-	t.Helper()
-	a := c.app(t, name)
-	if _, err := c.session.Login(context.Background(), auth.LoginOptions{Flow: auth.FlowSecret, Tenant: c.world.TenantID,
-		ClientID: a.ClientID, ClientSecret: a.ClientSecret}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestResponseObject(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 30})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t, emulated(emulator.Config{Groups: 30}))
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const r = http.get("https://graph.microsoft.com/v1.0/groups", {query: {"$top": "3", "$select": "id,displayName"}});
 		return {status: r.status, ok: r.ok, ct: r.headers["content-type"].split(";")[0], n: r.json.value.length,
 			same: r.json === r.json, names: r.get("value.#.displayName").length, q: q(r, "value.#").valueOf(),
@@ -105,24 +28,24 @@ func TestResponseObject(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	// non-2xx answers are returned by http.*, not thrown
-	if got := js(t, c.rt, `http.get("https://graph.microsoft.com/v1.0/groups/00000000-0000-0000-0000-000000000000").status`); got != "404" {
+	if got := h.js(`http.get("https://graph.microsoft.com/v1.0/groups/00000000-0000-0000-0000-000000000000").status`); got != "404" {
 		t.Errorf("status of a missing path: %s", got)
 	}
 	// no token at all with auth: false
-	if got := js(t, c.rt, `http.get("https://graph.microsoft.com/v1.0/groups", {auth: false}).status`); got != "401" {
+	if got := h.js(`http.get("https://graph.microsoft.com/v1.0/groups", {auth: false}).status`); got != "401" {
 		t.Errorf("auth:false: %s", got)
 	}
 }
 
 func TestResponseREPLRendering(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 200})
-	c.loginApp(t, "reader-app")
-	v, err := c.rt.Eval(context.Background(), "t", `http.get("https://graph.microsoft.com/v1.0/groups?$top=200")`)
+	h := newHarness(t, emulated(emulator.Config{Groups: 200}))
+	h.loginApp("reader-app")
+	v, err := h.rt.Eval(context.Background(), "t", `http.get("https://graph.microsoft.com/v1.0/groups?$top=200")`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var s string
-	c.rt.Do(func(vm *goja.Runtime) { s = runtime.Format(vm, v, false) })
+	h.rt.Do(func(vm *goja.Runtime) { s = runtime.Format(vm, v, false) })
 	first, _, _ := strings.Cut(s, "\n")
 	if !strings.HasPrefix(first, "200 OK  GET https://graph.microsoft.com/v1.0/groups?$top=200") {
 		t.Errorf("status line: %q", first)
@@ -133,9 +56,9 @@ func TestResponseREPLRendering(t *testing.T) {
 }
 
 func TestHTTPBatchKeepsOrder(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 60})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t, emulated(emulator.Config{Groups: 60}))
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const ids = graph.all("/groups?$select=id", {max: 40}).map(g => g.id);
 		const answers = http.batch(ids.map(id => "https://graph.microsoft.com/v1.0/groups/" + id + "?$select=id")
 			.concat([{method: "GET", url: "https://nowhere.invalid/x", auth: false}]));
@@ -150,24 +73,24 @@ func TestHTTPBatchKeepsOrder(t *testing.T) {
 
 func TestGraphAllUnderFaults(t *testing.T) {
 	const n = 3000
-	c := newCloud(t, emulator.Config{Groups: n, Faults: "rate=0.2,kinds=429+503+reset+truncate,host=graph.microsoft.com"})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t, emulated(emulator.Config{Groups: n, Faults: "rate=0.2,kinds=429+503+reset+truncate,host=graph.microsoft.com"}))
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const all = graph.all("/groups?$top=100&$select=id,displayName");
 		return {n: all.length, unique: new Set(all.map(g => g.id)).size}
 	})()`)
 	if want := fmt.Sprintf(`{"n":%d,"unique":%d}`, n, n); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if got := js(t, c.rt, `graph.all("/groups?$top=7", {max: 20}).length`); got != "20" {
+	if got := h.js(`graph.all("/groups?$top=7", {max: 20}).length`); got != "20" {
 		t.Errorf("max 20 gave %s", got)
 	}
 }
 
 func TestGraphBatchSplitsAndKeepsOrder(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 50})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t, emulated(emulator.Config{Groups: 50}))
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const ids = graph.all("/groups?$select=id", {max: 45}).map(g => g.id);
 		const answers = graph.batch(ids.map(id => ({method: "GET", url: "/groups/" + id + "?$select=id"})));
 		return {n: answers.length, ok: answers.every((a, i) => a.status === 200 && a.body.id === ids[i] && a.id === String(i + 1))}
@@ -176,7 +99,7 @@ func TestGraphBatchSplitsAndKeepsOrder(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	batches := 0
-	for _, e := range c.http.Trace() {
+	for _, e := range h.http.Trace() {
 		if strings.HasSuffix(e.URL, "/$batch") {
 			batches++
 		}
@@ -187,9 +110,9 @@ func TestGraphBatchSplitsAndKeepsOrder(t *testing.T) {
 }
 
 func TestGraphForbiddenHint(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	c.loginApp(t, "story-app")
-	got := jsFields(t, c.rt, `graph.get("/v1.0/groups")`)
+	h := newHarness(t)
+	h.loginApp("story-app")
+	got := h.thrown(`graph.get("/v1.0/groups")`)
 	if got["code"] != "FORBIDDEN" || got["serviceCode"] != "Authorization_RequestDenied" || got["status"] != float64(403) ||
 		got["exitCode"] != float64(bindings.ExitCodeFor("FORBIDDEN")) {
 		t.Errorf("fields: %v", got)
@@ -204,10 +127,10 @@ func TestGraphForbiddenHint(t *testing.T) {
 }
 
 func TestWrongAudienceHint(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	c.loginApp(t, "reader-app")
+	h := newHarness(t)
+	h.loginApp("reader-app")
 	// Ask for an ARM token and send it to Graph.
-	got := jsFields(t, c.rt, `graph.get("/groups", {scope: "https://management.core.windows.net//.default"})`)
+	got := h.thrown(`graph.get("/groups", {scope: "https://management.core.windows.net//.default"})`)
 	hint, _ := got["hint"].(string)
 	if got["code"] != "UNAUTHENTICATED" || got["serviceCode"] != "InvalidAuthenticationToken" ||
 		!strings.Contains(hint, "https://management.core.windows.net/") || !strings.Contains(hint, `token("https://graph.microsoft.com/.default")`) {
@@ -216,26 +139,26 @@ func TestWrongAudienceHint(t *testing.T) {
 }
 
 func TestARMMissingAPIVersion(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	c.loginApp(t, "reader-app")
-	before := len(c.http.Trace())
-	got := jsFields(t, c.rt, `arm.get("/subscriptions")`)
+	h := newHarness(t)
+	h.loginApp("reader-app")
+	before := len(h.http.Trace())
+	got := h.thrown(`arm.get("/subscriptions")`)
 	if got["code"] != "BAD_REQUEST" || !strings.Contains(got["hint"].(string), "?api-version=2022-12-01") {
 		t.Errorf("fields: %v", got)
 	}
-	if len(c.http.Trace()) != before {
+	if len(h.http.Trace()) != before {
 		t.Error("the request was sent although it had no api-version")
 	}
 }
 
 func TestTraceAndCurl(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 5})
-	c.loginApp(t, "reader-app")
-	tok, err := c.session.Token(context.Background(), "https://graph.microsoft.com/.default", auth.TokenOptions{})
+	h := newHarness(t, emulated(emulator.Config{Groups: 5}))
+	h.loginApp("reader-app")
+	tok, err := h.session.Token(context.Background(), "https://graph.microsoft.com/.default", auth.TokenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := js(t, c.rt, `(() => {
+	got := h.js(`(() => {
 		graph.get("/groups");
 		const t = trace();
 		const last = t[t.length - 1];
@@ -256,49 +179,37 @@ func TestTraceAndCurl(t *testing.T) {
 	if strings.Contains(got, tok.AccessToken) {
 		t.Error("the token is in the trace")
 	}
-	js(t, c.rt, `trace.clear()`)
-	if got := js(t, c.rt, `trace().length`); got != "0" {
+	h.js(`trace.clear()`)
+	if got := h.js(`trace().length`); got != "0" {
 		t.Errorf("after clear: %s", got)
 	}
 }
 
 func TestDatabricksM2M(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	sp := c.world.Databricks.ServicePrincipal
-	got := js(t, c.rt, fmt.Sprintf(`(() => {
+	h := newHarness(t)
+	sp := h.world.Databricks.ServicePrincipal
+	got := h.js(fmt.Sprintf(`(() => {
 		const d = databricks({flow: "m2m", clientId: %q, clientSecret: %q});
 		const jobs = d.all("/api/2.1/jobs/list", {max: 30});
 		const tok = d.token();
 		return {host: d.host, me: d.get("/api/2.0/preview/scim/v2/Me").get("userName") !== undefined,
 			jobs: jobs.length, unique: new Set(jobs.map(j => j.job_id)).size, scope: tok.scope, str: String(tok) === tok.token}
 	})()`, sp.ClientID, sp.ClientSecret))
-	want := fmt.Sprintf(`{"host":"https://%s","me":true,"jobs":30,"unique":30,"scope":"all-apis","str":true}`, c.world.Databricks.Host)
+	want := fmt.Sprintf(`{"host":"https://%s","me":true,"jobs":30,"unique":30,"scope":"all-apis","str":true}`, h.world.Databricks.Host)
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	for _, e := range c.http.Trace() {
+	for _, e := range h.http.Trace() {
 		if strings.Contains(e.ReqBody+e.RespBody+e.URL, sp.ClientSecret) {
 			t.Fatalf("the client secret is in exchange %d", e.Index)
 		}
 	}
 }
 
-// jsFields runs src, which must throw, and returns the error's properties.
-func jsFields(t *testing.T, rt *runtime.Runtime, src string) map[string]any {
-	t.Helper()
-	got := js(t, rt, `(() => { try { `+src+`; return "no error" } catch (e) {
-		return {name: e.name, message: e.message, code: e.code, serviceCode: e.serviceCode, status: e.status, hint: e.hint, exitCode: e.exitCode} } })()`)
-	var m map[string]any
-	if err := json.Unmarshal([]byte(got), &m); err != nil {
-		t.Fatalf("%s: %s", src, got)
-	}
-	return m
-}
-
 func TestResponseStringify(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 12})
-	c.loginApp(t, "reader-app")
-	got := js(t, c.rt, `(() => {
+	h := newHarness(t, emulated(emulator.Config{Groups: 12}))
+	h.loginApp("reader-app")
+	got := h.js(`(() => {
 		const j = JSON.parse(JSON.stringify(graph.get("/groups?$top=2")));
 		const n = JSON.parse(JSON.stringify(graph.get("/groups/$count")));
 		return {jsonItems: j.json.value.length, count: n.json, hasJson: "json" in n}
@@ -312,9 +223,9 @@ func TestResponseStringify(t *testing.T) {
 // HTML 400 (io.jsonwebtoken.IncorrectClaimException); azrepl reads it as a
 // wrong audience and says which token to ask for.
 func TestDatabricksWrongAudienceHint(t *testing.T) {
-	c := newCloud(t, emulator.Config{})
-	c.loginApp(t, "reader-app")
-	got := jsFields(t, c.rt, `databricks({flow: "azure"}).get("/api/2.0/clusters/list", {headers: {Authorization: "Bearer " + token("https://management.core.windows.net//.default").token}})`)
+	h := newHarness(t)
+	h.loginApp("reader-app")
+	got := h.thrown(`databricks({flow: "azure"}).get("/api/2.0/clusters/list", {headers: {Authorization: "Bearer " + token("https://management.core.windows.net//.default").token}})`)
 	hint, _ := got["hint"].(string)
 	msg, _ := got["message"].(string)
 	if got["status"] != float64(400) || got["serviceCode"] != "IncorrectClaimException" ||

