@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -18,7 +16,7 @@ const (
 )
 
 func TestDeviceLoginTokenFOCILogout(t *testing.T) {
-	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	h := newHarness(t, commandLine())
 	alice := h.user("alice")
 
 	acct := h.value("login()")
@@ -101,7 +99,7 @@ func TestDeviceLoginTokenFOCILogout(t *testing.T) {
 }
 
 func TestSecretAndCertificateLogins(t *testing.T) {
-	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	h := newHarness(t, commandLine())
 	story, reader := h.app("story-app"), h.app("reader-app")
 
 	// AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET come from the
@@ -159,7 +157,7 @@ func TestSecretAndCertificateLogins(t *testing.T) {
 }
 
 func TestLoginOptionsAreChecked(t *testing.T) {
-	h := newHarness(t, commandLine(), emulated(emulator.Config{ApproveAfter: 50 * time.Millisecond}))
+	h := newHarness(t, commandLine())
 	e := h.thrown(`login({clientID: "x"})`)
 	if msg, _ := e["message"].(string); e["code"] != "BAD_REQUEST" || !strings.Contains(msg, `"clientID"`) {
 		t.Errorf("a misspelt option threw %v", e)

@@ -84,9 +84,9 @@ func TestFetchCancelledByCtrlC(t *testing.T) {
 // an abort during the request reject with the signal's reason, and the
 // request in flight is cancelled (the emulator answers after a minute).
 func TestFetchAbortSignal(t *testing.T) {
-	c := newCloud(t, emulator.Config{Latency: 60_000_000_000})
-	before := len(c.http.Trace())
-	got := jsAwait(t, c.rt, `
+	h := newHarness(t, emulated(emulator.Config{Latency: 60_000_000_000}))
+	before := len(h.http.Trace())
+	got := h.run(`
 		const names = [];
 		const url = "https://graph.microsoft.com/v1.0/groups";
 		try { await fetch(url, {auth: false, signal: AbortSignal.abort()}) } catch (e) { names.push(e.name) }
@@ -100,7 +100,7 @@ func TestFetchAbortSignal(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	// The already-aborted fetch sent nothing; the two others were cut short.
-	if n := len(c.http.Trace()) - before; n > 2 {
+	if n := len(h.http.Trace()) - before; n > 2 {
 		t.Errorf("%d exchanges traced, want at most 2 (an aborted signal sends nothing)", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/auth"
@@ -61,7 +62,8 @@ func emulated(cfg emulator.Config) harnessOption { return func(h *harness) { h.e
 
 // commandLine builds the services with app.Setup exactly as `azrepl
 // --emulator` does: the emulator's defaults in env, the device-code prompt,
-// the world's secrets masked in the trace. Without it the wiring is minimal
+// the world's secrets masked in the trace; device codes are approved after
+// 50 ms unless emulated() says otherwise. Without it the wiring is minimal
 // so that a test sees what the bindings redact by themselves.
 func commandLine() harnessOption { return func(h *harness) { h.mode = modeCommandLine } }
 
@@ -153,8 +155,12 @@ func (h *harness) wireCommandLine(azreplHome string) func(*bindings.Env) error {
 	if rest != (emulator.Config{}) {
 		t.Fatal("harness: commandLine() takes no emulator settings but ApproveAfter")
 	}
+	approveAfter := h.emu.ApproveAfter
+	if approveAfter == 0 {
+		approveAfter = 50 * time.Millisecond
+	}
 	svc, err := app.Setup(context.Background(), app.Options{Emulator: true, Home: azreplHome, Stderr: h.stderr,
-		Environ: h.environ(), ApproveAfter: h.emu.ApproveAfter})
+		Environ: h.environ(), ApproveAfter: approveAfter})
 	if err != nil {
 		t.Fatal(err)
 	}
