@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -16,7 +18,7 @@ const (
 )
 
 func TestDeviceLoginTokenFOCILogout(t *testing.T) {
-	h := newHarness(t, commandLine())
+	h := newHarness(t, commandLine(), emulated(emulator.Config{TokenLifetime: time.Hour})) // the printed token says "expires in 59m"
 	alice := h.user("alice")
 
 	acct := h.value("login()")

@@ -149,18 +149,18 @@ func (h *harness) wireEmulator(azreplHome string) func(*bindings.Env) error {
 func (h *harness) wireCommandLine(azreplHome string) func(*bindings.Env) error {
 	t := h.t
 	// app.Setup starts its own emulator; of the settings it takes only the
-	// approval delay.
+	// approval delay and the token lifetime.
 	rest := h.emu
-	rest.ApproveAfter = 0
+	rest.ApproveAfter, rest.TokenLifetime = 0, 0
 	if rest != (emulator.Config{}) {
-		t.Fatal("harness: commandLine() takes no emulator settings but ApproveAfter")
+		t.Fatal("harness: commandLine() takes no emulator settings but ApproveAfter and TokenLifetime")
 	}
 	approveAfter := h.emu.ApproveAfter
 	if approveAfter == 0 {
 		approveAfter = 50 * time.Millisecond
 	}
 	svc, err := app.Setup(context.Background(), app.Options{Emulator: true, Home: azreplHome, Stderr: h.stderr,
-		Environ: h.environ(), ApproveAfter: approveAfter})
+		Environ: h.environ(), ApproveAfter: approveAfter, TokenLifetime: h.emu.TokenLifetime})
 	if err != nil {
 		t.Fatal(err)
 	}
