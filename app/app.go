@@ -72,7 +72,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 			s = nil
 		}
 	}()
-	hopts := httpx.Options{TraceSize: s.envInt("AZREPL_TRACE_SIZE"), BodyLimit: s.envInt("AZREPL_TRACE_BODY"),
+	hopts := httpx.Options{TraceSize: s.envInt("AZREPL_TRACE_SIZE"), BodyLimit: s.envInt("AZREPL_TRACE_BODY"), TraceBytes: s.envInt("AZREPL_TRACE_BYTES"),
 		MaxBody: int64(s.envInt("AZREPL_MAX_BODY"))}
 	if o.Debug {
 		hopts.Debug = o.Stderr

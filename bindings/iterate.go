@@ -64,6 +64,7 @@ type stream struct {
 }
 
 func (c *caller) newStream(req *httpx.Request, opts httpx.PageOptions, perm func(string, string) string) *stream {
+	opts.Check = validJSON[[]byte]
 	return &stream{c: c, pager: c.client().NewPager(c.env.Context(), req, opts), req: req, perm: perm}
 }
 
@@ -76,10 +77,6 @@ func (s *stream) next() (goja.Value, bool) {
 		}
 		if !ok {
 			return nil, false
-		}
-		if err := validJSON(page.Response.Body); err != nil {
-			s.close()
-			s.fail(err)
 		}
 		s.items = page.Items
 	}

@@ -303,6 +303,12 @@ func TestLazyItemsMatchJSONParse(t *testing.T) {
 			docs = append(docs, d)
 		}
 	}
+	// Runs of items with the same names share a shape: each document is
+	// checked after another with the same names and values, and after
+	// others whose names are a prefix, an extension or different.
+	shapes := []string{`{"id":"1","n":null,"o":{"a":[1]}}`, `{"id":"2","n":1,"o":{"a":[2]}}`, `{"id":"3","n":2}`,
+		`{"id":"4","n":3,"o":{},"x":true}`, `{"id":"5","id":6}`, `{"id":"7","n":4,"o":[]}`, `{}`, `{"id":"8"}`}
+	docs = append(shapes, docs...)
 	for _, d := range docs {
 		if _, err := check(goja.Undefined(), rt.ToValue(d)); err != nil {
 			t.Fatalf("%s\n%v", d, err)

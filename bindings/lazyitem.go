@@ -9,70 +9,174 @@ import (
 )
 
 // lazyItem is one JSON object of a listing (graph.all over a million
-// groups) kept as its own copy of the raw JSON and turned into JS values a
-// member at a time, when read: an item costs its bytes and one small Go
-// value instead of a goja object with a property map and boxed values
-// (6 KB a Graph group). It behaves as the object JSON.parse makes: own,
-// enumerable, writable data members in document order (a repeated name
-// keeps its first place and its last value), Object.prototype, and
-// assignments, new members and delete as usual.
+// groups) kept as JSON text and turned into JS values a member at a time,
+// when read: an item costs its bytes and one small Go value instead of a
+// goja object with a property map and boxed values (6 KB a Graph group).
+// It behaves as the object JSON.parse makes: own, enumerable, writable
+// data members in document order (a repeated name keeps its first place
+// and its last value), Object.prototype, and assignments, new members and
+// delete as usual.
+//
+// Items of a listing have the same member names, in the same order: those
+// are kept once, in a shape shared by the run of items that have it, and
+// the item keeps only its values (a Graph group's 19 names are half of its
+// 620 bytes). An item with a repeated name keeps its whole text instead.
 type lazyItem struct {
-	conv *JSONConverter
-	raw  string                // the object's JSON (valid, depth checked)
-	keys []string              // member names in order; nil until needed
+	conv  *JSONConverter
+	shape *shape // nil: raw is the object's JSON
+	raw   string // the object's JSON, or with a shape its values as a JSON array
+	ed    *edits // nil until a member is set, deleted or a nested one read
+}
+
+// shape is the member names of objects, in order, without repeats.
+type shape struct {
+	keys  []string
+	index map[string]int
+}
+
+// edits are what JS did to an item, and the nested values it read (the
+// same object on every read).
+type edits struct {
 	vals map[string]goja.Value // members read, set or nested (identity)
 	gone map[string]bool       // members deleted
 	more []string              // members added, in order
+	keys []string              // without a shape: the member names, once needed
 }
 
-// Lazy wraps a valid JSON object (depth checked); other values are converted at once.
+// Lazy wraps a valid JSON object (depth checked); other values are
+// converted at once. Successive objects with the same member names share
+// one shape.
 func (c *JSONConverter) Lazy(raw string) (goja.Value, error) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return c.build(raw)
 	}
-	return c.rt.NewDynamicObject(&lazyItem{conv: c, raw: strings.Clone(raw)}), nil
+	l := &lazyItem{conv: c}
+	l.shape, l.raw = c.split(raw)
+	return c.rt.NewDynamicObject(l), nil
+}
+
+// split returns the shape of the object raw and its values as one JSON
+// array text, or nil and a copy of raw when a name repeats. The last shape
+// is reused when the names are the same.
+func (c *JSONConverter) split(raw string) (*shape, string) {
+	last := c.lastShape
+	var keys []string // nil while the names are last's
+	n := 0
+	buf := append(c.scratch[:0], '[')
+	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+		if keys == nil && (last == nil || n >= len(last.keys) || last.keys[n] != k.Str) {
+			keys = make([]string, n, n+8)
+			if n > 0 {
+				copy(keys, last.keys[:n])
+			}
+		}
+		if keys != nil {
+			keys = append(keys, k.Str)
+		}
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, v.Raw...)
+		n++
+		return true
+	})
+	buf = append(buf, ']')
+	c.scratch = buf
+	if keys == nil && last != nil && n == len(last.keys) {
+		return last, string(buf)
+	}
+	if keys == nil && last != nil { // fewer names than last: a prefix of them
+		keys = last.keys[:n:n]
+	}
+	sh := &shape{keys: make([]string, len(keys)), index: make(map[string]int, len(keys))}
+	for i, k := range keys {
+		if _, dup := sh.index[k]; dup {
+			return nil, strings.Clone(raw)
+		}
+		sh.keys[i] = strings.Clone(k)
+		sh.index[sh.keys[i]] = i
+	}
+	c.lastShape = sh
+	return sh, string(buf)
 }
 
 func (l *lazyItem) names() []string {
-	if l.keys == nil {
-		l.keys = []string{}
+	if l.shape != nil {
+		return l.shape.keys // shared: never appended to
+	}
+	if l.ed == nil {
+		l.ed = &edits{}
+	}
+	if l.ed.keys == nil {
+		l.ed.keys = []string{}
 		seen := map[string]bool{}
 		gjson.Parse(l.raw).ForEach(func(k, _ gjson.Result) bool {
 			if !seen[k.Str] {
 				seen[k.Str] = true
-				l.keys = append(l.keys, strings.Clone(k.Str))
+				l.ed.keys = append(l.ed.keys, strings.Clone(k.Str))
 			}
 			return true
 		})
 	}
-	return l.keys
+	return l.ed.keys
 }
 
-func (l *lazyItem) own(key string) bool {
-	if _, ok := l.vals[key]; ok {
-		return true
+// member is the JSON text of a member as JSON.parse would see it.
+func (l *lazyItem) member(key string) (raw string, found bool) {
+	if l.shape != nil {
+		i, ok := l.shape.index[key]
+		if !ok {
+			return "", false
+		}
+		n := 0
+		gjson.Parse(l.raw).ForEach(func(_, v gjson.Result) bool {
+			if n == i {
+				raw, found = v.Raw, true
+				return false
+			}
+			n++
+			return true
+		})
+		return raw, found
 	}
-	if contains(l.more, key) {
-		return true
-	}
-	return !l.gone[key] && contains(l.names(), key)
-}
-
-func (l *lazyItem) Get(key string) goja.Value {
-	if v, ok := l.vals[key]; ok {
-		return v
-	}
-	if l.gone[key] {
-		return nil
-	}
-	var raw string
-	found := false
 	gjson.Parse(l.raw).ForEach(func(k, v gjson.Result) bool {
 		if k.Str == key {
 			raw, found = v.Raw, true // the last of repeated names wins
 		}
 		return true
 	})
+	return raw, found
+}
+
+func (l *lazyItem) own(key string) bool {
+	if ed := l.ed; ed != nil {
+		if _, ok := ed.vals[key]; ok {
+			return true
+		}
+		if contains(ed.more, key) {
+			return true
+		}
+		if ed.gone[key] {
+			return false
+		}
+	}
+	if l.shape != nil {
+		_, ok := l.shape.index[key]
+		return ok
+	}
+	return contains(l.names(), key)
+}
+
+func (l *lazyItem) Get(key string) goja.Value {
+	if ed := l.ed; ed != nil {
+		if v, ok := ed.vals[key]; ok {
+			return v
+		}
+		if ed.gone[key] {
+			return nil
+		}
+	}
+	raw, found := l.member(key)
 	if !found {
 		return nil
 	}
@@ -86,16 +190,24 @@ func (l *lazyItem) Get(key string) goja.Value {
 	return v
 }
 
-func (l *lazyItem) remember(key string, v goja.Value) {
-	if l.vals == nil {
-		l.vals = map[string]goja.Value{}
+func (l *lazyItem) edits() *edits {
+	if l.ed == nil {
+		l.ed = &edits{}
 	}
-	l.vals[key] = v
+	return l.ed
+}
+
+func (l *lazyItem) remember(key string, v goja.Value) {
+	ed := l.edits()
+	if ed.vals == nil {
+		ed.vals = map[string]goja.Value{}
+	}
+	ed.vals[key] = v
 }
 
 func (l *lazyItem) Set(key string, v goja.Value) bool {
 	if !l.own(key) {
-		l.more = append(l.more, key) // a new member goes last, as in JS
+		l.edits().more = append(l.edits().more, key) // a new member goes last, as in JS
 	}
 	l.remember(key, v)
 	return true
@@ -104,18 +216,19 @@ func (l *lazyItem) Set(key string, v goja.Value) bool {
 func (l *lazyItem) Has(key string) bool { return l.own(key) }
 
 func (l *lazyItem) Delete(key string) bool {
-	delete(l.vals, key)
-	for i, k := range l.more {
+	ed := l.edits()
+	delete(ed.vals, key)
+	for i, k := range ed.more {
 		if k == key {
-			l.more = append(l.more[:i:i], l.more[i+1:]...)
+			ed.more = append(ed.more[:i:i], ed.more[i+1:]...)
 			break
 		}
 	}
 	if contains(l.names(), key) {
-		if l.gone == nil {
-			l.gone = map[string]bool{}
+		if ed.gone == nil {
+			ed.gone = map[string]bool{}
 		}
-		l.gone[key] = true
+		ed.gone[key] = true
 	}
 	return true
 }
@@ -131,12 +244,17 @@ func (l *lazyItem) Keys() []string {
 			rest = append(rest, k)
 		}
 	}
+	var gone map[string]bool
+	var more []string
+	if l.ed != nil {
+		gone, more = l.ed.gone, l.ed.more
+	}
 	for _, k := range l.names() {
-		if !l.gone[k] {
+		if !gone[k] {
 			add(k)
 		}
 	}
-	for _, k := range l.more {
+	for _, k := range more {
 		add(k)
 	}
 	if len(idx) > 1 {

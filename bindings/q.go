@@ -87,6 +87,9 @@ type JSONConverter struct {
 	rt    *goja.Runtime
 	parse goja.Callable
 	ctx   func() context.Context // Ctrl-C stops a long conversion; nil = never
+
+	lastShape *shape // of the last lazy item (lazyitem.go)
+	scratch   []byte // its values, before they are copied
 }
 
 // SetContext makes conversions stop with CANCELLED when ctx() is done.
@@ -124,15 +127,30 @@ func (c *JSONConverter) Array(doc []byte, items []gjson.Result) (goja.Value, err
 	if err := validJSON(doc); err != nil {
 		return nil, err
 	}
-	vals := make([]any, len(items))
-	for i, it := range items {
-		v, err := c.Lazy(it.Raw)
-		if err != nil {
-			return nil, err
-		}
-		vals[i] = v
+	return c.Items(items)
+}
+
+// Items is Array for items of a document already checked.
+func (c *JSONConverter) Items(items []gjson.Result) (goja.Value, error) {
+	vals, err := c.AppendItems(make([]any, 0, len(items)), items)
+	if err != nil {
+		return nil, err
 	}
 	return c.rt.NewArray(vals...), nil
+}
+
+// AppendItems appends the JS values of items (of a document already
+// checked) to vals: graph.all gathers every page's so that the array is
+// built once (joining pages with concat copied it per page).
+func (c *JSONConverter) AppendItems(vals []any, items []gjson.Result) ([]any, error) {
+	for _, it := range items {
+		v, err := c.Lazy(it.Raw)
+		if err != nil {
+			return vals, err
+		}
+		vals = append(vals, v)
+	}
+	return vals, nil
 }
 
 // Result converts a gjson result: undefined when it does not exist. Its

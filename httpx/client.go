@@ -37,6 +37,10 @@ type Options struct {
 	TraceSize int
 	// BodyLimit caps each body kept in the trace (default 64 KiB).
 	BodyLimit int
+	// TraceBytes caps the bodies the trace keeps in all (default 16 MiB):
+	// past it the oldest exchanges go, whatever TraceSize says, so paging
+	// through big pages keeps the last ~250 of them, not 1000 × 64 KiB.
+	TraceBytes int
 	// Retry tunes retries; zero fields take DefaultRetry's values.
 	Retry RetryPolicy
 	// OnRetry, when set, is told before each wait (bindings show it on a TTY).
@@ -49,6 +53,10 @@ type Options struct {
 // DefaultMaxBody is the response body cap when Options leave it zero:
 // far above any page a cloud API answers, far below the machine's memory.
 const DefaultMaxBody = 256 << 20
+
+// DefaultTraceBytes bounds the trace's bodies in all when Options leave
+// TraceBytes zero.
+const DefaultTraceBytes = 16 << 20
 
 // Client is safe for concurrent use.
 type Client struct {
@@ -88,7 +96,11 @@ func New(opts Options) *Client {
 	if limit <= 0 {
 		limit = 64 << 10
 	}
-	tr := &traceRing{size: size, bodyLimit: limit, debug: opts.Debug, red: red}
+	budget := opts.TraceBytes
+	if budget <= 0 {
+		budget = DefaultTraceBytes
+	}
+	tr := &traceRing{size: size, bodyLimit: limit, budget: budget, debug: opts.Debug, red: red}
 	traced := &tracingTransport{base: base, ring: tr}
 	c := &Client{
 		hc:      &http.Client{Transport: traced, CheckRedirect: checkRedirect},

@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"context"
+	"time"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -9,18 +11,24 @@ import (
 // Pager walks a paged collection on demand, one page per Next, with the
 // request for the following page in flight while the caller uses the
 // current one: at most two pages are held (the one handed out and the one
-// coming), however long the collection. Streaming iteration
-// (graph.iter/each) is built on it; Close stops it without fetching more.
+// coming), however long the collection. graph.all, iter and each are
+// built on it; Close stops it without fetching more.
+//
+// A page's body (and so its Items' text) is valid until the Next after
+// the one that returned it: its buffer is then read into again, so the
+// caller copies what it keeps.
 type Pager struct {
 	c      *Client
 	ctx    context.Context
 	cancel context.CancelFunc
 	opts   PageOptions
-	req    *Request     // the request in flight
-	ahead  chan fetched // its answer
+	ahead  chan fetched // the answer to the request in flight
 	walk   *pageWalk
 	stop   error // reported by the Next after the page that caused it
+	start  time.Time
 	p      Progress
+	held   []byte // the body of the page handed out last
+	spare  []byte // a body no longer used, read into again
 }
 
 // NewPager starts fetching the first page.
@@ -32,25 +40,42 @@ func (c *Client) NewPager(ctx context.Context, first *Request, opts PageOptions)
 		opts.Next = GraphNext
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	p := &Pager{c: c, ctx: ctx, cancel: cancel, opts: opts, walk: newPageWalk(first)}
+	p := &Pager{c: c, ctx: ctx, cancel: cancel, opts: opts, walk: newPageWalk(first), start: time.Now()}
 	p.fetch(first)
 	return p
 }
 
+// fetch sends req and, where the answer arrives, checks the body
+// (opts.Check), finds its items and the next page's request, so that the
+// caller's goroutine only converts items.
 func (p *Pager) fetch(req *Request) {
-	p.req = req
 	if req == nil {
 		p.ahead = nil
 		return
 	}
 	ch := make(chan fetched, 1)
 	p.ahead = ch
+	ctx := p.ctx
+	if p.spare != nil {
+		ctx = context.WithValue(ctx, bodyBufferKey{}, p.spare)
+		p.spare = nil
+	}
 	go func() {
-		resp, err := p.c.Do(p.ctx, req)
+		resp, err := p.c.Do(ctx, req)
 		if err == nil {
 			err = resp.Err()
 		}
-		ch <- fetched{resp: resp, err: err}
+		if err == nil && p.opts.Check != nil {
+			err = p.opts.Check(resp.Body)
+		}
+		if err != nil {
+			ch <- fetched{err: err}
+			return
+		}
+		// A view of the body, not a copy (gjson.GetBytes copies the whole
+		// item array): Response.Body is not written after it is read.
+		body := unsafe.String(unsafe.SliceData(resp.Body), len(resp.Body))
+		ch <- fetched{resp: resp, items: gjson.Get(body, p.opts.Items).Array(), next: p.opts.Next(req, resp.Body)}
 	}()
 }
 
@@ -75,24 +100,26 @@ func (p *Pager) Next(wait context.Context) (page Page, ok bool, err error) {
 		p.Close()
 		return Page{}, false, f.err
 	}
-	prev := p.req
-	items := gjson.GetBytes(f.resp.Body, p.opts.Items).Array()
+	items := f.items
 	if p.opts.Max > 0 && p.p.Items+len(items) > p.opts.Max {
 		items = items[:p.opts.Max-p.p.Items]
 	}
 	p.p.Pages++
 	p.p.Items += len(items)
-	next := p.opts.Next(prev, f.resp.Body)
-	// {max} bounds pages as well as items, as in Pages.
+	p.p.Elapsed = time.Since(p.start)
+	next := f.next
+	// {max} bounds pages as well as items: a page holds at least one item,
+	// so a walk of empty pages stops too.
 	if p.opts.Max > 0 && (p.p.Items >= p.opts.Max || p.p.Pages >= p.opts.Max) {
 		next = nil
 	}
 	if next != nil {
-		// the same rules as Pages: same origin, no link followed twice
+		// issue 11's rules: same origin, no link followed twice
 		if err := p.walk.check(next, p.c.red.url); err != nil {
 			p.stop, next = err, nil
 		}
 	}
+	p.spare, p.held = p.held, f.resp.Body // the caller is done with the page before
 	p.fetch(next)
 	return Page{Index: p.p.Pages, Response: f.resp, Items: items}, true, nil
 }
@@ -103,5 +130,5 @@ func (p *Pager) Progress() Progress { return p.p }
 // Close cancels the request in flight; Next then reports the end.
 func (p *Pager) Close() {
 	p.cancel()
-	p.ahead, p.req = nil, nil
+	p.ahead, p.held, p.spare = nil, nil, nil
 }

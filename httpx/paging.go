@@ -60,9 +60,12 @@ var (
 
 // PageOptions say how to walk a paged collection.
 type PageOptions struct {
-	Items    string   // gjson path of the item array; default "value" (Graph, ARM); "jobs", "clusters"… for Databricks
-	Next     NextFunc // default GraphNext
-	Max      int      // stop after this many items; 0 = all
+	Items string   // gjson path of the item array; default "value" (Graph, ARM); "jobs", "clusters"… for Databricks
+	Next  NextFunc // default GraphNext
+	Max   int      // stop after this many items; 0 = all
+	// Check, when set, vets each body where it arrives (Pager only), off
+	// the caller's goroutine: an error ends the walk.
+	Check    func(body []byte) error
 	Progress func(Progress)
 }
 
@@ -80,8 +83,10 @@ type Page struct {
 }
 
 type fetched struct {
-	resp *Response
-	err  error
+	resp  *Response
+	items []gjson.Result // Pager: the page's items
+	next  *Request       // Pager: the next page's request, nil on the last
+	err   error
 }
 
 // Pages walks a paged collection, calling yield with each page's items in

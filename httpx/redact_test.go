@@ -178,3 +178,33 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// mayHaveUserinfo, the cheap test before userinfoRE, says yes wherever the
+// regexp matches (so skipping the regexp never shows a URL password), on
+// random strings made of the characters that matter.
+func TestMayHaveUserinfoCoversTheRegexp(t *testing.T) {
+	alphabet := []string{"https", "://", ":", "@", "/", " ", "\t", "\v", "u", "pw", `"`, "é", "x.y"}
+	seed := uint64(7)
+	next := func(n int) int { seed = seed*6364136223846793005 + 1442695040888963407; return int(seed>>33) % n }
+	matched := 0
+	for range 200_000 {
+		var sb strings.Builder
+		for range 1 + next(12) {
+			sb.WriteString(alphabet[next(len(alphabet))])
+		}
+		s := sb.String()
+		re := userinfoRE.get().MatchString(s)
+		if re && !mayHaveUserinfo(s) {
+			t.Fatalf("%q: the regexp matches, the cheap test says no", s)
+		}
+		if re {
+			matched++
+		}
+	}
+	if matched < 100 {
+		t.Fatalf("only %d random strings had a URL password: the test says little", matched)
+	}
+	if mayHaveUserinfo(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#groups","mail":"a@b.invalid"}`) {
+		t.Fatal("a Graph page with https:// and an address apart is not a URL password")
+	}
+}

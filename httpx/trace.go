@@ -41,12 +41,23 @@ type Exchange struct {
 // before cutting to the display limit means a secret is never cut in half.
 const captureLimit = 256 << 10
 
+// captureMargin is what is captured past the display limit: a secret that
+// starts before the limit and is shorter than this is redacted whole.
+const captureMargin = 32 << 10
+
+// respCapture is how much of a response body is captured: the display
+// limit and a margin, never more than captureLimit (redacting and copying
+// 256 KiB of each 600 KB Graph page was most of graph.all's CPU).
+func (t *traceRing) respCapture() int { return min(captureLimit, t.bodyLimit+captureMargin) }
+
 type traceRing struct {
 	mu        sync.Mutex
 	next      int
 	items     []Exchange
-	size      int
-	bodyLimit int
+	size      int // exchanges kept at most
+	bodyLimit int // bytes of each body
+	budget    int // bytes of all bodies
+	bytes     int // bytes of the bodies kept
 	red       *redactor
 
 	debugMu sync.Mutex
@@ -62,11 +73,13 @@ func (t *traceRing) nextIndex() int {
 
 func (t *traceRing) add(e Exchange) {
 	t.mu.Lock()
-	if len(t.items) >= t.size {
-		copy(t.items, t.items[1:])
-		t.items = t.items[:len(t.items)-1]
-	}
 	t.items = append(t.items, e)
+	t.bytes += e.bodyBytes()
+	for len(t.items) > 1 && (len(t.items) > t.size || t.bytes > t.budget) {
+		t.bytes -= t.items[0].bodyBytes()
+		t.items[0] = Exchange{}
+		t.items = t.items[1:] // append moves the rest to a new array in time
+	}
 	t.mu.Unlock()
 	if t.debug != nil {
 		t.debugMu.Lock()
@@ -74,6 +87,8 @@ func (t *traceRing) add(e Exchange) {
 		t.debugMu.Unlock()
 	}
 }
+
+func (e *Exchange) bodyBytes() int { return len(e.ReqBody) + len(e.RespBody) }
 
 // Trace returns the recorded exchanges, oldest first (at most the last
 // Options.TraceSize).
@@ -100,7 +115,7 @@ func (c *Client) TraceEntry(index int) (Exchange, bool) {
 // ClearTrace forgets the recorded exchanges; numbering goes on.
 func (c *Client) ClearTrace() {
 	c.trace.mu.Lock()
-	c.trace.items = nil
+	c.trace.items, c.trace.bytes = nil, 0
 	c.trace.mu.Unlock()
 }
 
@@ -149,7 +164,11 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	rec.resp = resp
-	resp.Body = &recordingBody{rc: resp.Body, rec: rec}
+	rb := &recordingBody{rc: resp.Body, rec: rec, limit: t.ring.respCapture()}
+	if resp.ContentLength > 0 {
+		rb.buf = make([]byte, 0, min(resp.ContentLength, int64(rb.limit)))
+	}
+	resp.Body = rb
 	return resp, nil
 }
 
@@ -167,17 +186,24 @@ type recording struct {
 }
 
 type recordingBody struct {
-	rc   io.ReadCloser
-	rec  *recording
-	buf  []byte
-	size int64
+	rc    io.ReadCloser
+	rec   *recording
+	buf   []byte
+	limit int // bytes captured
+	size  int64
 }
 
 func (b *recordingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.size += int64(n)
-	if room := captureLimit - len(b.buf); room > 0 {
-		b.buf = append(b.buf, p[:min(n, room)]...)
+	if room := b.limit - len(b.buf); room > 0 && n > 0 {
+		add := p[:min(n, room)]
+		if len(b.buf)+len(add) > cap(b.buf) { // double, not append's quarter
+			grown := make([]byte, len(b.buf), min(b.limit, max(2*cap(b.buf), len(b.buf)+len(add), 4<<10)))
+			copy(grown, b.buf)
+			b.buf = grown
+		}
+		b.buf = append(b.buf, add...)
 	}
 	if err == io.EOF {
 		b.rec.finishBody(b, nil)

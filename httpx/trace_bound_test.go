@@ -65,6 +65,62 @@ func TestTraceBoundAfter1000Pages(t *testing.T) {
 	runtime.KeepAlive(c)
 }
 
+// The trace also bounds its bodies in all (TraceBytes): paging 1000 pages
+// of 64 KiB with the default body limit keeps the newest exchanges whose
+// bodies fit the budget, not 1000 × 64 KiB; a small exchange after them
+// still goes in, and the default budget is DefaultTraceBytes.
+func TestTraceByteBudget(t *testing.T) {
+	const pages, size, budget = 1000, 64 << 10, 1 << 20
+	filler := strings.Repeat("x", size)
+	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/small" {
+			fmt.Fprint(w, `{"ok":true}`)
+			return
+		}
+		var n int
+		fmt.Sscan(r.URL.Query().Get("page"), &n)
+		next := ""
+		if n+1 < pages {
+			next = fmt.Sprintf(`,"@odata.nextLink":"https://%s/items?page=%d"`, r.Host, n+1)
+		}
+		fmt.Fprintf(w, `{"value":[{"id":%d,"pad":"%s"}]%s}`, n, filler, next)
+	}), Options{})
+	if c := clientFor(srv, Options{}); c.trace.budget != DefaultTraceBytes || c.trace.bodyLimit != 64<<10 {
+		t.Fatalf("default budget %d, body limit %d", c.trace.budget, c.trace.bodyLimit)
+	}
+	c := clientFor(srv, Options{TraceBytes: budget})
+	p := c.NewPager(context.Background(), &Request{URL: srv.URL + "/items?page=0"}, PageOptions{})
+	seen := 0
+	for {
+		page, ok, err := p.Next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		seen += len(page.Items)
+	}
+	if seen != pages {
+		t.Fatalf("walked %d items", seen)
+	}
+	if _, err := c.Do(context.Background(), &Request{URL: srv.URL + "/small"}); err != nil {
+		t.Fatal(err)
+	}
+	tr := c.Trace()
+	total := 0
+	for _, e := range tr {
+		total += len(e.ReqBody) + len(e.RespBody)
+	}
+	last := tr[len(tr)-1]
+	if total > budget || len(tr) < budget/(64<<10)-1 || len(tr) >= pages/10 || last.Index != pages+1 || last.RespBody != `{"ok":true}` {
+		t.Fatalf("the trace keeps %d exchanges, %d bytes of bodies (budget %d), the last #%d %q", len(tr), total, budget, last.Index, last.RespBody)
+	}
+	if c.ClearTrace(); c.trace.bytes != 0 {
+		t.Fatalf("after ClearTrace the trace counts %d bytes", c.trace.bytes)
+	}
+}
+
 func heapAlloc() uint64 {
 	runtime.GC()
 	runtime.GC()
