@@ -66,3 +66,25 @@ func TestPreauthorizedClients(t *testing.T) {
 		}
 	}
 }
+
+// The browser login meets 65002 at /authorize (a redirect, no sign-in): the
+// same one line and advice as token() gives at the token endpoint.
+func TestEmulatorPreauthorizationAtAuthorize(t *testing.T) {
+	e := startEmulator(t, emulator.Config{})
+	var pages []string
+	s := emulatorSession(t, e, nil, mfaBrowser(t, e, "alice", "unused", "", &pages))
+	const scope = "https://graph.microsoft.com/Mail.Read"
+	_, err := s.Login(context.Background(), LoginOptions{Flow: FlowBrowser, Scope: scope})
+	var ee *EntraError
+	if !errors.As(err, &ee) || !ee.HasCode(65002) || ee.Err != "invalid_request" {
+		t.Fatalf("want AADSTS65002 from /authorize, got %v", err)
+	}
+	want := `token("https://graph.microsoft.com/Mail.Read", {clientId: "` + officeClientID + `"})`
+	if msg := err.Error(); !strings.Contains(msg, "AADSTS65002: Consent between first party application") || !strings.Contains(msg, want) ||
+		!strings.Contains(msg, "Azure CLI is not pre-authorized") || strings.ContainsAny(msg, "\r\n") {
+		t.Fatalf("error line: %s", msg)
+	}
+	if len(pages) != 0 {
+		t.Fatalf("a sign-in page was shown: %v", pages)
+	}
+}

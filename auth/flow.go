@@ -110,7 +110,9 @@ func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {
 	o.Flow = name
 	r, err := f.login(ctx, s, o)
 	if err != nil {
-		return nil, err
+		// A first-party client not pre-authorized for the scope: the same
+		// advice as token() gives (the browser flow meets it at /authorize).
+		return nil, withPreauthAdvice(err, firstNonEmpty(o.ClientID, AzureCLIClientID), firstNonEmpty(o.Scope, DefaultScope))
 	}
 	if r.cred != nil {
 		s.mu.Lock()

@@ -96,8 +96,15 @@ func (e *entra) authorize(w http.ResponseWriter, r *http.Request, t tenantRef) {
 			return
 		}
 	}
-	if _, serr := e.parseScopes(p.Get("scope"), 700022); serr != nil {
+	sr, serr := e.parseScopes(p.Get("scope"), 700022)
+	if serr != nil {
 		fail(serr.code, serr)
+		return
+	}
+	if perr := preauthorizedAtAuthorize(c, sr.withDefaultResource()); perr != nil {
+		// Entra refuses before the sign-in page: "Failure passed to redirect
+		// url. error=invalid_request error_description=AADSTS65002: …".
+		fail("invalid_request", perr)
 		return
 	}
 	if p.Get("scope") == "" {
@@ -191,7 +198,8 @@ func (e *entra) respond(w http.ResponseWriter, r *http.Request, v url.Values) {
 
 func (e *entra) redirectError(w http.ResponseWriter, r *http.Request, code string, err *entraError) {
 	e.respond(w, r, url.Values{"error": {code}, "error_description": {err.Error()},
-		"error_codes": {itoa(err.aadsts)}, "trace_id": {requestTraceID(r)}})
+		"error_codes": {itoa(err.aadsts)}, "trace_id": {requestTraceID(r)},
+		"error_uri": {"https://login.microsoftonline.com/error?code=" + itoa(err.aadsts)}})
 }
 
 // errorPage is for errors that must not go to an unverified redirect URI.

@@ -186,3 +186,27 @@ func errConsentRequired(u *User, c *client, res *resourceInfo) *entraError {
 	err.noErrorURI = true
 	return err
 }
+
+// preauthorizedAtAuthorize is the pre-authorization check /authorize makes
+// before any sign-in: a first-party client asking a Microsoft resource for a
+// permission outside its pre-authorized set is AADSTS65002 (the checks that
+// need the user, consent and exposure, stay at /token).
+func preauthorizedAtAuthorize(c *client, s scopeRequest) *entraError {
+	fp := findFirstParty(c.id)
+	if fp == nil || s.implicit || s.info == nil || s.info.app != nil {
+		return nil
+	}
+	allowed := fp.preauth[s.info.name]
+	if s.hasDefault() {
+		if len(allowed) == 0 {
+			return errNotPreauthorized(c, s.info)
+		}
+		return nil
+	}
+	for _, p := range s.permissions {
+		if s.info.exposes(p) && !containsFold(allowed, p) {
+			return errNotPreauthorized(c, s.info)
+		}
+	}
+	return nil
+}
