@@ -100,8 +100,8 @@ func TestHelpAndVersion(t *testing.T) {
 		}
 	}
 	out, code = run(t, t.TempDir(), "version")
-	if code != 0 || !strings.HasPrefix(out, "azrepl ") {
-		t.Errorf("version: %q %d", out, code)
+	if code != 0 || !strings.HasPrefix(out, "azrepl ") || !strings.HasSuffix(strings.TrimSpace(out), ", static)") {
+		t.Errorf("version (the tests build azrepl static): %q %d", out, code)
 	}
 }
 

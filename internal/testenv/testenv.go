@@ -53,7 +53,7 @@ func (b *Buffer) String() string {
 }
 
 // RunWithAzrepl is a TestMain for packages that run the azrepl binary: it
-// builds azrepl once into a temp folder, sets *bin to its path, runs the
+// builds azrepl once into a temp folder, static as the README builds it, sets *bin to its path, runs the
 // tests, removes the folder and exits with the tests' status.
 func RunWithAzrepl(m *testing.M, bin *string) {
 	dir, err := os.MkdirTemp("", "azrepl-bin-")
@@ -63,6 +63,7 @@ func RunWithAzrepl(m *testing.M, bin *string) {
 	}
 	*bin = filepath.Join(dir, "azrepl")
 	build := exec.Command("go", "build", "-o", *bin, "github.com/azrepl/azrepl")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building azrepl:", err)
