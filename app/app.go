@@ -140,6 +140,9 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 func (s *Services) Install(env *bindings.Env) error {
 	env.HTTP = s.HTTP
 	env.Auth = s.Auth
+	if s.Emulator != nil {
+		env.Emulator = s.Emulator // emulator.revoke(user)
+	}
 	return nil
 }
 

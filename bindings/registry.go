@@ -52,6 +52,10 @@ type Env struct {
 	// the script's folder tree. Set by the runtime.
 	FileRoots func() []string
 
+	// Emulator is the in-process emulator of --emulator (the emulator
+	// global); nil otherwise.
+	Emulator EmulatorControl
+
 	ctx atomic.Pointer[context.Context]
 }
 
