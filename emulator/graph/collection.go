@@ -26,6 +26,14 @@ func (s *server) serveCollection(rc *requestContext, set *entitySet, version str
 	if filtered {
 		total = len(matches)
 	}
+	// order maps a position in the answer to an item index.
+	order := matches
+	switch {
+	case q.order != nil && filtered:
+		sortItems(set, matches, q.order)
+	case q.order != nil:
+		order = set.orders.of(set, q.order)
+	}
 	start := min(q.offset, total)
 	end := min(start+q.top, total)
 
@@ -47,8 +55,8 @@ func (s *server) serveCollection(rc *requestContext, set *entitySet, version str
 			buf = append(buf, ',')
 		}
 		idx := i
-		if filtered {
-			idx = matches[i]
+		if order != nil {
+			idx = order[i]
 		}
 		buf = set.encode(buf, set.at(idx), q.selected)
 	}

@@ -23,6 +23,7 @@ type entitySet struct {
 	n           int                          // generated items, after items
 	gen         func(i int) []any            // values of generated item i
 	genKey      func(key string) (int, bool) // generated item of an id
+	orders      sortedOrders                 // $orderby of the whole set, once sorted
 }
 
 type item struct {

@@ -22,6 +22,7 @@ type query struct {
 	search   []searchTerm
 	count    bool // $count=true with ConsistencyLevel: eventual
 	offset   int  // from $skiptoken
+	order    *orderBy
 }
 
 type searchTerm struct {
@@ -79,7 +80,18 @@ func (rc *requestContext) parseQuery(set *entitySet, paged bool) (*query, bool) 
 		}
 		q.search = terms
 	}
-	for _, unsupported := range []string{"$orderby", "$expand", "$skip"} {
+	if o := v.Get("$orderby"); o != "" && paged {
+		order, code, msg := parseOrderBy(set, o)
+		if order == nil {
+			return fail(code, msg)
+		}
+		// $search already needs ConsistencyLevel; $filter with $orderby needs $count=true too.
+		if q.filter != nil && !q.count {
+			return fail("Request_UnsupportedQuery", "Sorting not supported for current query.")
+		}
+		q.order = order
+	}
+	for _, unsupported := range []string{"$expand", "$skip"} {
 		if v.Has(unsupported) {
 			return fail("Request_UnsupportedQuery", fmt.Sprintf("The query option '%s' is not supported by this emulator.", unsupported))
 		}

@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -224,5 +225,62 @@ func TestEntitiesAndUnknownPaths(t *testing.T) {
 	r = do(t, srv, "DELETE", "/v1.0/groups/"+g.ID, tok, nil, nil)
 	if r.status != 405 {
 		t.Fatalf("DELETE: %d", r.status)
+	}
+}
+
+// $orderby: displayName (and userPrincipalName for users) asc or desc, the
+// order kept across pages; other properties, several properties and
+// $filter without the advanced-query parameters are refused as Graph does.
+func TestOrderBy(t *testing.T) {
+	const n = 300
+	srv := newTestServer(t, n)
+	tok := appToken(t, "Group.Read.All")
+	names := func(path string, headers map[string]string) []string {
+		t.Helper()
+		var out []string
+		for path != "" {
+			r := get(t, srv, path, tok, headers)
+			if r.status != 200 {
+				t.Fatalf("%s: %d %s", path, r.status, r.body)
+			}
+			m := r.json(t)
+			for _, v := range m["value"].([]any) {
+				out = append(out, v.(map[string]any)["displayName"].(string))
+			}
+			next, _ := m["@odata.nextLink"].(string)
+			path = strings.TrimPrefix(next, "https://graph.microsoft.com")
+		}
+		return out
+	}
+	var want []string
+	for _, g := range testGroups(n) {
+		want = append(want, g.DisplayName)
+	}
+	byName := func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+	slices.SortStableFunc(want, byName)
+	if got := names("/v1.0/groups?$top=7&$orderby=displayName", nil); !slices.Equal(got, want) {
+		t.Fatalf("asc over pages: %d names, first %v", len(got), got[:min(3, len(got))])
+	}
+	slices.Reverse(want)
+	if got := names("/v1.0/groups?$top=999&$orderby=displayName%20desc", nil); !slices.Equal(got, want) {
+		t.Fatalf("desc: first %v, want %v", got[:3], want[:3])
+	}
+	// With $filter: only as an advanced query.
+	eventual := map[string]string{"ConsistencyLevel": "eventual"}
+	f := "&$filter=" + url.QueryEscape("startswith(displayName,'Group 00')")
+	got := names("/v1.0/groups?$count=true&$orderby=displayName%20desc"+f, eventual)
+	if len(got) == 0 || !slices.IsSortedFunc(got, func(a, b string) int { return byName(b, a) }) {
+		t.Fatalf("filtered desc: %v", got)
+	}
+	for _, c := range []struct{ query, code, msg string }{
+		{"$orderby=displayName" + f, "Request_UnsupportedQuery", "Sorting not supported for current query."},
+		{"$orderby=createdDateTime", "Request_UnsupportedQuery", "Unsupported sort property 'createdDateTime' for 'Group'."},
+		{"$orderby=nothing", "BadRequest", "Could not find a property named 'nothing' on type 'microsoft.graph.group'."},
+		{"$orderby=displayName,mailNickname", "Request_UnsupportedQuery", "Sorting by more than one property is not supported."},
+	} {
+		r := get(t, srv, "/v1.0/groups?"+c.query, tok, nil)
+		if code, msg := graphError(t, r); r.status != 400 || code != c.code || msg != c.msg {
+			t.Errorf("%s: %d %s %q", c.query, r.status, code, msg)
+		}
 	}
 }
