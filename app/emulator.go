@@ -48,6 +48,9 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	// Workload identity: the emulator's issuer rewrites this assertion in
 	// place, as kubelet does; the story app trusts that issuer.
 	defaults = append(defaults, "AZURE_FEDERATED_TOKEN_FILE="+filepath.Join(dir, "federated-token"))
+	// Databricks workload identity federation (file-oidc): the same subject,
+	// for the workspace's token endpoint; the service principal trusts it.
+	defaults = append(defaults, "DATABRICKS_OIDC_TOKEN_FILEPATH="+emulator.DatabricksOIDCTokenPath(dir))
 	// On-behalf-of: the seeded web API app (scripts/on-behalf-of.js).
 	for _, a := range em.World().Apps {
 		if a.Name == "api-app" {

@@ -18,6 +18,10 @@ type DatabricksConfig struct {
 	AuthType     string // auth_type from the profile, if any
 	Token        string // a personal access token (DATABRICKS_TOKEN, the profile's token)
 	AccountID    string // account-level host: the account (DATABRICKS_ACCOUNT_ID, account_id)
+	// Workload identity federation (the SDK's file-oidc / env-oidc / github-oidc).
+	OIDCTokenFile string // DATABRICKS_OIDC_TOKEN_FILEPATH, databricks_id_token_filepath
+	OIDCTokenEnv  string // DATABRICKS_OIDC_TOKEN_ENV, oidc_token_env: the variable holding the token (default DATABRICKS_OIDC_TOKEN)
+	Audience      string // DATABRICKS_TOKEN_AUDIENCE, audience: of the OIDC token
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
@@ -36,6 +40,10 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	c.ClientSecret = firstNonEmpty(c.ClientSecret, getenv("DATABRICKS_CLIENT_SECRET"))
 	c.Token = firstNonEmpty(c.Token, getenv("DATABRICKS_TOKEN"))
 	c.AccountID = firstNonEmpty(c.AccountID, getenv("DATABRICKS_ACCOUNT_ID"))
+	c.OIDCTokenFile = firstNonEmpty(c.OIDCTokenFile, getenv("DATABRICKS_OIDC_TOKEN_FILEPATH"))
+	c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, getenv("DATABRICKS_OIDC_TOKEN_ENV"))
+	c.Audience = firstNonEmpty(c.Audience, getenv("DATABRICKS_TOKEN_AUDIENCE"))
+	c.AuthType = firstNonEmpty(c.AuthType, getenv("DATABRICKS_AUTH_TYPE"))
 	profile := firstNonEmpty(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
@@ -68,7 +76,10 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			c.ClientSecret = firstNonEmpty(c.ClientSecret, sec["client_secret"])
 			c.Token = firstNonEmpty(c.Token, sec["token"])
 			c.AccountID = firstNonEmpty(c.AccountID, sec["account_id"])
-			c.AuthType = sec["auth_type"]
+			c.AuthType = firstNonEmpty(c.AuthType, sec["auth_type"])
+			c.OIDCTokenFile = firstNonEmpty(c.OIDCTokenFile, sec["databricks_id_token_filepath"])
+			c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, sec["oidc_token_env"])
+			c.Audience = firstNonEmpty(c.Audience, sec["audience"])
 		}
 	}
 	if c.Host == "" {

@@ -28,11 +28,12 @@ func init() { registerFlow(FlowWorkloadIdentity, workloadIdentityFlow{}) }
 // CI endpoint asked again, before every exchange — so a session outlives
 // any one assertion (az reads it once: Azure/azure-cli#28708).
 type assertionSource struct {
-	kind     string // "file", "GitHub Actions", "Azure Pipelines"
+	kind     string // "file", "env", "GitHub Actions", "Azure Pipelines"
 	path     string // file
 	url      string // GitHub / Pipelines request URL
 	bearer   string // ACTIONS_ID_TOKEN_REQUEST_TOKEN / SYSTEM_ACCESSTOKEN
-	variable string // the variable that named it (for messages and whoami)
+	variable string // the variable that named it (for messages and whoami); for "env", the one holding the token
+	audience string // asked of GitHub Actions; default Entra's api://AzureADTokenExchange
 }
 
 type workloadCredential struct {
@@ -75,8 +76,11 @@ func (s *Session) workloadSource(tokenFile string) (assertionSource, error) {
 }
 
 func (a assertionSource) String() string {
-	if a.kind == "file" {
+	switch a.kind {
+	case "file":
 		return fmt.Sprintf("file %s (%s, read before every exchange)", a.path, a.variable)
+	case "env":
+		return fmt.Sprintf("env %s (read before every exchange)", a.variable)
 	}
 	return fmt.Sprintf("endpoint %s=%s (%s, asked before every exchange)", a.variable, redactURL(a.url), a.kind)
 }
@@ -95,6 +99,14 @@ func (a assertionSource) assertion(ctx context.Context, s *Session) (string, err
 		s.learn(tok)
 		return tok, nil
 	}
+	if a.kind == "env" {
+		tok := strings.TrimSpace(s.env(a.variable))
+		if tok == "" {
+			return "", fmt.Errorf("workload identity: %s is empty or not set", a.variable)
+		}
+		s.learn(tok)
+		return tok, nil
+	}
 	u := a.url
 	method := http.MethodGet
 	if a.kind == "GitHub Actions" {
@@ -103,7 +115,7 @@ func (a assertionSource) assertion(ctx context.Context, s *Session) (string, err
 			return "", errors.New("workload identity: ACTIONS_ID_TOKEN_REQUEST_URL is not a URL")
 		}
 		q := p.Query()
-		q.Set("audience", federatedAudience)
+		q.Set("audience", firstNonEmpty(a.audience, federatedAudience))
 		p.RawQuery = q.Encode()
 		u = p.String()
 	} else {

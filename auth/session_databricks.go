@@ -13,12 +13,14 @@ import (
 // DatabricksOptions selects a workspace and how to sign in to it.
 type DatabricksOptions struct {
 	Host, Profile string
-	Flow          string // "pat", "u2m", "m2m", "azure"; "" = pat when a token is known, m2m when a client id and secret are, else u2m
+	Flow          string // "pat", "u2m", "m2m", "azure", "file-oidc", "env-oidc", "github-oidc"; "" = auth_type / DATABRICKS_AUTH_TYPE, else pat when a token is known, m2m when a client id and secret are, else u2m
 	ClientID      string
 	ClientSecret  string
 	Token         string // a personal access token (flow "pat")
 	AccountID     string // account level (accounts.azuredatabricks.net): the account id
 	Force         bool   // skip the cached access token
+	TokenFile     string // file-oidc: the OIDC token file (default $DATABRICKS_OIDC_TOKEN_FILEPATH)
+	Audience      string // workload identity federation: the OIDC token's audience (default $DATABRICKS_TOKEN_AUDIENCE)
 	Ports         []int  // U2M loopback ports; nil = 8020..8040
 }
 
@@ -31,7 +33,7 @@ const databricksAccount = "databricks"
 // for "m2m" a cached token or a new client-credentials one; for "u2m" a
 // cached token, else the refresh token redeemed, else a browser login.
 func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*Token, DatabricksConfig, error) {
-	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Token: o.Token, AccountID: o.AccountID})
+	cfg, err := LoadDatabricksConfig(s.cfg.Getenv, DatabricksConfig{Host: o.Host, Profile: o.Profile, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Token: o.Token, AccountID: o.AccountID, Audience: o.Audience})
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -42,6 +44,8 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 			flow = "pat" // the Databricks SDKs try a PAT first
 		case cfg.AuthType == "azure-cli":
 			flow = "azure"
+		case isDatabricksOIDC(cfg.AuthType):
+			flow = cfg.AuthType
 		case cfg.ClientID != "" && cfg.ClientSecret != "":
 			flow = "m2m"
 		default:
@@ -55,8 +59,14 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 	if flow == "pat" {
 		return s.databricksPAT(cfg)
 	}
-	if flow != "u2m" && flow != "m2m" {
-		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m or azure", o.Flow)
+	if flow != "u2m" && flow != "m2m" && !isDatabricksOIDC(flow) {
+		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m, azure, file-oidc, env-oidc or github-oidc", o.Flow)
+	}
+	var oidc assertionSource
+	if isDatabricksOIDC(flow) {
+		if oidc, err = s.databricksOIDCSource(flow, cfg, o.TokenFile); err != nil {
+			return nil, cfg, err
+		}
 	}
 	hostKey := hostOf(cfg.Host)
 	// The account console has one OAuth server per account, under
@@ -70,20 +80,24 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 		hostKey += "/" + strings.ToLower(cfg.AccountID)
 	}
 	clientID := DatabricksCLIClientID
-	if flow == "m2m" {
-		clientID = cfg.ClientID
-	}
-	acct := Account{Environment: hostKey, HomeAccountID: databricksAccount, ClientID: clientID, Flow: "databricks-" + flow, Authority: cfg.Host}
+	acct := Account{Environment: hostKey, HomeAccountID: databricksAccount, Flow: "databricks-" + flow, Authority: cfg.Host}
 	scope := databricksU2MScope
-	if flow == "m2m" {
-		scope = databricksM2MScope
+	switch {
+	case flow == "m2m":
+		clientID, scope = cfg.ClientID, databricksM2MScope
+	case isDatabricksOIDC(flow):
+		// Its own cache slot: an exchanged token is not an M2M one.
+		clientID, scope = cfg.ClientID, databricksM2MScope
+		acct.HomeAccountID = databricksAccount + "-oidc"
+		acct.Source = oidc.String()
 	}
+	acct.ClientID = clientID
 	d, err := s.cache.read()
 	if err != nil {
 		return nil, cfg, err
 	}
 	if !o.Force {
-		if e, ok := d.AccessTokens[accessKey(hostKey, "", clientID, databricksAccount, normalizeScope(scope))]; ok &&
+		if e, ok := d.AccessTokens[accessKey(hostKey, "", clientID, acct.HomeAccountID, normalizeScope(scope))]; ok &&
 			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
 			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), "", clientID, acct, true), cfg, nil
 		}
@@ -93,9 +107,12 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 		return nil, cfg, err
 	}
 	var tr *TokenResponse
-	if flow == "m2m" {
+	switch {
+	case flow == "m2m":
 		tr, err = DatabricksM2M(ctx, s.cfg.HTTP, ep, cfg.ClientID, cfg.ClientSecret)
-	} else {
+	case isDatabricksOIDC(flow):
+		tr, err = s.databricksExchange(ctx, ep, cfg, discoveryHost != cfg.Host, oidc)
+	default:
 		tr, err = s.databricksU2M(ctx, d, ep, hostKey, o.Ports)
 	}
 	if err != nil {

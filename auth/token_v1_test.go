@@ -32,7 +32,7 @@ type tapped struct {
 
 func (t *tokenTap) RoundTrip(r *http.Request) (*http.Response, error) {
 	var form url.Values
-	if r.Body != nil && strings.Contains(r.URL.Path, "/oauth2/") {
+	if r.Body != nil && (strings.Contains(r.URL.Path, "/oauth2/") || strings.HasSuffix(r.URL.Path, "/v1/token")) {
 		b, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		form, _ = url.ParseQuery(string(b))

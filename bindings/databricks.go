@@ -18,7 +18,13 @@ func init() {
         "u2m": you, in a browser (databricks-cli public client, PKCE, refresh token cached)
         "m2m": a service principal's client id + secret (HTTP Basic, scope all-apis)
         "azure": a Microsoft Entra token for Azure Databricks from the current login
-        default: pat when a token is known, m2m when a client id and secret are, else u2m
+        "file-oidc" | "env-oidc" | "github-oidc": workload identity federation — an OIDC token from
+        opts.tokenFile / DATABRICKS_OIDC_TOKEN_FILEPATH, the variable DATABRICKS_OIDC_TOKEN (or the one
+        DATABRICKS_OIDC_TOKEN_ENV names), or GitHub Actions, read again before every exchange (RFC 8693)
+        for a token of the service principal clientId / DATABRICKS_CLIENT_ID (opts.audience: the
+        token's audience, default the workspace token endpoint or, on the account host, the account id)
+        default: auth_type / DATABRICKS_AUTH_TYPE, else pat when a token is known, m2m when a client
+        id and secret are, else u2m
   account level: {host: "accounts.azuredatabricks.net", accountId (or DATABRICKS_ACCOUNT_ID), flow: "u2m"|"m2m"}
   host and credentials also come from DATABRICKS_HOST / _CLIENT_ID / _CLIENT_SECRET / _CONFIG_PROFILE
   and ~/.databrickscfg profiles. Signs in when called.
@@ -51,7 +57,8 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if _, ok := v.(*goja.Object); ok {
 		var do databricksOptions
 		decodeOpts(c.rt, "databricks(opts)", v, &do)
-		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token, AccountID: do.AccountID}
+		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token, AccountID: do.AccountID,
+			TokenFile: do.TokenFile, Audience: do.Audience}
 	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
 		o.Host = s // databricks("adb-….azuredatabricks.net")
 	}

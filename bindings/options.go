@@ -299,6 +299,8 @@ type databricksOptions struct {
 	ClientSecret string `opt:"clientSecret"`
 	Token        string `opt:"token"`     // a personal access token (flow "pat")
 	AccountID    string `opt:"accountId"` // account level: accounts.azuredatabricks.net
+	TokenFile    string `opt:"tokenFile"` // file-oidc: the OIDC token file
+	Audience     string `opt:"audience"`  // workload identity federation: the OIDC token's audience
 }
 
 // graphBatchItem: one item of graph.batch([…]).

@@ -152,12 +152,14 @@ func fmtNumericDate(d *jwt.NumericDate) string {
 }
 
 // writeAssertionFile writes DIR/federated-token for the seeded workload app
-// and rewrites it at half its lifetime (as kubelet refreshes a projected
-// token), until ctx ends. The first write happens before it returns.
-func (em *Emulator) writeAssertionFile(ctx context.Context, path string) error {
+// (audience: Entra's token exchange; DIR/databricks-oidc-token: the
+// workspace's token endpoint) and rewrites it at half its lifetime (as
+// kubelet refreshes a projected token), until ctx ends. The first write
+// happens before it returns.
+func (em *Emulator) writeAssertionFile(ctx context.Context, path, audience string) error {
 	lifetime := em.cfg.AssertionLifetime
 	write := func() error {
-		tok, err := em.FederatedToken(workloadSubject, workloadAudience, lifetime)
+		tok, err := em.FederatedToken(workloadSubject, audience, lifetime)
 		if err != nil {
 			return err
 		}
@@ -186,3 +188,8 @@ func (em *Emulator) writeAssertionFile(ctx context.Context, path string) error {
 }
 
 func assertionPath(dir string) string { return filepath.Join(dir, assertionFileName) }
+
+// DatabricksOIDCTokenPath is the OIDC token file for Databricks workload
+// identity federation (the Databricks SDK's file-oidc): the seeded workload
+// subject, for the workspace's token endpoint, rotated like federated-token.
+func DatabricksOIDCTokenPath(dir string) string { return filepath.Join(dir, "databricks-oidc-token") }

@@ -49,8 +49,13 @@ func (em *Emulator) writeFiles() error {
 	bg, stop := context.WithCancel(context.Background())
 	em.stop = stop
 	tokenFile := assertionPath(dir)
-	if err := em.writeAssertionFile(bg, tokenFile); err != nil {
+	if err := em.writeAssertionFile(bg, tokenFile, workloadAudience); err != nil {
 		return err
+	}
+	if h := em.world.Databricks.Host; h != "" {
+		if err := em.writeAssertionFile(bg, DatabricksOIDCTokenPath(dir), "https://"+h+"/oidc/v1/token"); err != nil {
+			return err
+		}
 	}
 	if err := writePrivate(filepath.Join(dir, "workload.env"), []byte(em.world.workloadEnv(tokenFile))); err != nil {
 		return err

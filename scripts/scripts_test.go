@@ -129,6 +129,9 @@ func runScript(t *testing.T, name string, args ...string) run {
 	if b, err := os.ReadFile(filepath.Join(emDir, "federated-token")); err == nil {
 		handed[string(b)] = "the workload assertion"
 	}
+	if b, err := os.ReadFile(emulator.DatabricksOIDCTokenPath(emDir)); err == nil {
+		handed[string(b)] = "the Databricks OIDC token"
+	}
 	return run{stdout: stdout.String(), stderr: stderr.String(), exit: code, home: home, trace: tr.String(), world: w, handed: handed}
 }
 
