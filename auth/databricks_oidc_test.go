@@ -166,7 +166,7 @@ func TestDatabricksWorkloadIdentityFederation(t *testing.T) {
 			"file-oidc":   "databricks file-oidc: no OIDC token file: pass tokenFile or set DATABRICKS_OIDC_TOKEN_FILEPATH (profile key databricks_id_token_filepath)",
 			"env-oidc":    "databricks env-oidc: DATABRICKS_OIDC_TOKEN is empty or not set (DATABRICKS_OIDC_TOKEN_ENV names another variable)",
 			"github-oidc": "databricks github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN must be set (a GitHub Actions job with permissions: id-token: write)",
-			"wif":         `unknown Databricks flow "wif": use pat, u2m, m2m, azure, file-oidc, env-oidc or github-oidc`,
+			"wif":         `unknown Databricks flow "wif": use pat, u2m, m2m, azure, azure-client-secret, file-oidc, env-oidc or github-oidc`,
 		} {
 			if _, _, err := s.DatabricksToken(ctx, DatabricksOptions{Flow: flow}); err == nil || err.Error() != want {
 				t.Errorf("%s: %v", flow, err)

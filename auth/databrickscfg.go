@@ -22,6 +22,11 @@ type DatabricksConfig struct {
 	OIDCTokenFile string // DATABRICKS_OIDC_TOKEN_FILEPATH, databricks_id_token_filepath
 	OIDCTokenEnv  string // DATABRICKS_OIDC_TOKEN_ENV, oidc_token_env: the variable holding the token (default DATABRICKS_OIDC_TOKEN)
 	Audience      string // DATABRICKS_TOKEN_AUDIENCE, audience: of the OIDC token
+	// An Entra service principal (the SDK's azure-client-secret).
+	AzureClientID     string // ARM_CLIENT_ID, azure_client_id
+	AzureClientSecret string // ARM_CLIENT_SECRET, azure_client_secret
+	AzureTenantID     string // ARM_TENANT_ID, azure_tenant_id
+	AzureResourceID   string // DATABRICKS_AZURE_RESOURCE_ID, azure_workspace_resource_id
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
@@ -44,6 +49,10 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, getenv("DATABRICKS_OIDC_TOKEN_ENV"))
 	c.Audience = firstNonEmpty(c.Audience, getenv("DATABRICKS_TOKEN_AUDIENCE"))
 	c.AuthType = firstNonEmpty(c.AuthType, getenv("DATABRICKS_AUTH_TYPE"))
+	c.AzureClientID = firstNonEmpty(c.AzureClientID, getenv("ARM_CLIENT_ID"))
+	c.AzureClientSecret = firstNonEmpty(c.AzureClientSecret, getenv("ARM_CLIENT_SECRET"))
+	c.AzureTenantID = firstNonEmpty(c.AzureTenantID, getenv("ARM_TENANT_ID"))
+	c.AzureResourceID = firstNonEmpty(c.AzureResourceID, getenv("DATABRICKS_AZURE_RESOURCE_ID"))
 	profile := firstNonEmpty(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
@@ -80,6 +89,10 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			c.OIDCTokenFile = firstNonEmpty(c.OIDCTokenFile, sec["databricks_id_token_filepath"])
 			c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, sec["oidc_token_env"])
 			c.Audience = firstNonEmpty(c.Audience, sec["audience"])
+			c.AzureClientID = firstNonEmpty(c.AzureClientID, sec["azure_client_id"])
+			c.AzureClientSecret = firstNonEmpty(c.AzureClientSecret, sec["azure_client_secret"])
+			c.AzureTenantID = firstNonEmpty(c.AzureTenantID, sec["azure_tenant_id"])
+			c.AzureResourceID = firstNonEmpty(c.AzureResourceID, sec["azure_workspace_resource_id"])
 		}
 	}
 	if c.Host == "" {

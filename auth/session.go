@@ -108,6 +108,9 @@ type Token struct {
 	FromCache   bool
 	Resource    string    // a v1 answer's resource
 	NotBefore   time.Time // a v1 answer's not_before
+	// Headers go with the token on every request (Azure Databricks service
+	// principals: the management token and the workspace resource id).
+	Headers map[string]string
 }
 
 // TokenInfo describes a cached token without its secret.

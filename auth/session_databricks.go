@@ -13,7 +13,7 @@ import (
 // DatabricksOptions selects a workspace and how to sign in to it.
 type DatabricksOptions struct {
 	Host, Profile string
-	Flow          string // "pat", "u2m", "m2m", "azure", "file-oidc", "env-oidc", "github-oidc"; "" = auth_type / DATABRICKS_AUTH_TYPE, else pat when a token is known, m2m when a client id and secret are, else u2m
+	Flow          string // "pat", "u2m", "m2m", "azure", "azure-client-secret", "file-oidc", "env-oidc", "github-oidc"; "" = auth_type / DATABRICKS_AUTH_TYPE, else pat when a token is known, m2m when a client id and secret are, else u2m
 	ClientID      string
 	ClientSecret  string
 	Token         string // a personal access token (flow "pat")
@@ -44,10 +44,14 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 			flow = "pat" // the Databricks SDKs try a PAT first
 		case cfg.AuthType == "azure-cli":
 			flow = "azure"
+		case cfg.AuthType == DatabricksAzureClientSecret:
+			flow = cfg.AuthType
 		case isDatabricksOIDC(cfg.AuthType):
 			flow = cfg.AuthType
 		case cfg.ClientID != "" && cfg.ClientSecret != "":
 			flow = "m2m"
+		case cfg.AzureClientID != "" && cfg.AzureClientSecret != "" && cfg.AzureTenantID != "":
+			flow = DatabricksAzureClientSecret // the SDK tries it after m2m; azrepl's u2m needs a person
 		default:
 			flow = "u2m"
 		}
@@ -59,8 +63,12 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 	if flow == "pat" {
 		return s.databricksPAT(cfg)
 	}
+	if flow == DatabricksAzureClientSecret {
+		t, err := s.databricksAzureSP(ctx, cfg, o.Force)
+		return t, cfg, err
+	}
 	if flow != "u2m" && flow != "m2m" && !isDatabricksOIDC(flow) {
-		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m, azure, file-oidc, env-oidc or github-oidc", o.Flow)
+		return nil, cfg, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m, azure, azure-client-secret, file-oidc, env-oidc or github-oidc", o.Flow)
 	}
 	var oidc assertionSource
 	if isDatabricksOIDC(flow) {

@@ -18,6 +18,10 @@ func init() {
         "u2m": you, in a browser (databricks-cli public client, PKCE, refresh token cached)
         "m2m": a service principal's client id + secret (HTTP Basic, scope all-apis)
         "azure": a Microsoft Entra token for Azure Databricks from the current login
+        "azure-client-secret": an Entra service principal (azure_client_id / azure_client_secret /
+        azure_tenant_id of the profile, or ARM_CLIENT_ID / ARM_CLIENT_SECRET / ARM_TENANT_ID): v1 tokens
+        for Azure Databricks and Azure management, sent with X-Databricks-Azure-SP-Management-Token and
+        X-Databricks-Azure-Workspace-Resource-Id (azure_workspace_resource_id), as the Databricks SDK does
         "file-oidc" | "env-oidc" | "github-oidc": workload identity federation — an OIDC token from
         opts.tokenFile / DATABRICKS_OIDC_TOKEN_FILEPATH, the variable DATABRICKS_OIDC_TOKEN (or the one
         DATABRICKS_OIDC_TOKEN_ENV names), or GitHub Actions, read again before every exchange (RFC 8693)
@@ -106,8 +110,10 @@ func (d *databricksClient) token() *auth.Token {
 		Throw(d.c.rt, d.c.transportError(err))
 	}
 	d.cfg = cfg
-	if cfg.ClientSecret != "" {
-		d.c.client().AddSecret(cfg.ClientSecret)
+	for _, secret := range []string{cfg.ClientSecret, cfg.AzureClientSecret} {
+		if secret != "" {
+			d.c.client().AddSecret(secret)
+		}
 	}
 	return t
 }
@@ -136,7 +142,11 @@ func (d *databricksClient) requestWith(method, path string, o *requestOptions) *
 		req.Header = map[string][]string{}
 	}
 	if req.Header.Get("Authorization") == "" && !req.NoAuth {
-		req.Header.Set("Authorization", "Bearer "+d.token().AccessToken)
+		t := d.token()
+		req.Header.Set("Authorization", "Bearer "+t.AccessToken)
+		for k, v := range t.Headers { // azure-client-secret: the management token, the workspace resource id
+			req.Header.Set(k, v)
+		}
 	}
 	return req
 }
