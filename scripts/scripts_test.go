@@ -136,7 +136,7 @@ func runScript(t *testing.T, name string, args ...string) run {
 }
 
 // needsBrowser names the snippets that sign in through a browser.
-var needsBrowser = map[string]bool{"databricks-u2m": true, "browser-login": true}
+var needsBrowser = map[string]bool{"databricks-u2m": true, "databricks-account-u2m": true, "browser-login": true}
 
 // seededUser is who the browser signs in as.
 const seededUser = "alice@contoso.onmicrosoft.com"
