@@ -57,23 +57,19 @@ func TestPasswordAgainstEmulator(t *testing.T) {
 	}
 }
 
-// A federated domain and an MFA requirement (which the emulator's world
-// does not have) against a scripted Entra: each one line, and the password
-// grant is never sent for a federated user.
-func TestPasswordFederatedAndMFA(t *testing.T) {
+// A federated domain (which the emulator's world does not have) against a
+// scripted Entra: one line, and the password grant is never sent for a
+// federated user.
+func TestPasswordFederatedRealm(t *testing.T) {
 	var tokenCalls int
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/common/UserRealm/"):
-			kind := "Managed"
-			if strings.Contains(r.URL.Path, "fabrikam") {
-				kind = "Federated"
-			}
-			writeJSON(w, 200, map[string]any{"ver": "1.0", "account_type": kind, "domain_name": strings.SplitN(r.URL.Path, "@", 2)[1],
+			writeJSON(w, 200, map[string]any{"ver": "1.0", "account_type": "Federated", "domain_name": strings.SplitN(r.URL.Path, "@", 2)[1],
 				"federation_protocol": "WSTrust"})
 		case strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
 			tokenCalls++
-			writeJSON(w, 400, entraErrorBody("invalid_grant", 50076, "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'resource'."))
+			http.Error(w, "not expected", http.StatusBadRequest)
 		default:
 			http.NotFound(w, r)
 		}
@@ -90,10 +86,36 @@ func TestPasswordFederatedAndMFA(t *testing.T) {
 	if tokenCalls != 0 {
 		t.Error("the password was sent for a federated user")
 	}
-	_, err = s.Login(context.Background(), LoginOptions{Flow: FlowPassword, Username: "dave@contoso.test", Password: "p4ss-word-2"})
+}
+
+// MFA: the emulator's carol must do MFA for Graph. Her right password for
+// Graph gets AADSTS50076 in one line (the code kept); for ARM, where no MFA
+// is required of her, the same password works.
+func TestPasswordMFAAgainstEmulator(t *testing.T) {
+	e := startEmulator(t, emulator.Config{})
+	var carol emulator.User
+	for _, u := range e.World().Users {
+		if u.Name == "carol" {
+			carol = u
+		}
+	}
+	if len(carol.MFARequired) == 0 {
+		t.Fatal("the emulator's carol has no MFA requirement")
+	}
+	s := emulatorSession(t, e, nil, nil)
+	ctx := context.Background()
+	_, err := s.Login(ctx, LoginOptions{Flow: FlowPassword, Username: carol.Username, Password: carol.Password, Scope: "https://graph.microsoft.com/.default"})
 	var ee *EntraError
-	if err == nil || err.Error() != "password sign-in: dave@contoso.test must use multi-factor authentication, which the password flow cannot do (AADSTS50076): use the device or browser flow" || !errorsAs(err, &ee) {
-		t.Errorf("MFA: %v", err)
+	want := "password sign-in: " + carol.Username + " must use multi-factor authentication, which the password flow cannot do (AADSTS50076): use the device or browser flow"
+	if err == nil || err.Error() != want || !errorsAs(err, &ee) || !ee.HasCode(50076) {
+		t.Errorf("MFA: %v, want %q", err, want)
+	}
+	if err != nil && strings.Contains(err.Error(), carol.Password) {
+		t.Error("the password is in the error")
+	}
+	a, err := s.Login(ctx, LoginOptions{Flow: FlowPassword, Username: carol.Username, Password: carol.Password})
+	if err != nil || a.Username != carol.Username {
+		t.Fatalf("carol for ARM (no MFA required there): %v", err)
 	}
 }
 
