@@ -79,4 +79,20 @@ func TestEmulatorGuestTenant(t *testing.T) {
 		!strings.HasSuffix(msg, "— "+hints[50020]) {
 		t.Fatalf("error line: %s", msg)
 	}
+	// The world's apps are registered in its home tenant only: AADSTS700016 there.
+	var reader emulator.App
+	for _, a := range w.Apps {
+		if a.Name == "reader-app" {
+			reader = a
+		}
+	}
+	_, err = s.Login(ctx, LoginOptions{Flow: FlowSecret, Tenant: partner.TenantID, ClientID: reader.ClientID, ClientSecret: reader.ClientSecret,
+		Scope: graph})
+	if !errors.As(err, &ee) || !ee.HasCode(700016) || ee.Err != "unauthorized_client" {
+		t.Fatalf("reader-app in the partner tenant: %v", err)
+	}
+	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.Contains(msg, "was not found in the directory 'Contoso Partner'") ||
+		!strings.HasSuffix(msg, "— "+hints[700016]) || strings.Contains(msg, reader.ClientSecret) {
+		t.Fatalf("error line: %s", msg)
+	}
 }
