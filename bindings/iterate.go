@@ -83,7 +83,7 @@ func (s *stream) next() (goja.Value, bool) {
 	it := s.items[0]
 	s.items[0] = gjson.Result{} // the page goes once its last item is converted
 	s.items = s.items[1:]
-	v, err := s.c.conv.build(it.Raw)
+	v, err := s.c.conv.Lazy(it.Raw) // as graph.all's: only the members read are converted
 	if err != nil {
 		s.close()
 		s.fail(err)

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -14,8 +13,8 @@ import (
 
 // writeAppCertificate creates a self-signed certificate and key for an app,
 // as a person would upload to an app registration, and writes both as PEM.
-func writeAppCertificate(dir, name string) (certPath, keyPath string, err error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+func writeAppCertificate(dir, name string, keys rsaKeys) (certPath, keyPath string, err error) {
+	key, err := keys.next()
 	if err != nil {
 		return "", "", err
 	}

@@ -65,6 +65,7 @@ type Emulator struct {
 	logFile   *os.File
 	stop      context.CancelFunc // ends background work (the assertion file refresh)
 	closeOnce sync.Once
+	keys      rsaKeys // being generated for Start
 }
 
 // Start builds the world and starts the listeners. ctx bounds start-up only;
@@ -96,6 +97,13 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if em.faults, err = parseFaults(cfg.Faults); err != nil {
 		return nil, err
 	}
+	// Entra's signer, the federation issuer, Databricks and, when the world
+	// is seeded, reader-app's certificate: their keys are made meanwhile.
+	nkeys := 3
+	if cfg.DataFile == "" {
+		nkeys++
+	}
+	em.keys = generateKeys(nkeys)
 	if err := em.buildWorld(); err != nil {
 		return nil, err
 	}
@@ -105,11 +113,11 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if em.ca, err = newAuthority(); err != nil {
 		return nil, err
 	}
-	sig, err := newSigner()
+	sig, err := newSigner(em.keys)
 	if err != nil {
 		return nil, err
 	}
-	fed, err := newSigner()
+	fed, err := newSigner(em.keys)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +194,7 @@ func (em *Emulator) buildWorld() error {
 		if a.Name != "reader-app" {
 			continue
 		}
-		cp, kp, err := writeAppCertificate(em.dir, a.Name)
+		cp, kp, err := writeAppCertificate(em.dir, a.Name, em.keys)
 		if err != nil {
 			return fmt.Errorf("certificate of %s: %w", a.Name, err)
 		}

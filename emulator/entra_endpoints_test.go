@@ -275,7 +275,7 @@ func TestCertificateChainChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _, err := writeAppCertificate(t.TempDir(), "other")
+	other, _, err := writeAppCertificate(t.TempDir(), "other", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

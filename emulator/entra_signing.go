@@ -21,8 +21,8 @@ type signer struct {
 	kid string // base64url SHA-1 thumbprint, also used as x5t
 }
 
-func newSigner() (*signer, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+func newSigner(keys rsaKeys) (*signer, error) {
+	key, err := keys.next()
 	if err != nil {
 		return nil, err
 	}

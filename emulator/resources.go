@@ -33,6 +33,7 @@ func (em *Emulator) mountServices() {
 		subs = append(subs, arm.Subscription{ID: s.ID, DisplayName: s.DisplayName, State: s.State})
 	}
 	sp := w.Databricks.ServicePrincipal
+	dbKey, _ := em.keys.next() // on error nil: databricks makes its own, or panics saying why
 	db := databricks.New(databricks.Config{
 		Host: w.Databricks.Host, TenantID: w.TenantID, EntraPublicKey: key, Users: dbUsers,
 		ServicePrincipals: append([]databricks.ServicePrincipal{{ID: dbNumericID("sp/" + sp.ClientID), ApplicationID: sp.ClientID,
@@ -48,6 +49,7 @@ func (em *Emulator) mountServices() {
 			return nil
 		},
 		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
+		Key: dbKey,
 	})
 	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
 		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex})

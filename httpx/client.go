@@ -37,9 +37,9 @@ type Options struct {
 	TraceSize int
 	// BodyLimit caps each body kept in the trace (default 64 KiB).
 	BodyLimit int
-	// TraceBytes caps the bodies the trace keeps in all (default 16 MiB):
+	// TraceBytes caps the bodies the trace keeps in all (default 8 MiB):
 	// past it the oldest exchanges go, whatever TraceSize says, so paging
-	// through big pages keeps the last ~250 of them, not 1000 × 64 KiB.
+	// through big pages keeps the last ~128 of them, not 1000 × 64 KiB.
 	TraceBytes int
 	// Retry tunes retries; zero fields take DefaultRetry's values.
 	Retry RetryPolicy
@@ -56,7 +56,7 @@ const DefaultMaxBody = 256 << 20
 
 // DefaultTraceBytes bounds the trace's bodies in all when Options leave
 // TraceBytes zero.
-const DefaultTraceBytes = 16 << 20
+const DefaultTraceBytes = 8 << 20
 
 // Client is safe for concurrent use.
 type Client struct {

@@ -29,7 +29,8 @@ type ServicePrincipal struct{ ID, ApplicationID, DisplayName, Secret string }
 // Config is what the emulator core gives the workspace.
 type Config struct {
 	Host, TenantID    string
-	EntraPublicKey    *rsa.PublicKey // verifies Entra access tokens
+	EntraPublicKey    *rsa.PublicKey  // verifies Entra access tokens
+	Key               *rsa.PrivateKey // signs the workspace's own tokens; nil = one is generated
 	Users             []User
 	ServicePrincipals []ServicePrincipal // members: Databricks-managed (with Secret) or Entra apps (ApplicationID = Entra client id)
 	// ResourceManagers are Entra apps with Contributor or Owner on the
@@ -82,9 +83,12 @@ func New(cfg Config) http.Handler {
 	if cfg.TokenLifetime <= 0 {
 		cfg.TokenLifetime = time.Hour
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("databricks: generating the workspace key: " + err.Error())
+	key := cfg.Key
+	if key == nil {
+		var err error
+		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic("databricks: generating the workspace key: " + err.Error())
+		}
 	}
 	s := &server{cfg: cfg, key: key, kid: randomString(12),
 		logins: map[string]*authorizeRequest{}, codes: map[string]*authorizeRequest{}, refreshs: map[string]refreshGrant{}}
