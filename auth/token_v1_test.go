@@ -28,6 +28,7 @@ type tapped struct {
 	url    string
 	form   url.Values
 	answer map[string]any
+	auth   string // the Authorization scheme sent, if any (Basic: client_secret_basic)
 }
 
 func (t *tokenTap) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -46,7 +47,8 @@ func (t *tokenTap) RoundTrip(r *http.Request) (*http.Response, error) {
 	var answer map[string]any
 	_ = json.Unmarshal(b, &answer)
 	t.mu.Lock()
-	t.seen = append(t.seen, tapped{url: r.URL.String(), form: form, answer: answer})
+	scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	t.seen = append(t.seen, tapped{url: r.URL.String(), form: form, answer: answer, auth: scheme})
 	t.mu.Unlock()
 	return resp, nil
 }
