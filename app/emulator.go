@@ -52,9 +52,14 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 	// for the workspace's token endpoint; the service principal trusts it.
 	defaults = append(defaults, "DATABRICKS_OIDC_TOKEN_FILEPATH="+emulator.DatabricksOIDCTokenPath(dir))
 	// On-behalf-of: the seeded web API app (scripts/on-behalf-of.js).
+	// Databricks' azure-client-secret: the story app, which manages the
+	// workspace resource (scripts/databricks-azure-sp.js).
 	for _, a := range em.World().Apps {
-		if a.Name == "api-app" {
+		switch a.Name {
+		case "api-app":
 			defaults = append(defaults, "AZREPL_EMULATOR_API_CLIENT_ID="+a.ClientID, "AZREPL_EMULATOR_API_CLIENT_SECRET="+a.ClientSecret)
+		case "story-app":
+			defaults = append(defaults, "ARM_CLIENT_ID="+a.ClientID, "ARM_CLIENT_SECRET="+a.ClientSecret, "ARM_TENANT_ID="+em.World().TenantID)
 		}
 	}
 	// Databricks at account level (accounts.azuredatabricks.net).
