@@ -90,7 +90,11 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 		return func() {
 			aborted := abortCtx.Err() != nil
 			unlisten()
-			if err != nil && aborted {
+			// The signal fired before the answer reached the script: fetch
+			// rejects with its reason (WHATWG "abort fetch"), also when an
+			// answer came in the meantime (a server that saw the connection
+			// close may have replied while the client was cancelling).
+			if aborted {
 				_ = reject(abortReason())
 				return
 			}
