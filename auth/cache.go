@@ -33,6 +33,15 @@ type cacheData struct {
 
 // accessEntry is one access token. Scope is the scope as asked (normalised),
 // GrantedScope what the server answered.
+// freshAccess is the cached access token for that key when it is still good
+// for longer than expiryMargin; scope is normalized here.
+func (d *cacheData) freshAccess(env, tenant, clientID, homeAccountID, scope string) (accessEntry, bool) {
+	e, ok := d.AccessTokens[accessKey(env, tenant, clientID, homeAccountID, normalizeScope(scope))]
+	return e, ok && time.Until(e.expiresOn()) > expiryMargin
+}
+
+func (e accessEntry) expiresOn() time.Time { return time.Unix(e.ExpiresOn, 0) }
+
 type accessEntry struct {
 	Environment   string `json:"environment"`
 	Tenant        string `json:"tenant"`

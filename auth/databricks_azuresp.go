@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // DatabricksAzureClientSecret is the Databricks SDK's azure-client-secret
@@ -50,9 +49,8 @@ func (s *Session) databricksAzureSP(ctx context.Context, cfg DatabricksConfig, f
 		if err != nil {
 			return nil, err
 		}
-		if e, ok := d.AccessTokens[accessKey(a.Environment, tenant, id, a.HomeAccountID, normalizeScope(resource))]; ok && !force &&
-			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
-			t := newToken(e.Secret, e.GrantedScope, e.TokenType, time.Unix(e.ExpiresOn, 0), tenant, id, a, true)
+		if e, ok := d.freshAccess(a.Environment, tenant, id, a.HomeAccountID, resource); ok && !force {
+			t := newToken(e.Secret, e.GrantedScope, e.TokenType, e.expiresOn(), tenant, id, a, true)
 			t.Resource = resource
 			return t, nil
 		}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // DatabricksOptions selects a workspace and how to sign in to it.
@@ -105,9 +104,8 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 		return nil, cfg, err
 	}
 	if !o.Force {
-		if e, ok := d.AccessTokens[accessKey(hostKey, "", clientID, acct.HomeAccountID, normalizeScope(scope))]; ok &&
-			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
-			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), "", clientID, acct, true), cfg, nil
+		if e, ok := d.freshAccess(hostKey, "", clientID, acct.HomeAccountID, scope); ok {
+			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, e.expiresOn(), "", clientID, acct, true), cfg, nil
 		}
 	}
 	ep, err := discoverDatabricksAt(ctx, s.cfg.HTTP, discoveryHost)

@@ -42,9 +42,8 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	}
 	norm := normalizeScope(scope)
 	if !o.Force && o.Claims == "" {
-		if e, ok := d.AccessTokens[accessKey(acct.Environment, tenant, clientID, acct.HomeAccountID, norm)]; ok &&
-			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
-			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, time.Unix(e.ExpiresOn, 0), tenant, clientID, acct, true), nil
+		if e, ok := d.freshAccess(acct.Environment, tenant, clientID, acct.HomeAccountID, norm); ok {
+			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, e.expiresOn(), tenant, clientID, acct, true), nil
 		}
 	}
 	var tr *TokenResponse

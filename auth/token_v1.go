@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // v1Credential is an app credential that can also ask the v1 endpoint
@@ -43,9 +42,8 @@ func (s *Session) tokenV1(ctx context.Context, d *cacheData, acct Account, tenan
 		return nil, err
 	}
 	if !o.Force {
-		if e, ok := d.AccessTokens[accessKey(acct.Environment, tenant, clientID, acct.HomeAccountID, normalizeScope(resource))]; ok &&
-			time.Until(time.Unix(e.ExpiresOn, 0)) > expiryMargin {
-			t := newToken(e.Secret, firstNonEmpty(e.GrantedScope, scope), e.TokenType, time.Unix(e.ExpiresOn, 0), tenant, clientID, acct, true)
+		if e, ok := d.freshAccess(acct.Environment, tenant, clientID, acct.HomeAccountID, resource); ok {
+			t := newToken(e.Secret, firstNonEmpty(e.GrantedScope, scope), e.TokenType, e.expiresOn(), tenant, clientID, acct, true)
 			t.Resource = resource
 			return t, nil
 		}
