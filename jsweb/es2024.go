@@ -62,24 +62,7 @@ var es2024Source = sync.OnceValue(func() *goja.Program {
 
 // installES2024 defines the builtins above on Object, Map, Promise and Array.
 func installES2024(vm *goja.Runtime) error {
-	var fns *goja.Object
-	get := func(name string) func() goja.Value {
-		return func() goja.Value {
-			if fns == nil {
-				v, err := vm.RunProgram(es2024Source())
-				if err != nil {
-					panic(err)
-				}
-				build, _ := goja.AssertFunction(v)
-				o, err := build(goja.Undefined())
-				if err != nil {
-					panic(err)
-				}
-				fns = o.ToObject(vm)
-			}
-			return fns.Get(name)
-		}
-	}
+	fns := Once(vm, es2024Source)
 	for _, d := range []struct{ ctor, name, fn string }{
 		{"Object", "groupBy", "objectGroupBy"},
 		{"Map", "groupBy", "mapGroupBy"},
@@ -90,7 +73,7 @@ func installES2024(vm *goja.Runtime) error {
 		if v := ctor.Get(d.name); v != nil && !goja.IsUndefined(v) {
 			continue // a goja that has it: its own
 		}
-		if err := DefineLazy(vm, ctor, d.name, get(d.fn)); err != nil {
+		if err := DefineLazy(vm, ctor, d.name, func() goja.Value { return fns().Get(d.fn) }); err != nil {
 			return err
 		}
 	}

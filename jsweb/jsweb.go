@@ -33,7 +33,7 @@ func Install(vm *goja.Runtime) error {
 			_ = mod.Set("exports", vm.NewObject())
 			nodeurl.Require(vm, mod)
 			url = mod.Get("exports").ToObject(vm)
-			fixed, err := fixURL(vm, url.Get("URL"), url.Get("URLSearchParams"))
+			fixed, err := CallProgram(vm, urlFix(), url.Get("URL"), url.Get("URLSearchParams"))
 			if err != nil {
 				panic(err)
 			}
@@ -76,6 +76,37 @@ func DefineLazy(vm *goja.Runtime, obj *goja.Object, name string, build func() go
 	return obj.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
+// CallProgram runs prog, whose value is a function (a factory written in
+// JavaScript), and calls it with args.
+func CallProgram(vm *goja.Runtime, prog *goja.Program, args ...goja.Value) (goja.Value, error) {
+	fn, err := vm.RunProgram(prog)
+	if err != nil {
+		return nil, err
+	}
+	call, ok := goja.AssertFunction(fn)
+	if !ok {
+		return nil, fmt.Errorf("%s: not a function", fn)
+	}
+	return call(goja.Undefined(), args...)
+}
+
+// Once returns a getter of the object CallProgram(vm, prog, args...) gives,
+// made on the first call (it panics, as a goja getter may, when the
+// factory fails: compiled-in code that does not run is a bug).
+func Once(vm *goja.Runtime, prog func() *goja.Program, args ...goja.Value) func() *goja.Object {
+	var obj *goja.Object
+	return func() *goja.Object {
+		if obj == nil {
+			v, err := CallProgram(vm, prog(), args...)
+			if err != nil {
+				panic(err)
+			}
+			obj = v.ToObject(vm)
+		}
+		return obj
+	}
+}
+
 // goja_nodejs's URL keeps edits of searchParams apart from the parsed URL
 // until toString folds them in, and its href getter does not fold them
 // (an edited query vanished from href); its search setter kept a leading
@@ -96,16 +127,6 @@ var urlFix = sync.OnceValue(func() *goja.Program {
 	};
 })`, true)
 })
-
-// fixURL returns the URL class scripts see.
-func fixURL(vm *goja.Runtime, nodeURL, searchParams goja.Value) (goja.Value, error) {
-	fn, err := vm.RunProgram(urlFix())
-	if err != nil {
-		return nil, err
-	}
-	wrap, _ := goja.AssertFunction(fn)
-	return wrap(goja.Undefined(), nodeURL, searchParams)
-}
 
 // throwError throws a JS error of the given name (TypeError,
 // InvalidCharacterError…) with code BAD_ARGUMENT, azrepl's code for a

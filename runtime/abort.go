@@ -80,24 +80,9 @@ var abortSource = sync.OnceValue(func() *goja.Program {
 // installAbort defines AbortController, AbortSignal and DOMException.
 func (r *Runtime) installAbort() error {
 	vm := r.vm
-	var classes *goja.Object
-	build := func() *goja.Object {
-		if classes == nil {
-			install, err := vm.RunProgram(abortSource())
-			if err != nil {
-				panic(err)
-			}
-			fn, _ := goja.AssertFunction(install)
-			v, err := fn(goja.Undefined(), vm.ToValue(r.weakTimeout))
-			if err != nil {
-				panic(err)
-			}
-			classes = v.ToObject(vm)
-		}
-		return classes
-	}
+	classes := jsweb.Once(vm, abortSource, vm.ToValue(r.weakTimeout))
 	for _, name := range []string{"AbortController", "AbortSignal", "DOMException"} {
-		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, func() goja.Value { return build().Get(name) }); err != nil {
+		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, func() goja.Value { return classes().Get(name) }); err != nil {
 			return err
 		}
 	}

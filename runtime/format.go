@@ -11,6 +11,7 @@ import (
 
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
 
@@ -330,12 +331,7 @@ func (f *formatter) collection(obj *goja.Object, kind string, depth int) (ok boo
 	var list *goja.Object
 	func() {
 		defer func() { _ = recover() }()
-		fn, err := f.vm.RunProgram(collectionEntries())
-		if err != nil {
-			return
-		}
-		entries, _ := goja.AssertFunction(fn)
-		v, err := entries(goja.Undefined(), obj, f.vm.ToValue(isMap))
+		v, err := jsweb.CallProgram(f.vm, collectionEntries(), obj, f.vm.ToValue(isMap))
 		if err == nil {
 			list, _ = v.(*goja.Object)
 		}
