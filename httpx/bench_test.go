@@ -134,13 +134,3 @@ func BenchmarkBatch100(b *testing.B) {
 	b.ReportMetric(float64(ts)/float64(tb), "x-faster-than-sequential")
 	b.ReportMetric(float64(tb.Milliseconds())/float64(b.N), "batch-ms/op")
 }
-
-// BenchmarkLoadRoots is what a process pays once for its root pool: the
-// system bundle and SSL_CERT_FILE (here the bundle alone).
-func BenchmarkLoadRoots(b *testing.B) {
-	for b.Loop() {
-		if loadRoots("", systemBundles) == nil {
-			b.Fatal("no pool")
-		}
-	}
-}

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"sync"
 	"time"
 )
@@ -152,14 +151,15 @@ func (c *Client) Redact(s string) string { return c.red.text(s) }
 func (c *Client) RedactURL(s string) string { return c.red.url(s) }
 
 func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertPool) *http.Transport {
+	tlsConf := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	if roots == nil {
-		roots = rootPool()
+		systemRoots().configure(tlsConf)
 	}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 proxy,
 		DialContext:           dialer.DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		TLSClientConfig:       tlsConf,
 		ForceAttemptHTTP2:     true, // h2 when the server offers it in ALPN, also with a custom TLS config
 		TLSHandshakeTimeout:   15 * time.Second,
 		ResponseHeaderTimeout: 100 * time.Second,
@@ -199,64 +199,3 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// systemBundles are the distributions' CA bundles, in the order Go's
-// crypto/x509 looks for them.
-var systemBundles = []string{
-	"/etc/ssl/certs/ca-certificates.crt",
-	"/etc/pki/tls/certs/ca-bundle.crt",
-	"/etc/ssl/ca-bundle.pem",
-	"/etc/pki/tls/cacert.pem",
-	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-	"/etc/ssl/cert.pem",
-}
-
-// rootPool is built once per process, on the first TLS connection. Go's own
-// system pool reads the bundle and then every file of /etc/ssl/certs (the
-// same certificates again: 21 ms of a 41 ms cold exchange), and with
-// $SSL_CERT_FILE it reads that file *instead of* the bundle. Here the pool
-// comes from files only: $SSL_CERT_FILE (a proxy's or the emulator's CA),
-// plus the distribution's bundle, since a user who points SSL_CERT_FILE at
-// such a CA still expects the public cloud to verify. Without any bundle
-// file, Go's system pool is used as is. Pools are kept per value of
-// SSL_CERT_FILE (one in a real process; tests change it).
-func rootPool() *x509.CertPool {
-	file := os.Getenv("SSL_CERT_FILE")
-	rootsMu.Lock()
-	defer rootsMu.Unlock()
-	if p, ok := roots[file]; ok {
-		return p
-	}
-	p := loadRoots(file, systemBundles)
-	roots[file] = p
-	return p
-}
-
-var (
-	rootsMu sync.Mutex
-	roots   = map[string]*x509.CertPool{}
-)
-
-func loadRoots(certFile string, bundles []string) *x509.CertPool {
-	var extra []byte
-	if certFile != "" {
-		extra, _ = os.ReadFile(certFile)
-	}
-	for _, b := range bundles {
-		if b == certFile && extra != nil {
-			break // already read as SSL_CERT_FILE
-		}
-		if pem, err := os.ReadFile(b); err == nil {
-			pool := x509.NewCertPool()
-			pool.AppendCertsFromPEM(pem)
-			pool.AppendCertsFromPEM(extra)
-			return pool
-		}
-	}
-	// No bundle file: Go's system pool (directories, other layouts).
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	pool.AppendCertsFromPEM(extra)
-	return pool
-}

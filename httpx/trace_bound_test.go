@@ -2,21 +2,11 @@ package httpx
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // After 1000 pages the trace holds at most TraceSize exchanges, each body
@@ -129,55 +119,3 @@ func heapAlloc() uint64 {
 	return m.HeapAlloc
 }
 
-// The root pool is read from files: SSL_CERT_FILE and one bundle (the
-// first that exists), never the certificate directory; SSL_CERT_FILE adds
-// to the bundle.
-func TestLoadRootsFromFiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b, c := selfSigned(t, "a"), selfSigned(t, "b"), selfSigned(t, "c")
-	caFile, bundle, second := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "bundle.pem"), filepath.Join(dir, "second.pem")
-	writePEM(t, caFile, a.Raw)
-	writePEM(t, bundle, b.Raw)
-	writePEM(t, second, c.Raw)
-
-	pool := loadRoots(caFile, []string{filepath.Join(dir, "missing.pem"), bundle, second})
-	if !trusts(pool, a) || !trusts(pool, b) || trusts(pool, c) {
-		t.Fatalf("SSL_CERT_FILE + first bundle: trusts a %v, b %v, c %v", trusts(pool, a), trusts(pool, b), trusts(pool, c))
-	}
-	only := loadRoots("", []string{bundle, second})
-	if trusts(only, a) || !trusts(only, b) || trusts(only, c) {
-		t.Fatal("without SSL_CERT_FILE the pool is not just the first bundle")
-	}
-}
-
-func selfSigned(t *testing.T, name string) *x509.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert
-}
-
-func writePEM(t *testing.T, path string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func trusts(pool *x509.CertPool, cert *x509.Certificate) bool {
-	_, err := cert.Verify(x509.VerifyOptions{Roots: pool})
-	return err == nil
-}
