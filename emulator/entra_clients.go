@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -37,13 +38,42 @@ func (e *entra) client(id string) (*client, *entraError) {
 	return nil, errUnknownClient(id, e.world.DisplayName)
 }
 
+// requestClientID is the client of a token request: client_id in the body,
+// else the user of HTTP Basic credentials (client_secret_basic, RFC 6749
+// §2.3.1, where the body need not name the client).
+func requestClientID(r *http.Request) string {
+	if id := r.PostForm.Get("client_id"); id != "" {
+		return id
+	}
+	user, _, _ := basicCredentials(r)
+	return user
+}
+
+// basicCredentials are the Authorization header's Basic user and password,
+// each form-decoded as RFC 6749 §2.3.1 has clients encode them (Go's
+// x/oauth2 does; a secret with "+" or "%" would not match otherwise).
+func basicCredentials(r *http.Request) (user, pass string, ok bool) {
+	u, p, ok := r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	var err error
+	if user, err = url.QueryUnescape(u); err != nil {
+		user = u
+	}
+	if pass, err = url.QueryUnescape(p); err != nil {
+		pass = p
+	}
+	return user, pass, true
+}
+
 const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // authenticate checks the client credentials of a token request and returns
 // the appidacr claim value: "0" public, "1" secret, "2" certificate.
 func (e *entra) authenticate(r *http.Request, c *client, tokenURLs []string) (string, *entraError) {
 	secret := r.PostForm.Get("client_secret")
-	if user, pass, ok := r.BasicAuth(); ok && secret == "" {
+	if user, pass, ok := basicCredentials(r); ok && secret == "" {
 		if !strings.EqualFold(user, c.id) {
 			return "", newEntraError(401, "invalid_client", 700016, "The client id in the Authorization header does not match the client_id parameter.")
 		}

@@ -29,7 +29,7 @@ func (e *entra) redeem(r *http.Request, t tenantRef) (map[string]any, *entraErro
 	if gt == "" {
 		return nil, errMissingParam("grant_type")
 	}
-	c, cerr := e.client(r.PostForm.Get("client_id"))
+	c, cerr := e.client(requestClientID(r))
 	if cerr != nil {
 		return nil, cerr
 	}
