@@ -1,12 +1,13 @@
 package databricks
 
 import (
+	"bufio"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 type cluster = map[string]any
@@ -37,6 +38,8 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		"/api/2.1/clusters/get":       "clusters",
 		"/api/2.1/jobs/list":          "jobs",
 		"/api/2.2/jobs/list":          "jobs",
+		"/api/2.1/jobs/get":           "jobs",
+		"/api/2.2/jobs/get":           "jobs",
 	}[r.URL.Path]
 	if area == "" {
 		notFound()
@@ -50,17 +53,15 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(r.URL.Path, "/Me"):
 		writeJSON(w, http.StatusOK, s.scimMe(c))
 	case r.URL.Path == "/api/2.0/clusters/list":
-		if len(s.clusters) == 0 {
-			writeJSON(w, http.StatusOK, map[string]any{})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"clusters": s.clusters})
+		s.serveAllClusters(w)
 	case strings.HasSuffix(r.URL.Path, "/clusters/list"):
-		s.servePage(w, r, "clusters", s.clusters, "page_size", 100, 100, false)
+		s.servePage(w, r, "clusters", s.cfg.Clusters, s.cluster, "page_size", 100, 100, false)
 	case strings.HasSuffix(r.URL.Path, "/clusters/get"):
 		s.serveClusterGet(w, r)
+	case strings.HasSuffix(r.URL.Path, "/jobs/get"):
+		s.serveJobGet(w, r)
 	default:
-		s.servePage(w, r, "jobs", s.jobs, "limit", 20, 100, true)
+		s.servePage(w, r, "jobs", s.cfg.Jobs, s.job, "limit", 20, 100, true)
 	}
 }
 
@@ -99,11 +100,9 @@ func (s *server) scimMe(c *caller) map[string]any {
 
 func (s *server) serveClusterGet(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("cluster_id")
-	for _, c := range s.clusters {
-		if c["cluster_id"] == id {
-			writeJSON(w, http.StatusOK, c)
-			return
-		}
+	if i, ok := s.clusterIndex(id); ok {
+		writeJSON(w, http.StatusOK, s.cluster(i))
+		return
 	}
 	if id == "" {
 		writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Missing required field: cluster_id")
@@ -112,61 +111,107 @@ func (s *server) serveClusterGet(w http.ResponseWriter, r *http.Request) {
 	writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Cluster "+id+" does not exist")
 }
 
-// servePage answers a page_token paged list: {<field>:[...],"next_page_token","prev_page_token"}
-// (plus has_more for jobs). Empty lists leave the field out, as Databricks does.
-func (s *server) servePage(w http.ResponseWriter, r *http.Request, field string, all []map[string]any, sizeParam string, def, limit int, hasMore bool) {
+// serveAllClusters is 2.0's unpaged clusters/list, written item by item
+// (the same bytes as marshalling the whole list, without holding it).
+func (s *server) serveAllClusters(w http.ResponseWriter) {
+	if s.cfg.Clusters == 0 {
+		writeJSON(w, http.StatusOK, map[string]any{})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Server", "databricks")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriter(w)
+	_, _ = bw.WriteString(`{"clusters":[`)
+	for i := range s.cfg.Clusters {
+		if i > 0 {
+			_ = bw.WriteByte(',')
+		}
+		b, _ := json.Marshal(s.cluster(i))
+		_, _ = bw.Write(b)
+	}
+	_, _ = bw.WriteString(`]}`)
+	_ = bw.Flush()
+}
+
+// serveJobGet answers jobs/get?job_id=N as Databricks does (400 for an unknown job).
+func (s *server) serveJobGet(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query().Get("job_id")
+	if v == "" {
+		writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Missing required field: job_id")
+		return
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Invalid job_id: "+v)
+		return
+	}
+	i, ok := s.jobIndex(id)
+	if !ok {
+		writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", fmt.Sprintf("Job %d does not exist.", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.job(i))
+}
+
+// servePage answers a page_token paged list of n items built by at:
+// {<field>:[...],"next_page_token","prev_page_token"} (plus has_more for
+// jobs). Empty lists leave the field out, as Databricks does.
+func (s *server) servePage(w http.ResponseWriter, r *http.Request, field string, n int, at func(int) map[string]any, sizeParam string, def, limit int, hasMore bool) {
 	q := r.URL.Query()
 	size := def
 	if v := q.Get(sizeParam); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > limit {
+		k, err := strconv.Atoi(v)
+		if err != nil || k < 0 || k > limit {
 			writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE",
 				fmt.Sprintf("Invalid value for %s: %s. It must be between 1 and %d.", sizeParam, v, limit))
 			return
 		}
-		if n > 0 {
-			size = n
+		if k > 0 {
+			size = k
 		}
 	}
 	if name := q.Get("name"); name != "" && field == "jobs" {
-		var filtered []map[string]any
-		for _, j := range all {
-			if strings.EqualFold(j["settings"].(map[string]any)["name"].(string), name) {
-				filtered = append(filtered, j)
-			}
+		// Job names are unique and carry their index: 0 or 1 matches.
+		n = 0
+		if i, ok := s.jobIndexByName(name); ok {
+			n, at = 1, func(int) map[string]any { return s.job(i) }
 		}
-		all = filtered
 	}
 	start := 0
 	if tok := q.Get("page_token"); tok != "" {
-		n, ok := decodePageToken(field, tok)
+		k, ok := decodePageToken(field, tok)
 		if !ok {
 			writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Invalid page_token: "+tok)
 			return
 		}
-		start = n
+		start = k
 	} else if off := q.Get("offset"); off != "" && field == "jobs" {
-		n, err := strconv.Atoi(off)
-		if err != nil || n < 0 {
+		k, err := strconv.Atoi(off)
+		if err != nil || k < 0 {
 			writeAPIError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Invalid offset: "+off)
 			return
 		}
-		start = n
+		start = k
 	}
-	start = min(start, len(all))
-	end := min(start+size, len(all))
+	start = min(start, n)
+	end := min(start+size, n)
 	body := map[string]any{}
 	if end > start {
-		body[field] = all[start:end]
+		page := make([]map[string]any, 0, end-start)
+		for i := start; i < end; i++ {
+			page = append(page, at(i))
+		}
+		body[field] = page
 	}
-	if end < len(all) {
+	if end < n {
 		body["next_page_token"] = encodePageToken(field, end)
 	}
 	if start > 0 {
 		body["prev_page_token"] = encodePageToken(field, max(0, start-size))
 	}
 	if hasMore {
-		body["has_more"] = end < len(all)
+		body["has_more"] = end < n
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -185,57 +230,79 @@ func decodePageToken(field, tok string) (int, bool) {
 	return n, ok && err == nil && n >= 0
 }
 
-// makeClusters builds cfg.Clusters clusters; every third one is running.
-func makeClusters(cfg Config) []cluster {
-	creator := firstUserName(cfg)
-	start := cfg.Now().Add(-72 * time.Hour).UnixMilli()
-	out := make([]cluster, cfg.Clusters)
-	for i := range out {
-		state, msg := "TERMINATED", "Inactive cluster terminated (inactive for 120 minutes)."
-		if i%3 == 0 {
-			state, msg = "RUNNING", ""
-		}
-		out[i] = cluster{
-			"cluster_id":              fmt.Sprintf("0901-%06d-emu%05d", 120000+i, i),
-			"cluster_name":            fmt.Sprintf("%s-cluster-%02d", []string{"shared", "etl", "ml"}[i%3], i),
-			"spark_version":           "15.4.x-scala2.12",
-			"node_type_id":            "Standard_DS3_v2",
-			"driver_node_type_id":     "Standard_DS3_v2",
-			"num_workers":             2 + i%4,
-			"autotermination_minutes": 120,
-			"creator_user_name":       creator,
-			"cluster_source":          "UI",
-			"state":                   state,
-			"state_message":           msg,
-			"start_time":              start + int64(i)*60_000,
-			"data_security_mode":      "USER_ISOLATION",
-			"runtime_engine":          "PHOTON",
-		}
+// cluster is cluster i (0 ≤ i < Clusters); every third one is running.
+func (s *server) cluster(i int) cluster {
+	state, msg := "TERMINATED", "Inactive cluster terminated (inactive for 120 minutes)."
+	if i%3 == 0 {
+		state, msg = "RUNNING", ""
 	}
-	return out
+	return cluster{
+		"cluster_id":              clusterID(i),
+		"cluster_name":            fmt.Sprintf("%s-cluster-%02d", []string{"shared", "etl", "ml"}[i%3], i),
+		"spark_version":           "15.4.x-scala2.12",
+		"node_type_id":            "Standard_DS3_v2",
+		"driver_node_type_id":     "Standard_DS3_v2",
+		"num_workers":             2 + i%4,
+		"autotermination_minutes": 120,
+		"creator_user_name":       s.creator,
+		"cluster_source":          "UI",
+		"state":                   state,
+		"state_message":           msg,
+		"start_time":              s.clusterStart + int64(i)*60_000,
+		"data_security_mode":      "USER_ISOLATION",
+		"runtime_engine":          "PHOTON",
+	}
 }
 
-// makeJobs builds cfg.Jobs jobs with ids from 1001, newest first like the API.
-func makeJobs(cfg Config) []job {
-	creator := firstUserName(cfg)
-	created := cfg.Now().Add(-30 * 24 * time.Hour).UnixMilli()
-	out := make([]job, cfg.Jobs)
-	for i := range out {
-		n := cfg.Jobs - i
-		out[i] = job{
-			"job_id":            int64(1000 + n),
-			"creator_user_name": creator,
-			"created_time":      created + int64(n)*3_600_000,
-			"settings": map[string]any{
-				"name":                fmt.Sprintf("job-%04d", n),
-				"email_notifications": map[string]any{},
-				"timeout_seconds":     0,
-				"max_concurrent_runs": 1,
-				"format":              "MULTI_TASK",
-			},
-		}
+func clusterID(i int) string { return fmt.Sprintf("0901-%06d-emu%05d", 120000+i, i) }
+
+// clusterIndex finds a cluster by id: the index is its suffix.
+func (s *server) clusterIndex(id string) (int, bool) {
+	_, num, ok := strings.Cut(id, "-emu")
+	i, err := strconv.Atoi(num)
+	if !ok || err != nil || i < 0 || i >= s.cfg.Clusters || clusterID(i) != id {
+		return 0, false
 	}
-	return out
+	return i, true
+}
+
+// job is the job listed at position i (0 ≤ i < Jobs): ids from 1001,
+// newest first like the API, so position i is job number Jobs-i.
+func (s *server) job(i int) job {
+	n := s.cfg.Jobs - i
+	return job{
+		"job_id":            int64(1000 + n),
+		"creator_user_name": s.creator,
+		"created_time":      s.jobsCreated + int64(n)*3_600_000,
+		"settings": map[string]any{
+			"name":                jobName(n),
+			"email_notifications": map[string]any{},
+			"timeout_seconds":     0,
+			"max_concurrent_runs": 1,
+			"format":              "MULTI_TASK",
+		},
+	}
+}
+
+func jobName(n int) string { return fmt.Sprintf("job-%04d", n) }
+
+// jobIndex is the list position of a job id.
+func (s *server) jobIndex(id int64) (int, bool) {
+	n := id - 1000
+	if n < 1 || n > int64(s.cfg.Jobs) {
+		return 0, false
+	}
+	return s.cfg.Jobs - int(n), true
+}
+
+// jobIndexByName is the list position of the job named name (any case).
+func (s *server) jobIndexByName(name string) (int, bool) {
+	num, ok := strings.CutPrefix(strings.ToLower(name), "job-")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 || jobName(n) != strings.ToLower(name) {
+		return 0, false
+	}
+	return s.jobIndex(int64(1000 + n))
 }
 
 func firstUserName(cfg Config) string {

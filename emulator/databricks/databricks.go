@@ -59,12 +59,15 @@ const AzureDatabricksResource = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
 const publicClientID = "databricks-cli"
 
 type server struct {
-	cfg      Config
-	key      *rsa.PrivateKey // signs this workspace's (and the account's) OAuth access tokens
-	kid      string
-	entra    *bearer.Checker // Entra tokens for the Azure Databricks resource
-	clusters []cluster
-	jobs     []job
+	cfg   Config
+	key   *rsa.PrivateKey // signs this workspace's (and the account's) OAuth access tokens
+	kid   string
+	entra *bearer.Checker // Entra tokens for the Azure Databricks resource
+	// Clusters and jobs are built from their index when served (a
+	// workspace of a million jobs holds none): their fixed fields are here.
+	creator      string
+	clusterStart int64 // unix ms of cluster 0's start
+	jobsCreated  int64 // unix ms before job 1 was created
 
 	mu       sync.Mutex
 	sps      []*ServicePrincipal // members; grows when a resource manager first signs in
@@ -80,6 +83,7 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	cfg.Clusters, cfg.Jobs = max(cfg.Clusters, 0), max(cfg.Jobs, 0)
 	if cfg.TokenLifetime <= 0 {
 		cfg.TokenLifetime = time.Hour
 	}
@@ -97,8 +101,9 @@ func New(cfg Config) http.Handler {
 		s.sps = append(s.sps, &cfg.ServicePrincipals[i])
 	}
 	s.pats = append(s.pats, cfg.PATs...)
-	s.clusters = makeClusters(cfg)
-	s.jobs = makeJobs(cfg)
+	s.creator = firstUserName(cfg)
+	s.clusterStart = cfg.Now().Add(-72 * time.Hour).UnixMilli()
+	s.jobsCreated = cfg.Now().Add(-30 * 24 * time.Hour).UnixMilli()
 	return s
 }
 

@@ -58,7 +58,9 @@ type workspace struct {
 	clock *clock
 }
 
-func newWorkspace(t *testing.T, jobs int) *workspace {
+func newWorkspace(t *testing.T, jobs int) *workspace { return newWorkspaceWith(t, jobs, 4) }
+
+func newWorkspaceWith(t *testing.T, jobs, clusters int) *workspace {
 	c := &clock{}
 	srv := httptest.NewTLSServer(New(Config{
 		Host:           "adb-1234567890123456.7.azuredatabricks.net",
@@ -84,7 +86,7 @@ func newWorkspace(t *testing.T, jobs int) *workspace {
 			}
 			return nil
 		},
-		Clusters: 4,
+		Clusters: clusters,
 		Jobs:     jobs,
 		Now:      c.now,
 	}))
