@@ -31,6 +31,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.ApproveAfter, "approve-after", 0, "approve device codes after `DURATION` without a browser (0: a person approves at https://microsoft.com/devicelogin)")
 	fs.StringVar(&cfg.ApproveAs, "approve-as", "alice", "`USER` who approves device codes automatically")
 	fs.IntVar(&cfg.Groups, "groups", 300, "number of directory groups (`N`)")
+	fs.IntVar(&cfg.Users, "users", 0, "number of seeded directory users (`N`) after the named ones, who alone sign in")
+	fs.IntVar(&cfg.Jobs, "jobs", 0, "number of Databricks jobs (`N`; 0: the world's, 45 when seeded)")
+	fs.IntVar(&cfg.Clusters, "clusters", 0, "number of Databricks clusters (`N`; 0: the world's, 3 when seeded)")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "added latency per request (`DURATION`)")
 	fs.StringVar(&cfg.Faults, "faults", "", "inject faults: `SPEC` such as rate=0.2,kinds=429+503+reset+truncate+html,host=graph.microsoft.com or every=5,kinds=429")
 	fs.DurationVar(&cfg.TokenLifetime, "token-lifetime", 0, "every access token's lifetime (`DURATION`); default: Entra's, user tokens 60–90 minutes at random, app tokens 3599 s. Set it for output that must not vary (goldens)")
@@ -50,9 +53,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "azrepl emulate: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if cfg.Groups < 0 || cfg.Groups > MaxGroups {
-		fmt.Fprintf(stderr, "azrepl emulate: --groups must be from 0 to %d\n", MaxGroups)
-		return 2
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"--groups", cfg.Groups}, {"--users", cfg.Users}, {"--jobs", cfg.Jobs}, {"--clusters", cfg.Clusters}} {
+		if c.n < 0 || c.n > MaxGroups {
+			fmt.Fprintf(stderr, "azrepl emulate: %s must be from 0 to %d\n", c.name, MaxGroups)
+			return 2
+		}
 	}
 	for name, d := range map[string]time.Duration{"--approve-after": cfg.ApproveAfter, "--latency": cfg.Latency,
 		"--token-lifetime": cfg.TokenLifetime, "--assertion-lifetime": cfg.AssertionLifetime} {

@@ -21,7 +21,7 @@ func TestEmulateRefusesUnsafeFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"--groups", "99999999999"}, {"--groups", "2000000"}, {"--latency", "-1s"}, {"--approve-after", "-5s"},
-		{"--token-lifetime", "-1h"}, {"--dir", shared},
+		{"--token-lifetime", "-1h"}, {"--dir", shared}, {"--users", "1000001"}, {"--jobs", "-1"}, {"--clusters", "2000000"},
 	} {
 		var out, errb strings.Builder
 		if code := Main(context.Background(), args, &out, &errb); code != 2 || strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {

@@ -46,7 +46,7 @@ func runMain(t *testing.T, args ...string) (stdout *syncBuffer, stop func() int)
 
 func TestMainWritesDirAndStops(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "emu")
-	out, stop := runMain(t, "--dir", dir, "--groups", "7", "--approve-after", "1s", "--token-lifetime", "10m")
+	out, stop := runMain(t, "--dir", dir, "--groups", "7", "--users", "11", "--jobs", "12", "--clusters", "5", "--approve-after", "1s", "--token-lifetime", "10m")
 	text := out.String()
 	for _, want := range []string{"export HTTPS_PROXY=http://127.0.0.1:", "export SSL_CERT_FILE=" + filepath.Join(dir, "ca.pem"),
 		"export REQUESTS_CA_BUNDLE=" + filepath.Join(dir, "ca-bundle.pem"), "# azrepl emulator ready: direct https://127.0.0.1:"} {
@@ -63,8 +63,9 @@ func TestMainWritesDirAndStops(t *testing.T) {
 	}
 	var w World
 	data, err := os.ReadFile(filepath.Join(dir, "tenant.json"))
-	if err != nil || json.Unmarshal(data, &w) != nil || w.GroupCount != 7 || len(w.Groups) != 0 || len(w.Users) != 3 {
-		t.Fatalf("tenant.json: %v, %d groups", err, w.GroupCount)
+	if err != nil || json.Unmarshal(data, &w) != nil || w.GroupCount != 7 || len(w.Groups) != 0 || len(w.Users) != 3 ||
+		w.UserCount != 11 || w.Databricks.Jobs != 12 || w.Databricks.Clusters != 5 {
+		t.Fatalf("tenant.json: %v, %d groups, %d users, %d jobs, %d clusters", err, w.GroupCount, w.UserCount, w.Databricks.Jobs, w.Databricks.Clusters)
 	}
 	// The credentials go to credentials.env, never to stdout.
 	creds, err := os.ReadFile(filepath.Join(dir, "credentials.env"))

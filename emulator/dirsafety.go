@@ -8,8 +8,9 @@ import (
 	"syscall"
 )
 
-// MaxGroups bounds --groups: each group is kept in memory and served by
-// Graph; far beyond any listing a test needs, far below the memory it takes.
+// MaxGroups bounds --groups (and --users, --jobs, --clusters): items are
+// built on demand, but a filter or a sort still walks them all; far beyond
+// any listing a test needs.
 const MaxGroups = 1_000_000
 
 // checkOwnDir refuses a --dir that another user could change: one owned by

@@ -40,6 +40,10 @@ type Config struct {
 	// AssertionLifetime is the lifetime of the workload assertion written to
 	// DIR/federated-token, which is rewritten at half of it (default 1h).
 	AssertionLifetime time.Duration
+	// Users, Jobs and Clusters are seeded directory users and Databricks
+	// jobs and clusters, built on demand; 0: the world's own (seeded: no
+	// users, 45 jobs, 3 clusters).
+	Users, Jobs, Clusters int
 }
 
 // Emulator is a running emulator; Close stops it.
@@ -185,10 +189,12 @@ func (em *Emulator) buildWorld() error {
 		if err != nil {
 			return err
 		}
+		w.applyCounts(em.cfg, true)
 		em.world = w
 		return nil
 	}
 	em.world = seedWorld(em.cfg.Groups)
+	em.world.applyCounts(em.cfg, false)
 	for i := range em.world.Apps {
 		a := &em.world.Apps[i]
 		if a.Name != "reader-app" {

@@ -52,7 +52,8 @@ func (em *Emulator) mountServices() {
 		Key: dbKey,
 	})
 	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
-		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex})
+		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex,
+		UserCount: w.UserCount, UserAt: func(i int) graph.User { return graphUser(w.SeededUser(i)) }, UserIndex: w.SeededUserIndex})
 	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
 		PublicKey: key, Subscriptions: subs, Revoked: em.entra.sessionRevoked})
 	// The table of services. Host rows are matched exactly first, then by
@@ -81,6 +82,11 @@ func (em *Emulator) mountServices() {
 func graphGroup(g Group) graph.Group {
 	return graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
 		MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime}
+}
+
+func graphUser(u DirectoryUser) graph.User {
+	return graph.User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName, Mail: u.Mail,
+		GivenName: u.GivenName, Surname: u.Surname, JobTitle: u.JobTitle, OfficeLocation: u.OfficeLocation}
 }
 
 // entraServicePrincipals makes workspace service principals of Entra apps (by client id).

@@ -25,6 +25,9 @@ type World struct {
 	// GroupCount more groups are seeded (SeededGroup): tenant.json gives
 	// their number, not a million objects.
 	GroupCount int `json:"groupCount,omitempty"`
+	// UserCount directory users are seeded after Users (SeededUser); they
+	// are listed by Graph but cannot sign in.
+	UserCount int `json:"userCount,omitempty"`
 	// Consents are the delegated grants users (or an admin, for everyone)
 	// gave third-party apps; a delegated token or OBO outside them is AADSTS65001.
 	Consents []Consent `json:"consents,omitempty"`
@@ -269,41 +272,51 @@ func SeededGroup(i int) Group {
 	}
 }
 
-// Seeded group ids are stable GUIDs that give back their index: the last
-// 48 bits are the index times an odd constant (a bijection mod 2^48), the
-// rest a fixed prefix; a lookup by id needs no table.
+// Seeded ids are stable GUIDs that give back their index: the last 48
+// bits are the index times an odd constant (a bijection mod 2^48), the
+// rest a fixed prefix per kind; a lookup by id needs no table.
 const (
-	groupIDMul  = 0x9E3779B97F4B // odd
-	groupIDMask = 1<<48 - 1
+	seededIDMul  = 0x9E3779B97F4B // odd
+	seededIDMask = 1<<48 - 1
 )
 
-var groupIDPrefix = seedGUID("groups")[:24] // "xxxxxxxx-xxxx-4xxx-yxxx-"
+// seededIDs is one kind's id prefix: "xxxxxxxx-xxxx-4xxx-yxxx-".
+type seededIDs string
 
-func seededGroupID(i int) string {
-	return fmt.Sprintf("%s%012x", groupIDPrefix, (uint64(i)*groupIDMul)&groupIDMask)
+var (
+	groupIDs = seededIDs(seedGUID("groups")[:24])
+	userIDs  = seededIDs(seedGUID("users")[:24])
+)
+
+func (p seededIDs) id(i int) string {
+	return fmt.Sprintf("%s%012x", p, (uint64(i)*seededIDMul)&seededIDMask)
 }
 
-// SeededGroupIndex is the index of a seeded group id (any case).
-func SeededGroupIndex(id string) (int, bool) {
-	if len(id) != 36 || !strings.EqualFold(id[:24], groupIDPrefix) {
+// index is the index of an id of this kind (any case).
+func (p seededIDs) index(id string) (int, bool) {
+	if len(id) != 36 || !strings.EqualFold(id[:24], string(p)) {
 		return 0, false
 	}
 	v, err := strconv.ParseUint(id[24:], 16, 64)
 	if err != nil {
 		return 0, false
 	}
-	i := (v * groupIDInverse()) & groupIDMask
-	return int(i), true
+	return int((v * seededIDInverse) & seededIDMask), true
 }
 
-// groupIDInverse is groupIDMul's inverse mod 2^48 (Newton's iteration).
-func groupIDInverse() uint64 {
-	x := uint64(groupIDMul)
+// seededIDInverse is seededIDMul's inverse mod 2^48 (Newton's iteration).
+var seededIDInverse = func() uint64 {
+	x := uint64(seededIDMul)
 	for range 6 {
-		x *= 2 - groupIDMul*x
+		x *= 2 - seededIDMul*x
 	}
-	return x & groupIDMask
-}
+	return x & seededIDMask
+}()
+
+func seededGroupID(i int) string { return groupIDs.id(i) }
+
+// SeededGroupIndex is the index of a seeded group id (any case).
+func SeededGroupIndex(id string) (int, bool) { return groupIDs.index(id) }
 
 // Group returns group i of the world: its listed groups, then the seeded.
 func (w *World) Group(i int) Group {
@@ -311,6 +324,20 @@ func (w *World) Group(i int) Group {
 		return w.Groups[i]
 	}
 	return SeededGroup(i - len(w.Groups))
+}
+
+// applyCounts sets the seeded users, jobs and clusters that cfg asks for
+// (0: the world's own). A loaded world's counts win, as for groups; the
+// seeded world's (no users, 3 clusters, 45 jobs) give way.
+func (w *World) applyCounts(cfg Config, loaded bool) {
+	for _, c := range []struct {
+		world *int
+		cfg   int
+	}{{&w.UserCount, cfg.Users}, {&w.Databricks.Jobs, cfg.Jobs}, {&w.Databricks.Clusters, cfg.Clusters}} {
+		if c.cfg > 0 && (!loaded || *c.world == 0) {
+			*c.world = c.cfg
+		}
+	}
 }
 
 // loadWorld reads a tenant.json; missing groups are seeded so paging still works.

@@ -35,37 +35,7 @@ func TestMillionGroupsPaging(t *testing.T) {
 		n = 100_000
 	}
 	em := startEmulator(t, Config{Groups: n})
-	w := em.World()
-	var app App
-	for _, a := range w.Apps {
-		if a.Name == "reader-app" {
-			app = a
-		}
-	}
-	c := em.HTTPClient()
-	st, tok := post(t, c, loginURL(em, w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
-		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
-	if st != 200 {
-		t.Fatalf("token: %d %v", st, tok)
-	}
-	auth := "Bearer " + tok["access_token"].(string)
-	fetch := func(u string, v any) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", u, nil)
-		req.Header.Set("Authorization", auth)
-		req.Header.Set("ConsistencyLevel", "eventual")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %d", u, resp.StatusCode)
-		}
-		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fetch := readerGraph(t, em)
 	seen := make([]bool, n)
 	pages, count := 0, 0
 	var page struct {
@@ -108,5 +78,43 @@ func TestMillionGroupsPaging(t *testing.T) {
 	fetch("https://graph.microsoft.com/v1.0/groups?$filter="+url.QueryEscape("displayName eq '"+last.DisplayName+"'"), &filtered)
 	if len(filtered.Value) != 1 || filtered.Value[0].ID != last.ID {
 		t.Fatalf("$filter: %+v", filtered.Value)
+	}
+}
+
+// readerGraph signs reader-app in (client credentials) and returns a GET of
+// a Graph URL with ConsistencyLevel: eventual that decodes a 200 into v.
+// Plain Go HTTP, so the tests measure the emulator.
+func readerGraph(t *testing.T, em *Emulator) func(u string, v any) {
+	t.Helper()
+	w := em.World()
+	var app App
+	for _, a := range w.Apps {
+		if a.Name == "reader-app" {
+			app = a
+		}
+	}
+	c := em.HTTPClient()
+	st, tok := post(t, c, loginURL(em, w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
+		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
+	if st != 200 {
+		t.Fatalf("token: %d %v", st, tok)
+	}
+	auth := "Bearer " + tok["access_token"].(string)
+	return func(u string, v any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", u, nil)
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("ConsistencyLevel", "eventual")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", u, resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -130,15 +130,24 @@ func appendValue(dst []byte, v any) []byte {
 var userProps = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
 	"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
 
-func newUserSet(users []User) *entitySet {
+func newUserSet(users []User, count int, at func(int) User, index func(string) (int, bool)) *entitySet {
 	s := newEntitySet("users", "user", "User", userPermissions, userProps)
 	for _, u := range users {
-		given, sur, _ := strings.Cut(u.DisplayName, " ")
-		s.add([]string{u.ID, u.UserPrincipalName},
-			[]string{}, u.DisplayName, nullable(given), nil, nullable(u.Mail), nil,
-			nil, "en-US", nullable(sur), u.UserPrincipalName, u.ID)
+		s.add([]string{u.ID, u.UserPrincipalName}, userValues(u)...)
+	}
+	if count > 0 && at != nil {
+		s.n, s.gen, s.genKey = count, func(i int) []any { return userValues(at(i)) }, index
 	}
 	return s
+}
+
+func userValues(u User) []any {
+	given, sur := u.GivenName, u.Surname
+	if given == "" && sur == "" {
+		given, sur, _ = strings.Cut(u.DisplayName, " ")
+	}
+	return []any{[]string{}, u.DisplayName, nullable(given), nullable(u.JobTitle), nullable(u.Mail), nil,
+		nullable(u.OfficeLocation), "en-US", nullable(sur), u.UserPrincipalName, u.ID}
 }
 
 var groupProps = []string{"id", "deletedDateTime", "classification", "createdDateTime", "creationOptions",

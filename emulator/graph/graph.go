@@ -12,8 +12,12 @@ import (
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
 )
 
-// User is a directory user.
-type User struct{ ID, UserPrincipalName, DisplayName, Mail string }
+// User is a directory user; without GivenName and Surname they are taken
+// from DisplayName ("Alice Smith").
+type User struct {
+	ID, UserPrincipalName, DisplayName, Mail     string
+	GivenName, Surname, JobTitle, OfficeLocation string
+}
 
 // Group is a directory group.
 type Group struct {
@@ -28,6 +32,11 @@ type Config struct {
 	PublicKey *rsa.PublicKey // verifies the RS256 access tokens
 	Users     []User
 	Groups    []Group
+	// UserCount more users come from UserAt(i), after Users, and
+	// UserIndex(key) finds one by id or UPN, as for groups.
+	UserCount int
+	UserAt    func(i int) User
+	UserIndex func(key string) (int, bool)
 	// GroupCount more groups come from GroupAt(i) when served, and
 	// GroupIndex(id) finds one by id: a large tenant is never built.
 	GroupCount int
@@ -51,7 +60,7 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &server{cfg: cfg, users: newUserSet(cfg.Users), groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex),
+	return &server{cfg: cfg, users: newUserSet(cfg.Users, cfg.UserCount, cfg.UserAt, cfg.UserIndex), groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex),
 		checker: &bearer.Checker{Key: cfg.PublicKey, Audiences: graphAudiences, TenantID: cfg.TenantID, Now: cfg.Now, Revoked: cfg.Revoked}}
 }
 
