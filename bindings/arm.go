@@ -24,13 +24,13 @@ func init() {
         or Location) until it ends, honouring Retry-After; returns the final resource (PUT/PATCH), the
         operation's result or null; throws the operation's error (err.serviceCode) or TIMEOUT (default 30 min)
   Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			c.name = "arm"
-			return rt.Set("arm", c.armObject())
+			return c.armObject(), nil
 		},
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/azrepl/azrepl/auth"
@@ -56,8 +57,7 @@ func init() {
 // installLogin defines login, logout, accounts and tokens: they share the
 // state behind the REPL prompt (the default account).
 func installLogin(env *Env, rt *goja.Runtime) error {
-	p := &promptState{}
-	p.refresh(env.Auth)
+	p := &promptState{session: env.Auth}
 	env.Prompt = p.get
 	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{
 		"login":    func(call goja.FunctionCall) goja.Value { return login(env, rt, p, call.Argument(0)) },
@@ -271,11 +271,18 @@ func accountObject(rt *goja.Runtime, a auth.Account) *goja.Object {
 	return o
 }
 
-// promptState is the REPL prompt's prefix: the default account, updated by
-// login and logout. The REPL reads it from its own goroutine.
-type promptState struct{ s atomic.Pointer[string] }
+// promptState is the REPL prompt's prefix: the default account, read from
+// the token cache when the prompt is first shown (so a script never pays for
+// it), then updated by login and logout. The REPL reads it from its own
+// goroutine.
+type promptState struct {
+	s       atomic.Pointer[string]
+	session *auth.Session
+	first   sync.Once // the first read of the cache, unless login or logout came first
+}
 
 func (p *promptState) get() string {
+	p.first.Do(func() { p.load(p.session) })
 	if s := p.s.Load(); s != nil {
 		return *s
 	}
@@ -283,6 +290,7 @@ func (p *promptState) get() string {
 }
 
 func (p *promptState) set(a auth.Account) {
+	p.first.Do(func() {})
 	s := promptPrefix(a)
 	p.s.Store(&s)
 }
@@ -309,15 +317,21 @@ func promptPrefix(a auth.Account) string {
 	return ""
 }
 
-// refresh reads the default account again (at start, after a logout).
+// refresh reads the default account again (after a logout).
 func (p *promptState) refresh(s *auth.Session) {
+	p.first.Do(func() {})
+	p.load(s)
+}
+
+func (p *promptState) load(s *auth.Session) {
 	empty := ""
 	p.s.Store(&empty)
 	if s == nil {
 		return
 	}
 	if list, err := s.Accounts(); err == nil && len(list) > 0 {
-		p.set(list[0])
+		prefix := promptPrefix(list[0])
+		p.s.Store(&prefix)
 	}
 }
 

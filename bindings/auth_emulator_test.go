@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
@@ -197,5 +198,25 @@ func assertTraceHasNoSecrets(t *testing.T, h *harness, extra ...string) {
 				t.Errorf("exchange %d (%s %s) shows a secret", x.Index, x.Method, x.URL)
 			}
 		}
+	}
+}
+
+// TestPromptShowsCachedAccountAtStart: a new runtime's prompt shows the
+// default account of the token cache (read when the prompt is first shown,
+// not when the runtime is made).
+func TestPromptShowsCachedAccountAtStart(t *testing.T) {
+	h := newHarness(t, commandLine())
+	story := h.app("story-app")
+	h.run(`login({flow: "secret"})`)
+	rt, err := runtime.New(runtime.Options{Stdout: h.stdout, Stderr: h.stderr, Dir: t.TempDir(), Environ: h.environ(),
+		Setup: func(e *bindings.Env) error { e.HTTP, e.Auth = h.http, h.session; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	if p := rt.Env().Prompt; p == nil {
+		t.Fatal("no prompt hook")
+	} else if got := p(); got != "app "+story.ClientID[:8]+"…" {
+		t.Errorf("prompt prefix of a new runtime = %q", got)
 	}
 }

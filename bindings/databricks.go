@@ -36,13 +36,13 @@ func init() {
            all(path, {max, items}), token()}; get/post… throw on non-2xx like graph.*.
   all() follows next_page_token / has_more (iter(path) and each(path, fn) stream it); items: the array's name (default from the path: jobs/list → "jobs")
   Example: databricks({flow: "m2m"}).all("/api/2.1/jobs/list").length`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			c.name = "databricks"
-			return rt.Set("databricks", func(opts goja.Value) goja.Value { return c.databricks(opts) })
+			return rt.ToValue(func(opts goja.Value) goja.Value { return c.databricks(opts) }), nil
 		},
 	})
 }

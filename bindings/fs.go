@@ -24,13 +24,13 @@ func init() {
   writeFile is atomic (a temporary file renamed over the target); data: a string, a Uint8Array, or
   another value written as indented JSON. fs.readFile(path, "utf8") works too.
   Example: fs.writeFile("groups.json", graph.all("/groups", {max: 100}))`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			o := rt.NewObject()
 			f := &files{env: env, rt: rt}
 			_ = o.Set("readFile", f.readFile)
 			_ = o.Set("writeFile", f.writeFile)
 			_ = o.Set("exists", f.exists)
-			return rt.Set("fs", o)
+			return o, nil
 		},
 	})
 }

@@ -25,15 +25,15 @@ func init() {
   graph.each(path, fn, {max}) — fn(item, index) per item; return false to stop (no further pages are fetched)
   graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order
   Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			c.name = "graph"
 			g := c.graphObject("v1.0")
 			_ = g.Set("beta", c.graphObject("beta"))
-			return rt.Set("graph", g)
+			return g, nil
 		},
 	})
 }

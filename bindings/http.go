@@ -26,13 +26,13 @@ func init() {
   http.batch([url | {method, url, body, headers, …}, …]) — concurrent, answers (or errors) in order
   http.scope(url) — the scope whose token goes to url; http.setScope("api.contoso.com", "api://…/.default")
   Example: http.get("https://graph.microsoft.com/v1.0/me").get("displayName")`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			c.name = "http"
-			return rt.Set("http", c.httpObject())
+			return c.httpObject(), nil
 		},
 	})
 }

@@ -14,12 +14,12 @@ func init() {
   token  the compact JWT string, "Bearer <jwt>", or any object whose toString() is the JWT (a Token)
   Returns {header, claims}. Throws on anything that is not a JWT (the token is never echoed).
   Example: jwt(t).claims.aud`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			conv, err := NewJSONConverter(rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return rt.Set("jwt", func(call goja.FunctionCall) goja.Value {
+			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				arg := call.Argument(0)
 				if goja.IsUndefined(arg) || goja.IsNull(arg) {
 					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "jwt(token): a token string is expected"})
@@ -41,7 +41,7 @@ func init() {
 					Throw(rt, err)
 				}
 				return v
-			})
+			}), nil
 		},
 	})
 }

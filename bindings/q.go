@@ -25,13 +25,13 @@ func init() {
   Returns numbers, strings, booleans, null, arrays and objects; undefined when nothing matches.
   Syntax: https://github.com/tidwall/gjson/blob/master/SYNTAX.md
   Example: q('{"value":[{"id":1},{"id":2}]}', "value.#.id")  // [1, 2]`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			conv, err := NewJSONConverter(rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			conv.SetContext(env.Context)
-			return rt.Set("q", func(call goja.FunctionCall) goja.Value {
+			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				if len(call.Arguments) < 2 {
 					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "q(jsonOrValue, path): two arguments expected"})
 				}
@@ -41,7 +41,7 @@ func init() {
 				}
 				path := call.Argument(1).String()
 				return conv.Result(Query(doc, path))
-			})
+			}), nil
 		},
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
 
@@ -25,6 +26,11 @@ type Binding struct {
 	// Nil for globals the runtime defines itself (console, require…): they are
 	// registered only for their help text.
 	Install func(env *Env, rt *goja.Runtime) error
+	// Value, for a binding that defines only its own global, builds that
+	// global's value instead of Install: InstallAll makes the global lazy
+	// (jsweb.DefineLazy), so a run pays only for the bindings it touches.
+	// An error is thrown to the script that first touched it.
+	Value func(env *Env, rt *goja.Runtime) (goja.Value, error)
 }
 
 // Env is what bindings may use from their host. It is a struct so that new
@@ -107,13 +113,24 @@ func Lookup(name string) (Binding, bool) {
 	return b, ok
 }
 
-// InstallAll installs every registered binding that has an Install func.
+// InstallAll installs every registered binding: those with a Value as lazy
+// globals, those with an Install func at once.
 func InstallAll(env *Env, rt *goja.Runtime) error {
 	for _, b := range All() {
-		if b.Install == nil {
-			continue
+		var err error
+		switch {
+		case b.Value != nil:
+			err = jsweb.DefineLazy(rt, rt.GlobalObject(), b.Name, true, func() goja.Value {
+				v, err := b.Value(env, rt)
+				if err != nil {
+					Throw(rt, err)
+				}
+				return v
+			})
+		case b.Install != nil:
+			err = b.Install(env, rt)
 		}
-		if err := b.Install(env, rt); err != nil {
+		if err != nil {
 			return err
 		}
 	}

@@ -28,12 +28,12 @@ func init() {
   Returns a Token: .token (the JWT), .scope, .audience, .expiresOn (Date), .claims, .tenant, .clientId.
   String(t) is the JWT; printing t or JSON.stringify(t) never shows it.
   Example: token("https://graph.microsoft.com/.default").claims.scp`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			conv, err := NewJSONConverter(rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return rt.Set("token", func(call goja.FunctionCall) goja.Value {
+			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				s := session(env, rt)
 				scope := ""
 				if a := call.Argument(0); !goja.IsUndefined(a) && !goja.IsNull(a) {
@@ -48,7 +48,7 @@ func init() {
 					Throw(rt, AuthError(env, err))
 				}
 				return TokenObject(rt, conv, t)
-			})
+			}), nil
 		},
 	})
 }

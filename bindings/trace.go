@@ -26,12 +26,12 @@ func init() {
                        (aud, scp/roles, exp) and the errors with hints; the REPL's .report FILE writes it too
   Exports are redacted as trace() is: tokens appear only as their decoded public claims.
   --debug prints each exchange to stderr as it happens.`,
-		Install: func(env *Env, rt *goja.Runtime) error {
+		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return rt.Set("trace", c.traceFunction())
+			return c.traceFunction(), nil
 		},
 	})
 }

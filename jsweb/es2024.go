@@ -73,7 +73,7 @@ func installES2024(vm *goja.Runtime) error {
 		if v := ctor.Get(d.name); v != nil && !goja.IsUndefined(v) {
 			continue // a goja that has it: its own
 		}
-		if err := DefineLazy(vm, ctor, d.name, func() goja.Value { return fns().Get(d.fn) }); err != nil {
+		if err := DefineLazy(vm, ctor, d.name, false, func() goja.Value { return fns().Get(d.fn) }); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -53,7 +54,7 @@ func Install(vm *goja.Runtime) error {
 		"structuredClone": func() goja.Value { return structuredClone(vm) },
 	}
 	for _, name := range Names {
-		if err := DefineLazy(vm, vm.GlobalObject(), name, builders[name]); err != nil {
+		if err := DefineLazy(vm, vm.GlobalObject(), name, false, builders[name]); err != nil {
 			return err
 		}
 	}
@@ -61,19 +62,62 @@ func Install(vm *goja.Runtime) error {
 }
 
 // DefineLazy defines obj's property name (a global when obj is the global
-// object), built by build the first time it is read; from then on (or once
-// assigned) it is a plain writable, non-enumerable property, as builtins are.
-func DefineLazy(vm *goja.Runtime, obj *goja.Object, name string, build func() goja.Value) error {
-	getter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		v := build()
-		_ = obj.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		return v
-	})
-	setter := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		_ = obj.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+// object), built by build the first time it is read. The first read or
+// assignment replaces it with the plain data property an eager definition
+// makes — writable, configurable, enumerable as given (builtins are not,
+// azrepl's API globals are) — so from then on scripts cannot tell; before,
+// only its descriptor (an accessor) differs. A start-up that defines a global
+// this way pays for one function instead of the value.
+func DefineLazy(vm *goja.Runtime, obj *goja.Object, name string, enumerable bool, build func() goja.Value) error {
+	s := &lazySlot{obj: obj, name: name, enumerable: goja.FLAG_FALSE, build: build}
+	if enumerable {
+		s.enumerable = goja.FLAG_TRUE
+	}
+	// One function is both getter and setter: half the cost of two.
+	fn := vm.ToValue(s.access)
+	return obj.DefineAccessorProperty(name, fn, fn, goja.FLAG_TRUE, s.enumerable)
+}
+
+type lazySlot struct {
+	obj        *goja.Object
+	name       string
+	enumerable goja.Flag
+	build      func() goja.Value
+	value      goja.Value // once built: kept if the property could not be replaced (a frozen obj)
+}
+
+// access is the slot's getter (no argument) and setter (one).
+func (s *lazySlot) access(call goja.FunctionCall) goja.Value {
+	if len(call.Arguments) == 0 {
+		if s.value == nil {
+			s.value = s.build()
+		}
+		_ = s.obj.DefineDataProperty(s.name, s.value, goja.FLAG_TRUE, goja.FLAG_TRUE, s.enumerable)
+		return s.value
+	}
+	// Assigned through an heir (Object.create(globalThis).x = v): the heir
+	// gets its own property, as with an inherited writable data property.
+	if this, ok := call.This.(*goja.Object); ok && !this.SameAs(s.obj) {
+		_ = this.DefineDataProperty(s.name, call.Arguments[0], goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 		return goja.Undefined()
-	})
-	return obj.DefineAccessorProperty(name, getter, setter, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+	_ = s.obj.DefineDataProperty(s.name, call.Arguments[0], goja.FLAG_TRUE, goja.FLAG_TRUE, s.enumerable)
+	return goja.Undefined()
+}
+
+// lazyAccess is the code of every slot's function (the method value
+// wrapper is one function for all slots), which IsLazy recognises.
+var lazyAccess = reflect.ValueOf((&lazySlot{}).access).Pointer()
+
+// IsLazy reports whether fn is the accessor of a DefineLazy slot: reading
+// the property then runs azrepl's own Go code, never a script's (the REPL's
+// completer, which calls no script code, may read it).
+func IsLazy(fn goja.Value) bool {
+	if fn == nil {
+		return false
+	}
+	f, ok := fn.Export().(func(goja.FunctionCall) goja.Value)
+	return ok && reflect.ValueOf(f).Pointer() == lazyAccess
 }
 
 // CallProgram runs prog, whose value is a function (a factory written in

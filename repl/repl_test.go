@@ -86,6 +86,11 @@ func TestCompleter(t *testing.T) {
 		"nothing.here.x": nil,
 		"cfg.beta.toFix": {"ed"},
 		"cfg.hasOwn":     nil,
+		// Globals built on first use: completing one builds it.
+		"gra":           {"ph"},
+		"graph.bet":     {"a"},
+		"console.lo":    {"g"},
+		"crypto.random": {"UUID"},
 	}
 	for line, want := range cases {
 		got, _ := c.Do([]rune(line), len([]rune(line)))

@@ -82,7 +82,7 @@ func (r *Runtime) installAbort() error {
 	vm := r.vm
 	classes := jsweb.Once(vm, abortSource, vm.ToValue(r.weakTimeout))
 	for _, name := range []string{"AbortController", "AbortSignal", "DOMException"} {
-		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, func() goja.Value { return classes().Get(name) }); err != nil {
+		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, false, func() goja.Value { return classes().Get(name) }); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
 
@@ -31,7 +32,6 @@ func init() {
 
 func (r *Runtime) installGlobals(opts Options) error {
 	vm := r.vm
-	console := vm.NewObject()
 	printer := func(w io.Writer) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
 			parts := make([]string, len(call.Arguments))
@@ -47,27 +47,35 @@ func (r *Runtime) installGlobals(opts Options) error {
 			return goja.Undefined()
 		}
 	}
-	for name, w := range map[string]io.Writer{"log": opts.Stdout, "info": opts.Stdout, "debug": opts.Stdout, "error": opts.Stderr, "warn": opts.Stderr} {
-		if err := console.Set(name, printer(w)); err != nil {
-			return err
-		}
-	}
-	args := make([]any, len(opts.Args))
-	for i, a := range opts.Args {
-		args[i] = a
-	}
-	env := vm.NewObject()
-	for _, kv := range opts.Environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
-			_ = env.Set(k, v)
-		}
-	}
+	// Taken now: a script may replace Object.freeze before env is built.
 	freeze, ok := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
 	if !ok {
 		return errors.New("the Object.freeze builtin is missing")
 	}
-	if _, err := freeze(goja.Undefined(), env); err != nil {
-		return err
+	// console and env are built on first use: -e 1 needs neither, and env
+	// is an object of every environment variable.
+	newConsole := func() goja.Value {
+		console := vm.NewObject()
+		for name, w := range map[string]io.Writer{"log": opts.Stdout, "info": opts.Stdout, "debug": opts.Stdout, "error": opts.Stderr, "warn": opts.Stderr} {
+			_ = console.Set(name, printer(w))
+		}
+		return console
+	}
+	newEnv := func() goja.Value {
+		env := vm.NewObject()
+		for _, kv := range opts.Environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+				_ = env.Set(k, v)
+			}
+		}
+		if _, err := freeze(goja.Undefined(), env); err != nil {
+			panic(err)
+		}
+		return env
+	}
+	args := make([]any, len(opts.Args))
+	for i, a := range opts.Args {
+		args[i] = a
 	}
 	exit := func(call goja.FunctionCall) goja.Value {
 		code := 0
@@ -87,13 +95,16 @@ func (r *Runtime) installGlobals(opts Options) error {
 		return goja.Undefined()
 	}
 	for name, v := range map[string]any{
-		"console": console,
 		"args":    vm.NewArray(args...),
-		"env":     env,
 		"exit":    exit,
 		"require": r.mods.requireFunc(r.mods.roots[0], false),
 	} {
 		if err := vm.Set(name, v); err != nil {
+			return err
+		}
+	}
+	for name, build := range map[string]func() goja.Value{"console": newConsole, "env": newEnv} {
+		if err := jsweb.DefineLazy(vm, vm.GlobalObject(), name, true, build); err != nil {
 			return err
 		}
 	}

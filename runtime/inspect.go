@@ -3,6 +3,7 @@ package runtime
 import (
 	"reflect"
 
+	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
 
@@ -31,6 +32,9 @@ func (r *Runtime) OwnData(obj *goja.Object, name string) (v goja.Value, ok bool)
 	}
 	desc := d.ToObject(r.vm)
 	if g := desc.Get("get"); g != nil {
+		if jsweb.IsLazy(g) {
+			return obj.Get(name), true // a global not built yet: azrepl's Go code builds it
+		}
 		return nil, false // an accessor (its getter may be undefined, but it is one)
 	}
 	return desc.Get("value"), true
