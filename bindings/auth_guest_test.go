@@ -24,6 +24,10 @@ func TestGuestTenantAccount(t *testing.T) {
 	if got := h.run(`token("` + authGraphScope + `").claims.tid`); got != partner.TenantID {
 		t.Fatalf("token tid %s", got)
 	}
+	// Graph answers the guest with the partner tenant's directory: her guest object.
+	if got := h.run(`graph.get("/me").json.userPrincipalName`); got != strings.ReplaceAll(alice.Username, "@", "_")+"#EXT#@"+partner.Domain {
+		t.Fatalf("/me as a guest: %s", got)
+	}
 	if got := h.js(`accounts().map(a => a.guestTenantId || "home")`); got != `["`+partner.TenantID+`","home"]` {
 		t.Fatalf("accounts %s", got)
 	}

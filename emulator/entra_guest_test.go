@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -60,6 +61,20 @@ func TestGuestTenant(t *testing.T) {
 		t.Fatalf("%d %v", st, body)
 	}
 	check(body)
+	// Graph takes the partner tenant's token and shows that tenant's
+	// directory: her guest object, not her home one.
+	req, _ := http.NewRequest("GET", "https://graph.microsoft.com/v1.0/me", nil)
+	req.Header.Set("Authorization", "Bearer "+body["access_token"].(string))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := decodeBody(t, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || me["id"] != claimsOf(t, em, body["access_token"].(string))["oid"] ||
+		me["userPrincipalName"] != strings.ReplaceAll(alice.Username, "@", "_")+"#EXT#@"+partner.Domain {
+		t.Fatalf("/me with the partner token: %d %v", resp.StatusCode, me)
+	}
 
 	// The partner tenant's discovery names it.
 	st, doc := get(t, c, "https://login.microsoftonline.com/"+partner.Domain+"/v2.0/.well-known/openid-configuration")

@@ -53,7 +53,8 @@ func (em *Emulator) mountServices() {
 	})
 	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
 		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex,
-		UserCount: w.UserCount, UserAt: func(i int) graph.User { return graphUser(w.SeededUser(i)) }, UserIndex: w.SeededUserIndex})
+		UserCount: w.UserCount, UserAt: func(i int) graph.User { return graphUser(w.SeededUser(i)) }, UserIndex: w.SeededUserIndex,
+		Guests: graphGuests(w)})
 	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
 		PublicKey: key, Subscriptions: subs, Revoked: em.entra.sessionRevoked})
 	// The table of services. Host rows are matched exactly first, then by
@@ -118,6 +119,24 @@ func (em *Emulator) databricksFederation() []databricks.FederationPolicy {
 	for _, p := range em.world.Databricks.Federation {
 		out = append(out, databricks.FederationPolicy{Issuer: strings.ReplaceAll(p.Issuer, federationIssuerPlaceholder, em.entra.issuer),
 			Audiences: p.Audiences, Subject: p.Subject, ServicePrincipal: p.ServicePrincipal})
+	}
+	return out
+}
+
+// graphGuests are the guest tenants' directories: each guest user as the
+// inviting tenant lists it, with its own object id and an #EXT# name.
+func graphGuests(w *World) []graph.GuestDirectory {
+	var out []graph.GuestDirectory
+	for i := range w.GuestTenants {
+		g := &w.GuestTenants[i]
+		d := graph.GuestDirectory{TenantID: g.TenantID}
+		for j := range w.Users {
+			if u := &w.Users[j]; g.hasGuest(u) {
+				d.Users = append(d.Users, graph.User{ID: g.guestObjectID(u), DisplayName: u.DisplayName, Mail: u.Username,
+					UserPrincipalName: strings.ReplaceAll(u.Username, "@", "_") + "#EXT#@" + g.Domain})
+			}
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -46,13 +46,26 @@ type Config struct {
 	// Revoked, when set, is asked about every valid token (continuous access
 	// evaluation): a revoked session gets Graph's insufficient_claims 401.
 	Revoked bearer.RevocationFunc
+	// Guests are the tenants where the world's users are guests: Graph
+	// takes their tokens too (a guest sees the inviting tenant's
+	// directory, as in the cloud), each with its own users.
+	Guests []GuestDirectory
 }
+
+// GuestDirectory is a guest tenant's directory: its users (the guest
+// accounts, with their own object ids) and no groups.
+type GuestDirectory struct {
+	TenantID string
+	Users    []User
+}
+
+// directory is one tenant's users and groups.
+type directory struct{ users, groups *entitySet }
 
 type server struct {
 	cfg     Config
 	checker *bearer.Checker
-	users   *entitySet
-	groups  *entitySet
+	dirs    map[string]*directory // by lower-case tenant id: the home tenant and its guest tenants
 }
 
 // New returns the Graph handler.
@@ -60,8 +73,15 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &server{cfg: cfg, users: newUserSet(cfg.Users, cfg.UserCount, cfg.UserAt, cfg.UserIndex), groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex),
-		checker: &bearer.Checker{Key: cfg.PublicKey, Audiences: graphAudiences, TenantID: cfg.TenantID, Now: cfg.Now, Revoked: cfg.Revoked}}
+	dirs := map[string]*directory{strings.ToLower(cfg.TenantID): {
+		users:  newUserSet(cfg.Users, cfg.UserCount, cfg.UserAt, cfg.UserIndex),
+		groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex)}}
+	for _, g := range cfg.Guests {
+		dirs[strings.ToLower(g.TenantID)] = &directory{users: newUserSet(g.Users, 0, nil, nil), groups: newGroupSet(nil, 0, nil, nil)}
+	}
+	// The tenant is checked against dirs after the signature, audience and lifetime.
+	return &server{cfg: cfg, dirs: dirs,
+		checker: &bearer.Checker{Key: cfg.PublicKey, Audiences: graphAudiences, Now: cfg.Now, Revoked: cfg.Revoked}}
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -112,9 +132,9 @@ func (s *server) route(rc *requestContext, p *principal, version, rest string) {
 		s.serveMe(rc, p, version)
 		return
 	case "users":
-		set = s.users
+		set = p.dir.users
 	case "groups":
-		set = s.groups
+		set = p.dir.groups
 	default:
 		rc.segmentNotFound(segs[0])
 		return
@@ -149,5 +169,5 @@ func (s *server) serveMe(rc *requestContext, p *principal, version string) {
 		rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}
-	s.serveEntity(rc, s.users, version, p.oid)
+	s.serveEntity(rc, p.dir.users, version, p.oid)
 }

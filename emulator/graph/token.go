@@ -19,6 +19,7 @@ type principal struct {
 	delegated   bool // scp present: a user token
 	oid, appID  string
 	permissions map[string]bool // scp (delegated) or roles (app)
+	dir         *directory      // the token's tenant's directory
 }
 
 func (p *principal) allowed(any []string) bool {
@@ -34,7 +35,14 @@ func (p *principal) allowed(any []string) bool {
 func (s *server) authenticate(rc *requestContext) (*principal, bool) {
 	claims, f := s.checker.Check(rc.r.Header.Get("Authorization"))
 	if f == nil {
-		return principalFrom(claims), true
+		tid, _ := claims["tid"].(string)
+		if dir := s.dirs[strings.ToLower(tid)]; dir != nil {
+			p := principalFrom(claims)
+			p.dir = dir
+			return p, true
+		}
+		iss, _ := claims["iss"].(string)
+		f = &bearer.Failure{Reason: bearer.WrongTenant, Issuer: iss}
 	}
 	if f.Reason == bearer.Revoked {
 		// Graph's CAE answer: its usual challenge plus error and claims.
