@@ -154,7 +154,7 @@ func (s *rootStore) rootsFor(chain []*x509.Certificate) []*x509.Certificate {
 		}
 		for _, f := range s.files {
 			scanPEMCertificates(f, func(subject, der []byte) {
-				if slices.Contains(want, string(subject)) {
+				if slices.ContainsFunc(want, func(w string) bool { return w == string(subject) }) { // no copy of subject
 					if c, err := x509.ParseCertificate(bytes.Clone(der)); err == nil {
 						s.found[string(subject)] = append(s.found[string(subject)], c)
 					}
