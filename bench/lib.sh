@@ -20,6 +20,8 @@ row() { BENCH_TABLE+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$@")"); }
 met() { awk "BEGIN { print (($1) ? \"yes\" : \"NO\") }"; }
 # ratio A B [DECIMALS]: A/B.
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { if (b == 0) b = 1e-9; printf "%.*f", d, a/b }'; }
+# fmt X: X with one decimal.
+fmt() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # table HEADER-LINE: the rows, to $BENCH_ROWS when set, else printed under HEADER-LINE.
