@@ -37,29 +37,16 @@ func TestMillionGroupsPaging(t *testing.T) {
 	em := startEmulator(t, Config{Groups: n})
 	fetch := readerGraph(t, em)
 	seen := make([]bool, n)
-	pages, count := 0, 0
-	var page struct {
-		Count int    `json:"@odata.count"`
-		Next  string `json:"@odata.nextLink"`
-		Value []struct {
-			ID string `json:"id"`
-		} `json:"value"`
+	type group struct {
+		ID string `json:"id"`
 	}
-	for u := "https://graph.microsoft.com/v1.0/groups?$select=id&$top=999&$count=true"; u != ""; u = page.Next {
-		page.Next, page.Value = "", nil
-		fetch(u, &page)
-		if pages == 0 {
-			count = page.Count
+	pages, count := graphPages(fetch, "https://graph.microsoft.com/v1.0/groups?$select=id&$top=999&$count=true", func(page int, g group) {
+		i, ok := SeededGroupIndex(g.ID)
+		if !ok || i >= n || seen[i] {
+			t.Fatalf("page %d: id %q (index %d, seen %v)", page, g.ID, i, ok && i < n && seen[i])
 		}
-		pages++
-		for _, g := range page.Value {
-			i, ok := SeededGroupIndex(g.ID)
-			if !ok || i >= n || seen[i] {
-				t.Fatalf("page %d: id %q (index %d, seen %v)", pages, g.ID, i, ok && i < n && seen[i])
-			}
-			seen[i] = true
-		}
-	}
+		seen[i] = true
+	})
 	for i, ok := range seen {
 		if !ok {
 			t.Fatalf("group %d never listed", i)
@@ -79,6 +66,29 @@ func TestMillionGroupsPaging(t *testing.T) {
 	if len(filtered.Value) != 1 || filtered.Value[0].ID != last.ID {
 		t.Fatalf("$filter: %+v", filtered.Value)
 	}
+}
+
+// graphPages follows @odata.nextLink from u, calling each with every item
+// and its page's number; it returns the number of pages and the first
+// page's @odata.count.
+func graphPages[T any](fetch func(u string, v any), u string, each func(page int, item T)) (pages, count int) {
+	var page struct {
+		Count int    `json:"@odata.count"`
+		Next  string `json:"@odata.nextLink"`
+		Value []T    `json:"value"`
+	}
+	for ; u != ""; u = page.Next {
+		page.Next, page.Value = "", nil
+		fetch(u, &page)
+		if pages == 0 {
+			count = page.Count
+		}
+		pages++
+		for _, v := range page.Value {
+			each(pages, v)
+		}
+	}
+	return pages, count
 }
 
 // readerGraph signs reader-app in (client credentials) and returns a GET of

@@ -58,40 +58,28 @@ func TestManyUsersPaging(t *testing.T) {
 	}
 	fetch := readerGraph(t, em)
 	seen := make([]bool, n)
-	pages, count, pos := 0, 0, 0
-	var page struct {
-		Count int    `json:"@odata.count"`
-		Next  string `json:"@odata.nextLink"`
-		Value []struct {
-			ID  string `json:"id"`
-			UPN string `json:"userPrincipalName"`
-		} `json:"value"`
+	pos := 0
+	type user struct {
+		ID  string `json:"id"`
+		UPN string `json:"userPrincipalName"`
 	}
-	for u := "https://graph.microsoft.com/v1.0/users?$select=id,userPrincipalName&$top=999&$count=true"; u != ""; u = page.Next {
-		page.Next, page.Value = "", nil
-		fetch(u, &page)
-		if pages == 0 {
-			count = page.Count
-		}
-		pages++
-		for _, v := range page.Value {
-			if pos < named {
-				if v.ID != w.Users[pos].ObjectID {
-					t.Fatalf("user %d: %s, want %s first", pos, v.UPN, w.Users[pos].Username)
-				}
-			} else {
-				i, ok := w.SeededUserIndex(v.ID)
-				if !ok || i >= n || seen[i] || i != pos-named {
-					t.Fatalf("page %d: id %q (index %d %v, at %d)", pages, v.ID, i, ok, pos)
-				}
-				if j, _ := w.SeededUserIndex(v.UPN); j != i {
-					t.Fatalf("user %d: UPN %s gives %d", i, v.UPN, j)
-				}
-				seen[i] = true
+	pages, count := graphPages(fetch, "https://graph.microsoft.com/v1.0/users?$select=id,userPrincipalName&$top=999&$count=true", func(page int, v user) {
+		if pos < named {
+			if v.ID != w.Users[pos].ObjectID {
+				t.Fatalf("user %d: %s, want %s first", pos, v.UPN, w.Users[pos].Username)
 			}
-			pos++
+		} else {
+			i, ok := w.SeededUserIndex(v.ID)
+			if !ok || i >= n || seen[i] || i != pos-named {
+				t.Fatalf("page %d: id %q (index %d %v, at %d)", page, v.ID, i, ok, pos)
+			}
+			if j, _ := w.SeededUserIndex(v.UPN); j != i {
+				t.Fatalf("user %d: UPN %s gives %d", i, v.UPN, j)
+			}
+			seen[i] = true
 		}
-	}
+		pos++
+	})
 	if pos != n+named || pages != (n+named+998)/999 || count != n+named {
 		t.Fatalf("%d users in %d pages, @odata.count %d", pos, pages, count)
 	}
