@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// The README's quick start is two commands: one runs azrepl, one runs the
-// tests — .ci/run, which installs what the tests drive and ends with the
+// The README's quick start is two commands: one installs azrepl, puts it on
+// PATH and runs it against the emulator, one runs the tests — .ci/run, which installs what the tests drive and ends with the
 // plain `go test` line that the README names for running without installs.
 func TestCIRunsTheREADMETestCommand(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
@@ -31,6 +31,11 @@ func TestCIRunsTheREADMETestCommand(t *testing.T) {
 	}
 	if len(cmds) != 2 || cmds[1] != ".ci/run" {
 		t.Fatalf("Quick start should be two commands, the second .ci/run; it is %q", cmds)
+	}
+	for _, part := range []string{"go install", "PATH=", "azrepl --emulator"} {
+		if !strings.Contains(cmds[0], part) {
+			t.Errorf("Quick start's first command %q lacks %q", cmds[0], part)
+		}
 	}
 	lines := strings.Split(strings.TrimSpace(string(ci)), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
