@@ -39,6 +39,9 @@ func apiVersions(typ string) []string {
 // for paths whose version is not checked against a list (operation results
 // carry the version of the request that started them).
 func resourceType(segs []string) string {
+	if slices.Contains(segs, "providers") {
+		return "" // extension resources: their providers' versions are not listed here
+	}
 	switch {
 	case len(segs) >= 1 && segs[0] == "tenants":
 		return "tenants"

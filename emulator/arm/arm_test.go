@@ -200,8 +200,23 @@ func TestSubscriptionByID(t *testing.T) {
 	if status != 200 || len(m["value"].([]any)) != 0 {
 		t.Fatalf("%d %v", status, m)
 	}
-	status, _, m = get(t, srv, "/subscriptions/nope?api-version=2022-12-01", token(t, nil))
+	status, _, m = get(t, srv, "/subscriptions/00000000-0000-4000-8000-00000000cafe?api-version=2022-12-01", token(t, nil))
 	if code, _ := armError(m); status != 404 || code != "SubscriptionNotFound" {
+		t.Fatalf("%d %v", status, m)
+	}
+	// A name where the id belongs is malformed, not missing (Azure/apiops#460),
+	// and so is an empty id (Azure/azure-cli#30953).
+	for path, named := range map[string]string{"/subscriptions/Pay-As-You-Go?api-version=2022-12-01": "Pay-As-You-Go",
+		"/subscriptions//resourceGroups/x?api-version=2021-04-01": "resourceGroups"} {
+		status, _, m = get(t, srv, path, token(t, nil))
+		code, msg := armError(m)
+		if status != 400 || code != "InvalidSubscriptionId" || msg != "The provided subscription identifier '"+named+"' is malformed or invalid." {
+			t.Fatalf("%s: %d %v", path, status, m)
+		}
+	}
+	// A path with no subscription (cloudquery/cloudquery#6635).
+	status, _, m = get(t, srv, "/global/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01", token(t, nil))
+	if code, _ := armError(m); status != 404 || code != "MissingSubscription" {
 		t.Fatalf("%d %v", status, m)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,26 @@ const (
 	deletePolls = 2
 	retryAfter  = "1" // seconds; ARM says 15 for a group, too slow for tests
 )
+
+// The actions ARM names for resource groups, as its messages spell them.
+const (
+	rgRead   = "Microsoft.Resources/subscriptions/resourcegroups/read"
+	rgWrite  = "Microsoft.Resources/subscriptions/resourcegroups/write"
+	rgDelete = "Microsoft.Resources/subscriptions/resourcegroups/delete"
+)
+
+// rgLocations are the regions that take resource groups, in ARM's order, as
+// its LocationNotAvailableForResourceGroup message listed them in 2024
+// (MicrosoftDocs/executable-docs#74).
+var rgLocations = []string{"eastasia", "southeastasia", "australiaeast", "australiasoutheast", "brazilsouth", "canadacentral",
+	"canadaeast", "switzerlandnorth", "germanywestcentral", "eastus2", "eastus", "centralus", "northcentralus", "francecentral",
+	"uksouth", "ukwest", "centralindia", "southindia", "jioindiawest", "italynorth", "japaneast", "japanwest", "koreacentral",
+	"koreasouth", "mexicocentral", "northeurope", "norwayeast", "polandcentral", "qatarcentral", "spaincentral", "swedencentral",
+	"uaenorth", "westcentralus", "westeurope", "westus2", "westus", "southcentralus", "westus3", "southafricanorth",
+	"australiacentral", "australiacentral2", "israelcentral", "westindia", "centraluseuap", "eastus2euap"}
+
+// normalLocation: ARM takes a region's display name ("East US") for its name.
+func normalLocation(l string) string { return strings.ToLower(strings.ReplaceAll(l, " ", "")) }
 
 type resourceGroup struct {
 	Sub, Name, Location string
@@ -70,14 +91,22 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	r := rc.r
+	subScope := "/subscriptions/" + sub
 	if name == "" {
 		if r.Method != http.MethodGet {
 			rc.fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested resource does not support http method '"+r.Method+"'.")
 			return
 		}
+		// A caller with read on the subscription sees every group; one with
+		// roles on some groups only sees those.
+		all := rc.s.allowed(rc.caller, rgRead, subScope)
+		if !all && !rc.s.hasAnyRole(rc.caller, subScope) {
+			rc.authorize(rgRead, subScope)
+			return
+		}
 		var list []*resourceGroup
 		for _, rg := range g.rgs {
-			if strings.EqualFold(rg.Sub, sub) {
+			if strings.EqualFold(rg.Sub, sub) && (all || rc.s.allowed(rc.caller, rgRead, subScope+"/resourceGroups/"+rg.Name)) {
 				list = append(list, rg)
 			}
 		}
@@ -87,6 +116,12 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 			out[i] = rgJSON(rg)
 		}
 		rc.writePage(out, false)
+		return
+	}
+	action := map[string]string{http.MethodGet: rgRead, http.MethodHead: rgRead, http.MethodPut: rgWrite,
+		http.MethodPatch: rgWrite, http.MethodDelete: rgDelete}[r.Method]
+	// The scope is named as the request wrote it (Azure/ARO-RP#66).
+	if action != "" && !rc.authorize(action, strings.TrimRight(r.URL.Path, "/")) {
 		return
 	}
 	rg := g.rgs[rgKey(sub, name)]
@@ -140,6 +175,11 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 			rc.fail(http.StatusBadRequest, "LocationRequired", "The location property is required for this definition.")
 			return
 		}
+		if !slices.Contains(rgLocations, normalLocation(body.Location)) {
+			rc.fail(http.StatusBadRequest, "LocationNotAvailableForResourceGroup", fmt.Sprintf(
+				"The provided location '%s' is not available for resource group. List of available regions is '%s'.", body.Location, strings.Join(rgLocations, ",")))
+			return
+		}
 		status := http.StatusOK
 		if rg == nil {
 			rg = &resourceGroup{Sub: sub, Name: name}
@@ -149,7 +189,7 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 			rc.fail(http.StatusConflict, "InvalidResourceGroupLocation", fmt.Sprintf("Invalid resource group location '%s'. The Resource group already exists in location '%s'.", body.Location, rg.Location))
 			return
 		}
-		rg.Location = strings.ToLower(strings.ReplaceAll(body.Location, " ", ""))
+		rg.Location = normalLocation(body.Location)
 		rg.Tags = body.Tags
 		rc.writeJSON(status, rgJSON(rg))
 	case http.MethodDelete:

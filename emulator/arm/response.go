@@ -11,13 +11,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // requestContext carries one request, its ids and the writer.
 type requestContext struct {
-	s *server
-	w http.ResponseWriter
-	r *http.Request
+	s      *server
+	w      http.ResponseWriter
+	r      *http.Request
+	claims jwt.MapClaims // the token's, once authenticated
+	caller caller
 }
 
 func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *requestContext {
