@@ -52,6 +52,7 @@ type Services struct {
 	Environ  []string           // the script's env: the process environment plus the emulator's defaults
 	Home     string             // where the token cache lives
 
+	route       httpx.Options // the HTTP client's roots and proxy (NewHTTPClient)
 	prompt      *bindings.DeviceCodePrompt
 	closers     []func()
 	emulatorDir string // where the emulator writes ca.pem, env, tenant.json
@@ -87,6 +88,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		hopts.RootCAs = emulatorRoots(s.Emulator)
 		hopts.Proxy = emulatorProxy(s.Emulator.ProxyURL())
 	}
+	s.route = hopts
 	s.HTTP = httpx.New(hopts)
 	if s.Emulator != nil {
 		for _, secret := range worldSecrets(s.Emulator.World()) {
@@ -133,6 +135,19 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		return t.AccessToken, nil
 	})
 	return s, nil
+}
+
+// NewHTTPClient is another client that goes where Services.HTTP goes (the
+// emulator with --emulator) and masks the same secrets, with o's trace sizes.
+func (s *Services) NewHTTPClient(o httpx.Options) *httpx.Client {
+	o.RootCAs, o.Proxy = s.route.RootCAs, s.route.Proxy
+	c := httpx.New(o)
+	if s.Emulator != nil {
+		for _, secret := range worldSecrets(s.Emulator.World()) {
+			c.AddSecret(secret)
+		}
+	}
+	return c
 }
 
 // Install puts the services into a runtime's Env; it is the runtime's

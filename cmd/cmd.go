@@ -32,6 +32,7 @@ Usage:
   azrepl token [SCOPE] [-o FORMAT]  print a token of the current login (azrepl token --help)
   azrepl env [--databricks]         shell exports for the current login, for eval (azrepl env --help)
   azrepl shim --dir DIR             install az and databricks shims that serve azrepl's tokens
+  azrepl [--emulator] record -- CMD run CMD behind a recorder; explain and replay how it signs in
   azrepl version                    print the version
 
 Flags:
@@ -103,7 +104,7 @@ func Parse(args []string) (Options, error) {
 			}
 			o.Command, o.File, o.Args = "run", rest[0], rest[1:]
 			return o, nil
-		case a == "emulate", a == "token", a == "env", a == "shim":
+		case a == "emulate", a == "token", a == "env", a == "shim", a == "record":
 			o.Command, o.Args = a, args[i+1:]
 			return o, nil
 		case a == "version":
@@ -140,6 +141,8 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 	case "emulate":
 		// The emulator handles its own signals and flags.
 		return emulate(ctx, o.Args, stdout, stderr)
+	case "record":
+		return recordMain(ctx, o.Emulator, o.Args, stdout, stderr)
 	case "token", "env", "shim":
 		if o.Emulator || o.Debug {
 			fmt.Fprintf(stderr, "azrepl: %s takes no --emulator or --debug: it serves the logins in AZREPL_HOME (azrepl --help for usage)\n", o.Command)

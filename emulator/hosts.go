@@ -82,6 +82,10 @@ func (em *Emulator) serviceForPath(path string) *Service {
 }
 
 // hostNames lists the served host names for messages ("*.suffix" for suffixes).
+// HostNames lists the cloud host names the proxy answers for, a suffix row as
+// "*.suffix"; azrepl's recorder compares its own list with it in a test.
+func (em *Emulator) HostNames() []string { return em.hostNames() }
+
 func (em *Emulator) hostNames() []string {
 	var out []string
 	for _, s := range em.services {

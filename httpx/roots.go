@@ -61,6 +61,11 @@ func systemRoots() *rootStore {
 	return s
 }
 
+// TrustedRootFiles are the PEM files whose certificates azrepl trusts:
+// $SSL_CERT_FILE, then the distribution's bundle (none when Go's system pool
+// is read from elsewhere). A program azrepl starts can be given the same.
+func TrustedRootFiles() []string { return slices.Clone(systemRoots().files) }
+
 var (
 	rootsMu sync.Mutex
 	roots   = map[string]*rootStore{}

@@ -11,7 +11,10 @@ import (
 // the services as participants, each request arrow labelled with its grant
 // type or method and path (and the audience of the token sent), each answer
 // with its status (and the audience of the token received).
-func Mermaid(all []httpx.Exchange) string {
+func Mermaid(all []httpx.Exchange) string { return mermaidWith(all, "") }
+
+// mermaidWith names the first participant client ("" = azrepl).
+func mermaidWith(all []httpx.Exchange, client string) string {
 	steps := Steps(all)
 	ids := map[string]string{}
 	var b strings.Builder
@@ -19,7 +22,11 @@ func Mermaid(all []httpx.Exchange) string {
 	for i, p := range Participants(steps) {
 		id := fmt.Sprintf("P%d", i)
 		ids[p] = id
-		fmt.Fprintf(&b, "    participant %s as %s\n", id, mermaidText(p))
+		name := p
+		if p == Client && client != "" {
+			name = client
+		}
+		fmt.Fprintf(&b, "    participant %s as %s\n", id, mermaidText(name))
 	}
 	for _, s := range steps {
 		fmt.Fprintf(&b, "    %s->>%s: %s\n", ids[Client], ids[s.To], mermaidText(requestLabel(s)))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
 )
 
@@ -20,6 +21,7 @@ type ReportOptions struct {
 	Title     string
 	Version   string    // azrepl's
 	Generated time.Time // default now
+	Client    string    // the first lane's name (default "azrepl"): the recorded program
 }
 
 type reportData struct {
@@ -37,6 +39,7 @@ type reportExchange struct {
 	Attempt                 int
 	Failed                  bool
 	Participant, Label      string
+	Explained               string // the step in words (package explain)
 	ReqHeaders, RespHeaders []harNameValue
 	ReqBody, RespBody       string
 	ReqBodyCut, RespBodyCut bool
@@ -72,9 +75,11 @@ func Report(w io.Writer, all []httpx.Exchange, o ReportOptions) error {
 	all = sorted(all)
 	steps := Steps(all)
 	d := reportData{Title: o.Title, Version: o.Version, Generated: o.Generated.UTC().Format(time.RFC3339), Count: len(all),
-		Diagram: template.HTML(SVG(steps)), Mermaid: Mermaid(all)}
+		Diagram: template.HTML(svgWith(steps, o.Client)), Mermaid: mermaidWith(all, o.Client)}
 	for i, e := range all {
-		d.Exchanges = append(d.Exchanges, reportExchangeOf(e, steps[i]))
+		r := reportExchangeOf(e, steps[i])
+		r.Explained = explain.Line(firstOr(o.Client, Client), explain.Explain(e))
+		d.Exchanges = append(d.Exchanges, r)
 	}
 	var buf bytes.Buffer
 	if err := reportTemplate().Execute(&buf, d); err != nil {
@@ -216,6 +221,7 @@ pre { background: #f6f8fa; padding: .5em; overflow-x: auto; max-height: 30em; fo
 <details class="exchange{{if .Failed}} failed{{end}}" id="ex-{{.Index}}">
 <summary>{{.Index}}. {{.Method}} {{.URL}} → <span class="status">{{.Status}}</span> ({{.Ms}} ms{{if gt .Attempt 1}}, attempt {{.Attempt}}{{end}})</summary>
 <p class="meta">{{.Time}} UTC · {{.Participant}} · {{.Label}}</p>
+<p class="explained">{{.Explained}}</p>
 {{with .Error}}<div class="error"><b>{{.Code}}</b>{{if .Message}}: {{.Message}}{{end}}{{if .Hint}}<div class="hint">Hint: {{.Hint}}</div>{{end}}</div>{{end}}
 {{range .Tokens}}<div class="jwt" data-where="{{.Where}}">
 <b>JWT, {{.Where}}</b>

@@ -11,7 +11,10 @@ import (
 // with its lifeline, and per step a request arrow and a dashed answer
 // arrow (red when it failed), each labelled as in Mermaid. Each arrow links
 // to its exchange in the report (#ex-N).
-func SVG(steps []Step) string {
+func SVG(steps []Step) string { return svgWith(steps, "") }
+
+// svgWith draws the first lane as client ("" = azrepl).
+func svgWith(steps []Step, client string) string {
 	parts := Participants(steps)
 	col := map[string]int{}
 	for i, p := range parts {
@@ -35,10 +38,14 @@ func SVG(steps []Step) string {
 		`<marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#c0392b"/></marker></defs>`)
 	for i, p := range parts {
 		cx := x(i)
+		name := p
+		if p == Client && client != "" {
+			name = client
+		}
 		fmt.Fprintf(&b, `<g class="participant" data-name="%s"><rect x="%d" y="10" width="%d" height="%d" rx="4" fill="#eef3fb" stroke="#4a6fa5"/>`+
 			`<text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s</text>`+
 			`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999" stroke-dasharray="4 4"/></g>`,
-			esc(p), cx-boxW/2, boxW, boxH, cx, 10+boxH/2+4, esc(shorten(p, 22)), cx, 10+boxH, cx, height-10)
+			esc(name), cx-boxW/2, boxW, boxH, cx, 10+boxH/2+4, esc(shorten(name, 22)), cx, 10+boxH, cx, height-10)
 	}
 	y := top + margin
 	for _, s := range steps {

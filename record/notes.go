@@ -1,0 +1,83 @@
+package record
+
+import (
+	"sort"
+	"sync"
+)
+
+// notes count what the proxy saw besides the recorded exchanges: hosts it
+// tunnelled, connections it decrypted, and TLS handshakes the program broke
+// off (it did not trust the run's CA).
+type notes struct {
+	mu          sync.Mutex
+	tunnels     map[string]int
+	intercepts  map[string]int
+	handshakes  map[string]string // host → the first handshake error
+	tunnelFails map[string]string
+}
+
+func newNotes() *notes {
+	return &notes{tunnels: map[string]int{}, intercepts: map[string]int{}, handshakes: map[string]string{}, tunnelFails: map[string]string{}}
+}
+
+func (n *notes) tunnelled(host string) { n.mu.Lock(); n.tunnels[host]++; n.mu.Unlock() }
+
+func (n *notes) intercepted(host string) { n.mu.Lock(); n.intercepts[host]++; n.mu.Unlock() }
+
+func (n *notes) handshakeFailed(host string, err error) {
+	n.mu.Lock()
+	if _, ok := n.handshakes[host]; !ok {
+		n.handshakes[host] = err.Error()
+	}
+	n.mu.Unlock()
+}
+
+func (n *notes) tunnelFailed(host string, err error) {
+	n.mu.Lock()
+	if _, ok := n.tunnelFails[host]; !ok {
+		n.tunnelFails[host] = err.Error()
+	}
+	n.mu.Unlock()
+}
+
+// HostCount is a host and how many connections went to it.
+type HostCount struct {
+	Host  string
+	Count int
+}
+
+// HostError is a host and the first error seen with it.
+type HostError struct {
+	Host, Error string
+}
+
+// Connections summarises the connections of a run.
+type Connections struct {
+	Tunnelled       []HostCount // never decrypted
+	Intercepted     []HostCount // decrypted and recorded
+	HandshakeFailed []HostError // the program refused the run's certificate
+	TunnelFailed    []HostError // the onward connection of a tunnel failed
+}
+
+func (n *notes) snapshot() Connections {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	counts := func(m map[string]int) []HostCount {
+		var out []HostCount
+		for h, c := range m {
+			out = append(out, HostCount{h, c})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
+		return out
+	}
+	errs := func(m map[string]string) []HostError {
+		var out []HostError
+		for h, e := range m {
+			out = append(out, HostError{h, e})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
+		return out
+	}
+	return Connections{Tunnelled: counts(n.tunnels), Intercepted: counts(n.intercepts),
+		HandshakeFailed: errs(n.handshakes), TunnelFailed: errs(n.tunnelFails)}
+}

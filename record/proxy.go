@@ -1,0 +1,388 @@
+package record
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// proxy is the recorder's forward proxy on loopback. A CONNECT to a watched
+// host is answered with a certificate of the run's CA and the requests inside
+// are forwarded through the traced onward transport; a CONNECT to any other
+// host is spliced to that host unread.
+type proxy struct {
+	ln     net.Listener
+	front  *http.Server
+	inner  *http.Server
+	innerL *connListener
+	ca     *authority
+	hosts  hostSet
+	onward http.RoundTripper // traced; strict TLS
+	plain  http.RoundTripper // plain-HTTP requests to hosts not watched
+	// route is the onward proxy of tunnels (the user's HTTPS_PROXY), nil = direct.
+	route func(*http.Request) (*url.URL, error)
+	notes *notes
+
+	mu      sync.Mutex
+	tunnels map[net.Conn]bool
+	closed  bool
+}
+
+type proxyConfig struct {
+	CA     *authority
+	Hosts  hostSet
+	Onward http.RoundTripper
+	Route  func(*http.Request) (*url.URL, error)
+	Notes  *notes
+}
+
+const (
+	dialTimeout      = 30 * time.Second
+	handshakeTimeout = 15 * time.Second
+)
+
+func startProxy(cfg proxyConfig) (*proxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &proxy{ln: ln, ca: cfg.CA, hosts: cfg.Hosts, onward: cfg.Onward, route: cfg.Route, notes: cfg.Notes,
+		tunnels: map[net.Conn]bool{}}
+	p.plain = &http.Transport{Proxy: cfg.Route, DialContext: (&net.Dialer{Timeout: dialTimeout}).DialContext}
+	quiet := log.New(io.Discard, "", 0)
+	p.innerL = newConnListener(ln.Addr())
+	p.inner = &http.Server{Handler: p.forwarder(p.onward, "https"), ReadHeaderTimeout: time.Minute, ErrorLog: quiet,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			if t, ok := c.(*targetConn); ok {
+				return context.WithValue(ctx, targetKey{}, t.target)
+			}
+			return ctx
+		}}
+	p.front = &http.Server{Handler: http.HandlerFunc(p.serveFront), ReadHeaderTimeout: time.Minute, ErrorLog: quiet}
+	go func() { _ = p.inner.Serve(p.innerL) }()
+	go func() { _ = p.front.Serve(ln) }()
+	return p, nil
+}
+
+// URL is what the child's HTTPS_PROXY and HTTP_PROXY say.
+func (p *proxy) URL() string { return "http://" + p.ln.Addr().String() }
+
+// close stops listening and ends every connection still open.
+func (p *proxy) close() {
+	p.mu.Lock()
+	p.closed = true
+	for c := range p.tunnels {
+		_ = c.Close()
+	}
+	p.mu.Unlock()
+	_ = p.front.Close()
+	_ = p.inner.Close()
+	_ = p.innerL.Close()
+}
+
+type targetKey struct{}
+
+// targetConn carries the CONNECT target of a decrypted connection to the
+// inner server's handler.
+type targetConn struct {
+	net.Conn
+	target string
+}
+
+func (p *proxy) serveFront(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		p.connect(w, r)
+		return
+	}
+	if !r.URL.IsAbs() || r.URL.Scheme != "http" {
+		http.Error(w, "azrepl record: this is a forward proxy; send absolute http:// URLs or CONNECT", http.StatusBadRequest)
+		return
+	}
+	if p.hosts.watched(r.URL.Host) {
+		p.forwarder(p.onward, "http").ServeHTTP(w, r)
+		return
+	}
+	p.forwarder(p.plain, "http").ServeHTTP(w, r)
+}
+
+func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
+	target := r.Host
+	if _, _, err := net.SplitHostPort(target); err != nil {
+		target = net.JoinHostPort(target, "443")
+	}
+	watched := p.hosts.watched(target)
+	var upstream net.Conn
+	if !watched {
+		c, err := p.dialTunnel(r.Context(), target)
+		if err != nil {
+			p.notes.tunnelFailed(normalHost(target), err)
+			http.Error(w, "azrepl record: "+err.Error(), http.StatusBadGateway)
+			return
+		}
+		upstream = c
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "cannot take over the connection", http.StatusInternalServerError)
+		return
+	}
+	conn, rw, err := hj.Hijack()
+	if err != nil {
+		if upstream != nil {
+			_ = upstream.Close()
+		}
+		return
+	}
+	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		_ = conn.Close()
+		if upstream != nil {
+			_ = upstream.Close()
+		}
+		return
+	}
+	var client net.Conn = conn
+	if rw.Reader.Buffered() > 0 {
+		client = &prefixedConn{Conn: conn, r: rw.Reader}
+	}
+	if !watched {
+		p.notes.tunnelled(normalHost(target))
+		p.splice(client, upstream)
+		return
+	}
+	p.intercept(client, target)
+}
+
+// intercept completes the TLS handshake with the child as target and hands
+// the connection to the inner server. A handshake the child breaks off is
+// what a program that does not trust the run's CA (its own trust store, a
+// pinned certificate) does: it is noted for the summary.
+func (p *proxy) intercept(conn net.Conn, target string) {
+	host := normalHost(target)
+	cfg := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			if hello.ServerName != "" && normalHost(hello.ServerName) != host {
+				return nil, fmt.Errorf("SNI %s does not match the CONNECT target %s", hello.ServerName, host)
+			}
+			return p.ca.leaf(host)
+		},
+	}
+	tc := tls.Server(conn, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	err := tc.HandshakeContext(ctx)
+	cancel()
+	if err != nil {
+		p.notes.handshakeFailed(host, err)
+		_ = tc.Close()
+		return
+	}
+	p.notes.intercepted(host)
+	p.innerL.push(&targetConn{Conn: tc, target: target})
+}
+
+// forwarder passes each request on unchanged but for hop-by-hop headers
+// (httputil.ReverseProxy drops those) and Accept-Encoding: without it Go's
+// transport asks for gzip itself and unpacks the answer, so the trace holds
+// readable, redactable text, and the child gets the same content uncompressed.
+func (p *proxy) forwarder(rt http.RoundTripper, scheme string) http.Handler {
+	return &httputil.ReverseProxy{
+		Transport:     rt,
+		FlushInterval: -1,
+		ErrorLog:      log.New(io.Discard, "", 0),
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			out := pr.Out
+			if t, ok := pr.In.Context().Value(targetKey{}).(string); ok {
+				out.URL.Host = trimDefaultPort(t, "443")
+			} else {
+				out.URL.Host = pr.In.URL.Host
+			}
+			out.URL.Scheme = scheme
+			out.Host = ""
+			out.Header.Del("Accept-Encoding")
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = fmt.Fprintf(w, "azrepl record: %s %s: %v\n", r.Method, r.URL.Host, err)
+		},
+	}
+}
+
+func trimDefaultPort(hostport, port string) string {
+	if h, p, err := net.SplitHostPort(hostport); err == nil && p == port {
+		if net.ParseIP(h) != nil && ipv6(h) {
+			return "[" + h + "]"
+		}
+		return h
+	}
+	return hostport
+}
+
+func ipv6(h string) bool { ip := net.ParseIP(h); return ip != nil && ip.To4() == nil }
+
+// dialTunnel opens the onward connection of a tunnel: through the user's
+// proxy when one is set for that host, else directly.
+func (p *proxy) dialTunnel(ctx context.Context, target string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	var via *url.URL
+	if p.route != nil {
+		req := &http.Request{Method: http.MethodConnect, URL: &url.URL{Scheme: "https", Host: target}, Host: target}
+		u, err := p.route(req)
+		if err != nil {
+			return nil, err
+		}
+		via = u
+	}
+	d := &net.Dialer{}
+	if via == nil {
+		return d.DialContext(ctx, "tcp", target)
+	}
+	addr := via.Host
+	if via.Port() == "" {
+		addr = net.JoinHostPort(via.Hostname(), "80")
+	}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("the proxy %s: %w", via.Host, err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(dl)
+	}
+	req := "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n"
+	if via.User != nil {
+		pw, _ := via.User.Password()
+		req += "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(via.User.Username()+":"+pw)) + "\r\n"
+	}
+	if _, err := io.WriteString(c, req+"\r\n"); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("the proxy %s: %w", via.Host, err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_ = c.Close()
+		return nil, fmt.Errorf("the proxy %s refused CONNECT %s: %s", via.Host, target, resp.Status)
+	}
+	_ = c.SetDeadline(time.Time{})
+	if br.Buffered() > 0 {
+		return &prefixedConn{Conn: c, r: br}, nil
+	}
+	return c, nil
+}
+
+// splice copies both ways until either side closes.
+func (p *proxy) splice(a, b net.Conn) {
+	if !p.track(a, b) {
+		_ = a.Close()
+		_ = b.Close()
+		return
+	}
+	done := make(chan struct{}, 2)
+	cp := func(dst, src net.Conn) {
+		_, _ = io.Copy(dst, src)
+		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+			_ = cw.CloseWrite()
+		} else {
+			_ = dst.Close()
+		}
+		done <- struct{}{}
+	}
+	go cp(a, b)
+	go cp(b, a)
+	<-done
+	<-done
+	_ = a.Close()
+	_ = b.Close()
+	p.untrack(a, b)
+}
+
+func (p *proxy) track(cs ...net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	for _, c := range cs {
+		p.tunnels[c] = true
+	}
+	return true
+}
+
+func (p *proxy) untrack(cs ...net.Conn) {
+	p.mu.Lock()
+	for _, c := range cs {
+		delete(p.tunnels, c)
+	}
+	p.mu.Unlock()
+}
+
+// prefixedConn replays bytes already read into a bufio.Reader.
+type prefixedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *prefixedConn) Read(b []byte) (int, error) { return c.r.Read(b) }
+
+func (c *prefixedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
+}
+
+var errListenerClosed = errors.New("listener closed")
+
+// connListener hands decrypted connections to the inner http.Server.
+type connListener struct {
+	addr   net.Addr
+	conns  chan net.Conn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func newConnListener(addr net.Addr) *connListener {
+	return &connListener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+func (l *connListener) push(c net.Conn) {
+	select {
+	case l.conns <- c:
+	case <-l.closed:
+		_ = c.Close()
+	}
+}
+
+func (l *connListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, errListenerClosed
+	}
+}
+
+func (l *connListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *connListener) Addr() net.Addr { return l.addr }
