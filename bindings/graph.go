@@ -24,7 +24,7 @@ func init() {
   for (const g of graph.iter(path, {max})) … — the same items streamed: one page in use, the next one coming
   graph.each(path, fn, {max}) — fn(item, index) per item; return false to stop (no further pages are fetched)
   graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order
-  Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)`,
+  Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)` + graphPermissionsHelp,
 		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
@@ -49,6 +49,7 @@ func (c *caller) graphObject(version string) *goja.Object {
 		return req, httpx.PageOptions{Next: httpx.GraphNext, Max: lo.Max}
 	}, graphPermission)
 	_ = o.Set("batch", func(items goja.Value) goja.Value { return c.graphBatch(items, version) })
+	c.setPermissionLookups(o)
 	return o
 }
 
