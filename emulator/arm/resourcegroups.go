@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // Resource groups: PUT (create or update, 201/200), GET, HEAD, list and
@@ -63,9 +63,18 @@ type groups struct {
 
 func rgKey(sub, name string) string { return strings.ToLower(sub) + "/" + strings.ToLower(name) }
 
-// ARM's rule for resource group names: 1-90 characters, letters, digits,
-// underscores, parentheses, hyphens and periods, not ending in a period.
-var rgName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-\w._()]{1,90}$`) })
+// invalidRGChars lists the characters ARM refuses in a resource group name:
+// anything but a letter or digit (Unicode ones too, MicrosoftDocs/feedback#1951),
+// '-', '.', '(', ')' and '_'.
+func invalidRGChars(name string) string {
+	var bad strings.Builder
+	for _, c := range name {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune("-.()_", c) {
+			bad.WriteRune(c)
+		}
+	}
+	return bad.String()
+}
 
 func rgJSON(rg *resourceGroup) map[string]any {
 	state := "Succeeded"
@@ -144,8 +153,13 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 		}
 		rc.writeJSON(http.StatusOK, rgJSON(rg))
 	case http.MethodPut, http.MethodPatch:
-		if !rgName().MatchString(name) || strings.HasSuffix(name, ".") {
-			rc.fail(http.StatusBadRequest, "InvalidResourceGroup", "The provided resource group name '"+name+"' has these invalid characters: the name must be 1-90 letters, digits, '_', '-', '.', '(' or ')', and not end in '.'.")
+		if bad := invalidRGChars(name); bad != "" {
+			// Real: Azure/azure-cli#14481.
+			rc.fail(http.StatusBadRequest, "InvalidResourceGroup", "The provided resource group name '"+name+"' has these invalid characters: '"+bad+"'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.")
+			return
+		}
+		if len([]rune(name)) > 90 || strings.HasSuffix(name, ".") {
+			rc.fail(http.StatusBadRequest, "InvalidResourceGroup", "The provided resource group name '"+name+"' is invalid: it must be 1-90 characters and not end in '.'.")
 			return
 		}
 		var body struct {

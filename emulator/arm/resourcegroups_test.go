@@ -103,3 +103,30 @@ func TestAPIVersionPerResourceType(t *testing.T) {
 		}
 	}
 }
+
+// ARM names what is left of each kind of request per subscription
+// (Azure/azure-sdk-for-python's test_resource_groups recording), and
+// lists the characters it refuses in a group name (Azure/azure-cli#14481).
+func TestRateLimitHeadersAndGroupNames(t *testing.T) {
+	srv := newServer(t, 1)
+	rg := "/subscriptions/00000000-0000-4000-8000-000000000000/resourcegroups/"
+	for _, c := range []struct{ method, path, body, header string }{
+		{"PUT", rg + "rg1?api-version=2021-04-01", `{"location":"westus"}`, "X-Ms-Ratelimit-Remaining-Subscription-Writes"},
+		{"GET", rg + "rg1?api-version=2021-04-01", "", "X-Ms-Ratelimit-Remaining-Subscription-Reads"},
+		{"DELETE", rg + "rg1?api-version=2021-04-01", "", "X-Ms-Ratelimit-Remaining-Subscription-Deletes"},
+		{"GET", "/tenants?api-version=2022-12-01", "", "X-Ms-Ratelimit-Remaining-Tenant-Reads"},
+	} {
+		_, h, _ := send(t, srv, c.method, c.path, c.body)
+		if h.Get(c.header) == "" || h.Get("X-Ms-Routing-Request-Id") == "" {
+			t.Errorf("%s %s: no %s or routing id in %v", c.method, c.path, c.header, h)
+		}
+	}
+	status, _, m := send(t, srv, "PUT", rg+"a%27b%20c?api-version=2021-04-01", `{"location":"westus"}`)
+	if code, msg := armError(m); status != 400 || code != "InvalidResourceGroup" ||
+		msg != "The provided resource group name 'a'b c' has these invalid characters: '' '. The name can only be a letter, digit, '-', '.', '(', ')' or '_'." {
+		t.Fatalf("%d %s %q", status, code, msg)
+	}
+	if status, _, m := send(t, srv, "PUT", rg+"%C3%A9t%C3%A9?api-version=2021-04-01", `{"location":"westus"}`); status != 201 {
+		t.Fatalf("a Unicode name: %d %v", status, m)
+	}
+}

@@ -33,9 +33,32 @@ func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *reque
 		corr = id
 	}
 	h.Set("x-ms-correlation-request-id", corr)
-	h.Set("x-ms-ratelimit-remaining-tenant-reads", "11999")
+	h.Set("x-ms-routing-request-id", "WESTUS:"+s.cfg.Now().UTC().Format("20060102T150405Z")+":"+id)
+	setRateLimitHeaders(h, r)
 	h.Set("Cache-Control", "no-cache")
 	return &requestContext{s: s, w: w, r: r}
+}
+
+// setRateLimitHeaders: ARM counts reads, writes and deletes per subscription
+// (tenant-level calls count tenant reads) and says what is left; the values
+// are those of a fresh window in Azure/azure-sdk-for-python's recording
+// test_mgmt_resource.test_resource_groups.yaml.
+func setRateLimitHeaders(h http.Header, r *http.Request) {
+	if !strings.HasPrefix(strings.ToLower(r.URL.Path), "/subscriptions/") {
+		h.Set("x-ms-ratelimit-remaining-tenant-reads", "11999")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		h.Set("x-ms-ratelimit-remaining-subscription-reads", "11999")
+		h.Set("x-ms-ratelimit-remaining-subscription-global-reads", "16499")
+	case http.MethodDelete:
+		h.Set("x-ms-ratelimit-remaining-subscription-deletes", "14999")
+		h.Set("x-ms-ratelimit-remaining-subscription-global-deletes", "22499")
+	default:
+		h.Set("x-ms-ratelimit-remaining-subscription-writes", "1199")
+		h.Set("x-ms-ratelimit-remaining-subscription-global-writes", "11999")
+	}
 }
 
 // fail writes ARM's error envelope.

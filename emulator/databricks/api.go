@@ -20,10 +20,29 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	notFound := func() {
-		writeAPIError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '"+r.Method+" "+r.URL.Path+"'")
+		// The message names the path without /api/{version}
+		// (polar-rams/databricks-sdk-golang#7).
+		writeAPIError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '"+r.Method+" "+apiRest(r.URL.Path)+"'")
 	}
 	if op, ok := strings.CutPrefix(r.URL.Path, "/api/2.0/token/"); ok {
 		s.serveTokens(w, r, c, op)
+		return
+	}
+	if !servedVersion(r.URL.Path) {
+		// An API version the service does not have is refused by the
+		// gateway, without Databricks' envelope (apache/airflow#60444).
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Bad Target: " + r.URL.Path})
+		return
+	}
+	if r.Method == http.MethodPost {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/jobs/runs/submit") && c.canUse("jobs"):
+			s.serveRunSubmit(w, r)
+		case r.URL.Path == "/api/2.0/preview/scim/v2/Users" && c.canUse("iam"):
+			s.serveSCIMCreate(w, r)
+		default:
+			notFound()
+		}
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -31,15 +50,22 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	area := map[string]string{
-		"/api/2.0/preview/scim/v2/Me": "iam",
-		"/api/2.0/clusters/list":      "clusters",
-		"/api/2.1/clusters/list":      "clusters",
-		"/api/2.0/clusters/get":       "clusters",
-		"/api/2.1/clusters/get":       "clusters",
-		"/api/2.1/jobs/list":          "jobs",
-		"/api/2.2/jobs/list":          "jobs",
-		"/api/2.1/jobs/get":           "jobs",
-		"/api/2.2/jobs/get":           "jobs",
+		"/api/2.0/preview/scim/v2/Me":     "iam",
+		"/api/2.0/preview/scim/v2/Users":  "iam",
+		"/api/2.0/preview/scim/v2/Groups": "iam",
+		"/api/2.0/clusters/list":          "clusters",
+		"/api/2.1/clusters/list":          "clusters",
+		"/api/2.0/clusters/get":           "clusters",
+		"/api/2.1/clusters/get":           "clusters",
+		"/api/2.0/jobs/list":              "jobs",
+		"/api/2.1/jobs/list":              "jobs",
+		"/api/2.2/jobs/list":              "jobs",
+		"/api/2.0/jobs/get":               "jobs",
+		"/api/2.1/jobs/get":               "jobs",
+		"/api/2.2/jobs/get":               "jobs",
+		"/api/2.0/jobs/runs/get":          "jobs",
+		"/api/2.1/jobs/runs/get":          "jobs",
+		"/api/2.2/jobs/runs/get":          "jobs",
 	}[r.URL.Path]
 	if area == "" {
 		notFound()
@@ -52,6 +78,12 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/Me"):
 		writeJSON(w, http.StatusOK, s.scimMe(c))
+	case strings.HasSuffix(r.URL.Path, "/Users"):
+		s.serveSCIMUsers(w)
+	case strings.HasSuffix(r.URL.Path, "/Groups"):
+		s.serveSCIMGroups(w)
+	case strings.HasSuffix(r.URL.Path, "/runs/get"):
+		s.serveRunGet(w, r)
 	case r.URL.Path == "/api/2.0/clusters/list":
 		s.serveAllClusters(w)
 	case strings.HasSuffix(r.URL.Path, "/clusters/list"):

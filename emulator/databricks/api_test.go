@@ -2,6 +2,8 @@ package databricks
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -66,7 +68,7 @@ func TestJobsPaging(t *testing.T) {
 }
 
 func TestClusters(t *testing.T) {
-	ws := newWorkspace(t, 0)
+	ws := newWorkspace(t, 5)
 	at := spToken(t, ws)
 	var list struct{ Clusters []map[string]any }
 	if err := json.Unmarshal([]byte(ws.api(t, "/api/2.0/clusters/list", at).body), &list); err != nil || len(list.Clusters) != 4 {
@@ -81,7 +83,7 @@ func TestClusters(t *testing.T) {
 		t.Fatalf("missing cluster: %d %s", r.status, r.body)
 	}
 	r = ws.api(t, "/api/2.0/widgets/list", at)
-	if m := r.json(t); r.status != 404 || m["error_code"] != "ENDPOINT_NOT_FOUND" || !strings.Contains(m["message"].(string), "GET /api/2.0/widgets/list") {
+	if m := r.json(t); r.status != 404 || m["error_code"] != "ENDPOINT_NOT_FOUND" || m["message"] != "No API found for 'GET /widgets/list'" {
 		t.Fatalf("unknown API: %d %s", r.status, r.body)
 	}
 }
@@ -101,5 +103,42 @@ func TestDiscovery(t *testing.T) {
 	keys := ws.api(t, "/oidc/jwks.json", "").json(t)["keys"].([]any)
 	if len(keys) != 1 || keys[0].(map[string]any)["kty"] != "RSA" {
 		t.Fatalf("jwks: %v", keys)
+	}
+}
+
+// Jobs 2.0, one-time runs, SCIM lists and SCIM's error, and the gateway's
+// "Bad Target" for an API version that does not exist.
+func TestMoreEndpoints(t *testing.T) {
+	ws := newWorkspace(t, 5)
+	at := spToken(t, ws)
+	post := func(path, body string) reply {
+		req, _ := http.NewRequest(http.MethodPost, ws.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+at)
+		return send(t, ws.Client(), req)
+	}
+	if r := ws.api(t, "/api/2.0/jobs/list?limit=2", at); r.status != 200 || len(r.json(t)["jobs"].([]any)) != 2 {
+		t.Fatalf("jobs 2.0: %d %s", r.status, r.body)
+	}
+	r := ws.api(t, "/api/2.2/sql/endpoints", at)
+	if m := r.json(t); r.status != 404 || m["error"] != "Bad Target: /api/2.2/sql/endpoints" || m["error_code"] != nil {
+		t.Fatalf("bad target: %d %s", r.status, r.body)
+	}
+	r = post("/api/2.1/jobs/runs/submit", `{"run_name":"once","tasks":[{"task_key":"t"}]}`)
+	id, _ := r.json(t)["run_id"].(float64)
+	if r.status != 200 || id < 1 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ws.api(t, fmt.Sprintf("/api/2.1/jobs/runs/get?run_id=%d", int(id)), at); r.status != 200 || r.json(t)["run_name"] != "once" {
+		t.Fatalf("runs/get: %d %s", r.status, r.body)
+	}
+	for _, p := range []string{"/api/2.0/preview/scim/v2/Users", "/api/2.0/preview/scim/v2/Groups"} {
+		r := ws.api(t, p, at)
+		if m := r.json(t); r.status != 200 || len(m["Resources"].([]any)) == 0 || m["schemas"].([]any)[0] != "urn:ietf:params:scim:api:messages:2.0:ListResponse" {
+			t.Fatalf("%s: %d %s", p, r.status, r.body)
+		}
+	}
+	r = post("/api/2.0/preview/scim/v2/Users", `{not json`)
+	if m := r.json(t); r.status != 400 || m["scimType"] != "Invalid JSON provided in request body." || m["status"] != "400" {
+		t.Fatalf("scim error: %d %s", r.status, r.body)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
 	"github.com/golang-jwt/jwt/v5"
@@ -51,6 +52,19 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 			writeClaimPage(w, r, s.incorrectClaim(bad))
 			return nil, false
 		}
+		// Azure Databricks refuses an expired Entra token with 401 "Token is
+		// expired" (since December 2025), and one with under 30 seconds
+		// left with 403 (databricks/databricks-sdk-py#362,
+		// databricks/databricks-sdk-go#1061).
+		if bad != nil && bad.Reason == bearer.Expired {
+			writeAPIError(w, http.StatusUnauthorized, 401, "Token is expired")
+			return nil, false
+		}
+		if bad == nil && s.expiresWithin(raw, 30*time.Second) {
+			w.Header().Set("X-Databricks-Reason-Phrase", "Token is expiring within 30 seconds. (token expired)")
+			writeAPIError(w, http.StatusForbidden, 403, "Token is expiring within 30 seconds. (token expired)")
+			return nil, false
+		}
 		if bad != nil {
 			err = bad
 		} else if c == nil {
@@ -67,6 +81,16 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 		return nil, false
 	}
 	return c, true
+}
+
+// expiresWithin reports whether an already verified token ends within d.
+func (s *server) expiresWithin(raw string, d time.Duration) bool {
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, claims); err != nil {
+		return false
+	}
+	exp, err := claims.GetExpirationTime()
+	return err == nil && exp != nil && exp.Sub(s.cfg.Now()) < d
 }
 
 // incorrectClaim is the jjwt message the workspace shows for an Entra token

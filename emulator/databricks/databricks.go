@@ -72,6 +72,7 @@ type server struct {
 	mu       sync.Mutex
 	sps      []*ServicePrincipal // members; grows when a resource manager first signs in
 	pats     []PAT
+	runs     []string                     // names of submitted runs; run id = index + 1
 	logins   map[string]*authorizeRequest // sign-in page transactions
 	codes    map[string]*authorizeRequest // issued authorization codes
 	refreshs map[string]refreshGrant

@@ -88,8 +88,25 @@ func TestEntraTokens(t *testing.T) {
 			t.Fatalf("%s: %d %s", name, r.status, r.body)
 		}
 	}
+	// Expired, and about to expire (databricks/databricks-sdk-go#1061,
+	// databricks/databricks-sdk-py#362).
+	for name, c := range map[string]struct {
+		exp    time.Time
+		status int
+		msg    string
+	}{
+		"expired":  {start.Add(-time.Second), 401, "Token is expired"},
+		"29s left": {start.Add(29 * time.Second), 403, "Token is expiring within 30 seconds. (token expired)"},
+	} {
+		r := ws.api(t, "/api/2.0/preview/scim/v2/Me", entraToken(t, jwt.MapClaims{"exp": c.exp.Unix(), "oid": aliceOID, "scp": "user_impersonation"}))
+		if m := r.json(t); r.status != c.status || m["error_code"] != float64(c.status) || m["message"] != c.msg {
+			t.Fatalf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+	if r := ws.api(t, "/api/2.0/preview/scim/v2/Me", entraToken(t, jwt.MapClaims{"exp": start.Add(31 * time.Second).Unix(), "oid": aliceOID, "scp": "user_impersonation"})); r.status != 200 {
+		t.Fatalf("31s left: %d %s", r.status, r.body)
+	}
 	for name, tok := range map[string]string{
-		"expired":         entraToken(t, jwt.MapClaims{"exp": start.Add(-time.Second).Unix(), "oid": aliceOID, "scp": "user_impersonation"}),
 		"garbage":         "not-a-token",
 		"unknown PAT":     "dapi0123456789abcdef0123456789abcdef",
 		"other signature": otherKeyToken(t),

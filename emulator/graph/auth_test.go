@@ -39,7 +39,7 @@ func TestTokenFailures(t *testing.T) {
 		name, token, message string
 	}{
 		{"missing", "", "Access token is empty."},
-		{"not a JWT", "opaque-token", "IDX14100: JWT is not well formed, there are no dots (.)."},
+		{"not a JWT", "opaque-token", "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'."},
 		{"expired", mint(t, jwt.MapClaims{"exp": fixedNow.Add(-time.Second).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is expired."},
 		{"not yet valid", mint(t, jwt.MapClaims{"nbf": fixedNow.Add(time.Minute).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is not yet valid."},
 		{"other signer", other, "Access token validation failure."},

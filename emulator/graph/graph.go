@@ -90,6 +90,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !rc.decodeBody() {
+		return
+	}
 	version, rest, ok := splitVersion(r.URL.Path)
 	if !ok {
 		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid version.")

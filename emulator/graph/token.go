@@ -58,7 +58,8 @@ func failureMessage(f *bearer.Failure) string {
 	case bearer.Missing, bearer.NotBearer:
 		return "Access token is empty."
 	case bearer.Malformed:
-		return "IDX14100: JWT is not well formed, there are no dots (.)."
+		// The whole IdentityModel text (MaikuB/flutter_appauth#575).
+		return "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'."
 	case bearer.WrongAudience:
 		return "Access token validation failure. Invalid audience."
 	case bearer.Expired, bearer.NoExpiry:
