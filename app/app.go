@@ -9,6 +9,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -149,6 +151,11 @@ func (s *Services) NewHTTPClient(o httpx.Options) *httpx.Client {
 	}
 	return c
 }
+
+// Proxy is the proxy choice of Services.HTTP: with --emulator every cloud
+// host goes to the emulator (which refuses the hosts it does not serve) and
+// loopback goes direct; else nil, HTTPS_PROXY/NO_PROXY as they are.
+func (s *Services) Proxy() func(*http.Request) (*url.URL, error) { return s.route.Proxy }
 
 // Install puts the services into a runtime's Env; it is the runtime's
 // Options.Setup.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +115,7 @@ func recordMain(ctx context.Context, emulated bool, args []string, stdout, stder
 	}
 	hopts := httpx.Options{TraceSize: 100000, TraceBytes: 64 << 20}
 	var onward *httpx.Client
+	var route func(*http.Request) (*url.URL, error) // tunnels: HTTPS_PROXY, or the emulator, which never dials out
 	environ := os.Environ()
 	if emulated {
 		svc, err := app.Setup(ctx, app.Options{Emulator: true, Stderr: stderr})
@@ -121,12 +124,12 @@ func recordMain(ctx context.Context, emulated bool, args []string, stdout, stder
 			return 1
 		}
 		defer svc.Close()
-		onward = svc.NewHTTPClient(hopts)
+		onward, route = svc.NewHTTPClient(hopts), svc.Proxy()
 		environ = svc.Environ // the emulator's AZURE_* and DATABRICKS_* defaults, for the program too
 	} else {
 		onward = httpx.New(hopts)
 	}
-	res, err := record.Run(ctx, record.Config{Command: o.argv, Intercept: o.intercept, Onward: onward, Environ: environ})
+	res, err := record.Run(ctx, record.Config{Command: o.argv, Intercept: o.intercept, Onward: onward, TunnelRoute: route, Environ: environ})
 	if err != nil {
 		fmt.Fprintf(stderr, "azrepl: record: %v\n", err)
 		return 1
@@ -140,7 +143,7 @@ func recordMain(ctx context.Context, emulated bool, args []string, stdout, stder
 	}
 	record.WriteSummary(stderr, o.argv, res)
 	if res.Signal != "" {
-		fmt.Fprintf(stderr, "  %s ended by %s\n", filepath.Base(o.argv[0]), res.Signal)
+		fmt.Fprintf(stderr, "  %s was ended by signal %d (%s)\n", filepath.Base(o.argv[0]), res.Exit-128, res.Signal)
 	}
 	fmt.Fprintf(stderr, "  written: %s/{trace.json,report.html,flow.har,flow.js}\n", o.out)
 	return res.Exit

@@ -111,7 +111,9 @@ func Explain(e httpx.Exchange) Step {
 	default:
 		if d := discoveryOf(lower, u); d != "" {
 			s.Kind, s.Discovery = KindDiscovery, d
-			s.Tenant = tenantOfDiscovery(s.Path)
+			if s.Service == "Entra" {
+				s.Tenant = tenantOfDiscovery(s.Path)
+			}
 			break
 		}
 		s.Kind = KindAPI

@@ -89,8 +89,14 @@ func (s Step) Library() string {
 	if s.SKU != "" {
 		return strings.TrimSpace(s.SKU + " " + s.Ver)
 	}
-	ua, _, _ := strings.Cut(s.UserAgent, " ")
-	return ua
+	// The first product, unless it is an application that did not name itself
+	// (the Databricks SDK says "unknown/0.0.0 databricks-sdk-go/…").
+	for _, p := range strings.Fields(s.UserAgent) {
+		if !strings.HasPrefix(p, "unknown/") && !strings.HasPrefix(p, "(") {
+			return p
+		}
+	}
+	return ""
 }
 
 func clientPart(s Step) []string {

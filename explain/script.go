@@ -68,6 +68,10 @@ func (g *scriptGen) token(s Step) {
 		g.code("// (no answer came: not reproduced)")
 		return
 	}
+	if s.Error == "authorization_pending" || s.Error == "slow_down" {
+		g.code("// (the program polls until the user signs in: login() does the same)")
+		return
+	}
 	scope := resourceScope(s.Scope)
 	switch {
 	case s.Endpoint == "databricks workspace" || s.Endpoint == "databricks account":

@@ -14,15 +14,18 @@ type notes struct {
 	intercepts  map[string]int
 	handshakes  map[string]string // host → the first handshake error
 	tunnelFails map[string]string
+	unused      map[string]int // decrypted connections closed before any request
 }
 
 func newNotes() *notes {
-	return &notes{tunnels: map[string]int{}, intercepts: map[string]int{}, handshakes: map[string]string{}, tunnelFails: map[string]string{}}
+	return &notes{tunnels: map[string]int{}, intercepts: map[string]int{}, handshakes: map[string]string{}, tunnelFails: map[string]string{}, unused: map[string]int{}}
 }
 
 func (n *notes) tunnelled(host string) { n.mu.Lock(); n.tunnels[host]++; n.mu.Unlock() }
 
 func (n *notes) intercepted(host string) { n.mu.Lock(); n.intercepts[host]++; n.mu.Unlock() }
+
+func (n *notes) closedUnused(host string) { n.mu.Lock(); n.unused[host]++; n.mu.Unlock() }
 
 func (n *notes) handshakeFailed(host string, err error) {
 	n.mu.Lock()
@@ -57,6 +60,7 @@ type Connections struct {
 	Intercepted     []HostCount // decrypted and recorded
 	HandshakeFailed []HostError // the program refused the run's certificate
 	TunnelFailed    []HostError // the onward connection of a tunnel failed
+	ClosedUnused    []HostCount // decrypted, then closed before any request (certificate pinning)
 }
 
 func (n *notes) snapshot() Connections {
@@ -79,5 +83,5 @@ func (n *notes) snapshot() Connections {
 		return out
 	}
 	return Connections{Tunnelled: counts(n.tunnels), Intercepted: counts(n.intercepts),
-		HandshakeFailed: errs(n.handshakes), TunnelFailed: errs(n.tunnelFails)}
+		HandshakeFailed: errs(n.handshakes), TunnelFailed: errs(n.tunnelFails), ClosedUnused: counts(n.unused)}
 }

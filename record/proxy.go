@@ -14,6 +14,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,7 +50,7 @@ type proxyConfig struct {
 
 const (
 	dialTimeout      = 30 * time.Second
-	handshakeTimeout = 15 * time.Second
+	handshakeTimeout = time.Minute // a bound for a stuck program, not a pace: 500 handshakes at once on a busy machine take seconds
 )
 
 func startProxy(cfg proxyConfig) (*proxy, error) {
@@ -63,6 +64,7 @@ func startProxy(cfg proxyConfig) (*proxy, error) {
 	quiet := log.New(io.Discard, "", 0)
 	p.innerL = newConnListener(ln.Addr())
 	p.inner = &http.Server{Handler: p.forwarder(p.onward, "https"), ReadHeaderTimeout: time.Minute, ErrorLog: quiet,
+		ConnState: p.connState,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if t, ok := c.(*targetConn); ok {
 				return context.WithValue(ctx, targetKey{}, t.target)
@@ -98,6 +100,25 @@ type targetKey struct{}
 type targetConn struct {
 	net.Conn
 	target string
+	used   atomic.Bool // a request came
+}
+
+// connState notes connections that closed before any request came: after a
+// completed handshake that is a program checking the certificate itself
+// (pinning) and hanging up.
+func (p *proxy) connState(c net.Conn, st http.ConnState) {
+	t, ok := c.(*targetConn)
+	if !ok {
+		return
+	}
+	switch st {
+	case http.StateActive:
+		t.used.Store(true)
+	case http.StateClosed, http.StateHijacked:
+		if !t.used.Load() {
+			p.notes.closedUnused(normalHost(t.target))
+		}
+	}
 }
 
 func (p *proxy) serveFront(w http.ResponseWriter, r *http.Request) {

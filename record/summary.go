@@ -22,6 +22,10 @@ func WriteSummary(w io.Writer, argv []string, res *Result) {
 		fmt.Fprintf(w, "  TLS failure: %s refused the recorder's certificate for %s (%s): it does not use the CA bundle it was given (SSL_CERT_FILE, REQUESTS_CA_BUNDLE…) or pins the server's certificate; its requests to %s are not recorded\n",
 			prog, h.Host, h.Error, h.Host)
 	}
+	for _, h := range c.ClosedUnused {
+		fmt.Fprintf(w, "  TLS: %s closed %d connection(s) to %s right after the handshake, before any request: it checks the server's certificate itself (certificate pinning) and refused the recorder's\n",
+			prog, h.Count, h.Host)
+	}
 	for _, h := range c.TunnelFailed {
 		fmt.Fprintf(w, "  tunnel to %s failed: %s\n", h.Host, h.Error)
 	}
@@ -35,7 +39,7 @@ func WriteSummary(w io.Writer, argv []string, res *Result) {
 	if len(res.Exchanges) == 0 {
 		why := "it made no HTTPS request through the proxy: it may ignore HTTPS_PROXY (a program with its own proxy setting, or a Go program whose http.Transport has no Proxy), or it did not go online"
 		switch {
-		case len(c.HandshakeFailed) > 0:
+		case len(c.HandshakeFailed) > 0 || len(c.ClosedUnused) > 0:
 			why = "it refused the recorder's certificate (see the TLS failure above)"
 		case len(c.Intercepted) > 0:
 			why = "its decrypted connections carried no complete request"
