@@ -76,7 +76,7 @@ func TestEmulatorGuestTenant(t *testing.T) {
 		t.Fatalf("bob in the partner tenant: %v", err)
 	}
 	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.Contains(msg, "does not exist in tenant 'Contoso Partner'") ||
-		!strings.HasSuffix(msg, "— "+hints[50020]) {
+		!strings.HasSuffix(msg, "— "+(&EntraError{Codes: []int{50020}}).Hint()) {
 		t.Fatalf("error line: %s", msg)
 	}
 	// The world's apps are registered in its home tenant only: AADSTS700016 there.
@@ -92,7 +92,7 @@ func TestEmulatorGuestTenant(t *testing.T) {
 		t.Fatalf("reader-app in the partner tenant: %v", err)
 	}
 	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.Contains(msg, "was not found in the directory 'Contoso Partner'") ||
-		!strings.HasSuffix(msg, "— "+hints[700016]) || strings.Contains(msg, reader.ClientSecret) {
+		!strings.HasSuffix(msg, "— "+(&EntraError{Codes: []int{700016}}).Hint()) || strings.Contains(msg, reader.ClientSecret) {
 		t.Fatalf("error line: %s", msg)
 	}
 }

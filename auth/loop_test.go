@@ -34,7 +34,7 @@ func TestEmulatorRequestLoop(t *testing.T) {
 		t.Fatalf("the loop was stopped at request %d, want 21", n)
 	}
 	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.Contains(msg, "AADSTS50196: The server terminated an operation because it encountered a client request loop") ||
-		!strings.HasSuffix(msg, "— "+hints[50196]) {
+		!strings.HasSuffix(msg, "— "+(&EntraError{Codes: []int{50196}}).Hint()) {
 		t.Fatalf("error line: %s", msg)
 	}
 	// The cached token still serves.

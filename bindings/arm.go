@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -66,11 +67,11 @@ func (c *caller) armRequestWith(method, path string, o *requestOptions) *httpx.R
 	req := c.newRequest(method, c.rt.ToValue(full), o)
 	u, err := url.Parse(full)
 	if err != nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err)})
+		Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("arm: bad path %q: %v", path, err)})
 	}
 	if u.Query().Get("api-version") == "" && req.Query.Get("api-version") == "" {
 		v := armAPIVersion(u.Path)
-		Throw(c.rt, &Error{Code: CodeBadRequest,
+		Throw(c.rt, &Error{Code: errcode.BadRequest,
 			Message: fmt.Sprintf("arm: %s %s has no api-version; ARM refuses requests without one", method, u.Path),
 			Hint:    fmt.Sprintf("add ?api-version=%s (e.g. %s?api-version=%s), or {query: {\"api-version\": %q}}", v, u.Path, v, v)})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 	"github.com/tidwall/gjson"
@@ -34,7 +35,7 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 	decodeOpts(c.rt, "arm.wait(response, opts)", optsV, &o)
 	resp, ok := respV.(*goja.Object)
 	if !ok || goja.IsUndefined(resp.Get("status")) {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "arm.wait(response): the Response of arm.put/patch/post/delete is expected"})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "arm.wait(response): the Response of arm.put/patch/post/delete is expected"})
 	}
 	timeout, interval := defaultWaitTimeout, defaultWaitInterval
 	if o.Timeout > 0 {
@@ -68,7 +69,7 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 			d = time.Duration(n) * time.Second
 		}
 		if time.Now().Add(d).After(deadline) {
-			Throw(c.rt, &Error{Code: CodeTimeout, Message: fmt.Sprintf("arm.wait: the operation did not end within %s", timeout),
+			Throw(c.rt, &Error{Code: errcode.Timeout, Message: fmt.Sprintf("arm.wait: the operation did not end within %s", timeout),
 				Hint: "wait longer with {timeout: ms}, or look at the operation later: " + firstNonEmpty(async, location)})
 		}
 		t := time.NewTimer(d)
@@ -76,7 +77,7 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			Throw(c.rt, &Error{Code: CodeCancelled, Message: "interrupted", Err: ctx.Err()})
+			Throw(c.rt, &Error{Code: errcode.Cancelled, Message: "interrupted", Err: ctx.Err()})
 		}
 	}
 	poll := func(u string) *httpx.Response {
@@ -108,7 +109,7 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 			case "failed", "canceled", "cancelled":
 				code := gjson.GetBytes(r.Body, "error.code").String()
 				msg := gjson.GetBytes(r.Body, "error.message").String()
-				e := &Error{Code: CodeFailed, Message: fmt.Sprintf("arm.wait: the operation %s: %s: %s", strings.ToLower(st), code, c.client().Redact(msg))}
+				e := &Error{Code: errcode.Failed, Message: fmt.Sprintf("arm.wait: the operation %s: %s: %s", strings.ToLower(st), code, c.client().Redact(msg))}
 				obj := ErrorValue(c.rt, e)
 				_ = obj.Set("serviceCode", code)
 				_ = obj.Set("serviceMessage", c.client().Redact(msg))

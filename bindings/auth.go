@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/dop251/goja"
 )
 
@@ -82,7 +83,7 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 		secret, err := readSecret(env.Context(), "Client secret (not echoed): ")
 		switch {
 		case errors.Is(err, errNoTerminal):
-			Throw(rt, &Error{Code: CodeBadRequest,
+			Throw(rt, &Error{Code: errcode.BadRequest,
 				Message: "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"})
 		case err != nil:
 			Throw(rt, AuthError(env, err))
@@ -94,7 +95,7 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 		password, err := readSecret(env.Context(), "Password for "+who+" (not echoed): ")
 		switch {
 		case errors.Is(err, errNoTerminal):
-			Throw(rt, &Error{Code: CodeBadRequest,
+			Throw(rt, &Error{Code: errcode.BadRequest,
 				Message: "the password flow needs a password: pass password or set AZURE_PASSWORD (no terminal to ask on)"})
 		case err != nil:
 			Throw(rt, AuthError(env, err))
@@ -198,7 +199,7 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 // session is the auth session, or a JS error when the host has none.
 func session(env *Env, rt *goja.Runtime) *auth.Session {
 	if env.Auth == nil {
-		Throw(rt, &Error{Code: CodeNoClient, Message: "sign-in is not available in this runtime (no auth session)"})
+		Throw(rt, &Error{Code: errcode.NoClient, Message: "sign-in is not available in this runtime (no auth session)"})
 	}
 	return env.Auth
 }
@@ -228,7 +229,7 @@ func AuthError(env *Env, err error) error {
 	if env != nil && env.HTTP != nil {
 		redact = env.HTTP.Redact
 	}
-	e := &Error{Message: redact(err.Error()), Code: CodeForError(err), Err: err}
+	e := &Error{Message: redact(err.Error()), Code: errcode.Of(err), Err: err}
 	var ee *auth.EntraError
 	if errors.As(err, &ee) {
 		e.Status = ee.HTTPStatus
@@ -238,9 +239,9 @@ func AuthError(env *Env, err error) error {
 		e.Hint = redact(ee.Hint())
 	}
 	if e.Code == "" {
-		e.Code = CodeAuthFailed
+		e.Code = errcode.AuthFailed
 	}
-	if e.Hint == "" && e.Code == CodeUnauthenticated {
+	if e.Hint == "" && e.Code == errcode.Unauthenticated {
 		e.Hint = "run login() (or login({flow: \"azcli\"}) to reuse an az login)"
 	}
 	return e

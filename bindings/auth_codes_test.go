@@ -1,87 +1,16 @@
 package bindings_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 )
-
-func TestCodeForEntra(t *testing.T) {
-	cases := []struct {
-		err  auth.EntraError
-		want string
-	}{
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{65001}, HTTPStatus: 400}, "CONSENT_REQUIRED"},
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{50076}, HTTPStatus: 400}, "MFA_REQUIRED"},
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{53003}, HTTPStatus: 400}, "INTERACTION_REQUIRED"},
-		{auth.EntraError{Err: "invalid_client", Codes: []int{7000215}, HTTPStatus: 401}, "INVALID_CLIENT"},
-		{auth.EntraError{Err: "unauthorized_client", Codes: []int{700016}, HTTPStatus: 400}, "INVALID_CLIENT"},
-		{auth.EntraError{Err: "invalid_scope", Codes: []int{70011}, HTTPStatus: 400}, "BAD_REQUEST"},
-		{auth.EntraError{Err: "invalid_request", Codes: []int{28000}, HTTPStatus: 400}, "BAD_REQUEST"},
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{70008}, HTTPStatus: 400}, "UNAUTHENTICATED"},
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{50173}, HTTPStatus: 400}, "UNAUTHENTICATED"},
-		// The same refusal when redeeming a resource's claims challenge: only a new login helps.
-		{auth.EntraError{Err: "invalid_grant", Codes: []int{50173}, HTTPStatus: 400, InteractionRequired: true}, "INTERACTION_REQUIRED"},
-		{auth.EntraError{Err: "interaction_required", HTTPStatus: 400}, "INTERACTION_REQUIRED"},
-		{auth.EntraError{Err: "expired_token", HTTPStatus: 400}, "UNAUTHENTICATED"},
-		{auth.EntraError{Err: "temporarily_unavailable", HTTPStatus: 503}, "SERVER_ERROR"},
-	}
-	for _, c := range cases {
-		if got := bindings.CodeForEntra(&c.err); got != c.want {
-			t.Errorf("%s %v: code %s, want %s", c.err.Err, c.err.Codes, got, c.want)
-		}
-	}
-}
-
-func TestCodeForError(t *testing.T) {
-	opErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
-	cases := map[string]struct {
-		err  error
-		want string
-	}{
-		"wrapped entra":  {fmt.Errorf("login: %w", &auth.EntraError{Err: "invalid_client", Codes: []int{7000215}}), "INVALID_CLIENT"},
-		"cancelled":      {fmt.Errorf("poll: %w", context.Canceled), "CANCELLED"},
-		"deadline":       {context.DeadlineExceeded, "TIMEOUT"},
-		"network":        {fmt.Errorf("post: %w", opErr), "NETWORK"},
-		"not signed in":  {fmt.Errorf("token: %w", fmt.Errorf("%w: run login() first", auth.ErrLoginNeeded)), "UNAUTHENTICATED"},
-		"wording only":   {errors.New("not signed in: typed by hand"), ""},
-		"typed wins":     {&bindings.Error{Code: "FORBIDDEN"}, "FORBIDDEN"},
-		"nothing better": {errors.New("disk full"), ""},
-	}
-	for name, c := range cases {
-		if got := bindings.CodeForError(c.err); got != c.want {
-			t.Errorf("%s: code %q, want %q", name, got, c.want)
-		}
-	}
-}
-
-func TestExitCodes(t *testing.T) {
-	seen := map[int]string{}
-	for _, code := range []string{"UNAUTHENTICATED", "CONSENT_REQUIRED", "MFA_REQUIRED", "INVALID_CLIENT",
-		"BAD_REQUEST", "NOT_FOUND", "THROTTLED", "SERVER_ERROR", "NETWORK", "TIMEOUT", "CANCELLED"} {
-		n := bindings.ExitCodeFor(code)
-		if n <= 2 || n > 255 {
-			t.Errorf("%s exits with %d: 0-2 are success, failure and usage", code, n)
-		}
-		if other, dup := seen[n]; dup {
-			t.Errorf("%s and %s share exit code %d", code, other, n)
-		}
-		seen[n] = code
-	}
-	if n := bindings.ExitCodeFor("SOMETHING_ELSE"); n != 1 {
-		t.Errorf("an unknown code exits with %d, want 1", n)
-	}
-	if bindings.ExitCodeFor("FORBIDDEN") != bindings.ExitCodeFor("CONSENT_REQUIRED") {
-		t.Error("FORBIDDEN and CONSENT_REQUIRED are the same kind: a missing permission")
-	}
-}
 
 func TestAuthErrorFields(t *testing.T) {
 	ee := &auth.EntraError{Err: "invalid_client", Codes: []int{7000215}, Description: "AADSTS7000215: Invalid client secret provided.", HTTPStatus: 401}
@@ -89,7 +18,7 @@ func TestAuthErrorFields(t *testing.T) {
 	if !errors.As(bindings.AuthError(nil, fmt.Errorf("login: %w", ee)), &e) {
 		t.Fatal("AuthError did not give a *bindings.Error")
 	}
-	if e.Code != "INVALID_CLIENT" || e.AADSTS != "AADSTS7000215" || e.Status != 401 || bindings.ExitCodeFor(e.Code) != 6 || e.Hint != ee.Hint() || e.Hint == "" {
+	if e.Code != "INVALID_CLIENT" || e.AADSTS != "AADSTS7000215" || e.Status != 401 || errcode.Exit(e.Code) != 6 || e.Hint != ee.Hint() || e.Hint == "" {
 		t.Errorf("AuthError = %+v", e)
 	}
 	var cause *auth.EntraError

@@ -2,76 +2,18 @@ package bindings_test
 
 import (
 	"context"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
-	"regexp"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/runtime"
+	"github.com/dop251/goja"
 )
-
-// TestREADMECodeTable: the README's table under "Errors" and bindings.Codes
-// list the same codes with the same exit statuses.
-func TestREADMECodeTable(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	row := regexp.MustCompile("(?m)^\\| `([A-Z_]+)` \\| (\\d+) \\|")
-	readme := map[string]int{}
-	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
-		n, _ := strconv.Atoi(m[2])
-		readme[m[1]] = n
-	}
-	for _, c := range bindings.Codes {
-		n, ok := readme[c.Code]
-		if !ok {
-			t.Errorf("README lacks %s", c.Code)
-		} else if n != c.Exit {
-			t.Errorf("README: %s exits %d, code: %d", c.Code, n, c.Exit)
-		}
-		delete(readme, c.Code)
-	}
-	for c := range readme {
-		t.Errorf("README documents %s, which the code does not have", c)
-	}
-}
-
-// TestNoCodeLiterals: codes are named through the table's constants, so a
-// throw site cannot invent a code (or an exit status) of its own.
-func TestNoCodeLiterals(t *testing.T) {
-	for _, dir := range []string{".", "../runtime", "../repl", "../cmd", "../app"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") || filepath.Base(f) == "codes.go" {
-				continue
-			}
-			fs := token.NewFileSet()
-			file, err := parser.ParseFile(fs, f, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ast.Inspect(file, func(n ast.Node) bool {
-				kv, ok := n.(*ast.KeyValueExpr)
-				if !ok {
-					return true
-				}
-				if k, ok := kv.Key.(*ast.Ident); ok && (k.Name == "Code" || k.Name == "ExitCode") {
-					if _, lit := kv.Value.(*ast.BasicLit); lit {
-						t.Errorf("%s: %s: a literal outside the code table", fs.Position(kv.Pos()), k.Name)
-					}
-				}
-				return true
-			})
-		}
-	}
-}
 
 // TestExitFollowsCode: what each kind of failure exits with in `azrepl run`
 // comes from its e.code through the table.
@@ -98,13 +40,13 @@ func TestExitFollowsCode(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := h.jsErr(c.src)
-		if !strings.Contains(got, `"code":"`+c.code+`"`) || !strings.Contains(got, `"exitCode":`+strconv.Itoa(bindings.ExitCodeFor(c.code))) {
+		if !strings.Contains(got, `"code":"`+c.code+`"`) || !strings.Contains(got, `"exitCode":`+strconv.Itoa(errcode.Exit(c.code))) {
 			t.Errorf("%s: caught %s, want code %s", c.src, got, c.code)
 		}
 		_, err := h.rt.Eval(context.Background(), "t.js", c.src)
 		msg, exit := runtime.Describe(err, false)
-		if exit != bindings.ExitCodeFor(c.code) || !strings.Contains(msg, c.code) {
-			t.Errorf("%s uncaught: %q exits %d, want %s (%d)", c.src, msg, exit, c.code, bindings.ExitCodeFor(c.code))
+		if exit != errcode.Exit(c.code) || !strings.Contains(msg, c.code) {
+			t.Errorf("%s uncaught: %q exits %d, want %s (%d)", c.src, msg, exit, c.code, errcode.Exit(c.code))
 		}
 	}
 	for src, want := range map[string]int{"exit(3)": 3, "exit()": 0, "exit(255)": 255} {
@@ -116,14 +58,14 @@ func TestExitFollowsCode(t *testing.T) {
 }
 
 // TestEveryThrownErrorHasACode: an error with no kind of its own still
-// carries a code of the table.
+// carries a code of the table; one with a kind carries that kind.
 func TestEveryThrownErrorHasACode(t *testing.T) {
-	for _, c := range bindings.Codes {
-		if !bindings.KnownCode(c.Code) || bindings.ExitCodeFor(c.Code) != c.Exit {
-			t.Fatal(c)
+	rt := goja.New()
+	for err, want := range map[error]string{errors.New("disk full"): "FAILED", fmt.Errorf("poll: %w", context.Canceled): "CANCELLED",
+		&bindings.Error{Message: "no", Err: auth.ErrLoginNeeded}: "UNAUTHENTICATED"} {
+		obj := bindings.ErrorValue(rt, err)
+		if code := obj.Get("code").String(); code != want || obj.Get("exitCode").ToInteger() != int64(errcode.Exit(want)) {
+			t.Errorf("%v: code %s exit %v, want %s", err, code, obj.Get("exitCode"), want)
 		}
-	}
-	if bindings.CodeForError(context.Canceled) != "CANCELLED" {
-		t.Fatal("context.Canceled")
 	}
 }

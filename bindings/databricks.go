@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -55,7 +56,7 @@ type databricksClient struct {
 
 func (c *caller) databricks(v goja.Value) goja.Value {
 	if c.env.Auth == nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: "databricks(): no auth session in this runtime (offline mode)"})
+		Throw(c.rt, &Error{Code: errcode.NoClient, Message: "databricks(): no auth session in this runtime (offline mode)"})
 	}
 	var o auth.DatabricksOptions
 	if _, ok := v.(*goja.Object); ok {
@@ -93,7 +94,7 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 			items = lo.Items
 		}
 		if items == "" {
-			Throw(c.rt, &Error{Code: CodeBadRequest,
+			Throw(c.rt, &Error{Code: errcode.BadRequest,
 				Message: fmt.Sprintf("databricks.%s(%q): which array holds the items? pass {items: \"name\"}", fn, path)})
 		}
 		return req, httpx.PageOptions{Items: items, Next: httpx.DatabricksNext, Max: lo.Max}
@@ -134,7 +135,7 @@ func (d *databricksClient) requestWith(method, path string, o *requestOptions) *
 		full = d.cfg.Host + path
 	} else if u, err := url.Parse(path); err != nil || !strings.EqualFold(u.Scheme+"://"+u.Host, d.cfg.Host) {
 		// The workspace token is for the workspace only.
-		Throw(d.c.rt, &Error{Code: CodeRefused, Message: fmt.Sprintf("databricks: %s is not on %s: the workspace token is not sent elsewhere (use http.get for other hosts)",
+		Throw(d.c.rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("databricks: %s is not on %s: the workspace token is not sent elsewhere (use http.get for other hosts)",
 			d.c.client().RedactURL(path), d.cfg.Host)})
 	}
 	req := d.c.newRequest(method, d.c.rt.ToValue(full), o)

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // EmulatorControl is what a script may do to the in-process emulator of
@@ -33,10 +35,10 @@ func init() {
 			if err := o.Set("revoke", func(call goja.FunctionCall) goja.Value {
 				user, ok := call.Argument(0).Export().(string)
 				if !ok || strings.TrimSpace(user) == "" {
-					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: `emulator.revoke(user): a user name such as "alice" is expected`})
+					Throw(rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: `emulator.revoke(user): a user name such as "alice" is expected`})
 				}
 				if err := env.Emulator.RevokeSessions(strings.TrimSpace(user)); err != nil {
-					Throw(rt, &Error{Code: CodeBadArgument, Message: "emulator.revoke: " + err.Error(), Err: err})
+					Throw(rt, &Error{Code: errcode.BadArgument, Message: "emulator.revoke: " + err.Error(), Err: err})
 				}
 				return goja.Undefined()
 			}); err != nil {

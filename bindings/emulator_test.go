@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // emulator.revoke("alice") with --emulator: Graph then answers her old token
@@ -35,7 +35,7 @@ func TestEmulatorRevokeBinding(t *testing.T) {
 	}
 	e := h.thrown(`graph.get("/me")`)
 	msg, _ := e["message"].(string)
-	if e["code"] != bindings.CodeInteractionRequired || !strings.Contains(msg, `run login({flow: "device"}) again`) || strings.ContainsAny(msg, "\r\n") {
+	if e["code"] != errcode.InteractionRequired || !strings.Contains(msg, `run login({flow: "device"}) again`) || strings.ContainsAny(msg, "\r\n") {
 		t.Fatalf("graph.get after revoke threw %v", e)
 	}
 	h.run("login()")
@@ -44,7 +44,7 @@ func TestEmulatorRevokeBinding(t *testing.T) {
 	}
 	// Bad input: one line, BAD_ARGUMENT.
 	for src, want := range map[string]string{`emulator.revoke("nobody")`: `no user "nobody"`, `emulator.revoke()`: "a user name"} {
-		if e := h.thrown(src); e["code"] != bindings.CodeBadArgument || !strings.Contains(e["message"].(string), want) {
+		if e := h.thrown(src); e["code"] != errcode.BadArgument || !strings.Contains(e["message"].(string), want) {
 			t.Fatalf("%s threw %v", src, e)
 		}
 	}

@@ -4,17 +4,19 @@ import (
 	"errors"
 
 	"github.com/dop251/goja"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // Error is a Go error that scripts can inspect: when it becomes a JS error
 // (Throw, ErrorValue) each non-zero field becomes a property of the same name
 // in lower camel case (status, code, aadsts, hint), and exitCode is the
-// exit status the code calls for (ExitCodeFor: throw sites never choose it).
+// exit status the code calls for (errcode.Exit: throw sites never choose it).
 // The runtime prints an uncaught one as `file:line:col: CODE: message`.
 type Error struct {
 	Name    string // JS error name; default "Error"
 	Message string // one readable line, never a secret
-	Code    string // a code of the table in codes.go; "" = classified by CodeForError, else FAILED
+	Code    string // a code of errcode's table; "" = classified by errcode.Of, else FAILED
 	Status  int    // HTTP status, when there was one
 	AADSTS  string // Entra error code, e.g. "AADSTS70000"
 	Hint    string // the usual cause and what to do
@@ -30,18 +32,21 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrorCode is the error's code for errcode.Of ("" lets its cause decide).
+func (e *Error) ErrorCode() string { return e.Code }
+
 // ErrorValue builds a JS Error object from err. A *Error anywhere in err's
 // chain contributes its fields; other errors give an Error with
 // err.Error() as message. Either way the object carries a code of the
-// table (CodeForError's kind, else FAILED) and its exitCode. The Go error stays reachable from Go (the object
+// table (errcode.Of's kind, else FAILED) and its exitCode. The Go error stays reachable from Go (the object
 // is a goja GoError, so Exception.Unwrap returns err).
 func ErrorValue(rt *goja.Runtime, err error) *goja.Object {
 	obj := rt.NewGoError(err)
 	var e *Error
 	if !errors.As(err, &e) || e.Code == "" {
-		code := CodeForError(err)
+		code := errcode.Of(err)
 		if code == "" {
-			code = CodeFailed
+			code = errcode.Failed
 		}
 		if e == nil {
 			e = &Error{Message: err.Error()}
@@ -65,7 +70,7 @@ func ErrorValue(rt *goja.Runtime, err error) *goja.Object {
 	setIf("status", e.Status, e.Status != 0)
 	setIf("aadsts", e.AADSTS, e.AADSTS != "")
 	setIf("hint", e.Hint, e.Hint != "")
-	_ = obj.Set("exitCode", ExitCodeFor(e.Code))
+	_ = obj.Set("exitCode", errcode.Exit(e.Code))
 	return obj
 }
 

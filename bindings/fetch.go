@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
@@ -58,7 +59,7 @@ type fetchInit struct {
 
 func (c *caller) fetch(u, initV goja.Value) goja.Value {
 	if c.env.Start == nil {
-		Throw(c.rt, &Error{Code: CodeNoClient, Message: "fetch: this runtime has no event loop"})
+		Throw(c.rt, &Error{Code: errcode.NoClient, Message: "fetch: this runtime has no event loop"})
 	}
 	var in fetchInit
 	decodeOpts(c.rt, "fetch(url, init)", initV, &in)
@@ -71,7 +72,7 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 	req.Header = c.fetchHeaders(in.Headers)
 	if in.Body != nil {
 		if method == "GET" || method == "HEAD" {
-			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "fetch: a " + method + " request cannot have a body"})
+			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "fetch: a " + method + " request cannot have a body"})
 		}
 		c.fetchBody(req, in.Body)
 	}
@@ -130,7 +131,7 @@ func (c *caller) fetchSignal(v goja.Value) (ctx context.Context, reason func() g
 		if r := sig.Get("reason"); r != nil && !goja.IsUndefined(r) {
 			return r
 		}
-		return ErrorValue(c.rt, &Error{Name: "AbortError", Code: CodeCancelled, Message: "fetch: aborted"})
+		return ErrorValue(c.rt, &Error{Name: "AbortError", Code: errcode.Cancelled, Message: "fetch: aborted"})
 	}
 	if sig.Get("aborted").ToBoolean() {
 		cancel()
@@ -232,7 +233,7 @@ func (c *caller) fetchResponse(resp *httpx.Response) *goja.Object {
 		return func(goja.FunctionCall) goja.Value {
 			p, resolve, reject := rt.NewPromise()
 			if used {
-				_ = reject(ErrorValue(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "Response." + name + "(): the body was already read"}))
+				_ = reject(ErrorValue(rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "Response." + name + "(): the body was already read"}))
 				return rt.ToValue(p)
 			}
 			used = true
@@ -249,7 +250,7 @@ func (c *caller) fetchResponse(resp *httpx.Response) *goja.Object {
 	_ = o.Set("json", body("json", func() (goja.Value, error) {
 		v, err := c.conv.Parse(string(resp.Body))
 		if err != nil {
-			return nil, &Error{Name: "SyntaxError", Code: CodeBadJSON, Message: "Response.json(): the body is not JSON: " + err.Error(), Err: err}
+			return nil, &Error{Name: "SyntaxError", Code: errcode.BadJSON, Message: "Response.json(): the body is not JSON: " + err.Error(), Err: err}
 		}
 		return v, nil
 	}))

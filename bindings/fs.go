@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 func init() {
@@ -74,7 +76,7 @@ func (f *files) readFile(path string, opts goja.Value) goja.Value {
 	p := f.confine("fs.readFile", path, false)
 	st, err := os.Stat(p)
 	if err == nil && st.Size() > maxReadFile {
-		Throw(f.rt, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("fs.readFile(%q): %d bytes is more than the %d MiB it reads", path, st.Size(), maxReadFile>>20)})
+		Throw(f.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("fs.readFile(%q): %d bytes is more than the %d MiB it reads", path, st.Size(), maxReadFile>>20)})
 	}
 	o := f.options("fs.readFile(path, opts)", opts)
 	b, err := os.ReadFile(p)
@@ -101,14 +103,14 @@ func (f *files) writeFile(path string, data, opts goja.Value) {
 	var b []byte
 	switch {
 	case data == nil || goja.IsUndefined(data):
-		Throw(f.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "fs.writeFile(path, data): data is missing"})
+		Throw(f.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "fs.writeFile(path, data): data is missing"})
 	default:
 		if s, ok := data.Export().(string); ok {
 			b = []byte(s)
 			if o.Encoding == "base64" {
 				var err error
 				if b, err = base64.StdEncoding.DecodeString(strings.TrimSpace(s)); err != nil {
-					Throw(f.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "fs.writeFile: data is not base64: " + err.Error()})
+					Throw(f.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "fs.writeFile: data is not base64: " + err.Error()})
 				}
 			}
 		} else if raw, ok := typedBytes(data); ok {
@@ -116,7 +118,7 @@ func (f *files) writeFile(path string, data, opts goja.Value) {
 		} else {
 			j, err := jsonIndent(f.rt, data)
 			if err != nil {
-				Throw(f.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "fs.writeFile: data cannot be written as JSON: " + err.Error(), Err: err})
+				Throw(f.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "fs.writeFile: data cannot be written as JSON: " + err.Error(), Err: err})
 			}
 			b = append([]byte(j), '\n')
 		}
@@ -203,9 +205,9 @@ func (f *files) fileError(fn, path string, err error) *Error {
 	if errors.As(err, &pe) {
 		msg = pe.Err.Error()
 	}
-	code := CodeFailed
+	code := errcode.Failed
 	if errors.Is(err, fs.ErrNotExist) {
-		code = CodeNotFound
+		code = errcode.NotFound
 	}
 	return &Error{Code: code, Message: fmt.Sprintf("%s(%q): %s", fn, path, msg), Err: err}
 }
@@ -216,15 +218,15 @@ func (f *files) fileError(fn, path string, err error) *Error {
 // file itself may not yet.
 func (f *files) confine(fn, path string, write bool) string {
 	refuse := func(why string) {
-		Throw(f.rt, &Error{Code: CodeRefused, Message: fmt.Sprintf("%s(%q): refused: %s", fn, path, why),
+		Throw(f.rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("%s(%q): refused: %s", fn, path, why),
 			Hint: "fs reaches only the script's folder tree and the working folder, never azrepl's or the Azure/Databricks CLIs' credential files"})
 	}
 	if strings.TrimSpace(path) == "" || strings.ContainsRune(path, 0) {
-		Throw(f.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: fn + "(path): a file path is expected"})
+		Throw(f.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: fn + "(path): a file path is expected"})
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		Throw(f.rt, &Error{Code: CodeFailed, Message: fn + ": " + err.Error(), Err: err})
+		Throw(f.rt, &Error{Code: errcode.Failed, Message: fn + ": " + err.Error(), Err: err})
 	}
 	p := path
 	if !filepath.IsAbs(p) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -73,7 +74,7 @@ func graphURL(path, version string) string {
 func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
 	arr, ok := items.(*goja.Object)
 	if !ok || arr.ClassName() != "Array" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "graph.batch([...]): an array of {method, url, body, headers} is expected"})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: "graph.batch([...]): an array of {method, url, body, headers} is expected"})
 	}
 	n := int(arr.Get("length").ToInteger())
 	subs := make([]httpx.SubRequest, n)
@@ -92,7 +93,7 @@ func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
 		if b := it.Body; b != nil {
 			raw, err := jsonOf(b)
 			if err != nil {
-				Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: "graph.batch body: " + err.Error()})
+				Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: "graph.batch body: " + err.Error()})
 			}
 			s.Body = raw
 		}
@@ -100,7 +101,7 @@ func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
 	}
 	out, err := c.client().GraphBatch(c.env.Context(), GraphHost+"/"+version, subs)
 	if err != nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: err.Error(), Err: err})
+		Throw(c.rt, &Error{Code: errcode.BadRequest, Message: err.Error(), Err: err})
 	}
 	vals := make([]any, len(out))
 	for i, r := range out {

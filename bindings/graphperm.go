@@ -3,6 +3,7 @@ package bindings
 import (
 	"strings"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/internal/graphperm"
 	"github.com/dop251/goja"
 )
@@ -28,11 +29,11 @@ func (c *caller) setPermissionLookups(o *goja.Object) {
 	_ = o.Set("permissions", func(arg goja.Value) goja.Value {
 		method, path := splitRequest(str(arg))
 		if path == "" {
-			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: `graph.permissions(request): a path such as "/groups" or "POST /groups" is expected`})
+			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: `graph.permissions(request): a path such as "/groups" or "POST /groups" is expected`})
 		}
 		r, ok := graphperm.Lookup(method, path)
 		if !ok {
-			Throw(c.rt, &Error{Code: CodeNotFound, Message: "no permission in Microsoft's Graph permissions data grants " + method + " " + path +
+			Throw(c.rt, &Error{Code: errcode.NotFound, Message: "no permission in Microsoft's Graph permissions data grants " + method + " " + path +
 				": check the path (ids may be any value) and the method"})
 		}
 		out := c.rt.NewObject()
@@ -58,7 +59,7 @@ func (c *caller) setPermissionLookups(o *goja.Object) {
 			if s, ok := graphperm.Suggest(name); ok {
 				msg += "; did you mean " + s + "?"
 			}
-			Throw(c.rt, &Error{Code: CodeNotFound, Message: msg})
+			Throw(c.rt, &Error{Code: errcode.NotFound, Message: msg})
 		}
 		return c.permissionValue(p)
 	})

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 )
 
 func TestGraphPermissions(t *testing.T) {
@@ -21,10 +21,10 @@ func TestGraphPermissions(t *testing.T) {
 	if post["method"] != "POST" || post["application"].(map[string]any)["least"].([]any)[0] != "Group.Create" {
 		t.Errorf("POST /groups = %v", post)
 	}
-	if e := h.thrown(`graph.permissions("/no/such/api")`); e["code"] != bindings.CodeNotFound {
+	if e := h.thrown(`graph.permissions("/no/such/api")`); e["code"] != errcode.NotFound {
 		t.Errorf("unknown path: %v", e)
 	}
-	if e := h.thrown(`graph.permissions()`); e["code"] != bindings.CodeBadArgument {
+	if e := h.thrown(`graph.permissions()`); e["code"] != errcode.BadArgument {
 		t.Errorf("no argument: %v", e)
 	}
 }
@@ -40,7 +40,7 @@ func TestGraphPermission(t *testing.T) {
 		t.Errorf("User.Read delegated = %v", d)
 	}
 	e := h.thrown(`graph.permission("User.Reed")`)
-	if e["code"] != bindings.CodeNotFound || !strings.Contains(e["message"].(string), "did you mean User.Read?") {
+	if e["code"] != errcode.NotFound || !strings.Contains(e["message"].(string), "did you mean User.Read?") {
 		t.Errorf("typo: %v", e)
 	}
 }

@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 	"github.com/mattn/go-isatty"
@@ -56,7 +58,7 @@ func newCaller(env *Env, rt *goja.Runtime) (*caller, error) {
 
 func (c *caller) client() *httpx.Client {
 	if c.env.HTTP == nil {
-		Throw(c.rt, &Error{Code: CodeNoClient, Message: "HTTP is not available in this runtime (offline mode)"})
+		Throw(c.rt, &Error{Code: errcode.NoClient, Message: "HTTP is not available in this runtime (offline mode)"})
 	}
 	return c.env.HTTP
 }
@@ -84,7 +86,7 @@ func (c *caller) httpObject() *goja.Object {
 	_ = o.Set("request", func(call goja.FunctionCall) goja.Value {
 		spec := call.Argument(0)
 		if _, ok := spec.(*goja.Object); !ok {
-			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "http.request({method, url, …}): an object is expected"})
+			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "http.request({method, url, …}): an object is expected"})
 		}
 		return c.send(c.specRequest("http.request(spec)", spec))
 	})
@@ -97,7 +99,7 @@ func (c *caller) httpObject() *goja.Object {
 	})
 	_ = o.Set("setScope", func(host, scope string) {
 		if err := c.client().SetScope(host, scope); err != nil {
-			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: err.Error(), Err: err})
+			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: err.Error(), Err: err})
 		}
 	})
 	return o
@@ -122,7 +124,7 @@ func (c *caller) label(method string) string {
 // newRequest builds a Request from a URL and decoded options.
 func (c *caller) newRequest(method string, u goja.Value, o *requestOptions) *httpx.Request {
 	if u == nil || goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
 	}
 	req := &httpx.Request{Method: method, URL: u.String()}
 	if o != nil {
@@ -188,7 +190,7 @@ func (c *caller) setBody(req *httpx.Request, body goja.Value) {
 	}
 	b, err := jsonOf(body)
 	if err != nil {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "request body: " + err.Error(), Err: err})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "request body: " + err.Error(), Err: err})
 	}
 	req.Body = b
 	req.ContentType = "application/json"
@@ -218,12 +220,12 @@ func (c *caller) transportError(err error) *Error {
 	if errors.As(err, &be) {
 		return be
 	}
-	code := CodeForError(err)
+	code := errcode.Of(err)
 	e := &Error{Code: code, Message: c.client().Redact(err.Error()), Err: err}
 	var te *httpx.TransportError
 	var ee *auth.EntraError
 	switch {
-	case code == CodeCancelled:
+	case code == errcode.Cancelled:
 		e.Message = "interrupted"
 	case errors.As(err, &ee):
 		// getting the token failed: Entra's fields and hint
@@ -231,12 +233,12 @@ func (c *caller) transportError(err error) *Error {
 		if len(ee.Codes) > 0 {
 			e.AADSTS = fmt.Sprintf("AADSTS%d", ee.Codes[0])
 		}
-	case errors.As(err, &te) && (code == "" || code == CodeNetwork):
-		e.Code = CodeNetwork
-		e.Hint = "no answer came: check the host name, HTTPS_PROXY/NO_PROXY and the network"
+	case errors.As(err, &te) && (code == "" || code == errcode.Network):
+		e.Code = errcode.Network
+		e.Hint = errcode.NoAnswerHint
 	}
 	if e.Code == "" {
-		e.Code = CodeBadRequest
+		e.Code = errcode.BadRequest
 	}
 	return e
 }
@@ -246,7 +248,7 @@ func (c *caller) transportError(err error) *Error {
 func (c *caller) batch(items goja.Value) goja.Value {
 	arr, ok := items.(*goja.Object)
 	if !ok || arr.ClassName() != "Array" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
 	}
 	n := int(arr.Get("length").ToInteger())
 	reqs := make([]*httpx.Request, n)
@@ -310,10 +312,7 @@ func (c *caller) check(req *httpx.Request, resp *httpx.Response, sent func() str
 }
 
 func (c *caller) serviceErrorValue(se *httpx.ServiceError, sent func() string, permHint func(method, path string) string) *goja.Object {
-	code := CodeForStatus(se.Status)
-	if code == "" {
-		code = CodeHTTPError
-	}
+	code := cmp.Or(errcode.Status(se.Status).Code, errcode.HTTPError)
 	e := &Error{Code: code, Status: se.Status, Message: c.client().Redact(se.Error()), Err: se}
 	e.Hint = c.hintFor(se, sent, permHint)
 	obj := ErrorValue(c.rt, e)
@@ -393,31 +392,27 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 		}
 		return fmt.Sprintf("wrong audience: the token sent is for %s, this API wants a token for %s: ask for token(%q), or call without an Authorization header and azrepl picks it",
 			aud, strings.TrimSuffix(want, "/.default"), want)
-	case se.Status == 401:
-		return "the token was refused (expired, revoked, or from another tenant?): login() again, or token(scope, {force: true})"
+	}
+	hint := errcode.Status(se.Status).Hint
+	switch {
 	case se.Status == 403:
-		has := "the token has " + grantText(claims)
 		if permHint != nil {
 			if need := permHint(se.Method, path); need != "" {
-				return has + "; " + need
+				hint = need
 			}
 		}
-		return has + "; the identity is signed in but not allowed to do this"
+		return "the token has " + grantText(claims) + "; " + hint
 	case se.Status == 404:
-		return "nothing at " + path + ": check the id, the path and the API version"
-	case se.Status == 429:
-		return "throttled even after the retries: wait (Retry-After) and send fewer requests at once"
-	case se.Status >= 500:
-		h := "the service failed"
+		return hint + " (" + path + ")"
+	case se.Status == 429 || se.Status >= 500:
 		if se.Attempts > 1 {
-			h += fmt.Sprintf(" %d times", se.Attempts)
+			hint += fmt.Sprintf(" (%d attempts)", se.Attempts)
 		}
 		if se.RequestID != "" {
-			h += "; request id " + se.RequestID
+			hint += "; request id " + se.RequestID
 		}
-		return h + ": try again later"
 	}
-	return ""
+	return hint
 }
 
 func claimText(claims map[string]any, name string) string {

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/auth"
-	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -114,7 +114,7 @@ func TestGraphForbiddenHint(t *testing.T) {
 	h.loginApp("story-app")
 	got := h.thrown(`graph.get("/v1.0/groups")`)
 	if got["code"] != "FORBIDDEN" || got["serviceCode"] != "Authorization_RequestDenied" || got["status"] != float64(403) ||
-		got["exitCode"] != float64(bindings.ExitCodeFor("FORBIDDEN")) {
+		got["exitCode"] != float64(errcode.Exit("FORBIDDEN")) {
 		t.Errorf("fields: %v", got)
 	}
 	hint, _ := got["hint"].(string)

@@ -3,6 +3,7 @@ package bindings
 import (
 	"errors"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 	"github.com/tidwall/gjson"
@@ -33,7 +34,7 @@ func (c *caller) setListing(o *goja.Object, service string, build listing, perm 
 	_ = o.Set("each", func(path string, fn goja.Value, opts goja.Value) goja.Value {
 		f, ok := goja.AssertFunction(fn)
 		if !ok {
-			Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: service + ".each(path, fn, opts): fn must be a function"})
+			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: service + ".each(path, fn, opts): fn must be a function"})
 		}
 		req, po := build("each", path, opts)
 		s := c.newStream(req, po, perm)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/tidwall/gjson"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // MaxJSONDepth bounds the nesting of JSON taken from a body or a string.
@@ -38,7 +40,7 @@ func checkDepth[T string | []byte](doc T) error {
 		case '[', '{':
 			depth++
 			if depth > MaxJSONDepth {
-				return &Error{Code: CodeBadJSON, Message: fmt.Sprintf("JSON nested deeper than %d levels (%s): refused", MaxJSONDepth, sizeText(len(doc)))}
+				return &Error{Code: errcode.BadJSON, Message: fmt.Sprintf("JSON nested deeper than %d levels (%s): refused", MaxJSONDepth, sizeText(len(doc)))}
 			}
 		case ']', '}':
 			depth--
@@ -60,7 +62,7 @@ func validJSON[T string | []byte](doc T) error {
 		ok = gjson.ValidBytes(d)
 	}
 	if !ok {
-		return &Error{Name: "SyntaxError", Code: CodeBadJSON, Message: "not valid JSON"}
+		return &Error{Name: "SyntaxError", Code: errcode.BadJSON, Message: "not valid JSON"}
 	}
 	return nil
 }
@@ -136,7 +138,7 @@ func (c *JSONConverter) build(raw string) (goja.Value, error) {
 			v, i = c.rt.ToValue(f), j
 		}
 		if count++; count%checkEvery == 0 && ctx.Err() != nil {
-			return nil, &Error{Code: CodeCancelled, Message: "interrupted"}
+			return nil, &Error{Code: errcode.Cancelled, Message: "interrupted"}
 		}
 		if len(stack) == 0 {
 			result = v

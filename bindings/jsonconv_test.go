@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -186,7 +187,7 @@ func TestJSONConversionDepthAndCancel(t *testing.T) {
 	conv.SetContext(func() context.Context { return ctx })
 	big := "[" + strings.Repeat(`{"id":1,"name":"x"},`, 100_000) + "0]"
 	_, err = conv.Parse(big)
-	if e, ok := err.(*bindings.Error); !ok || e.Code != bindings.CodeCancelled {
+	if e, ok := err.(*bindings.Error); !ok || e.Code != errcode.Cancelled {
 		t.Fatalf("cancelled conversion: %v", err)
 	}
 	// A script interrupted while it converts stops at once with CANCELLED.

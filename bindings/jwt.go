@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/dop251/goja"
 )
 
@@ -22,11 +23,11 @@ func init() {
 			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				arg := call.Argument(0)
 				if goja.IsUndefined(arg) || goja.IsNull(arg) {
-					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "jwt(token): a token string is expected"})
+					Throw(rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "jwt(token): a token string is expected"})
 				}
 				tok, err := auth.DecodeJWT(arg.String())
 				if err != nil {
-					Throw(rt, &Error{Name: "TypeError", Code: CodeNotAJWT, Message: err.Error(), Err: err})
+					Throw(rt, &Error{Name: "TypeError", Code: errcode.NotAJWT, Message: err.Error(), Err: err})
 				}
 				h, err := json.Marshal(tok.Header)
 				if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -62,7 +63,7 @@ func decodeOpts(rt *goja.Runtime, fn string, v goja.Value, dst any) {
 }
 
 func optionError(fn, msg string) *Error {
-	return &Error{Name: "TypeError", Code: CodeBadRequest, Message: fn + ": " + msg}
+	return &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fn + ": " + msg}
 }
 
 type optionField struct{ index []int }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/tidwall/gjson"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // JSONSource is implemented by Go values handed to JS that already hold JSON
@@ -33,7 +35,7 @@ func init() {
 			conv.SetContext(env.Context)
 			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				if len(call.Arguments) < 2 {
-					Throw(rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "q(jsonOrValue, path): two arguments expected"})
+					Throw(rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "q(jsonOrValue, path): two arguments expected"})
 				}
 				doc, err := jsonOf(call.Argument(0))
 				if err != nil {
@@ -58,7 +60,7 @@ func Query(doc []byte, path string) gjson.Result {
 // text, anything else is encoded once.
 func jsonOf(v goja.Value) ([]byte, error) {
 	if v == nil || goja.IsUndefined(v) {
-		return nil, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "q: the first argument is undefined"}
+		return nil, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "q: the first argument is undefined"}
 	}
 	if s, ok := v.Export().(string); ok {
 		if err := validJSON(s); err != nil {
@@ -66,7 +68,7 @@ func jsonOf(v goja.Value) ([]byte, error) {
 			if e, ok := err.(*Error); ok && e.Name != "SyntaxError" {
 				msg = "q: the first argument: " + e.Message
 			}
-			return nil, &Error{Code: CodeBadJSON, Message: msg}
+			return nil, &Error{Code: errcode.BadJSON, Message: msg}
 		}
 		return []byte(s), nil
 	}
@@ -170,7 +172,7 @@ func (c *JSONConverter) Result(r gjson.Result) goja.Value {
 		if e, ok := err.(*Error); ok {
 			Throw(c.rt, e)
 		}
-		Throw(c.rt, &Error{Code: CodeBadJSON, Message: fmt.Sprintf("q: result is not valid JSON: %v", err), Err: err})
+		Throw(c.rt, &Error{Code: errcode.BadJSON, Message: fmt.Sprintf("q: result is not valid JSON: %v", err), Err: err})
 	}
 	return v
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -77,7 +78,7 @@ func (r *responseObject) Get(key string) goja.Value {
 				Throw(r.rt, e) // too deep, interrupted
 			}
 			if err != nil {
-				Throw(r.rt, &Error{Name: "SyntaxError", Code: CodeBadJSON,
+				Throw(r.rt, &Error{Name: "SyntaxError", Code: errcode.BadJSON,
 					Message: fmt.Sprintf("the body of %s %s is not JSON (%s, %d bytes); read .text instead",
 						r.resp.Method, r.resp.URL, contentType(r.resp.Header), len(r.resp.Body))})
 			}

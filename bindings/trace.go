@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/traceexport"
 	"github.com/dop251/goja"
@@ -53,7 +54,7 @@ func (c *caller) traceFunction() *goja.Object {
 func (c *caller) traceEntry(n goja.Value) httpx.Exchange {
 	all := c.client().Trace()
 	if len(all) == 0 {
-		Throw(c.rt, &Error{Code: CodeNotFound, Message: "the trace is empty: no HTTP exchange yet"})
+		Throw(c.rt, &Error{Code: errcode.NotFound, Message: "the trace is empty: no HTTP exchange yet"})
 	}
 	i := int64(-1)
 	if n != nil && !goja.IsUndefined(n) && !goja.IsNull(n) {
@@ -61,14 +62,14 @@ func (c *caller) traceEntry(n goja.Value) httpx.Exchange {
 	}
 	if i < 0 {
 		if -i > int64(len(all)) {
-			Throw(c.rt, &Error{Code: CodeNotFound, Message: fmt.Sprintf("trace: only %d exchanges are kept", len(all))})
+			Throw(c.rt, &Error{Code: errcode.NotFound, Message: fmt.Sprintf("trace: only %d exchanges are kept", len(all))})
 		}
 		return all[int64(len(all))+i]
 	}
 	if e, ok := c.client().TraceEntry(int(i)); ok {
 		return e
 	}
-	Throw(c.rt, &Error{Code: CodeNotFound, Message: fmt.Sprintf("trace: no exchange %d (kept: %d to %d)", i, all[0].Index, all[len(all)-1].Index)})
+	Throw(c.rt, &Error{Code: errcode.NotFound, Message: fmt.Sprintf("trace: no exchange %d (kept: %d to %d)", i, all[0].Index, all[len(all)-1].Index)})
 	return httpx.Exchange{}
 }
 

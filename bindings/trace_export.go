@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/traceexport"
 )
@@ -16,11 +17,11 @@ import (
 // what it wrote.
 func (c *caller) writeExport(kind, file string) string {
 	if strings.TrimSpace(file) == "" || file == "undefined" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadRequest, Message: fmt.Sprintf("trace.%s(file): a file name is needed", kind)})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s(file): a file name is needed", kind)})
 	}
 	n, err := WriteTraceExport(c.client().Trace(), kind, file)
 	if err != nil {
-		Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("trace.%s: %v", kind, err), Err: err})
+		Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s: %v", kind, err), Err: err})
 	}
 	return fmt.Sprintf("wrote %d exchanges to %s", n, file)
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
-	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 )
 
@@ -147,7 +147,7 @@ func openTokenSession(stderr io.Writer) (*tokenSession, error) {
 }
 
 // fail prints err as one redacted line and returns the exit code of the
-// code table (bindings/codes.go). Entra errors carry their hint already.
+// code table (errcode). Entra errors carry their hint already.
 func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
 	msg := err.Error()
 	if ts != nil && ts.http != nil {
@@ -156,7 +156,7 @@ func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
 	// The REPL's advice names login(); from a shell it is one azrepl -e away.
 	msg = strings.ReplaceAll(msg, "run login()", "run azrepl -e 'login()'")
 	fmt.Fprintf(stderr, "%s: %s\n", who, oneLine(msg))
-	return bindings.ExitCodeFor(bindings.CodeForError(err))
+	return errcode.Exit(errcode.Of(err))
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // Request is one call. Body is bytes (not a reader) so that retries can
@@ -283,7 +285,7 @@ func (c *Client) wait(ctx context.Context, ev RetryEvent) error {
 }
 
 // ErrBadURL is a URL that cannot be sent: malformed, relative or without a host.
-var ErrBadURL = errors.New("bad URL")
+var ErrBadURL = errcode.Sentinel(errcode.BadArgument, "bad URL")
 
 func buildURL(raw string, q url.Values) (string, error) {
 	u, err := url.Parse(raw)

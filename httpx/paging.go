@@ -2,12 +2,12 @@ package httpx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/tidwall/gjson"
 )
 
@@ -180,7 +180,7 @@ func (c *Client) Pages(ctx context.Context, first *Request, opts PageOptions, yi
 
 // ErrPagingLoop is a paged listing whose next link or page token repeats one
 // already followed: a server bug or a hostile answer that would loop forever.
-var ErrPagingLoop = errors.New("paging loop")
+var ErrPagingLoop = errcode.Sentinel(errcode.PagingLoop, "paging loop")
 
 // pageWalk remembers where a walk has been: the first request's origin (the
 // credentials of the first request go nowhere else) and every link and page

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/azrepl/azrepl/errcode"
 )
 
 // ErrRefused marks a request azrepl will not send because it would carry
 // credentials where they do not belong: a token over plain http, a paging
 // link or redirect to another host or scheme.
-var ErrRefused = errors.New("refused")
+var ErrRefused = errcode.Sentinel(errcode.Refused, "refused")
 
 // refused is an ErrRefused error with its reason.
 func refused(format string, a ...any) error {
@@ -19,7 +21,7 @@ func refused(format string, a ...any) error {
 }
 
 // ErrTooLarge is a response body above the client's cap (Options.MaxBody).
-var ErrTooLarge = errors.New("response too large")
+var ErrTooLarge = errcode.Sentinel(errcode.TooLarge, "response too large")
 
 func tooLarge(size, limit int64) error {
 	if size > 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
@@ -110,8 +111,8 @@ func describeException(ex *goja.Exception) (string, int) {
 	}
 	// The exit status follows e.code through the one table; a script's own
 	// code outside the table may pick its status with a numeric exitCode.
-	if bindings.KnownCode(errCode) {
-		code = bindings.ExitCodeFor(errCode)
+	if errcode.Known(errCode) {
+		code = errcode.Exit(errCode)
 	} else if n, ok := safeInt(obj, "exitCode"); ok && n > 0 && n < 256 {
 		code = int(n)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
@@ -85,7 +86,7 @@ func (r *Runtime) installGlobals(opts Options) error {
 				n, isNum = int64(f), true
 			}
 			if !isNum || n < 0 || n > 255 {
-				bindings.Throw(vm, &bindings.Error{Name: "TypeError", Code: bindings.CodeBadArgument,
+				bindings.Throw(vm, &bindings.Error{Name: "TypeError", Code: errcode.BadArgument,
 					Message: "exit(code): an integer from 0 to 255 is expected"})
 			}
 			code = int(n)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/scripts"
 	"github.com/dop251/goja"
 )
@@ -61,7 +62,7 @@ func (m *modules) requireFunc(dir string, embedded bool) func(goja.FunctionCall)
 		}
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			bindings.Throw(vm, &bindings.Error{Name: "SyntaxError", Code: bindings.CodeSyntaxError, Message: se.Pos.String() + ": " + se.Message})
+			bindings.Throw(vm, &bindings.Error{Name: "SyntaxError", Code: errcode.SyntaxError, Message: se.Pos.String() + ": " + se.Message})
 		}
 		if err != nil {
 			bindings.Throw(vm, err)
@@ -83,12 +84,12 @@ func (m *modules) load(dir string, embedded bool, spec string) (goja.Value, erro
 		}
 		return m.loadFile(p, spec)
 	}
-	return nil, requireErr(bindings.CodeBadArgument, "require(%q): use a relative path (\"./x.js\") or %sNAME", spec, BundledPrefix)
+	return nil, requireErr(errcode.BadArgument, "require(%q): use a relative path (\"./x.js\") or %sNAME", spec, BundledPrefix)
 }
 
 func (m *modules) loadEmbedded(name, spec string) (goja.Value, error) {
 	if name == "." || strings.HasPrefix(name, "../") || name == ".." {
-		return nil, requireErr(bindings.CodeRefused, "require(%q): outside the bundled scripts", spec)
+		return nil, requireErr(errcode.Refused, "require(%q): outside the bundled scripts", spec)
 	}
 	for _, cand := range []string{name, name + ".js", name + ".json"} {
 		src, err := fs.ReadFile(scripts.FS, cand)
@@ -96,7 +97,7 @@ func (m *modules) loadEmbedded(name, spec string) (goja.Value, error) {
 			return m.eval("embed:"+cand, BundledPrefix+cand, path.Dir(cand), true, string(src))
 		}
 	}
-	return nil, requireErr(bindings.CodeNotFound, "require(%q): no such bundled script", spec)
+	return nil, requireErr(errcode.NotFound, "require(%q): no such bundled script", spec)
 }
 
 func (m *modules) loadFile(p, spec string) (goja.Value, error) {
@@ -107,21 +108,21 @@ func (m *modules) loadFile(p, spec string) (goja.Value, error) {
 		}
 		real, err := filepath.EvalSymlinks(cand)
 		if err != nil {
-			return nil, requireErr(bindings.CodeFailed, "require(%q): %v", spec, err)
+			return nil, requireErr(errcode.Failed, "require(%q): %v", spec, err)
 		}
 		if !m.inRoots(real) {
-			return nil, requireErr(bindings.CodeRefused, "require(%q): outside the script's folder", spec)
+			return nil, requireErr(errcode.Refused, "require(%q): outside the script's folder", spec)
 		}
 		if what := m.secretPlace(real); what != "" {
-			return nil, requireErr(bindings.CodeRefused, "require(%q): %s holds credentials: not readable by scripts", spec, what)
+			return nil, requireErr(errcode.Refused, "require(%q): %s holds credentials: not readable by scripts", spec, what)
 		}
 		src, err := os.ReadFile(real)
 		if err != nil {
-			return nil, requireErr(bindings.CodeFailed, "require(%q): %v", spec, err)
+			return nil, requireErr(errcode.Failed, "require(%q): %v", spec, err)
 		}
 		return m.eval(real, displayName(real), filepath.Dir(real), false, string(src))
 	}
-	return nil, requireErr(bindings.CodeNotFound, "require(%q): no such file", spec)
+	return nil, requireErr(errcode.NotFound, "require(%q): no such file", spec)
 }
 
 func (m *modules) inRoots(p string) bool {
@@ -145,7 +146,7 @@ func (m *modules) eval(key, name, dir string, embedded bool, src string) (goja.V
 	if strings.HasSuffix(name, ".json") {
 		var v any
 		if err := json.Unmarshal([]byte(src), &v); err != nil {
-			return nil, requireErr(bindings.CodeBadJSON, "%s: %v", name, err)
+			return nil, requireErr(errcode.BadJSON, "%s: %v", name, err)
 		}
 		_ = mod.Set("exports", vm.ToValue(v))
 		m.cache[key] = mod

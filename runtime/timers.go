@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/dop251/goja"
 )
 
@@ -39,7 +40,7 @@ func (r *Runtime) installTimers() error {
 		return func(call goja.FunctionCall) goja.Value {
 			fn, ok := goja.AssertFunction(call.Argument(0))
 			if !ok {
-				bindings.Throw(vm, &bindings.Error{Name: "TypeError", Code: bindings.CodeBadArgument, Message: name + "(fn, ms): fn must be a function"})
+				bindings.Throw(vm, &bindings.Error{Name: "TypeError", Code: errcode.BadArgument, Message: name + "(fn, ms): fn must be a function"})
 			}
 			var args []goja.Value
 			if len(call.Arguments) > 2 {
@@ -61,7 +62,7 @@ func (r *Runtime) installTimers() error {
 		case <-t.C:
 		case <-r.env.Context().Done():
 			// Ctrl-C: the runtime's interrupt ends the script right after.
-			bindings.Throw(vm, &bindings.Error{Code: bindings.CodeCancelled, Message: "interrupted", Err: context.Canceled})
+			bindings.Throw(vm, &bindings.Error{Code: errcode.Cancelled, Message: "interrupted", Err: context.Canceled})
 		}
 		return goja.Undefined()
 	}

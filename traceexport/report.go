@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
 )
@@ -131,7 +132,7 @@ func reportTokenOf(t httpx.TokenClaims, at time.Time) reportToken {
 // AADSTS hint, the services' envelopes with a hint by status.
 func reportErrorOf(e httpx.Exchange) *reportError {
 	if e.Err != "" {
-		return &reportError{Code: "no answer", Message: e.Err, Hint: "no HTTP answer came: check the host name, HTTPS_PROXY/NO_PROXY, TLS trust (SSL_CERT_FILE) and the network"}
+		return &reportError{Code: "no answer", Message: e.Err, Hint: errcode.NoAnswerHint}
 	}
 	if e.Status < 400 {
 		return nil
@@ -144,23 +145,7 @@ func reportErrorOf(e httpx.Exchange) *reportError {
 		return &reportError{Code: code, Message: ee.Description, Hint: ee.Hint()}
 	}
 	se := httpx.ParseServiceError(e.Status, e.RespHeader, []byte(e.RespBody), e.URL)
-	return &reportError{Code: firstOr(se.Code, http.StatusText(e.Status)), Message: se.Message, Hint: statusHint(e.Status)}
-}
-
-func statusHint(status int) string {
-	switch {
-	case status == 401:
-		return "the token was refused: expired, for another audience, or revoked; compare the decoded token's aud with the service"
-	case status == 403:
-		return "signed in but not allowed: the token's scp/roles (decoded beside) lack the permission this call needs, or the account has no role on the resource"
-	case status == 404:
-		return "no such resource: check the path and the id"
-	case status == 429:
-		return "throttled: wait for Retry-After before sending again"
-	case status >= 500:
-		return "the service failed: retry later; quote the request id to its support"
-	}
-	return ""
+	return &reportError{Code: firstOr(se.Code, http.StatusText(e.Status)), Message: se.Message, Hint: errcode.Status(e.Status).Hint}
 }
 
 // pretty indents a JSON body; other bodies are kept as they are.
