@@ -1,0 +1,98 @@
+package fidelity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+)
+
+// subscriptionID is the first subscription of DIR/tenant.json.
+func subscriptionID(t *testing.T) string {
+	t.Helper()
+	var w struct {
+		Subscriptions []struct{ ID string } `json:"subscriptions"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "tenant.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &w)
+	}
+	if err != nil || len(w.Subscriptions) == 0 {
+		t.Fatalf("no subscription in tenant.json: %v", err)
+	}
+	return w.Subscriptions[0].ID
+}
+
+// The Azure SDK for Go's resource manager clients, unchanged, as their users
+// write them: create a resource group, list with the pager, tag it at its
+// scope, and delete it with the long-running-operation poller (202, Location,
+// Retry-After), then see it gone as a 404 ResponseError.
+func TestARMResourceGroupsClient(t *testing.T) {
+	user, pw := alice(t)
+	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	sub := subscriptionID(t)
+	rgs, err := armresources.NewResourceGroupsClient(sub, cred, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := rgs.CreateOrUpdate(ctx, "sdk-rg", armresources.ResourceGroup{Location: to.Ptr("westeurope"),
+		Tags: map[string]*string{"owner": to.Ptr("alice")}}, nil)
+	if err != nil {
+		t.Fatalf("CreateOrUpdate: %v", err)
+	}
+	if *created.Name != "sdk-rg" || *created.Properties.ProvisioningState != "Succeeded" {
+		t.Fatalf("created %+v", created.ResourceGroup)
+	}
+	found := false
+	for pager := rgs.NewListPager(nil); pager.More(); {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("list: %v", err)
+		}
+		for _, g := range page.Value {
+			found = found || *g.Name == "sdk-rg"
+		}
+	}
+	if !found {
+		t.Fatal("the new group is not listed")
+	}
+	tags, err := armresources.NewTagsClient(sub, cred, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := tags.UpdateAtScope(ctx, *created.ID, armresources.TagsPatchResource{Operation: to.Ptr(armresources.TagsPatchOperationMerge),
+		Properties: &armresources.Tags{Tags: map[string]*string{"env": to.Ptr("dev")}}}, nil)
+	if err != nil {
+		t.Fatalf("UpdateAtScope: %v", err)
+	}
+	if len(merged.Properties.Tags) != 2 {
+		t.Fatalf("tags after merge %v", merged.Properties.Tags)
+	}
+	poller, err := rgs.BeginDelete(ctx, "sdk-rg", nil)
+	if err != nil {
+		t.Fatalf("BeginDelete: %v", err)
+	}
+	if _, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: time.Second}); err != nil {
+		t.Fatalf("PollUntilDone: %v", err)
+	}
+	_, err = rgs.Get(ctx, "sdk-rg", nil)
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusNotFound || re.ErrorCode != "ResourceGroupNotFound" {
+		t.Fatalf("Get after delete: %v", err)
+	}
+}
