@@ -104,3 +104,19 @@ func BenchmarkGranting(b *testing.B) {
 		_ = Granting("Microsoft.Resources/subscriptions/resourcegroups/write")
 	}
 }
+
+func TestHint(t *testing.T) {
+	// The real message (Azure/azure-cli#14773).
+	msg := "The client 'bob@contoso.onmicrosoft.com' with object id '1de50824-0000-4000-8000-000000000000' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope '/subscriptions/0000/resourcegroups/DataCheck2' or the scope is invalid. If access was recently granted, please refresh your credentials."
+	action, scope, ok := FailedAction(msg)
+	if !ok || action != "Microsoft.Resources/subscriptions/resourcegroups/write" || scope != "/subscriptions/0000/resourcegroups/DataCheck2" {
+		t.Fatalf("FailedAction = %q %q %v", action, scope, ok)
+	}
+	want := "no Azure role of this identity allows Microsoft.Resources/subscriptions/resourcegroups/write over /subscriptions/0000/resourcegroups/DataCheck2; built-in roles that do: Contributor, Owner (an Owner or User Access Administrator of the scope can assign one; a new assignment needs a new token)"
+	if got := Hint(msg); got != want {
+		t.Fatalf("Hint =\n%s\nwant\n%s", got, want)
+	}
+	if Hint("Insufficient privileges to complete the operation.") != "" {
+		t.Fatal("a hint for another message")
+	}
+}
