@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -132,6 +134,42 @@ func faultService(r *http.Request) string {
 	return "entra"
 }
 
+// armSubscription is the subscription id of an ARM path.
+func armSubscription(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.ToLower(path), "/subscriptions/")
+	id, _, _ := strings.Cut(rest, "/")
+	return id, ok && id != ""
+}
+
+// armOperationKind is how ARM counts a request: read, write or delete.
+func armOperationKind(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		return "read"
+	case http.MethodDelete:
+		return "delete"
+	}
+	return "write"
+}
+
+// tokenObjectID is the oid of the bearer token (not verified: it only names
+// the actor in a throttling message).
+func tokenObjectID(r *http.Request) string {
+	_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var c struct {
+		OID string `json:"oid"`
+	}
+	if err != nil || json.Unmarshal(b, &c) != nil {
+		return ""
+	}
+	return c.OID
+}
+
 // writeFaultBody answers an injected 429 or 503 in the envelope of the
 // service the request went to (wire-fidelity.md row 5), with Retry-After.
 func writeFaultBody(w http.ResponseWriter, r *http.Request, kind faultKind) {
@@ -157,6 +195,14 @@ func writeFaultBody(w http.ResponseWriter, r *http.Request, kind faultKind) {
 		if kind == fault503 {
 			writeJSON(w, status, map[string]any{"error": map[string]any{
 				"code": "ServiceUnavailable", "message": "The server is currently unable to handle the request. Please retry the request after some time."}})
+			return
+		}
+		if sub, ok := armSubscription(r.URL.Path); ok {
+			// ARM's own throttling of a subscription's requests (velero-io/velero#9171).
+			writeJSON(w, status, map[string]any{"error": map[string]any{
+				"code": "SubscriptionRequestsThrottled",
+				"message": fmt.Sprintf("Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '1' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.",
+					armOperationKind(r.Method), sub, tokenObjectID(r))}})
 			return
 		}
 		writeJSON(w, status, map[string]any{"error": map[string]any{

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,10 @@ func TestFaultBodiesPerService(t *testing.T) {
 		{"https://graph.microsoft.com/v1.0/me", map[string]string{"429": `"innerError":{"code":"429"`, "503": `"code":"ServiceUnavailable"`}},
 		{direct + "/v1.0/me", map[string]string{"429": `"innerError":{"code":"429"`, "503": `"code":"ServiceUnavailable"`}},
 		{"https://management.azure.com/subscriptions?api-version=2022-12-01", map[string]string{"429": `{"error":{"code":"TooManyRequests","message":"The request is being throttled`, "503": `{"error":{"code":"ServiceUnavailable"`}},
+		// A subscription's requests: ARM's own text (velero-io/velero#9171).
+		{"https://management.azure.com/subscriptions/00000000-0000-4000-8000-000000000001/resourcegroups?api-version=2021-04-01", map[string]string{
+			"429": `{"error":{"code":"SubscriptionRequestsThrottled","message":"Number of 'read' requests for subscription '00000000-0000-4000-8000-000000000001' actor '' exceeded. Please try again after '1' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information."}}`,
+			"503": `{"error":{"code":"ServiceUnavailable"`}},
 		{db + "/api/2.0/clusters/list", map[string]string{"429": `{"error_code":"REQUEST_LIMIT_EXCEEDED","message":`, "503": `{"error_code":"TEMPORARILY_UNAVAILABLE"`}},
 		{direct + "/api/2.0/clusters/list", map[string]string{"429": `{"error_code":"REQUEST_LIMIT_EXCEEDED","message":`, "503": `{"error_code":"TEMPORARILY_UNAVAILABLE"`}},
 		{"https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", map[string]string{"429": `"error":"temporarily_unavailable"`, "503": `"error":"temporarily_unavailable"`}},
@@ -66,5 +71,50 @@ func TestFaultBodiesPerService(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable ||
 		len(body.Codes) != 1 || !strings.HasPrefix(body.Description, "AADSTS") {
 		t.Fatalf("Entra fault: %d %+v %v", resp.StatusCode, body, err)
+	}
+}
+
+// Graph throttles inside $batch: the envelope is 200, one item is 429 with
+// a fractional Retry-After (microsoftgraph/microsoft-graph-docs#3877).
+func TestBatchItemThrottled(t *testing.T) {
+	em := startEmulator(t, Config{Faults: "every=1,kinds=429,host=graph.microsoft.com"})
+	w := em.World()
+	var app App
+	for _, a := range w.Apps {
+		if a.Name == "reader-app" {
+			app = a
+		}
+	}
+	c := em.HTTPClient()
+	resp, err := c.PostForm("https://login.microsoftonline.com/"+w.TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ := http.NewRequest("POST", "https://graph.microsoft.com/v1.0/$batch", strings.NewReader(`{"requests":[{"id":"1","method":"GET","url":"/groups?$top=1"},{"id":"2","method":"GET","url":"/users?$top=1"}]}`))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Responses []struct {
+			ID      string            `json:"id"`
+			Status  int               `json:"status"`
+			Headers map[string]string `json:"headers"`
+		} `json:"responses"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || len(out.Responses) != 2 {
+		t.Fatalf("%d %v %+v", resp.StatusCode, err, out)
+	}
+	if r := out.Responses[0]; r.Status != 429 || r.Headers["Retry-After"] != "0.249" || out.Responses[1].Status != 200 {
+		t.Fatalf("items %+v", out.Responses)
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/graph"
 )
 
 type traceKey struct{}
@@ -168,6 +170,11 @@ func (em *Emulator) wrap(next http.Handler) http.Handler {
 				t.Stop()
 				return
 			}
+		}
+		if faulted && kind == fault429 && faultService(r) == "graph" && graph.IsBatch(r) {
+			// Graph throttles inside a batch: 200 with one item at 429.
+			next.ServeHTTP(sw, r.WithContext(graph.ThrottleBatch(r.Context())))
+			return
 		}
 		if faulted {
 			injectFault(sw, r, kind, next)

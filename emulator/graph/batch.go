@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -54,9 +55,15 @@ func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
 	// Ids are compared without case; statuses are kept by lower-case id.
 	status := map[string]int{}
 	out := make([]batchResponse, len(in.Requests))
-	for _, i := range order {
+	throttle := rc.r.Context().Value(throttleKey{}) != nil
+	for n, i := range order {
 		br := in.Requests[i]
-		res := s.runBatchItem(rc, p, version, br, status)
+		var res batchResponse
+		if throttle && n == 0 {
+			res = s.throttledItem(rc, br.ID)
+		} else {
+			res = s.runBatchItem(rc, p, version, br, status)
+		}
 		status[strings.ToLower(br.ID)] = res.Status
 		out[i] = res
 	}
@@ -94,6 +101,30 @@ func (s *server) runBatchItem(outer *requestContext, p *principal, version strin
 	rc := newRequestContext(s, rec, sub)
 	s.route(rc, p, version, strings.TrimSuffix(strings.SplitN(path, "?", 2)[0], "/"))
 	return rec.response(br.ID)
+}
+
+type throttleKey struct{}
+
+// ThrottleBatch marks a $batch request to be throttled as Graph throttles
+// batches: the envelope is 200 and one item is 429 with its own Retry-After,
+// which may be fractional (microsoftgraph/microsoft-graph-docs#3877).
+func ThrottleBatch(ctx context.Context) context.Context {
+	return context.WithValue(ctx, throttleKey{}, true)
+}
+
+// IsBatch says whether a request is a Graph $batch.
+func IsBatch(r *http.Request) bool {
+	_, rest, ok := splitVersion(r.URL.Path)
+	return ok && rest == "$batch" && r.Method == http.MethodPost
+}
+
+// throttledItem is a batch item Graph refused for throttling.
+func (s *server) throttledItem(outer *requestContext, id string) batchResponse {
+	rec := newRecorder()
+	rc := newRequestContext(s, rec, outer.r)
+	rec.Header().Set("Retry-After", "0.249")
+	rc.fail(http.StatusTooManyRequests, "TooManyRequests", "The server is busy. Please try again later.")
+	return rec.response(id)
 }
 
 // recorder captures one batch item's response.
