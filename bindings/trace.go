@@ -25,6 +25,11 @@ func init() {
   trace.diagram()    — a Mermaid sequence diagram of them (client, Entra ID, Graph, ARM, Databricks)
   trace.report(file) — one self-contained HTML page: the diagram, every exchange, each JWT decoded
                        (aud, scp/roles, exp) and the errors with hints; the REPL's .report FILE writes it too
+  trace.explain()    — each exchange in words: grant, client, tenant, scope, token aud/scp/roles, FOCI, CAE, library
+  trace.load(file)   — open a recording: azrepl record's trace.json, or a HAR 1.2 file from a browser's developer
+                       tools (redacted on the way in, as trace()); every function above works on what it returns
+  trace.diff(a, b)   — two traces step by step (trace, trace.load(…) or file names; b defaults to this session):
+                       which form fields, headers and token claims differ
   Exports are redacted as trace() is: tokens appear only as their decoded public claims.
   --debug prints each exchange to stderr as it happens.`,
 		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
@@ -38,21 +43,42 @@ func init() {
 }
 
 func (c *caller) traceFunction() *goja.Object {
-	fn := c.rt.ToValue(func() goja.Value { return c.traceList() }).ToObject(c.rt)
-	_ = fn.Set("curl", func(n goja.Value) string { return c.traceEntry(n).Curl() })
-	_ = fn.Set("get", func(n goja.Value) goja.Value { return c.exchangeDetail(c.traceEntry(n)) })
+	live := traceView{name: "this session", all: func() []httpx.Exchange { return c.client().Trace() },
+		entry: func(i int) (httpx.Exchange, bool) { return c.client().TraceEntry(i) }}
+	fn := c.traceObject(live)
 	_ = fn.Set("clear", func() { c.client().ClearTrace() })
-	_ = fn.Set("har", func(file string) string { return c.writeExport("har", file) })
-	_ = fn.Set("http", func(file string) string { return c.writeExport("http", file) })
-	_ = fn.Set("report", func(file string) string { return c.writeExport("report", file) })
-	_ = fn.Set("diagram", func() string { return traceexport.Mermaid(c.client().Trace()) })
+	_ = fn.Set("load", func(file string) *goja.Object { return c.loadTrace(file) })
+	_ = fn.Set("diff", func(a, b goja.Value) goja.Value { return c.traceDiff(a, b, live) })
+	return fn
+}
+
+// traceView is a set of exchanges the trace functions work on: the
+// session's own (trace) or a recording opened with trace.load.
+type traceView struct {
+	name  string
+	all   func() []httpx.Exchange
+	entry func(index int) (httpx.Exchange, bool)
+}
+
+// traceObject is a callable listing the view's exchanges, with the export
+// functions as its members.
+func (c *caller) traceObject(v traceView) *goja.Object {
+	fn := c.rt.ToValue(func() goja.Value { return c.traceList(v.all()) }).ToObject(c.rt)
+	_ = fn.Set("curl", func(n goja.Value) string { return c.traceEntry(v, n).Curl() })
+	_ = fn.Set("get", func(n goja.Value) goja.Value { return c.exchangeDetail(c.traceEntry(v, n)) })
+	_ = fn.Set("har", func(file string) string { return c.writeExport(v.all(), "har", file) })
+	_ = fn.Set("http", func(file string) string { return c.writeExport(v.all(), "http", file) })
+	_ = fn.Set("report", func(file string) string { return c.writeExport(v.all(), "report", file) })
+	_ = fn.Set("diagram", func() string { return traceexport.Mermaid(v.all()) })
+	_ = fn.Set("explain", func() goja.Value { return c.traceExplain(v.all()) })
+	_ = fn.DefineDataProperty(traceViewKey, c.rt.ToValue(v), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	return fn
 }
 
 // traceEntry finds exchange n: a positive Index, or counting back from the
 // end (-1 = the last, also for no argument).
-func (c *caller) traceEntry(n goja.Value) httpx.Exchange {
-	all := c.client().Trace()
+func (c *caller) traceEntry(v traceView, n goja.Value) httpx.Exchange {
+	all := v.all()
 	if len(all) == 0 {
 		Throw(c.rt, &Error{Code: errcode.NotFound, Message: "the trace is empty: no HTTP exchange yet"})
 	}
@@ -66,15 +92,14 @@ func (c *caller) traceEntry(n goja.Value) httpx.Exchange {
 		}
 		return all[int64(len(all))+i]
 	}
-	if e, ok := c.client().TraceEntry(int(i)); ok {
+	if e, ok := v.entry(int(i)); ok {
 		return e
 	}
 	Throw(c.rt, &Error{Code: errcode.NotFound, Message: fmt.Sprintf("trace: no exchange %d (kept: %d to %d)", i, all[0].Index, all[len(all)-1].Index)})
 	return httpx.Exchange{}
 }
 
-func (c *caller) traceList() goja.Value {
-	all := c.client().Trace()
+func (c *caller) traceList(all []httpx.Exchange) goja.Value {
 	vals := make([]any, len(all))
 	for i, e := range all {
 		o := c.rt.NewObject()

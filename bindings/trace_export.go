@@ -15,11 +15,11 @@ import (
 // writeExport writes the trace as a HAR, .http or HTML report file (0600:
 // it names the tenant, accounts and resources, though no secret) and says
 // what it wrote.
-func (c *caller) writeExport(kind, file string) string {
+func (c *caller) writeExport(all []httpx.Exchange, kind, file string) string {
 	if strings.TrimSpace(file) == "" || file == "undefined" {
 		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s(file): a file name is needed", kind)})
 	}
-	n, err := WriteTraceExport(c.client().Trace(), kind, file)
+	n, err := WriteTraceExport(all, kind, file)
 	if err != nil {
 		Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s: %v", kind, err), Err: err})
 	}

@@ -337,7 +337,8 @@ var resourceNames = []struct{ prefix, name string }{
 	{"https://graph.microsoft.com/", "Graph"}, {"https://graph.microsoft.com", "Graph"},
 	{"00000003-0000-0000-c000-000000000000/", "Graph"},
 	{"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/", "Azure Databricks"}, {"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d", "Azure Databricks"},
-	{"https://vault.azure.net/", "Key Vault"}, {"https://storage.azure.com/", "Storage"},
+	{"https://vault.azure.net/", "Key Vault"}, {"https://vault.azure.net", "Key Vault"},
+	{"https://storage.azure.com/", "Storage"}, {"https://storage.azure.com", "Storage"},
 }
 
 func friendlyOne(s string) string {

@@ -44,6 +44,10 @@ type Options struct {
 	Retry RetryPolicy
 	// OnRetry, when set, is told before each wait (bindings show it on a TTY).
 	OnRetry func(RetryEvent)
+	// Transport, when set, replaces the network under the trace: reading
+	// an archive (a HAR file) through it records and redacts its exchanges
+	// exactly as live ones.
+	Transport http.RoundTripper
 	// MaxBody caps a response body Do reads (default DefaultMaxBody); a
 	// larger one fails with ErrTooLarge instead of filling memory.
 	MaxBody int64
@@ -85,7 +89,10 @@ func New(opts Options) *Client {
 	// The transport, and with it the root pool, is built on the first
 	// request: parsing the system bundle costs tens of milliseconds, which
 	// `azrepl -e` and scripts that never call out should not pay.
-	base := &lazyTransport{build: func() http.RoundTripper { return newTransport(proxy, opts.RootCAs) }}
+	var base http.RoundTripper = &lazyTransport{build: func() http.RoundTripper { return newTransport(proxy, opts.RootCAs) }}
+	if opts.Transport != nil {
+		base = opts.Transport
+	}
 	red := &redactor{}
 	size := opts.TraceSize
 	if size <= 0 {
