@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/traceexport"
@@ -27,7 +28,7 @@ func (c *caller) loadTrace(file string) *goja.Object {
 		Throw(c.rt, f.fileError("trace.load", file, err))
 	}
 	if st.Size() > maxReadFile {
-		Throw(c.rt, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("trace.load(%q): %d bytes is more than the %d MiB it reads", file, st.Size(), maxReadFile>>20)})
+		Throw(c.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("trace.load(%q): %d bytes is more than the %d MiB it reads", file, st.Size(), maxReadFile>>20)})
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -38,13 +39,13 @@ func (c *caller) loadTrace(file string) *goja.Object {
 	case bytes.Contains(data[:min(len(data), 200)], []byte(`"format"`)):
 		tf, err := traceexport.ReadTrace(data)
 		if err != nil {
-			Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("trace.load(%q): %v", file, err), Err: err})
+			Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("trace.load(%q): %v", file, err), Err: err})
 		}
 		all = tf.Exchanges
 	default:
 		all, err = traceexport.ReadHAR(data)
 		if err != nil {
-			Throw(c.rt, &Error{Code: CodeBadRequest, Message: fmt.Sprintf("trace.load(%q): neither an azrepl trace nor %v", file, err), Err: err})
+			Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("trace.load(%q): neither an azrepl trace nor %v", file, err), Err: err})
 		}
 	}
 	byIndex := map[int]httpx.Exchange{}
@@ -73,7 +74,7 @@ func (c *caller) traceDiff(a, b goja.Value, live traceView) goja.Value {
 
 func (c *caller) viewOf(which string, v goja.Value) traceView {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
-		Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "trace.diff(a, b): " + which + " is missing: pass trace, trace.load(file) or a file name"})
+		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "trace.diff(a, b): " + which + " is missing: pass trace, trace.load(file) or a file name"})
 	}
 	if s, ok := v.Export().(string); ok {
 		return c.viewOf(which, c.loadTrace(s))
@@ -85,7 +86,7 @@ func (c *caller) viewOf(which string, v goja.Value) traceView {
 			}
 		}
 	}
-	Throw(c.rt, &Error{Name: "TypeError", Code: CodeBadArgument, Message: "trace.diff(a, b): " + which + " is not a trace: pass trace, trace.load(file) or a file name"})
+	Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "trace.diff(a, b): " + which + " is not a trace: pass trace, trace.load(file) or a file name"})
 	return traceView{}
 }
 
