@@ -51,7 +51,7 @@ func TestAzureCLI(t *testing.T) {
 	if err := json.Unmarshal(run("login", "--use-device-code", "--allow-no-subscriptions"), &accounts); err != nil || len(accounts) == 0 {
 		t.Fatalf("az login output: %v %v", accounts, err)
 	}
-	alice := em.World().user("alice")
+	alice := em.World().User("alice")
 	if u, _ := accounts[0]["user"].(map[string]any); accounts[0]["tenantId"] != em.World().TenantID || u["name"] != alice.Username {
 		t.Errorf("az login account %v", accounts[0])
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -128,9 +129,9 @@ func TestDeviceLoginPageInChromium(t *testing.T) {
 	defer cancel()
 	bctx := newBrowser(t, ctx, em)
 	c := em.HTTPClient()
-	_, dc := post(t, c, loginURL(em, "organizations", "devicecode"), map[string][]string{"client_id": {azureCLI},
+	_, dc := fixture.PostForm(t, c, fixture.LoginURL("organizations", "devicecode"), map[string][]string{"client_id": {fixture.AzureCLI},
 		"scope": {"https://management.core.windows.net//.default offline_access openid profile"}})
-	alice := em.World().user("alice")
+	alice := em.World().User("alice")
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate("https://microsoft.com/devicelogin"),
 		chromedp.SetValue(chromedp.ID("otc"), dc["user_code"].(string)),
@@ -143,8 +144,8 @@ func TestDeviceLoginPageInChromium(t *testing.T) {
 	); err != nil {
 		t.Fatalf("device login in chromium: %v", err)
 	}
-	st, tok := post(t, c, loginURL(em, "organizations", "token"), map[string][]string{"grant_type": {"device_code"},
-		"client_id": {azureCLI}, "device_code": {dc["device_code"].(string)}})
+	st, tok := fixture.PostForm(t, c, fixture.LoginURL("organizations", "token"), map[string][]string{"grant_type": {"device_code"},
+		"client_id": {fixture.AzureCLI}, "device_code": {dc["device_code"].(string)}})
 	if st != 200 || claimsOf(t, em, tok["access_token"].(string))["upn"] != alice.Username {
 		t.Fatalf("token after browser approval: %d %v", st, tok)
 	}

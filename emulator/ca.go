@@ -10,11 +10,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 // authority is the emulator's own certificate authority. Leaf certificates are
@@ -36,7 +37,7 @@ func newAuthority() (*authority, error) {
 	}
 	now := time.Now()
 	tmpl := &x509.Certificate{
-		SerialNumber:          randomSerial(),
+		SerialNumber:          wire.RandomSerial(),
 		Subject:               pkix.Name{CommonName: "azrepl emulator CA", Organization: []string{"azrepl emulator"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(30 * 24 * time.Hour),
@@ -78,7 +79,7 @@ func (a *authority) leaf(name string) (*tls.Certificate, error) {
 	}
 	now := time.Now()
 	tmpl := &x509.Certificate{
-		SerialNumber: randomSerial(),
+		SerialNumber: wire.RandomSerial(),
 		Subject:      pkix.Name{CommonName: name},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(7 * 24 * time.Hour),
@@ -111,12 +112,4 @@ func (a *authority) tlsConfig() *tls.Config {
 			return a.leaf(hello.ServerName)
 		},
 	}
-}
-
-func randomSerial() *big.Int {
-	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	if err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	return n
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // runMain starts `azrepl emulate` in-process and waits for its ready line.
@@ -95,7 +97,7 @@ func TestMainWritesDirAndStops(t *testing.T) {
 
 func TestMainLoadsData(t *testing.T) {
 	dir := t.TempDir()
-	w := seedWorld(3)
+	w := world.Seed(3)
 	w.TenantID, w.Domain = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "fabrikam.onmicrosoft.com"
 	data, _ := json.Marshal(w)
 	path := filepath.Join(dir, "fabrikam.json")

@@ -19,6 +19,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // Config configures Start. The zero value starts only the direct listener on
@@ -49,9 +52,9 @@ type Config struct {
 // Emulator is a running emulator; Close stops it.
 type Emulator struct {
 	cfg    Config
-	world  *World
+	world  *world.World
 	ca     *authority
-	entra  *entra
+	entra  *entra.Server
 	faults *faultSpec
 	log    *requestLog
 	root   http.Handler
@@ -111,41 +114,28 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if err := em.buildWorld(); err != nil {
 		return nil, err
 	}
-	if em.world.user(cfg.ApproveAs) == nil {
+	if em.world.User(cfg.ApproveAs) == nil {
 		return nil, fmt.Errorf("approve-as: no user %q in the world", cfg.ApproveAs)
 	}
 	if em.ca, err = newAuthority(); err != nil {
 		return nil, err
 	}
-	sig, err := newSigner(em.keys)
-	if err != nil {
-		return nil, err
-	}
-	fed, err := newSigner(em.keys)
-	if err != nil {
-		return nil, err
-	}
 	if err := em.bindDirect(ctx); err != nil {
 		return nil, err
 	}
-	issuer := em.DirectURL() + federationPath
-	em.world.resolveIssuer(issuer)
-	em.entra = &entra{
-		world: em.world, signer: sig, certs: map[string]*x509.Certificate{},
-		lifetime: cfg.TokenLifetime, approveAfter: cfg.ApproveAfter, approveAs: cfg.ApproveAs, now: time.Now,
-		devices: map[string]*deviceAuth{}, codes: map[string]*authCode{},
-		refresh: map[string]*refreshGrant{}, validFrom: map[string]time.Time{}, sessionsRevoked: map[string]time.Time{}, caeIssued: map[string]time.Time{}, mfaFlows: map[string]*mfaPending{},
-		apis: apiResources(em.world), federation: fed, issuer: issuer,
+	issuer := em.DirectURL() + world.IssuerPath
+	em.world.ResolveIssuer(issuer)
+	sigKey, err := em.keys.next()
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range em.world.Apps {
-		if a.CertificatePath == "" {
-			continue
-		}
-		c, err := readCertificate(a.CertificatePath)
-		if err != nil {
-			return nil, fmt.Errorf("certificate of app %s: %w", a.Name, err)
-		}
-		em.entra.certs[strings.ToLower(a.ClientID)] = c
+	fedKey, err := em.keys.next()
+	if err != nil {
+		return nil, err
+	}
+	if em.entra, err = entra.New(entra.Config{World: em.world, SigningKey: sigKey, FederationKey: fedKey, FederationIssuer: issuer,
+		TokenLifetime: cfg.TokenLifetime, ApproveAfter: cfg.ApproveAfter, ApproveAs: cfg.ApproveAs}); err != nil {
+		return nil, err
 	}
 	em.mountServices()
 	em.root = em.wrap(http.HandlerFunc(em.route))
@@ -185,22 +175,26 @@ func (em *Emulator) buildWorld() error {
 		em.dir, em.tmpDir = d, d
 	}
 	if em.cfg.DataFile != "" {
-		w, err := loadWorld(em.cfg.DataFile, em.cfg.Groups)
+		w, err := world.Load(em.cfg.DataFile, em.cfg.Groups)
 		if err != nil {
 			return err
 		}
-		w.applyCounts(em.cfg, true)
+		w.ApplyCounts(em.cfg.Users, em.cfg.Jobs, em.cfg.Clusters, true)
 		em.world = w
 		return nil
 	}
-	em.world = seedWorld(em.cfg.Groups)
-	em.world.applyCounts(em.cfg, false)
+	em.world = world.Seed(em.cfg.Groups)
+	em.world.ApplyCounts(em.cfg.Users, em.cfg.Jobs, em.cfg.Clusters, false)
 	for i := range em.world.Apps {
 		a := &em.world.Apps[i]
 		if a.Name != "reader-app" {
 			continue
 		}
-		cp, kp, err := writeAppCertificate(em.dir, a.Name, em.keys)
+		key, err := em.keys.next()
+		if err != nil {
+			return fmt.Errorf("certificate of %s: %w", a.Name, err)
+		}
+		cp, kp, err := entra.WriteAppCertificate(em.dir, a.Name, key)
 		if err != nil {
 			return fmt.Errorf("certificate of %s: %w", a.Name, err)
 		}
@@ -362,25 +356,34 @@ func (em *Emulator) HTTPClient() *http.Client {
 // World is the world being served, secrets included.
 func (em *Emulator) World() *World { return em.world }
 
+// Entra is the emulator's Entra ID.
+func (em *Emulator) Entra() *entra.Server { return em.entra }
+
 // ApproveDevice approves a pending device code as a person would on the
 // device login page.
 func (em *Emulator) ApproveDevice(userCode, username string) error {
-	u := em.world.user(username)
-	if u == nil {
-		return fmt.Errorf("approve device: no user %q", username)
-	}
-	return em.entra.decideDevice(userCode, u, true)
+	return em.entra.ApproveDevice(userCode, username)
 }
 
 // RevokeRefreshTokens revokes every refresh token issued to the user so far
 // (as a password reset would); the next redemption fails with AADSTS50173.
-func (em *Emulator) RevokeRefreshTokens(username string) {
-	if u := em.world.user(username); u != nil {
-		em.entra.revoke(u.ObjectID)
-	}
-}
+func (em *Emulator) RevokeRefreshTokens(username string) { em.entra.RevokeRefreshTokens(username) }
+
+// RevokeSessions revokes a user's sessions (as an administrator's "revoke
+// sessions" would): refresh tokens stop working, and CAE-capable access
+// tokens are refused by Graph and ARM with a claims challenge.
+func (em *Emulator) RevokeSessions(username string) error { return em.entra.RevokeSessions(username) }
 
 // PublicKey is the key that verifies every Entra token the emulator signs.
-func (em *Emulator) PublicKey() *rsa.PublicKey { return &em.entra.signer.key.PublicKey }
+func (em *Emulator) PublicKey() *rsa.PublicKey { return em.entra.PublicKey() }
+
+// FederatedToken is an assertion from the emulator's issuer, as a workload
+// would get from its platform (a projected service-account token).
+func (em *Emulator) FederatedToken(subject, audience string, lifetime time.Duration) (string, error) {
+	return em.entra.FederatedToken(subject, audience, lifetime)
+}
+
+// FederationIssuer is the URL of the emulator's OIDC issuer.
+func (em *Emulator) FederationIssuer() string { return em.entra.FederationIssuer() }
 
 var errListenerClosed = errors.New("listener closed")

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 // faultKind is one way a request can be made to fail.
@@ -89,7 +92,7 @@ func parseFaults(spec string) (*faultSpec, error) {
 // pick decides whether this request fails and how. every=N fails the Nth,
 // 2Nth... matching request, cycling through the kinds; rate=R fails at random.
 func (f *faultSpec) pick(host string) (faultKind, bool) {
-	if f == nil || (f.host != "" && hostOnly(host) != f.host) {
+	if f == nil || (f.host != "" && wire.HostOnly(host) != f.host) {
 		return "", false
 	}
 	f.mu.Lock()
@@ -110,7 +113,7 @@ func (f *faultSpec) pick(host string) (faultKind, bool) {
 // faultService is whose error envelope an injected fault wears: by host name
 // through the proxy, by path on the direct listener.
 func faultService(r *http.Request) string {
-	switch h := hostOnly(r.Host); {
+	switch h := wire.HostOnly(r.Host); {
 	case h == "login.microsoftonline.com":
 		return "entra"
 	case h == "graph.microsoft.com":
@@ -181,50 +184,50 @@ func writeFaultBody(w http.ResponseWriter, r *http.Request, kind faultKind) {
 	switch faultService(r) {
 	case "graph":
 		if kind == fault503 {
-			writeJSON(w, status, map[string]any{"error": map[string]any{
+			wire.JSON(w, status, map[string]any{"error": map[string]any{
 				"code": "ServiceUnavailable", "message": "The service is temporarily unavailable. Please retry later."}})
 			return
 		}
 		// Graph's documented throttling body (learn.microsoft.com/graph/throttling).
-		writeJSON(w, status, map[string]any{"error": map[string]any{
+		wire.JSON(w, status, map[string]any{"error": map[string]any{
 			"code": "TooManyRequests", "message": "Please retry again later.",
 			"innerError": map[string]any{"code": "429", "date": time.Now().UTC().Format("2006-01-02T15:04:05"),
-				"message": "Please retry after", "request-id": requestTraceID(r), "status": "429"}}})
+				"message": "Please retry after", "request-id": wire.TraceID(r), "status": "429"}}})
 	case "arm":
 		// ARM's envelope has no innerError.
 		if kind == fault503 {
-			writeJSON(w, status, map[string]any{"error": map[string]any{
+			wire.JSON(w, status, map[string]any{"error": map[string]any{
 				"code": "ServiceUnavailable", "message": "The server is currently unable to handle the request. Please retry the request after some time."}})
 			return
 		}
 		if sub, ok := armSubscription(r.URL.Path); ok {
 			// ARM's own throttling of a subscription's requests (velero-io/velero#9171).
-			writeJSON(w, status, map[string]any{"error": map[string]any{
+			wire.JSON(w, status, map[string]any{"error": map[string]any{
 				"code": "SubscriptionRequestsThrottled",
 				"message": fmt.Sprintf("Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '1' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.",
 					armOperationKind(r.Method), sub, tokenObjectID(r))}})
 			return
 		}
-		writeJSON(w, status, map[string]any{"error": map[string]any{
+		wire.JSON(w, status, map[string]any{"error": map[string]any{
 			"code":    "TooManyRequests",
 			"message": "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits"}})
 	case "databricks":
 		if kind == fault503 {
-			writeJSON(w, status, map[string]any{"error_code": "TEMPORARILY_UNAVAILABLE",
+			wire.JSON(w, status, map[string]any{"error_code": "TEMPORARILY_UNAVAILABLE",
 				"message": "The service at " + r.URL.Path + " is temporarily unavailable. Please try again later."})
 			return
 		}
-		writeJSON(w, status, map[string]any{"error_code": "REQUEST_LIMIT_EXCEEDED",
+		wire.JSON(w, status, map[string]any{"error_code": "REQUEST_LIMIT_EXCEEDED",
 			"message": "Too many requests. Please wait a moment and try again. If the issue persists, consider adjusting your request frequency or reaching out to support for assistance."})
 	default:
 		// Entra answers in its OAuth envelope, even when throttling. The
 		// AADSTS codes are those of Entra's error table (90055 tenant
 		// throttling, 90033 a transient outage); no recorded body was found.
-		e := newEntraError(status, "temporarily_unavailable", 90055,
-			"TenantThrottlingError: There are too many incoming requests. Please try again later.")
 		if kind == fault503 {
-			e = newEntraError(status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
+			entra.WriteError(w, r, status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
+			return
 		}
-		writeEntraError(w, r, e)
+		entra.WriteError(w, r, status, "temporarily_unavailable", 90055,
+			"TenantThrottlingError: There are too many incoming requests. Please try again later.")
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // systemBundles are where Debian, Fedora and others keep the system CAs.
@@ -36,11 +39,11 @@ func (em *Emulator) writeFiles() error {
 	if err := writeFresh(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
 		return err
 	}
-	world, err := json.MarshalIndent(em.world, "", "  ")
+	tenant, err := json.MarshalIndent(em.world, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writePrivate(filepath.Join(dir, "tenant.json"), append(world, '\n')); err != nil {
+	if err := writePrivate(filepath.Join(dir, "tenant.json"), append(tenant, '\n')); err != nil {
 		return err
 	}
 	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
@@ -49,7 +52,7 @@ func (em *Emulator) writeFiles() error {
 	bg, stop := context.WithCancel(context.Background())
 	em.stop = stop
 	tokenFile := assertionPath(dir)
-	if err := em.writeAssertionFile(bg, tokenFile, workloadAudience); err != nil {
+	if err := em.writeAssertionFile(bg, tokenFile, world.WorkloadAudience); err != nil {
 		return err
 	}
 	if h := em.world.Databricks.Host; h != "" {
@@ -57,7 +60,7 @@ func (em *Emulator) writeFiles() error {
 			return err
 		}
 	}
-	if err := writePrivate(filepath.Join(dir, "workload.env"), []byte(em.world.workloadEnv(tokenFile))); err != nil {
+	if err := writePrivate(filepath.Join(dir, "workload.env"), []byte(workloadEnv(em.world, tokenFile))); err != nil {
 		return err
 	}
 	if err := em.writeAppEnvFiles(); err != nil {
@@ -71,27 +74,6 @@ func (em *Emulator) writeFiles() error {
 		fmt.Fprintf(&creds, "export %s=%s\n", k, shellQuote(v))
 	}
 	return writePrivate(filepath.Join(dir, "credentials.env"), []byte(creds.String()))
-}
-
-// CredentialsEnv is the environment that points clients at the seeded
-// world's credentials: the story app (its secret works, it has no Graph
-// permission) as AZURE_*, the Databricks workspace and its service
-// principal as DATABRICKS_*. It holds secrets: never print it.
-func (w *World) CredentialsEnv() []string {
-	env := []string{"AZURE_TENANT_ID=" + w.TenantID}
-	for _, a := range w.Apps {
-		if a.Name == "story-app" {
-			env = append(env, "AZURE_CLIENT_ID="+a.ClientID, "AZURE_CLIENT_SECRET="+a.ClientSecret)
-			break
-		}
-	}
-	if w.Databricks.Host != "" {
-		env = append(env, "DATABRICKS_HOST=https://"+w.Databricks.Host)
-	}
-	if sp := w.Databricks.ServicePrincipal; sp.ClientID != "" {
-		env = append(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret)
-	}
-	return env
 }
 
 // writeAppEnvFiles writes, for reader-app (the app that may read Graph), the
@@ -129,7 +111,7 @@ func (em *Emulator) writeAppEnvFiles() error {
 
 // workloadEnv points azidentity's WorkloadIdentityCredential (and azrepl's
 // workload-identity flow) at the seeded workload app and its assertion file.
-func (w *World) workloadEnv(tokenFile string) string {
+func workloadEnv(w *world.World, tokenFile string) string {
 	var sb strings.Builder
 	sb.WriteString("# The seeded workload app signs in with the emulator issuer's assertion (refreshed in place).\n")
 	fmt.Fprintf(&sb, "export AZURE_TENANT_ID=%s\n", w.TenantID)
@@ -200,3 +182,47 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// writeAssertionFile writes DIR/federated-token for the seeded workload app
+// (audience: Entra's token exchange; DIR/databricks-oidc-token: the
+// workspace's token endpoint) and rewrites it at half its lifetime (as
+// kubelet refreshes a projected token), until ctx ends. The first write
+// happens before it returns.
+func (em *Emulator) writeAssertionFile(ctx context.Context, path, audience string) error {
+	lifetime := em.cfg.AssertionLifetime
+	write := func() error {
+		tok, err := em.FederatedToken(world.WorkloadSubject, audience, lifetime)
+		if err != nil {
+			return err
+		}
+		tmp := path + ".tmp"
+		if err := writePrivate(tmp, []byte(tok)); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(lifetime / 2)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = write()
+			}
+		}
+	}()
+	return nil
+}
+
+// assertionPath is DIR/federated-token, the seeded workload app's assertion.
+func assertionPath(dir string) string { return filepath.Join(dir, "federated-token") }
+
+// DatabricksOIDCTokenPath is the OIDC token file for Databricks workload
+// identity federation (the Databricks SDK's file-oidc): the seeded workload
+// subject, for the workspace's token endpoint, rotated like federated-token.
+func DatabricksOIDCTokenPath(dir string) string { return filepath.Join(dir, "databricks-oidc-token") }

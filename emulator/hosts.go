@@ -1,15 +1,17 @@
 package emulator
 
 import (
-	"net"
 	"net/http"
 	"strings"
+
+	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 // The host names the emulator answers for. Everything else is refused: the
 // emulator never dials out.
 const (
-	hostLogin      = "login.microsoftonline.com"
+	hostLogin      = entra.Host
 	hostGraph      = "graph.microsoft.com"
 	hostARM        = "management.azure.com"
 	hostDevicePage = "microsoft.com"
@@ -33,19 +35,11 @@ type Service struct {
 	Handler http.Handler
 }
 
-func hostOnly(hostport string) string {
-	h := hostport
-	if host, _, err := net.SplitHostPort(hostport); err == nil {
-		h = host
-	}
-	return strings.ToLower(strings.TrimSuffix(h, "."))
-}
-
 // serviceForHost maps a cloud host name to its service: exact names of every
 // row first, then suffixes in table order; nil for any host the emulator does
 // not serve (including loopback addresses).
 func (em *Emulator) serviceForHost(host string) *Service {
-	h := hostOnly(host)
+	h := wire.HostOnly(host)
 	for i := range em.services {
 		for _, name := range em.services[i].Hosts {
 			if h == name {

@@ -3,7 +3,6 @@ package emulator
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,17 +17,8 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/graph"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
-
-type traceKey struct{}
-
-// requestTraceID is the id the middleware gave this request (Entra's trace_id).
-func requestTraceID(r *http.Request) string {
-	if id, ok := r.Context().Value(traceKey{}).(string); ok {
-		return id
-	}
-	return randomGUID()
-}
 
 // requestLog writes one JSON line per request to its sinks, secrets masked.
 type requestLog struct {
@@ -141,8 +131,8 @@ func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (em *Emulator) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		traceID := randomGUID()
-		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, traceID))
+		traceID := wire.RandomGUID()
+		r = wire.WithTraceID(r, traceID)
 		w.Header().Set("x-ms-request-id", traceID)
 		if id := r.Header.Get("Client-Request-Id"); id != "" {
 			w.Header().Set("client-request-id", id)

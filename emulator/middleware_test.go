@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 )
 
 type syncBuffer struct {
@@ -35,12 +38,12 @@ func TestRequestLogMasksSecrets(t *testing.T) {
 	var extra syncBuffer
 	em := startEmulator(t, Config{Dir: dir, Log: &extra})
 	app := em.World().Apps[0]
-	st, tok := post(t, em.HTTPClient(), loginURL(em, em.World().TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
+	st, tok := fixture.PostForm(t, em.HTTPClient(), fixture.LoginURL(em.World().TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
 		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
 	if st != 200 {
 		t.Fatalf("token: %d", st)
 	}
-	req, _ := newRequest("GET", "https://graph.microsoft.com/v1.0/groups?$top=5")
+	req, _ := http.NewRequest("GET", "https://graph.microsoft.com/v1.0/groups?$top=5", nil)
 	req.Header.Set("Authorization", "Bearer "+tok["access_token"].(string))
 	if resp, err := em.HTTPClient().Do(req); err == nil {
 		resp.Body.Close()
@@ -131,8 +134,24 @@ func TestFaultsEveryNth(t *testing.T) {
 	}
 	// Other hosts are not affected by a host-scoped spec.
 	for i := 0; i < 4; i++ {
-		if st, _ := get(t, c, "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"); st != 200 {
+		if st, _ := fixture.GetJSON(t, c, "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"); st != 200 {
 			t.Fatalf("login host faulted: %d", st)
 		}
+	}
+}
+
+func TestLatencyIsAdded(t *testing.T) {
+	var log syncBuffer
+	em := startEmulator(t, Config{Latency: 50 * time.Millisecond, Log: &log})
+	if st, _ := fixture.GetJSON(t, em.HTTPClient(), "https://login.microsoftonline.com/common/discovery/v2.0/keys"); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	_ = em.Close()
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(log.String())), &entry); err != nil {
+		t.Fatalf("log: %v %q", err, log.String())
+	}
+	if ms, _ := entry["ms"].(float64); ms < 50 {
+		t.Errorf("request took %v ms in the emulator, want at least the 50 ms latency", ms)
 	}
 }

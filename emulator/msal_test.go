@@ -8,6 +8,7 @@ import (
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 )
 
 // MSAL Go, a client this project did not write, against the emulator over
@@ -15,7 +16,7 @@ import (
 
 func msalPublic(t *testing.T, em *Emulator) public.Client {
 	t.Helper()
-	app, err := public.New(azureCLI, public.WithAuthority("https://login.microsoftonline.com/organizations"),
+	app, err := public.New(fixture.AzureCLI, public.WithAuthority("https://login.microsoftonline.com/organizations"),
 		public.WithHTTPClient(em.HTTPClient()), public.WithInstanceDiscovery(false))
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func TestMSALDeviceCodeThenSilentForAnotherResource(t *testing.T) {
 	if err != nil {
 		t.Fatalf("device code result: %v", err)
 	}
-	alice := em.World().user("alice")
+	alice := em.World().User("alice")
 	if res.Account.PreferredUsername != alice.Username || res.Account.HomeAccountID != alice.ObjectID+"."+em.World().TenantID {
 		t.Errorf("account %+v", res.Account)
 	}
@@ -108,7 +109,7 @@ func TestMSALInteractiveWithChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	bctx := newBrowser(t, ctx, em)
-	alice := em.World().user("alice")
+	alice := em.World().User("alice")
 	browserErr := make(chan error, 1)
 	app := msalPublic(t, em)
 	res, err := app.AcquireTokenInteractive(ctx, []string{"https://management.core.windows.net//.default"},
@@ -127,7 +128,7 @@ func TestMSALInteractiveWithChromium(t *testing.T) {
 	if c := claimsOf(t, em, res.AccessToken); c["aud"] != "https://management.core.windows.net/" || c["upn"] != alice.Username {
 		t.Errorf("claims %v", c)
 	}
-	if res.IDToken.Audience != azureCLI || res.Account.PreferredUsername != alice.Username {
+	if res.IDToken.Audience != fixture.AzureCLI || res.Account.PreferredUsername != alice.Username {
 		t.Errorf("id_token %+v", res.IDToken)
 	}
 }
@@ -140,7 +141,7 @@ func TestMSALGuestTenant(t *testing.T) {
 	em := startEmulator(t, Config{ApproveAfter: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	w, alice := em.World(), em.World().user("alice")
+	w, alice := em.World(), em.World().User("alice")
 	partner := w.GuestTenants[0]
 	app := msalPublic(t, em)
 	dc, err := app.AcquireTokenByDeviceCode(ctx, []string{"https://management.core.windows.net//.default"})

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,6 +10,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // Managed identity endpoints, served on their own plain-HTTP loopback
@@ -26,52 +31,26 @@ const (
 	msiArcPath        = "/arc/metadata/identity/oauth2/token"
 )
 
-// ManagedIdentity is an identity Azure compute can get tokens as.
-type ManagedIdentity struct {
-	Name       string `json:"name"`
-	Type       string `json:"type"` // "system" or "user"
-	ClientID   string `json:"clientId"`
-	ObjectID   string `json:"objectId"`
-	ResourceID string `json:"resourceId"`
-	// GraphAppRoles are the Graph application permissions granted to it.
-	GraphAppRoles []string `json:"graphAppRoles,omitempty"`
-}
-
-// seedManagedIdentities: the VM's system-assigned identity and one
-// user-assigned identity that may read Graph groups.
-func seedManagedIdentities(w *World) []ManagedIdentity {
-	sub := "00000000-0000-0000-0000-000000000000"
-	if len(w.Subscriptions) > 0 {
-		sub = w.Subscriptions[0].ID
-	}
-	rg := "/subscriptions/" + sub + "/resourceGroups/contoso-rg/providers/"
-	return []ManagedIdentity{
-		{Name: "contoso-vm", Type: "system", ClientID: seedGUID("mi/contoso-vm"), ObjectID: seedGUID("mi-sp/contoso-vm"),
-			ResourceID: rg + "Microsoft.Compute/virtualMachines/contoso-vm"},
-		{Name: "ci-identity", Type: "user", ClientID: seedGUID("mi/ci-identity"), ObjectID: seedGUID("mi-sp/ci-identity"),
-			ResourceID: rg + "Microsoft.ManagedIdentity/userAssignedIdentities/ci-identity", GraphAppRoles: []string{"Group.Read.All"}},
-	}
-}
-
 // msiServer serves the managed identity styles and mints their tokens with
 // the Entra signer.
 type msiServer struct {
-	em      *Emulator
-	header  string // IDENTITY_HEADER of the App Service style
-	ciToken string // the CI job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN, SYSTEM_ACCESSTOKEN)
-	keyDir  string // where the Arc challenge writes its .key files
-	mu      sync.Mutex
-	keys    map[string]bool // Arc key file contents handed out and not yet used
+	entra *entra.Server
+	world *world.World
+	// assertionLifetime is the CI assertions' (an hour when not set).
+	assertionLifetime time.Duration
+	header            string // IDENTITY_HEADER of the App Service style
+	ciToken           string // the CI job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN, SYSTEM_ACCESSTOKEN)
+	keyDir            string // where the Arc challenge writes its .key files
+	mu                sync.Mutex
+	keys              map[string]bool // Arc key file contents handed out and not yet used
 }
 
 // msiService is the service table's row name (its own listener).
 const msiService = "managed-identity"
 
 func (em *Emulator) newMSI() *msiServer {
-	if em.world.ManagedIdentities == nil {
-		em.world.ManagedIdentities = seedManagedIdentities(em.world)
-	}
-	em.msi = &msiServer{em: em, header: randomToken(24), ciToken: randomToken(32), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
+	em.msi = &msiServer{entra: em.entra, world: em.world, assertionLifetime: em.cfg.AssertionLifetime,
+		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
 	return em.msi
 }
 
@@ -110,13 +89,13 @@ func (m *msiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ciActionsPath, ciPipelinesPath:
 		m.ci(w, r)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_description": "no managed identity endpoint at " + r.URL.Path})
+		wire.JSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_description": "no managed identity endpoint at " + r.URL.Path})
 	}
 }
 
 // imdsError is IMDS's error shape.
 func imdsError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
+	wire.JSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
 func (m *msiServer) imds(w http.ResponseWriter, r *http.Request) {
@@ -144,21 +123,21 @@ func (m *msiServer) imds(w http.ResponseWriter, r *http.Request) {
 func (m *msiServer) appService(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("api-version") != "2019-08-01" {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The api-version " + strconv.Quote(q.Get("api-version")) + " is not supported: use 2019-08-01"})
+		wire.JSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The api-version " + strconv.Quote(q.Get("api-version")) + " is not supported: use 2019-08-01"})
 		return
 	}
 	h := r.Header.Get("X-IDENTITY-HEADER")
 	if h == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The X-IDENTITY-HEADER header is missing"})
+		wire.JSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The X-IDENTITY-HEADER header is missing"})
 		return
 	}
 	if h != m.header {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "The X-IDENTITY-HEADER header does not match"})
+		wire.JSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "The X-IDENTITY-HEADER header does not match"})
 		return
 	}
 	mi, desc := m.pick(q.Get("client_id"), firstNonEmptyString(q.Get("principal_id"), q.Get("object_id")), q.Get("mi_res_id"))
 	if mi == nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": desc})
+		wire.JSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": desc})
 		return
 	}
 	m.issue(w, r, mi, q.Get("resource"), false)
@@ -199,8 +178,8 @@ func (m *msiServer) arc(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(scheme, "Basic") || key == "" {
 		// The challenge: a new key file only the machine's administrators
 		// can read; the caller proves it can by sending its content.
-		key := randomToken(32)
-		path := filepath.Join(m.keyDir, randomGUID()+".key")
+		key := wire.RandomToken(32)
+		path := filepath.Join(m.keyDir, wire.RandomGUID()+".key")
 		if err := os.MkdirAll(m.keyDir, 0o700); err != nil {
 			imdsError(w, http.StatusInternalServerError, "unknown_error", "could not create the key folder")
 			return
@@ -227,9 +206,9 @@ func (m *msiServer) arc(w http.ResponseWriter, r *http.Request) {
 	m.issue(w, r, m.system(), q.Get("resource"), true)
 }
 
-func (m *msiServer) system() *ManagedIdentity {
-	for i := range m.em.world.ManagedIdentities {
-		if mi := &m.em.world.ManagedIdentities[i]; mi.Type == "system" {
+func (m *msiServer) system() *world.ManagedIdentity {
+	for i := range m.world.ManagedIdentities {
+		if mi := &m.world.ManagedIdentities[i]; mi.Type == "system" {
 			return mi
 		}
 	}
@@ -238,10 +217,10 @@ func (m *msiServer) system() *ManagedIdentity {
 
 // pick finds the identity a request names; none named means the
 // system-assigned one.
-func (m *msiServer) pick(clientID, objectID, resourceID string) (*ManagedIdentity, string) {
+func (m *msiServer) pick(clientID, objectID, resourceID string) (*world.ManagedIdentity, string) {
 	named := clientID != "" || objectID != "" || resourceID != ""
-	for i := range m.em.world.ManagedIdentities {
-		mi := &m.em.world.ManagedIdentities[i]
+	for i := range m.world.ManagedIdentities {
+		mi := &m.world.ManagedIdentities[i]
 		switch {
 		case !named && mi.Type == "system",
 			clientID != "" && strings.EqualFold(mi.ClientID, clientID),
@@ -258,7 +237,7 @@ func (m *msiServer) pick(clientID, objectID, resourceID string) (*ManagedIdentit
 
 // issue mints the token. IMDS-style answers have every field as a string
 // (expires_in "3599"); App Service's has expires_on only, and client_id.
-func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *ManagedIdentity, resource string, imdsShape bool) {
+func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *world.ManagedIdentity, resource string, imdsShape bool) {
 	if mi == nil {
 		imdsError(w, http.StatusBadRequest, "invalid_request", "Identity not found")
 		return
@@ -267,46 +246,27 @@ func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *ManagedIde
 		imdsError(w, http.StatusBadRequest, "invalid_request", "Required query variable 'resource' is missing")
 		return
 	}
-	info := lookupResource(resource)
-	if info == nil {
+	tok, err := m.entra.ManagedIdentityToken(mi, resource)
+	if errors.Is(err, entra.ErrUnknownResource) {
 		imdsError(w, http.StatusBadRequest, "invalid_resource",
-			fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant named %s.", resource, m.em.world.TenantID))
+			fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant named %s.", resource, m.world.TenantID))
 		return
 	}
-	e := m.em.entra
-	now := e.now()
-	expiresIn := e.expiresIn()
-	exp := now.Add(time.Duration(expiresIn) * time.Second).Unix()
-	aud := resource
-	if info.name == "graph" {
-		aud = graphResource
-	}
-	claims := e.baseClaims(grant{tenant: tenantRef{segment: m.em.world.TenantID}}, now, exp)
-	for k, v := range map[string]any{
-		"aud": aud, "appid": mi.ClientID, "appidacr": "2", "idtyp": "app",
-		"oid": mi.ObjectID, "sub": mi.ObjectID, "xms_mirid": mi.ResourceID,
-	} {
-		claims[k] = v
-	}
-	if info.name == "graph" && len(mi.GraphAppRoles) > 0 {
-		claims["roles"] = mi.GraphAppRoles
-	}
-	at, err := e.signer.sign(claims, true)
 	if err != nil {
 		imdsError(w, http.StatusInternalServerError, "unknown_error", "could not sign the token")
 		return
 	}
-	body := map[string]any{"access_token": at, "expires_on": strconv.FormatInt(exp, 10), "resource": resource, "token_type": "Bearer"}
+	body := map[string]any{"access_token": tok.AccessToken, "expires_on": strconv.FormatInt(tok.ExpiresOn, 10), "resource": resource, "token_type": "Bearer"}
 	if imdsShape {
 		body["refresh_token"] = ""
-		body["expires_in"] = strconv.Itoa(expiresIn)
-		body["ext_expires_in"] = strconv.Itoa(expiresIn)
-		body["not_before"] = strconv.FormatInt(now.Unix(), 10)
+		body["expires_in"] = strconv.Itoa(tok.ExpiresIn)
+		body["ext_expires_in"] = strconv.Itoa(tok.ExpiresIn)
+		body["not_before"] = strconv.FormatInt(tok.NotBefore, 10)
 		body["client_id"] = mi.ClientID
 	} else {
 		body["client_id"] = mi.ClientID
 	}
-	writeJSON(w, http.StatusOK, body)
+	wire.JSON(w, http.StatusOK, body)
 }
 
 func firstNonEmptyString(s ...string) string {

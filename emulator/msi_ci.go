@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // The OIDC token endpoints of CI systems, served on the managed identity
@@ -27,7 +30,7 @@ func (em *Emulator) CIEnv(system string) []string {
 		return []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + base + ciActionsPath + "?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + em.msi.ciToken}
 	case "pipelines":
 		return []string{"SYSTEM_OIDCREQUESTURI=" + base + ciPipelinesPath, "SYSTEM_ACCESSTOKEN=" + em.msi.ciToken,
-			"AZURESUBSCRIPTION_SERVICE_CONNECTION_ID=" + seedGUID("pipelines/service-connection")}
+			"AZURESUBSCRIPTION_SERVICE_CONNECTION_ID=" + world.SeedGUID("pipelines/service-connection")}
 	}
 	return nil
 }
@@ -35,14 +38,14 @@ func (em *Emulator) CIEnv(system string) []string {
 func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || bearer != m.ciToken {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials: the request token is missing or wrong"})
+		wire.JSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials: the request token is missing or wrong"})
 		return
 	}
 	q := r.URL.Query()
-	audience := workloadAudience
+	audience := world.WorkloadAudience
 	if r.URL.Path == ciActionsPath {
 		if r.Method != http.MethodGet {
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "use GET"})
+			wire.JSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "use GET"})
 			return
 		}
 		if a := q.Get("audience"); a != "" {
@@ -50,21 +53,21 @@ func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		if r.Method != http.MethodPost || q.Get("api-version") == "" || q.Get("serviceConnectionId") == "" {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"message": "POST with api-version and serviceConnectionId"})
+			wire.JSON(w, http.StatusBadRequest, map[string]any{"message": "POST with api-version and serviceConnectionId"})
 			return
 		}
 	}
-	tok, err := m.em.FederatedToken(workloadSubject, audience, m.em.cfg.AssertionLifetime)
-	if err != nil || m.em.cfg.AssertionLifetime <= 0 {
-		tok, err = m.em.FederatedToken(workloadSubject, audience, time.Hour)
+	tok, err := m.entra.FederatedToken(world.WorkloadSubject, audience, m.assertionLifetime)
+	if err != nil || m.assertionLifetime <= 0 {
+		tok, err = m.entra.FederatedToken(world.WorkloadSubject, audience, time.Hour)
 	}
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"message": "could not sign"})
+		wire.JSON(w, http.StatusInternalServerError, map[string]any{"message": "could not sign"})
 		return
 	}
 	if r.URL.Path == ciActionsPath {
-		writeJSON(w, http.StatusOK, map[string]any{"count": 1, "value": tok})
+		wire.JSON(w, http.StatusOK, map[string]any{"count": 1, "value": tok})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"oidcToken": tok})
+	wire.JSON(w, http.StatusOK, map[string]any{"oidcToken": tok})
 }

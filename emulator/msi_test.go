@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	mi "github.com/AzureAD/microsoft-authentication-library-for-go/apps/managedidentity"
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 )
 
 // msiGet sends one request to a managed identity path with the headers given.
@@ -25,7 +26,7 @@ func msiGet(t *testing.T, em *Emulator, path string, q url.Values, h map[string]
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	return resp.StatusCode, decodeBody(t, resp.Body)
+	return resp.StatusCode, fixture.DecodeJSON(t, resp.Body)
 }
 
 // The real endpoints' refusals, each one error field a client can show.

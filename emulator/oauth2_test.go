@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -25,7 +26,7 @@ func TestXOAuth2ClientCredentials(t *testing.T) {
 	for name, style := range map[string]oauth2.AuthStyle{"post": oauth2.AuthStyleInParams, "basic": oauth2.AuthStyleInHeader} {
 		t.Run(name, func(t *testing.T) {
 			cfg := clientcredentials.Config{ClientID: reader.ClientID, ClientSecret: reader.ClientSecret,
-				TokenURL: loginURL(em, em.World().TenantID, "token"), Scopes: []string{"https://graph.microsoft.com/.default"},
+				TokenURL: fixture.LoginURL(em.World().TenantID, "token"), Scopes: []string{"https://graph.microsoft.com/.default"},
 				AuthStyle: style}
 			tok, err := cfg.Token(ctx)
 			if err != nil {
@@ -47,7 +48,7 @@ func TestXOAuth2ClientCredentials(t *testing.T) {
 func TestBasicCredentialsNameTheClient(t *testing.T) {
 	em := startEmulator(t, Config{})
 	reader := em.World().Apps[1]
-	u := loginURL(em, em.World().TenantID, "token")
+	u := fixture.LoginURL(em.World().TenantID, "token")
 	send := func(form url.Values, user, pass string) (int, map[string]any) {
 		req, err := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
 		if err != nil {
@@ -60,7 +61,7 @@ func TestBasicCredentialsNameTheClient(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		return resp.StatusCode, decodeBody(t, resp.Body)
+		return resp.StatusCode, fixture.DecodeJSON(t, resp.Body)
 	}
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"https://graph.microsoft.com/.default"}}
 	if st, body := send(form, reader.ClientID, reader.ClientSecret); st != 200 || body["access_token"] == nil {
@@ -68,5 +69,5 @@ func TestBasicCredentialsNameTheClient(t *testing.T) {
 	}
 	form.Set("client_id", em.World().Apps[0].ClientID)
 	st, body := send(form, reader.ClientID, reader.ClientSecret)
-	wantEntraError(t, st, body, 401, "invalid_client", 700016)
+	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700016)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 // proxy is the forward proxy: CONNECT to a served host is terminated here with
@@ -20,7 +22,7 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 			"azrepl emulator: plain-HTTP proxy request for %s refused; the emulator only serves https (CONNECT) to its own hosts and never dials out\n", r.Host))
 		return
 	}
-	host := hostOnly(r.Host)
+	host := wire.HostOnly(r.Host)
 	if em.serviceForHost(r.Host) == nil {
 		em.refuse(w, r, http.StatusForbidden, fmt.Sprintf(
 			"azrepl emulator: refusing CONNECT to %s: not a host the emulator serves (%s); it never dials out\n", host, strings.Join(em.hostNames(), ", ")))

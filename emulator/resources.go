@@ -2,6 +2,9 @@ package emulator
 
 import (
 	"crypto/rsa"
+	"crypto/sha256"
+	"fmt"
+	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +13,8 @@ import (
 	"github.com/azrepl/azrepl/emulator/arm"
 	"github.com/azrepl/azrepl/emulator/databricks"
 	"github.com/azrepl/azrepl/emulator/graph"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/emulator/world"
 )
 
 // mountServices builds every service from the world: Entra and the device
@@ -43,26 +48,26 @@ func (em *Emulator) mountServices() {
 		AccountsHost:     w.Databricks.AccountsHost, AccountID: w.Databricks.AccountID,
 		Federation: em.databricksFederation(),
 		IssuerKey: func(iss, _ string) *rsa.PublicKey {
-			if iss == em.entra.issuer {
-				return &em.entra.federation.key.PublicKey
+			if iss == em.entra.FederationIssuer() {
+				return em.entra.FederationKey()
 			}
 			return nil
 		},
 		Clusters: w.Databricks.Clusters, Jobs: w.Databricks.Jobs, TokenLifetime: em.cfg.TokenLifetime,
 		Key: dbKey,
 	})
-	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.sessionRevoked,
-		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(SeededGroup(i)) }, GroupIndex: SeededGroupIndex,
+	graphH := graph.New(graph.Config{TenantID: w.TenantID, PublicKey: key, Users: gUsers, Groups: gGroups, Revoked: em.entra.SessionRevoked,
+		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(world.SeededGroup(i)) }, GroupIndex: world.SeededGroupIndex,
 		UserCount: w.UserCount, UserAt: func(i int) graph.User { return graphUser(w.SeededUser(i)) }, UserIndex: w.SeededUserIndex,
 		Guests: graphGuests(w)})
 	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
-		PublicKey: key, Subscriptions: subs, Revoked: em.entra.sessionRevoked})
+		PublicKey: key, Subscriptions: subs, Revoked: em.entra.SessionRevoked})
 	// The table of services. Host rows are matched exactly first, then by
 	// suffix; on the direct listener by path prefix, else the Fallback row.
 	em.services = []Service{
 		{Name: "entra", Hosts: []string{hostLogin}, Fallback: true, Handler: em.entra},
 		{Name: "devicelogin", Hosts: []string{hostDevicePage, "www." + hostDevicePage}, Paths: []string{"/devicelogin"},
-			Handler: &deviceLoginPage{entra: em.entra}},
+			Handler: em.entra.DeviceLoginPage()},
 		{Name: "graph", Hosts: []string{hostGraph}, Paths: []string{"/v1.0", "/beta"}, Handler: graphH},
 		{Name: "arm", Hosts: []string{hostARM}, Paths: []string{"/subscriptions", "/tenants", "/providers"}, Handler: armH},
 		{Name: "databricks", Hosts: []string{strings.ToLower(w.Databricks.Host), strings.ToLower(w.Databricks.AccountsHost)},
@@ -70,22 +75,22 @@ func (em *Emulator) mountServices() {
 		// The emulator's own control API (POST /_emulator/revoke).
 		{Name: "control", Paths: []string{"/_emulator"}, Handler: controlHandler{em: em}},
 		// The workload identity issuer (direct listener only, like a cluster's own issuer).
-		{Name: "federation", Paths: []string{federationPath}, Handler: federationIssuer{e: em.entra}},
+		{Name: "federation", Paths: []string{world.IssuerPath}, Handler: em.entra.FederationHandler()},
 		// Any other workspace host: served (the proxy lets it through) but unknown.
 		{Name: "databricks-unknown", Suffixes: []string{hostDatabricks}, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			writeJSON(rw, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
-				"message": "No Databricks workspace " + hostOnly(r.Host) + " in this emulator; the workspace is " + w.Databricks.Host})
+			wire.JSON(rw, http.StatusNotFound, map[string]any{"error_code": "ENDPOINT_NOT_FOUND",
+				"message": "No Databricks workspace " + wire.HostOnly(r.Host) + " in this emulator; the workspace is " + w.Databricks.Host})
 		})},
 		{Name: msiService, Listen: "127.0.0.1:0", Handler: em.newMSI()},
 	}
 }
 
-func graphGroup(g Group) graph.Group {
+func graphGroup(g world.Group) graph.Group {
 	return graph.Group{ID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
 		MailNickname: g.MailNickname, SecurityEnabled: g.SecurityEnabled, MailEnabled: g.MailEnabled, CreatedDateTime: g.CreatedDateTime}
 }
 
-func graphUser(u DirectoryUser) graph.User {
+func graphUser(u world.DirectoryUser) graph.User {
 	return graph.User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName, Mail: u.Mail,
 		GivenName: u.GivenName, Surname: u.Surname, JobTitle: u.JobTitle, OfficeLocation: u.OfficeLocation}
 }
@@ -95,7 +100,7 @@ func (em *Emulator) entraServicePrincipals(clientIDs []string) []databricks.Serv
 	var out []databricks.ServicePrincipal
 	for _, id := range clientIDs {
 		name := id
-		if a := em.world.app(id); a != nil {
+		if a := em.world.App(id); a != nil {
 			name = a.Name
 		}
 		out = append(out, databricks.ServicePrincipal{ID: dbNumericID("sp/" + id), ApplicationID: id, DisplayName: name})
@@ -103,7 +108,7 @@ func (em *Emulator) entraServicePrincipals(clientIDs []string) []databricks.Serv
 	return out
 }
 
-func databricksPATs(w *World) []databricks.PAT {
+func databricksPATs(w *world.World) []databricks.PAT {
 	var out []databricks.PAT
 	for i, p := range w.Databricks.PATs {
 		out = append(out, databricks.PAT{ID: dbNumericID("pat/" + strconv.Itoa(i)), Value: p.Value, Owner: p.Owner, Comment: p.Comment,
@@ -117,7 +122,7 @@ func databricksPATs(w *World) []databricks.PAT {
 func (em *Emulator) databricksFederation() []databricks.FederationPolicy {
 	var out []databricks.FederationPolicy
 	for _, p := range em.world.Databricks.Federation {
-		out = append(out, databricks.FederationPolicy{Issuer: strings.ReplaceAll(p.Issuer, federationIssuerPlaceholder, em.entra.issuer),
+		out = append(out, databricks.FederationPolicy{Issuer: strings.ReplaceAll(p.Issuer, world.IssuerPlaceholder, em.entra.FederationIssuer()),
 			Audiences: p.Audiences, Subject: p.Subject, ServicePrincipal: p.ServicePrincipal})
 	}
 	return out
@@ -125,18 +130,25 @@ func (em *Emulator) databricksFederation() []databricks.FederationPolicy {
 
 // graphGuests are the guest tenants' directories: each guest user as the
 // inviting tenant lists it, with its own object id and an #EXT# name.
-func graphGuests(w *World) []graph.GuestDirectory {
+func graphGuests(w *world.World) []graph.GuestDirectory {
 	var out []graph.GuestDirectory
 	for i := range w.GuestTenants {
 		g := &w.GuestTenants[i]
 		d := graph.GuestDirectory{TenantID: g.TenantID}
 		for j := range w.Users {
-			if u := &w.Users[j]; g.hasGuest(u) {
-				d.Users = append(d.Users, graph.User{ID: g.guestObjectID(u), DisplayName: u.DisplayName, Mail: u.Username,
+			if u := &w.Users[j]; g.HasGuest(u) {
+				d.Users = append(d.Users, graph.User{ID: g.GuestObjectID(u), DisplayName: u.DisplayName, Mail: u.Username,
 					UserPrincipalName: strings.ReplaceAll(u.Username, "@", "_") + "#EXT#@" + g.Domain})
 			}
 		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// dbNumericID is a stable Databricks-style numeric id (16 digits).
+func dbNumericID(label string) string {
+	sum := sha256.Sum256([]byte("azrepl-emulator/databricks/" + label))
+	n := new(big.Int).SetBytes(sum[:8])
+	return fmt.Sprintf("%016d", n.Mod(n, big.NewInt(1e16)).Int64())
 }

@@ -6,25 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-)
 
-// Seeded group ids are distinct GUIDs that give back their index.
-func TestSeededGroupIDs(t *testing.T) {
-	seen := map[string]bool{}
-	for _, i := range []int{0, 1, 2, 999, 1000, 999_999, 1 << 40} {
-		id := seededGroupID(i)
-		if len(id) != 36 || id[14] != '4' || seen[id] {
-			t.Fatalf("group %d: id %q", i, id)
-		}
-		seen[id] = true
-		if j, ok := SeededGroupIndex(id); !ok || j != i {
-			t.Fatalf("SeededGroupIndex(%q) = %d %v, want %d", id, j, ok, i)
-		}
-	}
-	if _, ok := SeededGroupIndex(seedGUID("user/alice")); ok {
-		t.Fatal("a user id taken for a group")
-	}
-}
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
+	"github.com/azrepl/azrepl/emulator/world"
+)
 
 // A tenant of a million groups pages correctly: every id once, in 1,002
 // pages of $select=id&$top=999, with $count, and a seeded group is found by
@@ -41,7 +26,7 @@ func TestMillionGroupsPaging(t *testing.T) {
 		ID string `json:"id"`
 	}
 	pages, count := graphPages(fetch, "https://graph.microsoft.com/v1.0/groups?$select=id&$top=999&$count=true", func(page int, g group) {
-		i, ok := SeededGroupIndex(g.ID)
+		i, ok := world.SeededGroupIndex(g.ID)
 		if !ok || i >= n || seen[i] {
 			t.Fatalf("page %d: id %q (index %d, seen %v)", page, g.ID, i, ok && i < n && seen[i])
 		}
@@ -55,7 +40,7 @@ func TestMillionGroupsPaging(t *testing.T) {
 	if pages != (n+998)/999 || count != n {
 		t.Fatalf("%d pages, @odata.count %d", pages, count)
 	}
-	last := SeededGroup(n - 1)
+	last := world.SeededGroup(n - 1)
 	var one struct{ DisplayName string }
 	fetch("https://graph.microsoft.com/v1.0/groups/"+strings.ToUpper(last.ID)+"?$select=displayName", &one)
 	if one.DisplayName != last.DisplayName {
@@ -104,7 +89,7 @@ func readerGraph(t *testing.T, em *Emulator) func(u string, v any) {
 		}
 	}
 	c := em.HTTPClient()
-	st, tok := post(t, c, loginURL(em, w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
+	st, tok := fixture.PostForm(t, c, fixture.LoginURL(w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
 		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
 	if st != 200 {
 		t.Fatalf("token: %d %v", st, tok)

@@ -1,44 +1,10 @@
 package emulator
 
 import (
-	"math/rand/v2"
 	"net/url"
 	"strings"
 	"testing"
 )
-
-// Seeded user ids and UPNs give back their index, and are nobody else's.
-func TestSeededUserIDs(t *testing.T) {
-	w := &World{Domain: "contoso.onmicrosoft.com"}
-	r := rand.New(rand.NewPCG(1, 2))
-	idx := []int{0, 1, 9, 999_999, 1_000_000, 9_999_998}
-	for range 1000 {
-		idx = append(idx, r.IntN(MaxGroups))
-	}
-	for _, i := range idx {
-		u := w.SeededUser(i)
-		for _, key := range []string{u.ID, strings.ToUpper(u.ID), u.UserPrincipalName, strings.ToUpper(u.UserPrincipalName)} {
-			if j, ok := w.SeededUserIndex(key); !ok || j != i {
-				t.Fatalf("SeededUserIndex(%q) = %d %v, want %d", key, j, ok, i)
-			}
-		}
-		if _, ok := SeededGroupIndex(u.ID); ok {
-			t.Fatalf("user %d's id %s taken for a group", i, u.ID)
-		}
-		if _, ok := w.SeededUserIndex(seededGroupID(i)); ok {
-			t.Fatalf("group %d's id taken for a user", i)
-		}
-	}
-	if u := w.SeededUser(41); u.UserPrincipalName != "user0000042@contoso.onmicrosoft.com" || u.ID[14] != '4' || len(u.ID) != 36 {
-		t.Fatalf("user 41: %+v", u)
-	}
-	for _, key := range []string{"user42@contoso.onmicrosoft.com", "user0000042@fabrikam.com", "user0000000@contoso.onmicrosoft.com",
-		"user+000042@contoso.onmicrosoft.com", "alice@contoso.onmicrosoft.com", seedGUID("user/alice"), "user0000042"} {
-		if i, ok := w.SeededUserIndex(key); ok {
-			t.Fatalf("SeededUserIndex(%q) = %d", key, i)
-		}
-	}
-}
 
 // A tenant of 200k seeded users pages correctly after the named users:
 // every id once, @odata.count and /users/$count, lookups by id and by UPN,
@@ -131,21 +97,5 @@ func TestManyUsersPaging(t *testing.T) {
 	fetch("https://graph.microsoft.com/v1.0/users?$filter="+url.QueryEscape("displayName eq '"+last.DisplayName+"'"), &filtered)
 	if len(filtered.Value) != 1 || filtered.Value[0].ID != last.ID {
 		t.Fatalf("$filter displayName eq: %+v", filtered.Value)
-	}
-}
-
-// --users, --jobs and --clusters replace the seeded world's counts but only
-// fill in a loaded world's missing ones, as --groups does.
-func TestApplyCounts(t *testing.T) {
-	cfg := Config{Users: 5, Jobs: 9}
-	seeded := seedWorld(1)
-	seeded.applyCounts(cfg, false)
-	if seeded.UserCount != 5 || seeded.Databricks.Jobs != 9 || seeded.Databricks.Clusters != 3 {
-		t.Fatalf("seeded: %d users, %d jobs, %d clusters", seeded.UserCount, seeded.Databricks.Jobs, seeded.Databricks.Clusters)
-	}
-	loaded := seedWorld(1)
-	loaded.applyCounts(cfg, true)
-	if loaded.UserCount != 5 || loaded.Databricks.Jobs != 45 || loaded.Databricks.Clusters != 3 {
-		t.Fatalf("loaded: %d users, %d jobs, %d clusters", loaded.UserCount, loaded.Databricks.Jobs, loaded.Databricks.Clusters)
 	}
 }

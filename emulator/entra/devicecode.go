@@ -1,0 +1,154 @@
+package entra
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/emulator/world"
+)
+
+const (
+	deviceCodeLifetime = 15 * time.Minute
+	deviceInterval     = 5 * time.Second
+	userCodeAlphabet   = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+)
+
+type deviceState int
+
+const (
+	devicePending deviceState = iota
+	deviceApproved
+	deviceDeclined
+	deviceRedeemed
+)
+
+// deviceAuth is one device authorization: its scope is remembered because
+// the polling request may carry none (MSAL Python sends none).
+type deviceAuth struct {
+	deviceCode, userCode string
+	client               *client
+	tenant               tenantRef
+	scope                string
+	created, expires     time.Time
+	lastPoll             time.Time
+	state                deviceState
+	user                 *world.User
+}
+
+func (e *Server) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef) {
+	if !parsePostForm(w, r) {
+		return
+	}
+	c, cerr := e.client(r.PostForm.Get("client_id"))
+	if cerr != nil {
+		writeEntraError(w, r, cerr)
+		return
+	}
+	if !c.public {
+		writeEntraError(w, r, newEntraError(401, "invalid_client", 7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'."))
+		return
+	}
+	scope := r.PostForm.Get("scope")
+	if scope == "" {
+		writeEntraError(w, r, errMissingParam("scope"))
+		return
+	}
+	if _, serr := e.parseScopes(scope, 28000); serr != nil {
+		writeEntraError(w, r, serr)
+		return
+	}
+	now := e.now()
+	d := &deviceAuth{
+		deviceCode: "DAQABIQEAAA" + wire.RandomToken(120),
+		userCode:   wire.RandomString(9, userCodeAlphabet),
+		client:     c, tenant: t, scope: scope,
+		created: now, expires: now.Add(deviceCodeLifetime),
+	}
+	e.mu.Lock()
+	e.devices[d.deviceCode] = d
+	e.mu.Unlock()
+	const page = "https://microsoft.com/devicelogin"
+	wire.JSON(w, 200, map[string]any{
+		"user_code":        d.userCode,
+		"device_code":      d.deviceCode,
+		"verification_uri": page,
+		"expires_in":       int(deviceCodeLifetime / time.Second),
+		"interval":         int(deviceInterval / time.Second),
+		"message": fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.",
+			page, d.userCode),
+	})
+}
+
+// findDevice looks a pending device authorization up by the code a person types.
+func (e *Server) findDevice(userCode string) *deviceAuth {
+	userCode = strings.ToUpper(strings.TrimSpace(strings.ReplaceAll(userCode, "-", "")))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, d := range e.devices {
+		if d.userCode == userCode && d.state == devicePending && e.now().Before(d.expires) {
+			return d
+		}
+	}
+	return nil
+}
+
+// decideDevice records the person's answer on the device login page.
+func (e *Server) decideDevice(userCode string, u *world.User, approve bool) error {
+	d := e.findDevice(userCode)
+	if d == nil {
+		return fmt.Errorf("no pending device code %q (it may have expired or been used)", userCode)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if approve {
+		d.state, d.user = deviceApproved, u
+	} else {
+		d.state = deviceDeclined
+	}
+	return nil
+}
+
+// pollDevice is the device_code grant. slow_down follows RFC 8628: a poll
+// earlier than interval after the previous one, while still pending. A first
+// poll is never slowed and an approved code is always redeemed, so clients
+// that poll faster at first (MSAL Go backs off from 50 ms) still finish.
+func (e *Server) pollDevice(code string, c *client) (*deviceAuth, *entraError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := e.devices[code]
+	if d == nil {
+		return nil, newEntraError(400, "bad_verification_code", 70000, "The provided value for the input parameter 'device_code' is not valid.")
+	}
+	if !strings.EqualFold(d.client.id, c.id) {
+		return nil, newEntraError(400, "invalid_grant", 70000, "The device code was issued to another client.")
+	}
+	now := e.now()
+	if d.state == devicePending && e.approveAfter > 0 && now.Sub(d.created) >= e.approveAfter {
+		if u := e.world.User(e.approveAs); u != nil {
+			d.state, d.user = deviceApproved, u
+		}
+	}
+	prev := d.lastPoll
+	d.lastPoll = now
+	switch {
+	case d.state == deviceRedeemed:
+		return nil, newEntraError(400, "invalid_grant", 90120, "The request was already authorized or declined. The device code has been used.")
+	case !now.Before(d.expires):
+		return nil, newEntraError(400, "expired_token", 70020,
+			"The provided value for the input parameter 'device_code' is not valid. This device code has expired.")
+	case d.state == deviceDeclined:
+		return nil, newEntraError(400, "authorization_declined", 70000, "The user declined the authorization request.")
+	case d.state == deviceApproved:
+		d.state = deviceRedeemed
+		return d, nil
+	case !prev.IsZero() && now.Sub(prev) < deviceInterval-500*time.Millisecond:
+		return nil, newEntraError(400, "slow_down", 70016,
+			"OAuth 2.0 device flow error. Polling too frequently: wait the 'interval' between requests. Authorization is pending.")
+	}
+	return nil, newEntraError(400, "authorization_pending", 70016,
+		"OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
+}

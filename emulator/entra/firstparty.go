@@ -1,0 +1,216 @@
+package entra
+
+import (
+	"strings"
+
+	"github.com/azrepl/azrepl/emulator/world"
+)
+
+// firstParty is a Microsoft public client the tenant knows without
+// registration, with its FOCI membership and the delegated permissions it is
+// pre-authorized for, per resource (knownResources names). Nothing else can
+// be consented for it: a named scope outside is AADSTS65002.
+type firstParty struct {
+	id, name string
+	family   bool
+	preauth  map[string][]string
+}
+
+var (
+	cliGraph = []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "AuditLog.Read.All",
+		"DelegatedPermissionGrant.ReadWrite.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"}
+	officeGraph = []string{"AuditLog.Read.All", "Calendars.Read", "Calendars.ReadWrite", "Contacts.ReadWrite", "Directory.Read.All",
+		"Files.Read", "Files.Read.All", "Files.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All", "Mail.Read", "Mail.ReadWrite",
+		"Mail.Send", "Notes.Create", "Notes.Read", "Organization.Read.All", "People.Read", "People.Read.All", "Sites.Read.All",
+		"Tasks.ReadWrite", "User.Read", "User.Read.All", "User.ReadBasic.All", "User.ReadWrite"}
+	teamsGraph = []string{"Calendars.Read", "Channel.ReadBasic.All", "Chat.ReadWrite", "Files.ReadWrite.All", "Group.ReadWrite.All",
+		"Mail.Read", "People.Read", "Presence.Read", "Presence.Read.All", "Presence.ReadWrite", "Sites.ReadWrite.All",
+		"Team.ReadBasic.All", "TeamSettings.ReadWrite.All", "User.Read", "User.ReadBasic.All"}
+	impersonation = []string{"user_impersonation"}
+)
+
+var firstPartyClients = []firstParty{
+	{id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", name: "Microsoft Azure CLI", family: true, preauth: map[string][]string{
+		"graph": cliGraph, "arm": impersonation, "databricks": impersonation, "keyvault": impersonation, "storage": impersonation}},
+	{id: "1950a258-227b-4e31-a9cf-717495945fc2", name: "Microsoft Azure PowerShell", family: true, preauth: map[string][]string{
+		"graph": {"AuditLog.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.ReadWrite.All"},
+		"arm":   impersonation, "keyvault": impersonation, "storage": impersonation}},
+	{id: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", name: "Visual Studio", family: true, preauth: map[string][]string{
+		"graph": {"User.Read", "User.ReadBasic.All"}, "arm": impersonation, "keyvault": impersonation, "storage": impersonation}},
+	{id: "d3590ed6-52b3-4102-aeff-aad2292ab01c", name: "Microsoft Office", family: true, preauth: map[string][]string{
+		"graph": officeGraph}},
+	{id: "1fec8e78-bce4-4aaf-ab1b-5451cc387264", name: "Microsoft Teams", family: true, preauth: map[string][]string{
+		"graph": teamsGraph}},
+}
+
+// graphExposed is what Graph exposes as delegated permissions (a named scope
+// outside is AADSTS70011): the union of the catalogue plus common others.
+var graphExposed = func() map[string]bool {
+	m := map[string]bool{}
+	for _, fp := range firstPartyClients {
+		for _, p := range fp.preauth["graph"] {
+			m[strings.ToLower(p)] = true
+		}
+	}
+	for _, p := range []string{"Application.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "GroupMember.Read.All",
+		"Mail.ReadBasic", "Calendars.ReadBasic", "Files.ReadWrite", "Sites.ReadWrite.All", "Notes.ReadWrite", "email",
+		"openid", "profile", "offline_access", "User.ReadWrite.All", "RoleManagement.Read.Directory", "Policy.Read.All"} {
+		m[strings.ToLower(p)] = true
+	}
+	return m
+}()
+
+func findFirstParty(id string) *firstParty {
+	for i := range firstPartyClients {
+		if strings.EqualFold(firstPartyClients[i].id, id) {
+			return &firstPartyClients[i]
+		}
+	}
+	return nil
+}
+
+// exposes reports whether the resource has a delegated permission of that name.
+func (r *resourceInfo) exposes(perm string) bool {
+	if r.name == "graph" {
+		return graphExposed[strings.ToLower(perm)]
+	}
+	for _, p := range r.delegated {
+		if strings.EqualFold(p, perm) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// resourceKey is how consents and the catalogue name a resource.
+func (r *resourceInfo) key() string {
+	if r.app != nil {
+		return r.app.ClientID
+	}
+	return r.name
+}
+
+// resourceAppID is the resource's application id, as Entra names it in 65001/65002.
+func (r *resourceInfo) appID() string {
+	for _, id := range r.identifiers {
+		if len(id) == 36 && strings.Count(id, "-") == 4 {
+			return id
+		}
+	}
+	if r.name == "arm" {
+		return "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+	}
+	return r.identifiers[0]
+}
+
+// allowedScopes decides a delegated grant's permissions (scp): the client's
+// pre-authorized set (first party) or the user's/admin's consent (apps of the
+// world). Unknown permission → 70011; first party outside its set → 65002;
+// no consent → 65001 consent_required.
+func (e *Server) allowedScopes(c *client, u *world.User, s scopeRequest) ([]string, *entraError) {
+	if s.implicit {
+		return s.permissions, nil
+	}
+	res := s.info
+	if !s.hasDefault() {
+		for _, p := range s.permissions {
+			if !res.exposes(p) {
+				return nil, newEntraError(400, "invalid_scope", 70011,
+					"The provided value for the input parameter 'scope' isn't valid. The scope '%s' does not exist.", s.resource+"/"+p)
+			}
+		}
+	}
+	var allowed []string
+	if fp := findFirstParty(c.id); fp != nil {
+		if res.app != nil {
+			if !containsFold(res.app.PreAuthorizedApplications, c.id) {
+				return nil, errConsentRequired(u, c, res)
+			}
+			allowed = res.delegated
+		} else {
+			allowed = fp.preauth[res.name]
+		}
+		if s.hasDefault() {
+			if len(allowed) == 0 {
+				return nil, errNotPreauthorized(c, res)
+			}
+			return allowed, nil
+		}
+		for _, p := range s.permissions {
+			if !containsFold(allowed, p) {
+				return nil, errNotPreauthorized(c, res)
+			}
+		}
+		return s.permissions, nil
+	}
+	// An app of the world: the API itself grants its own scopes to pre-authorized clients.
+	if res.app != nil && containsFold(res.app.PreAuthorizedApplications, c.id) {
+		allowed = res.delegated
+	}
+	for _, cs := range e.world.Consents {
+		if strings.EqualFold(cs.ClientID, c.id) && strings.EqualFold(cs.Resource, res.key()) &&
+			(cs.User == "" || e.world.User(cs.User) == u) {
+			allowed = append(allowed, cs.Scopes...)
+		}
+	}
+	if s.hasDefault() {
+		if len(allowed) == 0 {
+			return nil, errConsentRequired(u, c, res)
+		}
+		return allowed, nil
+	}
+	for _, p := range s.permissions {
+		if !containsFold(allowed, p) {
+			return nil, errConsentRequired(u, c, res)
+		}
+	}
+	return s.permissions, nil
+}
+
+func errNotPreauthorized(c *client, res *resourceInfo) *entraError {
+	return newEntraError(400, "invalid_resource", 65002,
+		"Consent between first party application '%s' and first party resource '%s' must be configured via preauthorization - applications owned and operated by Microsoft must get approval from the API owner before requesting tokens for that API.",
+		c.id, res.appID())
+}
+
+func errConsentRequired(u *world.User, c *client, res *resourceInfo) *entraError {
+	err := newEntraError(400, "invalid_grant", 65001,
+		"The user or administrator has not consented to use the application with ID '%s' named '%s'. Send an interactive authorization request for this user and resource.",
+		c.id, c.name)
+	err.suberror = "consent_required"
+	err.noErrorURI = true
+	return err
+}
+
+// preauthorizedAtAuthorize is the pre-authorization check /authorize makes
+// before any sign-in: a first-party client asking a Microsoft resource for a
+// permission outside its pre-authorized set is AADSTS65002 (the checks that
+// need the user, consent and exposure, stay at /token).
+func preauthorizedAtAuthorize(c *client, s scopeRequest) *entraError {
+	fp := findFirstParty(c.id)
+	if fp == nil || s.implicit || s.info == nil || s.info.app != nil {
+		return nil
+	}
+	allowed := fp.preauth[s.info.name]
+	if s.hasDefault() {
+		if len(allowed) == 0 {
+			return errNotPreauthorized(c, s.info)
+		}
+		return nil
+	}
+	for _, p := range s.permissions {
+		if s.info.exposes(p) && !containsFold(allowed, p) {
+			return errNotPreauthorized(c, s.info)
+		}
+	}
+	return nil
+}
