@@ -396,6 +396,9 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 	hint := errcode.Status(se.Status).Hint
 	switch {
 	case se.Status == 403:
+		if h := errcode.ServiceHint(se.Code, se.Message); h != "" {
+			return h
+		}
 		if permHint != nil {
 			if need := permHint(se.Method, path); need != "" {
 				hint = need

@@ -205,3 +205,21 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// ARM's AuthorizationFailed (Azure/azure-cli#14773) gets a hint naming the
+// action, the scope and the built-in roles that grant it.
+func TestServiceHintAuthorizationFailed(t *testing.T) {
+	msg := "The client 'bob@contoso.onmicrosoft.com' with object id '1de50824-0000-4000-8000-000000000000' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '/subscriptions/0000' or the scope is invalid. If access was recently granted, please refresh your credentials."
+	h := errcode.ServiceHint("AuthorizationFailed", msg)
+	for _, want := range []string{"Microsoft.Authorization/roleAssignments/write", "/subscriptions/0000", "Owner", "User Access Administrator"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q lacks %q", h, want)
+		}
+	}
+	if strings.Contains(h, "Contributor") {
+		t.Errorf("hint %q names Contributor, which may not assign roles", h)
+	}
+	if errcode.ServiceHint("Authorization_RequestDenied", msg) != "" {
+		t.Error("a hint for another code")
+	}
+}

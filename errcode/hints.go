@@ -1,5 +1,7 @@
 package errcode
 
+import "github.com/azrepl/azrepl/internal/azroles"
+
 // Hinted is a row of the tables below: the code azrepl gives a failure and
 // what to do about it in plain words ("" when there is nothing better to
 // say than the service's own message).
@@ -112,3 +114,13 @@ func Status(status int) Hinted {
 
 // NoAnswerHint explains a request that got no HTTP answer at all.
 const NoAnswerHint = "no HTTP answer came: check the host name, HTTPS_PROXY/NO_PROXY, TLS trust (SSL_CERT_FILE) and the network"
+
+// ServiceHint explains a service's own error code where the message says
+// more than its status: ARM's AuthorizationFailed names the action and the
+// scope, and the hint adds the built-in roles that grant the action.
+func ServiceHint(code, message string) string {
+	if code == "AuthorizationFailed" {
+		return azroles.Hint(message)
+	}
+	return ""
+}
