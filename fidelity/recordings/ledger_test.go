@@ -380,7 +380,7 @@ func (rp *replayer) compare(real response, resp *http.Response, body []byte) []s
 		if json.Unmarshal(raw, &s) == nil {
 			want = rp.expand(s)
 		}
-		r := gjson.GetBytes(body, path)
+		r := lookup(body, path)
 		got := r.String()
 		if want == "" || !(strings.HasPrefix(want, "~") || want == "*" || want == "!absent") {
 			// compare as JSON values
@@ -397,6 +397,32 @@ func (rp *replayer) compare(real response, resp *http.Response, body []byte) []s
 		}
 	}
 	return diffs
+}
+
+// lookup reads a gjson path of the body; "jwt:FIELD|PATH" reads PATH in
+// the claims of the JWT in FIELD, and the PATH "exp-iat" is a lifetime.
+func lookup(body []byte, path string) gjson.Result {
+	spec, ok := strings.CutPrefix(path, "jwt:")
+	if !ok {
+		return gjson.GetBytes(body, path)
+	}
+	field, claimPath, _ := strings.Cut(spec, "|")
+	parts := strings.Split(gjson.GetBytes(body, field).String(), ".")
+	if len(parts) != 3 {
+		return gjson.Result{}
+	}
+	claims, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return gjson.Result{}
+	}
+	if claimPath == "exp-iat" {
+		exp, iat := gjson.GetBytes(claims, "exp"), gjson.GetBytes(claims, "iat")
+		if !exp.Exists() || !iat.Exists() {
+			return gjson.Result{}
+		}
+		return gjson.Parse(fmt.Sprint(exp.Int() - iat.Int()))
+	}
+	return gjson.GetBytes(claims, claimPath)
 }
 
 func orMissing(r gjson.Result) string {
@@ -474,6 +500,26 @@ func (rp *replayer) token(ctx context.Context, auth string) (string, error) {
 	defer rp.mu.Unlock()
 	if t, ok := rp.tokens[auth]; ok {
 		return t, nil
+	}
+	if base, ok := strings.CutSuffix(auth, ":expired"); ok {
+		// A token of an emulator with a short token lifetime, used once
+		// it has expired: wait until its exp is past.
+		rp.mu.Unlock()
+		tok, err := rp.token(ctx, base)
+		rp.mu.Lock()
+		if err != nil {
+			return "", err
+		}
+		exp := lookup([]byte(`{"t":"`+tok+`"}`), "jwt:t|exp").Int()
+		if exp == 0 || time.Until(time.Unix(exp, 0)) > time.Minute {
+			return "", fmt.Errorf("%s: the token does not expire within a minute (set the emulator's tokenLifetime)", auth)
+		}
+		select {
+		case <-time.After(time.Until(time.Unix(exp+1, 0))):
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		return tok, nil
 	}
 	parts := strings.Split(auth, ":")
 	var endpoint string
