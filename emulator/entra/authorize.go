@@ -14,15 +14,6 @@ import (
 
 const authCodeLifetime = 10 * time.Minute
 
-// authCode is an issued authorization code; single use.
-type authCode struct {
-	clientID, redirectURI, challenge, nonce, scope string
-	user                                           *world.User
-	expires                                        time.Time
-	used                                           bool
-	mfa                                            bool
-}
-
 func (e *Server) redeemCode(code string) (*authCode, *entraError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -287,3 +278,39 @@ var errorPageTemplate = sync.OnceValue(func() *template.Template {
 </body></html>
 `))
 })
+
+// startMFA shows the one-time code page for a user who passed the password.
+func (e *Server) startMFA(w http.ResponseWriter, r *http.Request, t tenantRef, c *client, u *world.User, msg string) {
+	flow := "mfa." + wire.RandomToken(24)
+	e.mu.Lock()
+	e.mfaFlows[flow] = &mfaPending{user: u, expires: e.now().Add(5 * time.Minute)}
+	e.mu.Unlock()
+	hidden := map[string]string{"flowToken": flow}
+	for _, k := range authorizeParams {
+		if v := r.Form.Get(k); v != "" {
+			hidden[k] = v
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = mfaTemplate().Execute(w, map[string]any{"Action": "/" + t.segment + "/oauth2/v2.0/authorize", "Hidden": hidden,
+		"App": c.name, "User": u.Username, "Error": msg})
+}
+
+// finishMFA checks the code; the user on success, else nil after showing the page again.
+func (e *Server) finishMFA(w http.ResponseWriter, r *http.Request, t tenantRef, c *client) *world.User {
+	flow := r.PostForm.Get("flowToken")
+	e.mu.Lock()
+	p := e.mfaFlows[flow]
+	delete(e.mfaFlows, flow)
+	e.mu.Unlock()
+	if p == nil || !e.now().Before(p.expires) {
+		e.errorPage(w, r, newEntraError(400, "invalid_request", 50058, "The sign-in session expired; start the sign-in again."))
+		return nil
+	}
+	if code := strings.TrimSpace(r.PostForm.Get("otc")); code == "" || code != p.user.OTPCode {
+		e.startMFA(w, r, t, c, p.user, "You didn't enter the expected verification code. Please try again.")
+		return nil
+	}
+	return p.user
+}

@@ -12,19 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/azrepl/azrepl/emulator/world"
 	"github.com/golang-jwt/jwt/v5"
 )
-
-// client is whoever calls the token endpoint: a first-party public client or
-// an app of the world (confidential).
-type client struct {
-	id     string
-	name   string
-	public bool
-	family bool // FOCI family "1"
-	app    *world.App
-}
 
 func (e *Server) client(id string) (*client, *entraError) {
 	if id == "" {

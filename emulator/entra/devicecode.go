@@ -16,28 +16,6 @@ const (
 	userCodeAlphabet   = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 )
 
-type deviceState int
-
-const (
-	devicePending deviceState = iota
-	deviceApproved
-	deviceDeclined
-	deviceRedeemed
-)
-
-// deviceAuth is one device authorization: its scope is remembered because
-// the polling request may carry none (MSAL Python sends none).
-type deviceAuth struct {
-	deviceCode, userCode string
-	client               *client
-	tenant               tenantRef
-	scope                string
-	created, expires     time.Time
-	lastPoll             time.Time
-	state                deviceState
-	user                 *world.User
-}
-
 func (e *Server) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef) {
 	if !parsePostForm(w, r) {
 		return
@@ -151,4 +129,14 @@ func (e *Server) pollDevice(code string, c *client) (*deviceAuth, *entraError) {
 	}
 	return nil, newEntraError(400, "authorization_pending", 70016,
 		"OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
+}
+
+// ApproveDevice approves a pending device code as a person would on the
+// device login page.
+func (e *Server) ApproveDevice(userCode, username string) error {
+	u := e.world.User(username)
+	if u == nil {
+		return fmt.Errorf("approve device: no user %q", username)
+	}
+	return e.decideDevice(userCode, u, true)
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -106,30 +105,12 @@ func New(cfg Config) (*Server, error) {
 // PublicKey is the key that verifies every Entra token.
 func (e *Server) PublicKey() *rsa.PublicKey { return &e.signer.key.PublicKey }
 
-// ApproveDevice approves a pending device code as a person would on the
-// device login page.
-func (e *Server) ApproveDevice(userCode, username string) error {
-	u := e.world.User(username)
-	if u == nil {
-		return fmt.Errorf("approve device: no user %q", username)
-	}
-	return e.decideDevice(userCode, u, true)
-}
-
 // RevokeRefreshTokens revokes every refresh token issued to the user so far
 // (as a password reset would); the next redemption fails with AADSTS50173.
 func (e *Server) RevokeRefreshTokens(username string) {
 	if u := e.world.User(username); u != nil {
 		e.revoke(u.ObjectID)
 	}
-}
-
-// tenantRef is the tenant segment of a request, resolved.
-type tenantRef struct {
-	segment   string // as in the URL
-	multi     bool   // common, organizations, consumers: issuer uses "{tenantid}"
-	consumers bool
-	guest     *world.GuestTenant // a tenant where some users are guests (nil: the world's tenant)
 }
 
 func (e *Server) resolveTenant(seg string) (tenantRef, *entraError) {
@@ -159,62 +140,6 @@ func (e *Server) tenantID(t tenantRef) string {
 }
 
 func baseURL(r *http.Request) string { return "https://" + r.Host }
-
-func (e *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) < 2 && !strings.EqualFold(strings.Trim(r.URL.Path, "/"), "common/userrealm") {
-		e.notFound(w, r)
-		return
-	}
-	seg, rest := parts[0], strings.Join(parts[1:], "/")
-	if strings.EqualFold(seg, "common") && rest == "discovery/instance" {
-		e.instanceDiscovery(w, r)
-		return
-	}
-	if strings.EqualFold(seg, "common") && strings.EqualFold(parts[1], "userrealm") {
-		upn := ""
-		if len(parts) > 2 {
-			upn = strings.Join(parts[2:], "/")
-		}
-		e.userRealm(w, r, upn)
-		return
-	}
-	t, err := e.resolveTenant(seg)
-	if err != nil {
-		writeEntraError(w, r, err)
-		return
-	}
-	switch rest {
-	case "v2.0/.well-known/openid-configuration":
-		e.discovery(w, r, t, true)
-	case ".well-known/openid-configuration":
-		e.discovery(w, r, t, false)
-	case "discovery/v2.0/keys", "discovery/keys":
-		wire.JSON(w, 200, e.signer.jwks(e.issuerV2(r, t)))
-	case "oauth2/v2.0/devicecode":
-		e.deviceCode(w, r, t)
-	case "oauth2/v2.0/authorize":
-		e.authorize(w, r, t)
-	case "oauth2/v2.0/token":
-		e.token(w, r, t)
-	case "oauth2/v2.0/logout":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte("<!DOCTYPE html><title>Sign out</title><p>You signed out of your account.</p>"))
-	case "oauth2/token":
-		e.tokenV1(w, r, t)
-	case "oauth2/devicecode", "oauth2/authorize":
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 901002,
-			"The v1 %s endpoint is not served by this emulator; use /oauth2/v2.0/%s.", strings.TrimPrefix(rest, "oauth2/"), strings.TrimPrefix(rest, "oauth2/")))
-	default:
-		e.notFound(w, r)
-	}
-}
-
-func (e *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write([]byte("<!DOCTYPE html><title>Not found</title><p>The page " + htmlEscape(r.URL.Path) + " does not exist on login.microsoftonline.com.</p>"))
-}
 
 // issuerV2 is the v2 issuer: literal {tenantid} for the multi-tenant documents.
 func (e *Server) issuerV2(r *http.Request, t tenantRef) string {

@@ -4,37 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/wire"
-	"github.com/azrepl/azrepl/emulator/world"
 	"github.com/golang-jwt/jwt/v5"
 )
-
-// grant is what a successful grant decided: who, for which client and scopes.
-type grant struct {
-	r          *http.Request
-	tenant     tenantRef
-	client     *client
-	appidacr   string
-	user       *world.User // nil for app-only tokens
-	scopes     scopeRequest
-	nonce      string
-	clientInfo bool
-	mfa        bool // the sign-in behind this grant did multi-factor authentication
-}
-
-// refreshGrant is what a refresh token stands for. Refresh tokens are bound to
-// the user and client (or the FOCI family), not to a resource or tenant.
-type refreshGrant struct {
-	userOID  string
-	clientID string
-	family   bool
-	issued   time.Time
-	mfa      bool
-}
 
 // expiresIn is an app token's expires_in (client credentials, managed
 // identity): 3599 s as Entra answers, or the configured lifetime.

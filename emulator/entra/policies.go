@@ -2,12 +2,9 @@ package entra
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
-	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -61,12 +58,6 @@ func (e *Server) deviceCodeBlocked(u *world.User) *entraError {
 	return nil
 }
 
-// mfaPending is a sign-in that passed the password and waits for the code.
-type mfaPending struct {
-	user    *world.User
-	expires time.Time
-}
-
 // signInNeedsMFA: the sign-in page asks for the code when the user must
 // do MFA for the requested resource, or when the client passed claims back.
 func (e *Server) signInNeedsMFA(u *world.User, p url.Values) bool {
@@ -82,40 +73,4 @@ func (e *Server) signInNeedsMFA(u *world.User, p url.Values) bool {
 	}
 	s = s.withDefaultResource()
 	return needsMFA(u, s.info)
-}
-
-// startMFA shows the one-time code page for a user who passed the password.
-func (e *Server) startMFA(w http.ResponseWriter, r *http.Request, t tenantRef, c *client, u *world.User, msg string) {
-	flow := "mfa." + wire.RandomToken(24)
-	e.mu.Lock()
-	e.mfaFlows[flow] = &mfaPending{user: u, expires: e.now().Add(5 * time.Minute)}
-	e.mu.Unlock()
-	hidden := map[string]string{"flowToken": flow}
-	for _, k := range authorizeParams {
-		if v := r.Form.Get(k); v != "" {
-			hidden[k] = v
-		}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = mfaTemplate().Execute(w, map[string]any{"Action": "/" + t.segment + "/oauth2/v2.0/authorize", "Hidden": hidden,
-		"App": c.name, "User": u.Username, "Error": msg})
-}
-
-// finishMFA checks the code; the user on success, else nil after showing the page again.
-func (e *Server) finishMFA(w http.ResponseWriter, r *http.Request, t tenantRef, c *client) *world.User {
-	flow := r.PostForm.Get("flowToken")
-	e.mu.Lock()
-	p := e.mfaFlows[flow]
-	delete(e.mfaFlows, flow)
-	e.mu.Unlock()
-	if p == nil || !e.now().Before(p.expires) {
-		e.errorPage(w, r, newEntraError(400, "invalid_request", 50058, "The sign-in session expired; start the sign-in again."))
-		return nil
-	}
-	if code := strings.TrimSpace(r.PostForm.Get("otc")); code == "" || code != p.user.OTPCode {
-		e.startMFA(w, r, t, c, p.user, "You didn't enter the expected verification code. Please try again.")
-		return nil
-	}
-	return p.user
 }

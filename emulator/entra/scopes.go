@@ -2,81 +2,7 @@ package entra
 
 import (
 	"strings"
-
-	"github.com/azrepl/azrepl/emulator/world"
 )
-
-// resourceInfo is a resource (API) the tenant knows, with the delegated
-// permissions first-party public clients get for its ".default" scope.
-type resourceInfo struct {
-	name        string
-	identifiers []string // accepted identifiers, compared without a trailing "/"
-	delegated   []string
-	app         *world.App // an API app of the world; nil for Microsoft's resources
-}
-
-var graphDelegated = []string{
-	"Application.ReadWrite.All", "AuditLog.Read.All", "Directory.AccessAsUser.All",
-	"Group.ReadWrite.All", "User.ReadWrite.All",
-}
-
-var knownResources = []resourceInfo{
-	{name: "arm", identifiers: []string{"https://management.core.windows.net", "https://management.azure.com"}, delegated: []string{"user_impersonation"}},
-	{name: "graph", identifiers: []string{"https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"}, delegated: graphDelegated},
-	{name: "databricks", identifiers: []string{"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"}, delegated: []string{"user_impersonation"}},
-	{name: "keyvault", identifiers: []string{"https://vault.azure.net", "cfa8b339-82a2-471a-a3c9-0fc0be7a4093"}, delegated: []string{"user_impersonation"}},
-	{name: "storage", identifiers: []string{"https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"}, delegated: []string{"user_impersonation"}},
-}
-
-const graphResource = "https://graph.microsoft.com"
-
-var reservedScopes = map[string]bool{"openid": true, "profile": true, "email": true, "offline_access": true}
-
-// scopeRequest is a parsed "scope" parameter: at most one resource plus
-// reserved OIDC scopes.
-type scopeRequest struct {
-	raw         []string
-	reserved    map[string]bool
-	resource    string // as requested, e.g. "https://management.core.windows.net/"
-	info        *resourceInfo
-	permissions []string // e.g. [".default"] or ["User.Read"]
-	implicit    bool     // OIDC-only request: Graph User.Read, granted to every client
-	allowed     []string // set by allowedScopes for delegated grants
-}
-
-func (s scopeRequest) hasDefault() bool {
-	for _, p := range s.permissions {
-		if p == ".default" {
-			return true
-		}
-	}
-	return false
-}
-
-// splitScope separates "resource/permission"; a bare permission belongs to Graph.
-func splitScope(s string) (resource, permission string) {
-	i := strings.LastIndexByte(s, '/')
-	if i < 0 {
-		return graphResource, s
-	}
-	return s[:i], s[i+1:]
-}
-
-func lookupResource(id string) *resourceInfo {
-	return findResource(knownResources, id)
-}
-
-func findResource(list []resourceInfo, id string) *resourceInfo {
-	key := strings.ToLower(strings.TrimSuffix(id, "/"))
-	for i := range list {
-		for _, ident := range list[i].identifiers {
-			if key == strings.ToLower(ident) {
-				return &list[i]
-			}
-		}
-	}
-	return nil
-}
 
 // lookupResource finds a Microsoft resource or an API app of the world.
 func (e *Server) lookupResource(id string) *resourceInfo {
@@ -84,20 +10,6 @@ func (e *Server) lookupResource(id string) *resourceInfo {
 		return r
 	}
 	return findResource(e.apis, id)
-}
-
-// apiResources are the world's apps that expose an API (identifierUris).
-func apiResources(w *world.World) []resourceInfo {
-	var out []resourceInfo
-	for i := range w.Apps {
-		a := &w.Apps[i]
-		if len(a.IdentifierURIs) == 0 {
-			continue
-		}
-		out = append(out, resourceInfo{name: "app:" + a.ClientID, identifiers: append([]string{a.ClientID}, a.IdentifierURIs...),
-			delegated: a.Scopes, app: a})
-	}
-	return out
 }
 
 // parseScopes checks the one-resource rule. multiCode is the AADSTS code for
@@ -147,56 +59,16 @@ func (e *Server) parseScopes(scope string, multiCode int) (scopeRequest, *entraE
 	return req, nil
 }
 
-// audience is the v1 "aud" claim: the resource identifier as requested, except
-// that Graph's URL form is always written without the trailing slash.
-func (s scopeRequest) audience() string {
-	if s.info != nil && s.info.name == "graph" && strings.HasPrefix(s.resource, "https://") {
-		return graphResource
+// userScopes parses a delegated grant's scope (falling back to the scope
+// remembered with the code) under the one-resource rule.
+func (e *Server) userScopes(requested, remembered string) (scopeRequest, *entraError) {
+	scope := requested
+	if strings.TrimSpace(scope) == "" {
+		scope = remembered
 	}
-	return s.resource
-}
-
-// granted returns the delegated permissions (scp) for a user token.
-func (s scopeRequest) granted() []string {
-	if s.allowed != nil {
-		return s.allowed
+	s, err := e.parseScopes(scope, 28000)
+	if err != nil {
+		return s, err
 	}
-	if s.hasDefault() {
-		return s.info.delegated
-	}
-	return s.permissions
-}
-
-// echo is the "scope" field of the token response, like Entra: each granted
-// permission prefixed with the resource, then the requested scopes.
-// Reserved OIDC scopes are echoed for Graph only.
-func (s scopeRequest) echo() string {
-	var out []string
-	if s.info != nil && s.info.name == "graph" {
-		for _, r := range []string{"email", "openid", "profile"} {
-			if s.reserved[r] {
-				out = append(out, r)
-			}
-		}
-	}
-	prefix := s.resource + "/" // ARM's "https://management.core.windows.net/" keeps its double slash
-	for _, p := range s.granted() {
-		out = append(out, prefix+p)
-	}
-	if s.hasDefault() {
-		out = append(out, prefix+".default")
-	}
-	return strings.Join(out, " ")
-}
-
-// withDefaultResource gives an OIDC-only request (openid profile offline_access)
-// the Graph resource, as Entra does (User.Read).
-func (s scopeRequest) withDefaultResource() scopeRequest {
-	if s.info == nil {
-		s.info = lookupResource(graphResource)
-		s.resource = graphResource
-		s.permissions = []string{"User.Read"}
-		s.implicit = true
-	}
-	return s
+	return s.withDefaultResource(), nil
 }

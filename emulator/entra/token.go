@@ -68,20 +68,6 @@ func (e *Server) redeem(r *http.Request, t tenantRef) (map[string]any, *entraErr
 	return nil, newEntraError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%s'.", gt)
 }
 
-// parsePostForm accepts only a POSTed form, as Entra's /token and /devicecode
-// do; otherwise it writes the error and returns false.
-func parsePostForm(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodPost {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method))
-		return false
-	}
-	if err := r.ParseForm(); err != nil {
-		writeEntraError(w, r, newEntraError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid."))
-		return false
-	}
-	return true
-}
-
 // tokenURLs are the audiences a client assertion may name for this request.
 func (e *Server) tokenURLs(r *http.Request, t tenantRef) []string {
 	var out []string
@@ -91,20 +77,6 @@ func (e *Server) tokenURLs(r *http.Request, t tenantRef) []string {
 		}
 	}
 	return out
-}
-
-// userScopes parses a delegated grant's scope (falling back to the scope
-// remembered with the code) under the one-resource rule.
-func (e *Server) userScopes(requested, remembered string) (scopeRequest, *entraError) {
-	scope := requested
-	if strings.TrimSpace(scope) == "" {
-		scope = remembered
-	}
-	s, err := e.parseScopes(scope, 28000)
-	if err != nil {
-		return s, err
-	}
-	return s.withDefaultResource(), nil
 }
 
 func (e *Server) deviceCodeGrant(g grant) (map[string]any, *entraError) {
