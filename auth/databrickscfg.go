@@ -2,31 +2,46 @@ package auth
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 )
 
-// DatabricksConfig is where and how to reach one Databricks host.
+// DatabricksConfig is where and how to reach one Databricks host. Each
+// attribute names its environment variable and its ~/.databrickscfg key in
+// its tags (the Databricks SDK for Go's config.Config declares them so).
 type DatabricksConfig struct {
-	Host         string // https://adb-....azuredatabricks.net (normalised, no trailing slash)
-	ClientID     string // service principal (M2M); empty for U2M
-	ClientSecret string
-	Profile      string // the ~/.databrickscfg profile used, if any
-	AuthType     string // auth_type from the profile, if any
-	Token        string // a personal access token (DATABRICKS_TOKEN, the profile's token)
-	AccountID    string // account-level host: the account (DATABRICKS_ACCOUNT_ID, account_id)
+	Host         string `env:"DATABRICKS_HOST" profile:"host"`           // https://adb-....azuredatabricks.net (normalised, no trailing slash)
+	ClientID     string `env:"DATABRICKS_CLIENT_ID" profile:"client_id"` // service principal (M2M); empty for U2M
+	ClientSecret string `env:"DATABRICKS_CLIENT_SECRET" profile:"client_secret"`
+	Profile      string // the ~/.databrickscfg profile used, if any (DATABRICKS_CONFIG_PROFILE)
+	AuthType     string `env:"DATABRICKS_AUTH_TYPE" profile:"auth_type"`
+	Token        string `env:"DATABRICKS_TOKEN" profile:"token"`           // a personal access token
+	AccountID    string `env:"DATABRICKS_ACCOUNT_ID" profile:"account_id"` // account-level host: the account
 	// Workload identity federation (the SDK's file-oidc / env-oidc / github-oidc).
-	OIDCTokenFile string // DATABRICKS_OIDC_TOKEN_FILEPATH, databricks_id_token_filepath
-	OIDCTokenEnv  string // DATABRICKS_OIDC_TOKEN_ENV, oidc_token_env: the variable holding the token (default DATABRICKS_OIDC_TOKEN)
-	Audience      string // DATABRICKS_TOKEN_AUDIENCE, audience: of the OIDC token
+	OIDCTokenFile string `env:"DATABRICKS_OIDC_TOKEN_FILEPATH" profile:"databricks_id_token_filepath"`
+	OIDCTokenEnv  string `env:"DATABRICKS_OIDC_TOKEN_ENV" profile:"oidc_token_env"` // the variable holding the token (default DATABRICKS_OIDC_TOKEN)
+	Audience      string `env:"DATABRICKS_TOKEN_AUDIENCE" profile:"audience"`       // of the OIDC token
 	// An Entra service principal (the SDK's azure-client-secret).
-	AzureClientID     string // ARM_CLIENT_ID, azure_client_id
-	AzureClientSecret string // ARM_CLIENT_SECRET, azure_client_secret
-	AzureTenantID     string // ARM_TENANT_ID, azure_tenant_id
-	AzureResourceID   string // DATABRICKS_AZURE_RESOURCE_ID, azure_workspace_resource_id
+	AzureClientID     string `env:"ARM_CLIENT_ID" profile:"azure_client_id"`
+	AzureClientSecret string `env:"ARM_CLIENT_SECRET" profile:"azure_client_secret"`
+	AzureTenantID     string `env:"ARM_TENANT_ID" profile:"azure_tenant_id"`
+	AzureResourceID   string `env:"DATABRICKS_AZURE_RESOURCE_ID" profile:"azure_workspace_resource_id"`
+}
+
+// fill sets each attribute still empty from lookup of its name under tag
+// ("env" or "profile").
+func (c *DatabricksConfig) fill(tag string, lookup func(string) string) {
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		if name := v.Type().Field(i).Tag.Get(tag); name != "" && v.Field(i).String() == "" {
+			v.Field(i).SetString(lookup(name))
+		}
+	}
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
@@ -40,20 +55,8 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 		getenv = os.Getenv
 	}
 	c := explicit
-	c.Host = firstNonEmpty(c.Host, getenv("DATABRICKS_HOST"))
-	c.ClientID = firstNonEmpty(c.ClientID, getenv("DATABRICKS_CLIENT_ID"))
-	c.ClientSecret = firstNonEmpty(c.ClientSecret, getenv("DATABRICKS_CLIENT_SECRET"))
-	c.Token = firstNonEmpty(c.Token, getenv("DATABRICKS_TOKEN"))
-	c.AccountID = firstNonEmpty(c.AccountID, getenv("DATABRICKS_ACCOUNT_ID"))
-	c.OIDCTokenFile = firstNonEmpty(c.OIDCTokenFile, getenv("DATABRICKS_OIDC_TOKEN_FILEPATH"))
-	c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, getenv("DATABRICKS_OIDC_TOKEN_ENV"))
-	c.Audience = firstNonEmpty(c.Audience, getenv("DATABRICKS_TOKEN_AUDIENCE"))
-	c.AuthType = firstNonEmpty(c.AuthType, getenv("DATABRICKS_AUTH_TYPE"))
-	c.AzureClientID = firstNonEmpty(c.AzureClientID, getenv("ARM_CLIENT_ID"))
-	c.AzureClientSecret = firstNonEmpty(c.AzureClientSecret, getenv("ARM_CLIENT_SECRET"))
-	c.AzureTenantID = firstNonEmpty(c.AzureTenantID, getenv("ARM_TENANT_ID"))
-	c.AzureResourceID = firstNonEmpty(c.AzureResourceID, getenv("DATABRICKS_AZURE_RESOURCE_ID"))
-	profile := firstNonEmpty(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
+	c.fill("env", getenv)
+	profile := cmp.Or(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
 		path := getenv("DATABRICKS_CONFIG_FILE")
@@ -69,7 +72,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			return c, fmt.Errorf("databricks config: %w", err)
 		}
 		if profile == "" {
-			profile = firstNonEmpty(sections["__settings__"]["default_profile"], "DEFAULT")
+			profile = cmp.Or(sections["__settings__"]["default_profile"], "DEFAULT")
 		}
 		if profile == "__settings__" {
 			return c, errors.New("databricks config: __settings__ is not a profile")
@@ -80,19 +83,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 		}
 		if ok {
 			c.Profile = profile
-			c.Host = firstNonEmpty(c.Host, sec["host"])
-			c.ClientID = firstNonEmpty(c.ClientID, sec["client_id"])
-			c.ClientSecret = firstNonEmpty(c.ClientSecret, sec["client_secret"])
-			c.Token = firstNonEmpty(c.Token, sec["token"])
-			c.AccountID = firstNonEmpty(c.AccountID, sec["account_id"])
-			c.AuthType = firstNonEmpty(c.AuthType, sec["auth_type"])
-			c.OIDCTokenFile = firstNonEmpty(c.OIDCTokenFile, sec["databricks_id_token_filepath"])
-			c.OIDCTokenEnv = firstNonEmpty(c.OIDCTokenEnv, sec["oidc_token_env"])
-			c.Audience = firstNonEmpty(c.Audience, sec["audience"])
-			c.AzureClientID = firstNonEmpty(c.AzureClientID, sec["azure_client_id"])
-			c.AzureClientSecret = firstNonEmpty(c.AzureClientSecret, sec["azure_client_secret"])
-			c.AzureTenantID = firstNonEmpty(c.AzureTenantID, sec["azure_tenant_id"])
-			c.AzureResourceID = firstNonEmpty(c.AzureResourceID, sec["azure_workspace_resource_id"])
+			c.fill("profile", func(key string) string { return sec[key] })
 		}
 	}
 	if c.Host == "" {

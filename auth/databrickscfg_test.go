@@ -60,3 +60,35 @@ func TestDatabricksConfigResolution(t *testing.T) {
 		t.Fatal("no host at all should be an error")
 	}
 }
+
+// TestDatabricksAttributes: every attribute is read from its environment
+// variable and from its profile key, as the Databricks SDK names them.
+func TestDatabricksAttributes(t *testing.T) {
+	want := DatabricksConfig{Host: "https://adb-1.azuredatabricks.net", ClientID: "c-id", ClientSecret: "c-secret", AuthType: "oauth-m2m",
+		Token: "dapi1", AccountID: "acc", OIDCTokenFile: "/oidc", OIDCTokenEnv: "MY_OIDC", Audience: "aud",
+		AzureClientID: "az-id", AzureClientSecret: "az-secret", AzureTenantID: "az-tenant", AzureResourceID: "/subscriptions/s"}
+	env := map[string]string{"DATABRICKS_HOST": want.Host, "DATABRICKS_CLIENT_ID": want.ClientID, "DATABRICKS_CLIENT_SECRET": want.ClientSecret,
+		"DATABRICKS_AUTH_TYPE": want.AuthType, "DATABRICKS_TOKEN": want.Token, "DATABRICKS_ACCOUNT_ID": want.AccountID,
+		"DATABRICKS_OIDC_TOKEN_FILEPATH": want.OIDCTokenFile, "DATABRICKS_OIDC_TOKEN_ENV": want.OIDCTokenEnv,
+		"DATABRICKS_TOKEN_AUDIENCE": want.Audience, "ARM_CLIENT_ID": want.AzureClientID, "ARM_CLIENT_SECRET": want.AzureClientSecret,
+		"ARM_TENANT_ID": want.AzureTenantID, "DATABRICKS_AZURE_RESOURCE_ID": want.AzureResourceID,
+		"DATABRICKS_CONFIG_FILE": filepath.Join(t.TempDir(), "none")}
+	c, err := LoadDatabricksConfig(func(k string) string { return env[k] }, DatabricksConfig{})
+	if err != nil || c != want {
+		t.Fatalf("from the environment:\n%+v\nwant\n%+v (%v)", c, want, err)
+	}
+	profile := "[p]\nhost = " + want.Host + "\nclient_id = c-id\nclient_secret = c-secret\nauth_type = oauth-m2m\ntoken = dapi1\n" +
+		"account_id = acc\ndatabricks_id_token_filepath = /oidc\noidc_token_env = MY_OIDC\naudience = aud\nazure_client_id = az-id\n" +
+		"azure_client_secret = az-secret\nazure_tenant_id = az-tenant\nazure_workspace_resource_id = /subscriptions/s\n"
+	path := filepath.Join(t.TempDir(), "databrickscfg")
+	if err := os.WriteFile(path, []byte(profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want.Profile = "p"
+	c, err = LoadDatabricksConfig(func(k string) string {
+		return map[string]string{"DATABRICKS_CONFIG_FILE": path, "DATABRICKS_CONFIG_PROFILE": "p"}[k]
+	}, DatabricksConfig{})
+	if err != nil || c != want {
+		t.Fatalf("from the profile:\n%+v\nwant\n%+v (%v)", c, want, err)
+	}
+}
