@@ -2,11 +2,12 @@ package auth
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/jws"
 )
 
 // JWT is a decoded JSON Web Token. The signature is not verified: azrepl only
@@ -21,26 +22,23 @@ type JWT struct {
 func DecodeJWT(token string) (*JWT, error) {
 	token = strings.TrimSpace(token)
 	token = strings.TrimPrefix(token, "Bearer ")
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("not a JWT: expected 3 dot-separated parts, got %d", len(parts))
+	h, p, err := jws.Parts(token)
+	if err != nil {
+		return nil, fmt.Errorf("not a JWT: %w", err)
 	}
-	header, err := decodeSegment(parts[0])
+	header, err := jsonObject(h)
 	if err != nil {
 		return nil, fmt.Errorf("not a JWT: header: %w", err)
 	}
-	claims, err := decodeSegment(parts[1])
+	claims, err := jsonObject(p)
 	if err != nil {
 		return nil, fmt.Errorf("not a JWT: claims: %w", err)
 	}
 	return &JWT{Header: header, Claims: claims}, nil
 }
 
-func decodeSegment(seg string) (map[string]any, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
-	if err != nil {
-		return nil, errors.New("invalid base64url")
-	}
+// jsonObject decodes a JSON object, numbers kept as json.Number.
+func jsonObject(raw []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var m map[string]any

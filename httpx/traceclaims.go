@@ -1,12 +1,13 @@
 package httpx
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"maps"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/jws"
 )
 
 // TokenClaims are the readable claims of one JWT that crossed the wire in
@@ -63,11 +64,10 @@ func traceTokens(authorization, reqContentType string, reqBody, respBody []byte)
 
 // publicClaimsOf decodes a JWS's payload; a JWE or anything else gives false.
 func publicClaimsOf(tok string) (map[string]any, bool) {
-	parts := strings.Split(strings.TrimSpace(tok), ".")
-	if len(parts) != 3 || !strings.HasPrefix(parts[0], "eyJ") {
+	if !strings.HasPrefix(strings.TrimSpace(tok), "eyJ") {
 		return nil, false
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	_, raw, err := jws.Parts(tok)
 	if err != nil {
 		return nil, false
 	}
