@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -70,8 +71,8 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(accts) > 0 {
 		a := accts[0]
-		lines = append(lines, "# azrepl login: "+oneLine(firstOf(a.Username, a.ClientID)))
-		export("AZURE_TENANT_ID", firstOf(a.TenantID, a.Tenant))
+		lines = append(lines, "# azrepl login: "+collapseSpace(cmp.Or(a.Username, a.ClientID)))
+		export("AZURE_TENANT_ID", cmp.Or(a.TenantID, a.Tenant))
 		if a.Flow == auth.FlowSecret || a.Flow == auth.FlowCertificate {
 			export("AZURE_CLIENT_ID", a.ClientID)
 		}

@@ -155,11 +155,12 @@ func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
 	}
 	// The REPL's advice names login(); from a shell it is one azrepl -e away.
 	msg = strings.ReplaceAll(msg, "run login()", "run azrepl -e 'login()'")
-	fmt.Fprintf(stderr, "%s: %s\n", who, oneLine(msg))
+	fmt.Fprintf(stderr, "%s: %s\n", who, collapseSpace(msg))
 	return errcode.Exit(errcode.Of(err))
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapseSpace joins the words of s with single spaces: any text on one line.
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // writeToken prints t in one of the token formats.
 func writeToken(w io.Writer, format string, t *auth.Token, sub string, tenantGiven bool) error {

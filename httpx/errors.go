@@ -36,7 +36,7 @@ func (e *ServiceError) Error() string {
 		b.WriteString(" " + e.Code)
 	}
 	if e.Message != "" {
-		b.WriteString(": " + oneLine(e.Message))
+		b.WriteString(": " + firstLine(e.Message))
 	}
 	if e.Method != "" {
 		fmt.Fprintf(&b, " (%s %s", e.Method, e.URL)
@@ -48,9 +48,9 @@ func (e *ServiceError) Error() string {
 	return b.String()
 }
 
-// oneLine keeps the first line of a message (Entra's descriptions carry
+// firstLine keeps the first line of a message (Entra's descriptions carry
 // "\r\nTrace ID: …" lines) and bounds its length.
-func oneLine(s string) string {
+func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = strings.TrimSpace(s[:i])
@@ -165,11 +165,11 @@ func notJSONMessage(status int, contentType string, body []byte) string {
 	case strings.Contains(mt, "html") || strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<html"):
 		msg := fmt.Sprintf("%s: an HTML page (%s, %d bytes), not the service's JSON: a proxy or gateway answered?", statusText(status), mt, len(body))
 		if m := titleRE.FindStringSubmatch(s); m != nil {
-			msg += fmt.Sprintf(" Title: %q", oneLine(m[1]))
+			msg += fmt.Sprintf(" Title: %q", firstLine(m[1]))
 		}
 		return msg
 	}
-	return fmt.Sprintf("%s: %s body: %s", statusText(status), mt, oneLine(s))
+	return fmt.Sprintf("%s: %s body: %s", statusText(status), mt, firstLine(s))
 }
 
 func firstHeader(h http.Header, names ...string) string {

@@ -64,7 +64,7 @@ func TestParseServiceErrorEnvelopes(t *testing.T) {
 				h.Set("Content-Type", tc.ct)
 			}
 			e := ParseServiceError(tc.status, h, []byte(tc.body), tc.url)
-			if e.Service != tc.service || e.Code != tc.code || oneLine(e.Message) != tc.msg || e.RequestID != tc.request || e.Status != tc.status {
+			if e.Service != tc.service || e.Code != tc.code || firstLine(e.Message) != tc.msg || e.RequestID != tc.request || e.Status != tc.status {
 				t.Fatalf("got %+v", e)
 			}
 			if s := e.Error(); strings.ContainsAny(s, "\r\n") {

@@ -90,18 +90,20 @@ func thrownText(r any) (s string) {
 	if ex, ok := r.(*goja.Exception); ok {
 		if obj, isObj := ex.Value().(*goja.Object); isObj {
 			if m := safeGet(obj, "message"); m != "" {
-				return oneLineText(m)
+				return firstLine(m)
 			}
 		}
-		return oneLineText(safeString(ex.Value()))
+		return firstLine(safeString(ex.Value()))
 	}
 	if err, ok := r.(error); ok {
-		return oneLineText(err.Error())
+		return firstLine(err.Error())
 	}
 	return "it threw"
 }
 
-func oneLineText(s string) string {
+// firstLine keeps the first line of a thrown value's text, bounded, for a
+// printed summary.
+func firstLine(s string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -208,7 +209,7 @@ func (m *modules) secretPlace(p string) string {
 		{"AZREPL_HOME", env["AZREPL_HOME"]},
 		{"the Azure CLI's folder", env["AZURE_CONFIG_DIR"]},
 		{"the Azure CLI's folder", joinIf(home, ".azure")},
-		{"~/.databrickscfg", firstNonEmpty(env["DATABRICKS_CONFIG_FILE"], joinIf(home, ".databrickscfg"))},
+		{"~/.databrickscfg", cmp.Or(env["DATABRICKS_CONFIG_FILE"], joinIf(home, ".databrickscfg"))},
 	}
 	if cfg, err := os.UserConfigDir(); err == nil {
 		places = append(places, struct{ what, path string }{"AZREPL_HOME", filepath.Join(cfg, "azrepl")})
@@ -236,11 +237,4 @@ func joinIf(dir, name string) string {
 		return ""
 	}
 	return filepath.Join(dir, name)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
