@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -70,7 +71,7 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 		}
 		if time.Now().Add(d).After(deadline) {
 			Throw(c.rt, &Error{Code: errcode.Timeout, Message: fmt.Sprintf("arm.wait: the operation did not end within %s", timeout),
-				Hint: "wait longer with {timeout: ms}, or look at the operation later: " + firstNonEmpty(async, location)})
+				Hint: "wait longer with {timeout: ms}, or look at the operation later: " + cmp.Or(async, location)})
 		}
 		t := time.NewTimer(d)
 		defer t.Stop()
@@ -137,13 +138,4 @@ func (c *caller) waitBody(r *httpx.Response) goja.Value {
 		return goja.Null()
 	}
 	return NewResponse(c.rt, c.conv, r).ToObject(c.rt).Get("json")
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

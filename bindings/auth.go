@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -91,7 +92,7 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 		o.ClientSecret = secret
 	}
 	if o.Flow == auth.FlowPassword && o.Password == "" && scriptEnv(rt, "AZURE_PASSWORD") == "" {
-		who := firstNonBlank(o.Username, scriptEnv(rt, "AZURE_USERNAME"))
+		who := cmp.Or(o.Username, scriptEnv(rt, "AZURE_USERNAME"))
 		password, err := readSecret(env.Context(), "Password for "+who+" (not echoed): ")
 		switch {
 		case errors.Is(err, errNoTerminal):

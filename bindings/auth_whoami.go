@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -25,7 +26,7 @@ func init() {
 				}
 				a := list[0]
 				o := accountObject(rt, a)
-				set(o, "source", firstNonBlank(a.Source, "the token cache"))
+				set(o, "source", cmp.Or(a.Source, "the token cache"))
 				_ = o.DefineDataProperty(REPLMethod, rt.ToValue(func(goja.FunctionCall) goja.Value {
 					return rt.ToValue(renderWhoami(a))
 				}), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
@@ -49,6 +50,6 @@ func renderWhoami(a auth.Account) string {
 	}
 	fmt.Fprintf(&b, "  flow      %s\n", a.Flow)
 	fmt.Fprintf(&b, "  clientId  %s\n", a.ClientID)
-	fmt.Fprintf(&b, "  source    %s", firstNonBlank(a.Source, "the token cache"))
+	fmt.Fprintf(&b, "  source    %s", cmp.Or(a.Source, "the token cache"))
 	return b.String()
 }

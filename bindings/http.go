@@ -383,7 +383,7 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 	switch {
 	case wrongClaim && strings.HasPrefix(se.Message, "Expected iss claim"):
 		return fmt.Sprintf("wrong tenant: the token is from %s, this workspace wants a token from its own tenant (%s): login({tenant: ...}) into the workspace's tenant, then call again",
-			firstNonBlank(claimText(claims, "iss"), "another tenant"), strings.TrimSuffix(strings.TrimPrefix(expectedClaim(se.Message), "https://sts.windows.net/"), "/"))
+			cmp.Or(claimText(claims, "iss"), "another tenant"), strings.TrimSuffix(strings.TrimPrefix(expectedClaim(se.Message), "https://sts.windows.net/"), "/"))
 	case (se.Status == 401 && strings.Contains(strings.ToLower(se.Message), "audience")) || wrongClaim:
 		want, _ := c.client().ScopeFor(se.URL)
 		aud := claimText(claims, "aud")

@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -81,7 +82,7 @@ func TokenObject(rt *goja.Runtime, conv *JSONConverter, t *auth.Token) *goja.Obj
 	set(o, "claims", claims)
 	set(o, "tenant", nullIfEmpty(rt, t.Tenant))
 	set(o, "clientId", nullIfEmpty(rt, t.ClientID))
-	set(o, "account", nullIfEmpty(rt, firstNonBlank(t.Account.Username, t.Account.ClientID)))
+	set(o, "account", nullIfEmpty(rt, cmp.Or(t.Account.Username, t.Account.ClientID)))
 	set(o, "fromCache", t.FromCache)
 	jsonKeys := []string{"scope", "audience", "expiresOn", "claims", "tenant", "clientId", "account"}
 	if t.Resource != "" { // a v1 answer
@@ -111,7 +112,7 @@ var shownClaims = []string{"upn", "unique_name", "preferred_username", "appid", 
 // expires and the claims people look at — never the JWT.
 func RenderToken(t *auth.Token, now time.Time) string {
 	var b strings.Builder
-	aud := firstNonBlank(t.Audience, "(no audience)")
+	aud := cmp.Or(t.Audience, "(no audience)")
 	fmt.Fprintf(&b, "Token for %s, %s\n", aud, expiresIn(t.ExpiresOn, now))
 	row := func(k, v string) {
 		if v != "" {
@@ -120,7 +121,7 @@ func RenderToken(t *auth.Token, now time.Time) string {
 	}
 	row("scope", t.Scope)
 	row("resource", t.Resource)
-	row("account", firstNonBlank(t.Account.Username, t.Account.ClientID))
+	row("account", cmp.Or(t.Account.Username, t.Account.ClientID))
 	row("clientId", t.ClientID)
 	row("tenant", t.Tenant)
 	row("expiresOn", t.ExpiresOn.Local().Format("2006-01-02 15:04:05 MST"))
@@ -178,13 +179,4 @@ func jsDate(rt *goja.Runtime, t time.Time) goja.Value {
 		return goja.Null()
 	}
 	return d
-}
-
-func firstNonBlank(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -174,7 +175,7 @@ func azAccountShow(a azArgs, stdout, stderr io.Writer) int {
 	if tenant == "" {
 		tenant = acct.Tenant
 	}
-	sub := firstOf(a.get("--subscription"), os.Getenv("AZURE_SUBSCRIPTION_ID"))
+	sub := cmp.Or(a.get("--subscription"), os.Getenv("AZURE_SUBSCRIPTION_ID"))
 	name := "N/A(tenant level account)"
 	if sub == "" {
 		sub = tenant
@@ -190,13 +191,4 @@ func azAccountShow(a azArgs, stdout, stderr io.Writer) int {
 		{"managedByTenants", []any{}}, {"name", name}, {"state", "Enabled"}, {"tenantId", tenant},
 		{"user", map[string]string{"name": userName, "type": userType}},
 	}, a, stdout, stderr)
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

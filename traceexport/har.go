@@ -1,6 +1,7 @@
 package traceexport
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"maps"
@@ -109,7 +110,7 @@ func HAR(w io.Writer, all []httpx.Exchange, version string) error {
 			Response: harResponse{
 				Status: e.Status, StatusText: http.StatusText(e.Status), HTTPVersion: "HTTP/1.1",
 				Cookies: []harNameValue{}, Headers: harPairs(e.RespHeader),
-				Content:     harContent{Size: e.RespSize, MimeType: firstOr(e.RespHeader.Get("Content-Type"), "x-unknown"), Text: e.RespBody},
+				Content:     harContent{Size: e.RespSize, MimeType: cmp.Or(e.RespHeader.Get("Content-Type"), "x-unknown"), Text: e.RespBody},
 				RedirectURL: e.RespHeader.Get("Location"), HeadersSize: -1, BodySize: e.RespSize,
 			},
 			Timings: harTimings{Send: 0, Wait: ms, Receive: 0},
@@ -117,7 +118,7 @@ func HAR(w io.Writer, all []httpx.Exchange, version string) error {
 			Error:   e.Err,
 		}
 		if e.ReqBody != "" || e.ReqSize > 0 {
-			pd := &harPostData{MimeType: firstOr(e.ReqHeader.Get("Content-Type"), "application/octet-stream"), Text: e.ReqBody}
+			pd := &harPostData{MimeType: cmp.Or(e.ReqHeader.Get("Content-Type"), "application/octet-stream"), Text: e.ReqBody}
 			for _, ff := range e.ReqForm {
 				pd.Params = append(pd.Params, harNameValue{Name: ff.Name, Value: ff.Value})
 			}

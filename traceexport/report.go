@@ -2,6 +2,7 @@ package traceexport
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -79,7 +80,7 @@ func Report(w io.Writer, all []httpx.Exchange, o ReportOptions) error {
 		Diagram: template.HTML(svgWith(steps, o.Client)), Mermaid: mermaidWith(all, o.Client)}
 	for i, e := range all {
 		r := reportExchangeOf(e, steps[i])
-		r.Explained = explain.Line(firstOr(o.Client, Client), explain.Explain(e))
+		r.Explained = explain.Line(cmp.Or(o.Client, Client), explain.Explain(e))
 		d.Exchanges = append(d.Exchanges, r)
 	}
 	var buf bytes.Buffer
@@ -109,8 +110,8 @@ func reportExchangeOf(e httpx.Exchange, s Step) reportExchange {
 func reportTokenOf(t httpx.TokenClaims, at time.Time) reportToken {
 	c := t.Claims
 	rt := reportToken{Where: t.Where, Audience: claimText(c["aud"]), Scopes: claimText(c["scp"]), Roles: claimText(c["roles"]),
-		Tenant: claimText(c["tid"]), Who: firstOr(claimText(c["upn"]), firstOr(claimText(c["preferred_username"]), claimText(c["sub"]))),
-		App: firstOr(claimText(c["appid"]), firstOr(claimText(c["azp"]), claimText(c["client_id"])))}
+		Tenant: claimText(c["tid"]), Who: cmp.Or(claimText(c["upn"]), claimText(c["preferred_username"]), claimText(c["sub"])),
+		App: cmp.Or(claimText(c["appid"]), claimText(c["azp"]), claimText(c["client_id"]))}
 	if rt.Scopes == "" {
 		rt.Scopes = claimText(c["scope"]) // Databricks OAuth tokens
 	}
@@ -145,7 +146,7 @@ func reportErrorOf(e httpx.Exchange) *reportError {
 		return &reportError{Code: code, Message: ee.Description, Hint: ee.Hint()}
 	}
 	se := httpx.ParseServiceError(e.Status, e.RespHeader, []byte(e.RespBody), e.URL)
-	return &reportError{Code: firstOr(se.Code, http.StatusText(e.Status)), Message: se.Message, Hint: errcode.Status(e.Status).Hint}
+	return &reportError{Code: cmp.Or(se.Code, http.StatusText(e.Status)), Message: se.Message, Hint: errcode.Status(e.Status).Hint}
 }
 
 // pretty indents a JSON body; other bodies are kept as they are.

@@ -5,6 +5,7 @@
 package traceexport
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/url"
@@ -46,7 +47,7 @@ func Steps(all []httpx.Exchange) []Step {
 		case "token":
 			grant := formValue(e, "grant_type")
 			grant = strings.TrimPrefix(grant, "urn:ietf:params:oauth:grant-type:")
-			s.Request = "token: " + firstOr(grant, "?")
+			s.Request = "token: " + cmp.Or(grant, "?")
 			s.Audience = claimOf(e, "response access_token", "aud")
 		case "devicecode", "authorize":
 			s.Request = kind
@@ -137,7 +138,7 @@ func pathOf(raw string) string {
 	if err != nil {
 		return raw
 	}
-	return firstOr(u.EscapedPath(), "/")
+	return cmp.Or(u.EscapedPath(), "/")
 }
 
 func endpointKind(path string) string {
@@ -201,11 +202,4 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
-}
-
-func firstOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
