@@ -2,6 +2,7 @@ package traceexport
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -70,7 +71,7 @@ func ReadHAR(data []byte) ([]httpx.Exchange, error) {
 			}
 			body = strings.NewReader(text)
 		}
-		req, err := http.NewRequest(firstOr(en.Request.Method, "GET"), en.Request.URL, body)
+		req, err := http.NewRequest(cmp.Or(en.Request.Method, "GET"), en.Request.URL, body)
 		if err != nil {
 			return nil, fmt.Errorf("HAR entry %d: %w", i+1, err)
 		}
@@ -137,7 +138,7 @@ func (r *harReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 		_ = req.Body.Close()
 	}
 	if a.status == 0 {
-		return nil, errors.New(firstOr(a.err, "no answer in the archive"))
+		return nil, errors.New(cmp.Or(a.err, "no answer in the archive"))
 	}
 	return &http.Response{StatusCode: a.status, Status: fmt.Sprintf("%d %s", a.status, http.StatusText(a.status)),
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: a.header,
