@@ -34,6 +34,7 @@ type scriptGen struct {
 	login    *Step  // the sign-in that was reproduced
 	dbx      string // the host of the Databricks client, once made
 	dbxOAuth bool   // it signs in with Databricks OAuth (its calls use dbx)
+	asked    string // the scope of the last device code or sign-in page request
 }
 
 func (g *scriptGen) say(s Step, comment string) {
@@ -53,6 +54,7 @@ func (g *scriptGen) step(s Step, e httpx.Exchange) {
 		g.say(s, line+" (azrepl reads the same metadata when it needs it)")
 	case KindDeviceCode, KindAuthorize:
 		g.say(s, line)
+		g.asked = s.Scope
 	case KindToken:
 		g.say(s, line)
 		g.token(s)
@@ -73,6 +75,9 @@ func (g *scriptGen) token(s Step) {
 		return
 	}
 	scope := resourceScope(s.Scope)
+	if scope == "" && (s.GrantType == "urn:ietf:params:oauth:grant-type:device_code" || s.GrantType == "device_code" || s.GrantType == "authorization_code") {
+		scope = resourceScope(g.asked) // the device code poll and the code redemption may leave it out
+	}
 	switch {
 	case s.Endpoint == "databricks workspace" || s.Endpoint == "databricks account":
 		host := hostOf(s.URL)
