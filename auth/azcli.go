@@ -94,13 +94,13 @@ type azcliFlow struct{ refreshing }
 
 func init() { registerFlow(FlowAzCLI, azcliFlow{}) }
 
-func (azcliFlow) login(_ context.Context, s *Session, o LoginOptions) (*loginResult, error) {
+func (azcliFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	dir, err := s.azureConfigDir()
 	if err != nil {
 		return nil, err
 	}
 	cachePath := filepath.Join(dir, "msal_token_cache.json")
-	raw, err := os.ReadFile(cachePath)
+	raw, err := readFile(ctx, cachePath, maxAzCLIFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			if _, berr := os.Stat(filepath.Join(dir, "msal_token_cache.bin")); berr == nil {
@@ -149,7 +149,7 @@ func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"
 
 // defaultAzUser is the user of the default subscription, or "".
 func defaultAzUser(path string) string {
-	raw, err := os.ReadFile(path)
+	raw, err := readFile(context.Background(), path, maxAzCLIFile)
 	if err != nil {
 		return ""
 	}

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 )
 
@@ -32,7 +31,7 @@ func LoadCertificate(paths ...string) (*ClientCertificate, error) {
 	c := &ClientCertificate{}
 	var certs []*x509.Certificate
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readFile(context.Background(), p, maxPEMFile)
 		if err != nil {
 			return nil, fmt.Errorf("certificate: %w", err)
 		}

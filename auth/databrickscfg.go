@@ -5,10 +5,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/safefile"
 )
 
 // DatabricksConfig is where and how to reach one Databricks host. Each
@@ -111,14 +114,14 @@ func normalizeDatabricksHost(h string) string {
 // key = value, ; and # comments (also after a value, preceded by a space),
 // optional quotes around values.
 func readINI(path string) (map[string]map[string]string, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, maxProfileFile)
 	if err != nil {
 		return map[string]map[string]string{}, err
 	}
 	defer f.Close()
 	out := map[string]map[string]string{}
 	cur := "DEFAULT"
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(io.LimitReader(f, maxProfileFile))
 	n := 0
 	for sc.Scan() {
 		n++

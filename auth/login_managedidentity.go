@@ -163,7 +163,7 @@ func (c *miCredential) token(ctx context.Context, s *Session, _ string, scope st
 		return nil, err
 	}
 	if c.style == miArc && status == http.StatusUnauthorized {
-		key, err := c.arcKey(hdr.Get("WWW-Authenticate"))
+		key, err := c.arcKey(ctx, hdr.Get("WWW-Authenticate"))
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +257,7 @@ func (c *miCredential) do(s *Session, req *http.Request) ([]byte, int, string, h
 
 // arcKey reads the key file the Arc challenge names, only from the agent's
 // folder, only a .key file of at most 4096 bytes.
-func (c *miCredential) arcKey(challenge string) (string, error) {
+func (c *miCredential) arcKey(ctx context.Context, challenge string) (string, error) {
 	_, path, ok := strings.Cut(challenge, "Basic realm=")
 	if !ok {
 		return "", errors.New("managed identity (Azure Arc): the 401 answer has no WWW-Authenticate: Basic realm=<key file>")
@@ -269,16 +269,9 @@ func (c *miCredential) arcKey(challenge string) (string, error) {
 	if filepath.Ext(path) != ".key" || filepath.Clean(filepath.Dir(path)) != filepath.Clean(c.arcDir) {
 		return "", fmt.Errorf("managed identity (Azure Arc): the challenge names %s, not a .key file in %s: refused", path, c.arcDir)
 	}
-	fi, err := os.Stat(path)
+	b, err := readFile(ctx, path, maxArcKeyFile)
 	if err != nil {
-		return "", fmt.Errorf("managed identity (Azure Arc): the key file: %w", err)
-	}
-	if fi.Size() > 4096 {
-		return "", fmt.Errorf("managed identity (Azure Arc): the key file %s is larger than 4096 bytes: refused", path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("managed identity (Azure Arc): the key file: %w", err)
+		return "", fmt.Errorf("managed identity (Azure Arc): the key file: %w: refused", err)
 	}
 	return strings.TrimSpace(string(b)), nil
 }

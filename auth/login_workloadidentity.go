@@ -88,7 +88,7 @@ func (a assertionSource) String() string {
 // assertion reads or fetches a fresh assertion.
 func (a assertionSource) assertion(ctx context.Context, s *Session) (string, error) {
 	if a.kind == "file" {
-		b, err := os.ReadFile(a.path)
+		b, err := readFile(ctx, a.path, maxTokenFile)
 		if err != nil {
 			return "", fmt.Errorf("workload identity: the assertion file (%s): %w", a.variable, unwrapPathError(err))
 		}

@@ -76,7 +76,7 @@ func installLogin(env *Env, rt *goja.Runtime) error {
 
 func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Value {
 	s := session(env, rt)
-	o, err := loginOptions(rt, arg)
+	o, err := loginOptions(env, rt, arg)
 	if err != nil {
 		Throw(rt, err)
 	}
@@ -173,7 +173,7 @@ func tokens(env *Env, rt *goja.Runtime) goja.Value {
 
 // loginOptions reads login's options object; unknown keys are an error
 // (a typo such as clientID would otherwise be silently ignored).
-func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
+func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	var o auth.LoginOptions
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return o, nil
@@ -186,6 +186,14 @@ func loginOptions(rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
 	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
 	o.ObjectID, o.ResourceID, o.TokenFile = lo.ObjectID, lo.ResourceID, lo.TokenFile
 	o.Username, o.Password = lo.Username, lo.Password
+	// Files a script names are confined like fs's: a certificate or token
+	// file elsewhere (the token cache, ~/.azure) never leaves the machine.
+	if o.TokenFile != "" {
+		o.TokenFile = confinePath(env, rt, "login(opts.tokenFile)", o.TokenFile, false)
+	}
+	for i, c := range lo.Certificate {
+		lo.Certificate[i] = confinePath(env, rt, "login(opts.certificate)", c, false)
+	}
 	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.

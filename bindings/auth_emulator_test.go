@@ -129,9 +129,11 @@ func TestSecretAndCertificateLogins(t *testing.T) {
 		t.Errorf("reader-app secret login = %v", acct)
 	}
 
-	// The certificate: reader-app's PEM files from the world.
+	// The certificate: reader-app's PEM files from the world, copied into
+	// the script's folder (a script's paths are confined like fs's).
+	pems := h.copyIn(reader.CertificatePath, reader.KeyPath)
 	acct = h.value(fmt.Sprintf(`login({flow: "certificate", tenant: %q, clientId: %q, certificate: [%q, %q]})`,
-		h.world.TenantID, reader.ClientID, reader.CertificatePath, reader.KeyPath))
+		h.world.TenantID, reader.ClientID, pems[0], pems[1]))
 	if acct["flow"] != "certificate" || acct["clientId"] != reader.ClientID {
 		t.Errorf("certificate login = %v", acct)
 	}

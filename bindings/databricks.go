@@ -62,6 +62,9 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if _, ok := v.(*goja.Object); ok {
 		var do databricksOptions
 		decodeOpts(c.rt, "databricks(opts)", v, &do)
+		if do.TokenFile != "" { // a script's path is confined like fs's
+			do.TokenFile = confinePath(c.env, c.rt, "databricks(opts.tokenFile)", do.TokenFile, false)
+		}
 		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token, AccountID: do.AccountID,
 			TokenFile: do.TokenFile, Audience: do.Audience}
 	} else if s := str(v); s != "" && !goja.IsUndefined(v) {

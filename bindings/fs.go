@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/azrepl/azrepl/internal/safefile"
 	"github.com/dop251/goja"
 
 	"github.com/azrepl/azrepl/errcode"
@@ -74,12 +75,11 @@ func (f *files) options(fn string, v goja.Value) fileOptions {
 
 func (f *files) readFile(path string, opts goja.Value) goja.Value {
 	p := f.confine("fs.readFile", path, false)
-	st, err := os.Stat(p)
-	if err == nil && st.Size() > maxReadFile {
-		Throw(f.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("fs.readFile(%q): %d bytes is more than the %d MiB it reads", path, st.Size(), maxReadFile>>20)})
-	}
 	o := f.options("fs.readFile(path, opts)", opts)
-	b, err := os.ReadFile(p)
+	b, err := safefile.Read(f.env.Context(), p, maxReadFile)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		Throw(f.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("fs.readFile(%q): more than the %d MiB it reads", path, maxReadFile>>20), Err: err})
+	}
 	if err != nil {
 		Throw(f.rt, f.fileError("fs.readFile", path, err))
 	}
@@ -123,7 +123,7 @@ func (f *files) writeFile(path string, data, opts goja.Value) {
 			b = append([]byte(j), '\n')
 		}
 	}
-	if err := writeAtomic(p, b); err != nil {
+	if err := writeAtomic(p, b, 0); err != nil {
 		Throw(f.rt, f.fileError("fs.writeFile", path, err))
 	}
 }
@@ -171,11 +171,14 @@ func jsonIndent(rt *goja.Runtime, v goja.Value) (string, error) {
 }
 
 // writeAtomic writes b to a temporary file beside p and renames it over p,
-// so a reader never sees half a file.
-func writeAtomic(p string, b []byte) error {
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(p); err == nil {
-		mode = st.Mode().Perm()
+// so a reader never sees half a file. The file keeps its mode, or gets 0644,
+// unless mode is set.
+func writeAtomic(p string, b []byte, mode fs.FileMode) error {
+	if mode == 0 {
+		mode = 0o644
+		if st, err := os.Stat(p); err == nil {
+			mode = st.Mode().Perm()
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
 	if err != nil {
@@ -199,7 +202,9 @@ func writeAtomic(p string, b []byte) error {
 	return os.Rename(tmp.Name(), p)
 }
 
-func (f *files) fileError(fn, path string, err error) *Error {
+func (f *files) fileError(fn, path string, err error) *Error { return fileError(fn, path, err) }
+
+func fileError(fn, path string, err error) *Error {
 	var pe *fs.PathError
 	msg := err.Error()
 	if errors.As(err, &pe) {
@@ -212,21 +217,26 @@ func (f *files) fileError(fn, path string, err error) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf("%s(%q): %s", fn, path, msg), Err: err}
 }
 
-// confine resolves path and refuses it unless it stays in the allowed
+func (f *files) confine(fn, path string, write bool) string {
+	return confinePath(f.env, f.rt, fn, path, write)
+}
+
+// confinePath resolves a path a script hands to azrepl (fs, trace exports,
+// token files, certificates) and refuses it unless it stays in the allowed
 // folders, symbolic links followed, and outside the folders with
 // credentials. For a file to be written, the folder must exist and the
-// file itself may not yet.
-func (f *files) confine(fn, path string, write bool) string {
+// file itself may not yet. Nothing is said about a refused path's existence.
+func confinePath(env *Env, rt *goja.Runtime, fn, path string, write bool) string {
 	refuse := func(why string) {
-		Throw(f.rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("%s(%q): refused: %s", fn, path, why),
-			Hint: "fs reaches only the script's folder tree and the working folder, never azrepl's or the Azure/Databricks CLIs' credential files"})
+		Throw(rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("%s(%q): refused: %s", fn, path, why),
+			Hint: "a script reaches only its folder tree and the working folder, never azrepl's or the Azure/Databricks CLIs' credential files"})
 	}
 	if strings.TrimSpace(path) == "" || strings.ContainsRune(path, 0) {
-		Throw(f.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: fn + "(path): a file path is expected"})
+		Throw(rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: fn + "(path): a file path is expected"})
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		Throw(f.rt, &Error{Code: errcode.Failed, Message: fn + ": " + err.Error(), Err: err})
+		Throw(rt, &Error{Code: errcode.Failed, Message: fn + ": " + err.Error(), Err: err})
 	}
 	p := path
 	if !filepath.IsAbs(p) {
@@ -234,8 +244,8 @@ func (f *files) confine(fn, path string, write bool) string {
 	}
 	p = filepath.Clean(p)
 	roots := []string{wd}
-	if f.env.FileRoots != nil {
-		roots = append(roots, f.env.FileRoots()...)
+	if env.FileRoots != nil {
+		roots = append(roots, env.FileRoots()...)
 	}
 	if !within(p, roots) {
 		refuse("outside the script's folder and the working folder")
@@ -247,7 +257,7 @@ func (f *files) confine(fn, path string, write bool) string {
 	} else if write || errors.Is(err, fs.ErrNotExist) {
 		dir, err := filepath.EvalSymlinks(filepath.Dir(p))
 		if err != nil {
-			Throw(f.rt, f.fileError(fn, path, err))
+			Throw(rt, fileError(fn, path, err))
 		}
 		real = filepath.Join(dir, filepath.Base(p))
 		if st, err := os.Lstat(p); err == nil && st.Mode()&fs.ModeSymlink != 0 {

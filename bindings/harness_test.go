@@ -283,3 +283,21 @@ func (h *harness) prompt() string {
 	}
 	return "(no prompt hook)"
 }
+
+// copyIn copies files into the runtime's folder and returns their new paths.
+func (h *harness) copyIn(paths ...string) []string {
+	h.t.Helper()
+	var out []string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		dst := filepath.Join(h.dir, filepath.Base(p))
+		if err := os.WriteFile(dst, b, 0o600); err != nil {
+			h.t.Fatal(err)
+		}
+		out = append(out, dst)
+	}
+	return out
+}

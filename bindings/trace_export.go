@@ -3,7 +3,6 @@ package bindings
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 
@@ -19,7 +18,8 @@ func (c *caller) writeExport(all []httpx.Exchange, kind, file string) string {
 	if strings.TrimSpace(file) == "" || file == "undefined" {
 		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s(file): a file name is needed", kind)})
 	}
-	n, err := WriteTraceExport(all, kind, file)
+	p := confinePath(c.env, c.rt, "trace."+kind, file, true)
+	n, err := WriteTraceExport(all, kind, p)
 	if err != nil {
 		Throw(c.rt, &Error{Code: errcode.BadRequest, Message: fmt.Sprintf("trace.%s: %v", kind, err), Err: err})
 	}
@@ -27,7 +27,7 @@ func (c *caller) writeExport(all []httpx.Exchange, kind, file string) string {
 }
 
 // WriteTraceExport writes exchanges as kind ("har", "http", "report") to
-// file; the REPL's .report uses it too.
+// file, atomically, 0600.
 func WriteTraceExport(all []httpx.Exchange, kind, file string) (int, error) {
 	var b bytes.Buffer
 	var err error
@@ -44,7 +44,7 @@ func WriteTraceExport(all []httpx.Exchange, kind, file string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := os.WriteFile(file, b.Bytes(), 0o600); err != nil {
+	if err := writeAtomic(file, b.Bytes(), 0o600); err != nil {
 		return 0, err
 	}
 	return len(all), nil

@@ -32,7 +32,11 @@ func storyExports(t *testing.T) (out, emDir, home string) {
 	app := em.World().Apps[0] // story-app: its secret works, Graph refuses it
 	env = robustEnv(env, "AZREPL_HOME="+home, "AZURE_TENANT_ID="+em.World().TenantID,
 		"AZURE_CLIENT_ID="+app.ClientID, "AZURE_CLIENT_SECRET="+app.ClientSecret)
-	r := robustRun(t, env, "run", filepath.Join("..", "scripts", "story-report.js"), out)
+	script, err := filepath.Abs(filepath.Join("..", "scripts", "story-report.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := robustRunIn(t, out, env, "run", script) // the exports go to the working folder
 	if r.code != 0 {
 		t.Fatalf("story-report.js: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

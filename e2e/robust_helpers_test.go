@@ -44,10 +44,16 @@ type robustResult struct {
 // robustRun runs azrepl with env and args, bounded in time.
 func robustRun(t *testing.T, env []string, args ...string) robustResult {
 	t.Helper()
+	return robustRunIn(t, "", env, args...)
+}
+
+// robustRunIn is robustRun in the working folder dir ("" = this one).
+func robustRunIn(t *testing.T, dir string, env []string, args ...string) robustResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = env
+	cmd.Env, cmd.Dir = env, dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

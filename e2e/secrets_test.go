@@ -28,8 +28,11 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 	// The ~/.databrickscfg of the azure_client_secret profile holds a secret
 	// itself: it lives outside home, which is scanned.
 	dbcfg := filepath.Join(t.TempDir(), "databrickscfg")
+	// The REPL's working folder, where the exports go (a script's paths stay
+	// in its folder tree); it is scanned too.
+	work := t.TempDir()
 	tm.tmux("-f", "/dev/null", "start-server", ";", "set-option", "-g", "history-limit", "200000", ";",
-		"new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
+		"new-session", "-d", "-s", "main", "-x", "200", "-y", "50", "-c", work,
 		"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl",
 		"env", "AZREPL_HOME="+home, "HOME="+home, "NO_COLOR=1", "TERM=xterm-256color", "DATABRICKS_CONFIG_FILE="+dbcfg, bin, "--emulator", "--debug",
 		";", "set-option", "-t", "main", "remain-on-exit", "on")
@@ -74,11 +77,11 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 		{`trace().length > 10`, "\ntrue\n"},
 		{`trace.curl(-1)`, "$TOKEN"},
 		{`tokens().length > 3`, "\ntrue\n"},
-		// The exports land in home, which is scanned below with everything else.
+		// The exports land in the working folder, which is scanned below with everything else.
 		{`trace.diagram().split("\n")[0]`, "sequenceDiagram"},
-		{`trace.har(` + jsString(filepath.Join(home, "session.har")) + `)`, "session.har"},
-		{`trace.http(` + jsString(filepath.Join(home, "session.http")) + `)`, "session.http"},
-		{`.report ` + filepath.Join(home, "session.html"), "exchanges to " + filepath.Join(home, "session.html")},
+		{`trace.har("session.har")`, "session.har"},
+		{`trace.http(` + jsString(filepath.Join(work, "session.http")) + `)`, "session.http"},
+		{`.report session.html`, "exchanges to session.html"},
 	}
 	for _, s := range steps {
 		tm.line(s.input)
@@ -119,16 +122,18 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 		t.Fatalf("too little to look for: %d tokens, %d secrets", len(tokens), len(secrets))
 	}
 	places := map[string]string{"the terminal": screen}
-	_ = filepath.WalkDir(home, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if b, err := os.ReadFile(p); err == nil {
-				places[p] = string(b)
+	for _, dir := range []string{home, work} {
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if b, err := os.ReadFile(p); err == nil {
+					places[p] = string(b)
+				}
 			}
-		}
-		return nil
-	})
-	for _, f := range []string{"history", "session.har", "session.http", "session.html"} {
-		if _, ok := places[filepath.Join(home, f)]; !ok {
+			return nil
+		})
+	}
+	for _, f := range []string{filepath.Join(home, "history"), filepath.Join(work, "session.har"), filepath.Join(work, "session.http"), filepath.Join(work, "session.html")} {
+		if _, ok := places[f]; !ok {
 			t.Fatalf("no %s was written", f)
 		}
 	}

@@ -100,13 +100,23 @@ func runScript(t *testing.T, name string, args ...string) run {
 	if name == "azcli-reuse" {
 		azLogin(t, s, emDir, home)
 	}
+	// The script runs from home, where its exports land (a script's paths
+	// stay in its folder tree and the working folder) and are scanned.
+	scriptsDir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(home); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = os.Chdir(scriptsDir) }() // the goldens are read from here
 	rt, err := runtime.New(runtime.Options{Stdout: &stdout, Stderr: &stderr, Args: args, Environ: s.Environ,
-		Dir: ".", Debug: true, Setup: s.Install})
+		Dir: scriptsDir, Debug: true, Setup: s.Install})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	_, err = rt.RunFile(ctx, name+".js")
+	_, err = rt.RunFile(ctx, filepath.Join(scriptsDir, name+".js"))
 	msg, code := runtime.Describe(err, false)
 	if msg != "" {
 		fmt.Fprintln(&stderr, msg)
@@ -294,7 +304,13 @@ func TestScriptsWithBinary(t *testing.T) {
 			home := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, azrepl, "--emulator", "--debug", "run", name+".js")
+			script, err := filepath.Abs(name + ".js")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// From a working folder of its own: exports land there, not in the source tree.
+			cmd := exec.CommandContext(ctx, azrepl, "--emulator", "--debug", "run", script)
+			cmd.Dir = t.TempDir()
 			cmd.Env = []string{"HOME=" + home, "AZREPL_HOME=" + home, "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
 			if testbrowser != "" {
 				// azrepl gives its browser the emulator's proxy, CA and folder.
@@ -302,7 +318,7 @@ func TestScriptsWithBinary(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
+			err = cmd.Run()
 			got := mask(stdout.String())
 			if code := cmd.ProcessState.ExitCode(); err != nil && code != 0 {
 				got += fmt.Sprintf("exit %d\n", code)

@@ -3,12 +3,13 @@
 //                          decoded (audience, scopes or roles, expiry), the errors with their hints
 //   DIR/story.har          for a browser's developer tools (Network → Import HAR)
 //   DIR/story.http         for VS Code's REST Client or JetBrains' HTTP client, secrets as {{variables}}
-// Run: azrepl --emulator run scripts/story-report.js [DIR]   (default DIR: $HOME)
+// Run: azrepl --emulator run scripts/story-report.js [DIR]   (default DIR: the working folder;
+// like fs, exports stay in the script's folder tree and the working folder)
 // The REPL's `.report FILE` writes the same page for the session so far.
 
 require("azrepl/scripts/story");
 
-const dir = args[0] || env.HOME;
+const dir = args[0] || ".";
 trace.report(`${dir}/story-report.html`);
 trace.har(`${dir}/story.har`);
 trace.http(`${dir}/story.http`);
