@@ -50,6 +50,26 @@ var secretFields = map[string]string{ // name → curl placeholder
 	"privatekey":       "$PRIVATE_KEY",
 	"pwd":              "$PASSWORD",
 	"passwd":           "$PASSWORD",
+	// Secrets inside ordinary answers (secrets_in_answers.go has the rest):
+	// Cosmos DB and Functions keys, connection strings with their keys, App
+	// Service publishing credentials, SQL and VM admin passwords,
+	// Databricks secrets, Event Hubs/Service Bus SAS keys.
+	"primarymasterkey":           "$KEY",
+	"secondarymasterkey":         "$KEY",
+	"primaryreadonlymasterkey":   "$KEY",
+	"secondaryreadonlymasterkey": "$KEY",
+	"masterkey":                  "$KEY",
+	"primaryconnectionstring":    "$CONNECTION_STRING",
+	"secondaryconnectionstring":  "$CONNECTION_STRING",
+	"connectionstring":           "$CONNECTION_STRING",
+	"publishingpassword":         "$PASSWORD",
+	"adminpassword":              "$PASSWORD",
+	"administratorloginpassword": "$PASSWORD",
+	"sharedaccesskey":            "$KEY",
+	"sharedaccesssignature":      "$SIG",
+	"string_value":               "$SECRET",
+	"bytes_value":                "$SECRET",
+	"kubeconfig":                 "$KUBECONFIG",
 }
 
 // secretHeaders are masked whole (Authorization keeps its scheme).
@@ -168,7 +188,7 @@ func (r *redactor) text(s string) string {
 	if mayHaveUserinfo(s) {
 		s = userinfoRE.ReplaceAllString(s, `$1:`+Mask+`@`)
 	}
-	return s
+	return maskSecretShapes(s)
 }
 
 // mayHaveField reports whether s holds a secret field name written as a

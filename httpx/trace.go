@@ -83,7 +83,8 @@ func (t *traceRing) add(e Exchange) {
 	t.mu.Unlock()
 	if t.debug != nil {
 		t.debugMu.Lock()
-		_, _ = io.WriteString(t.debug, e.debugText())
+		// A server's escape sequences never reach the terminal.
+		_, _ = io.WriteString(t.debug, EscapeControls(e.debugText()))
 		t.debugMu.Unlock()
 	}
 }
@@ -258,13 +259,21 @@ func (r *recording) build(status int, body *recordingBody, err error) {
 			e.ReqBody, e.ReqBodyCut = cut(encodeForm(fields), r.ring.bodyLimit)
 		}
 	}
+	values := secretValues(r.req.URL)
 	if e.ReqForm == nil && len(r.reqBody) > 0 {
-		red.learnJSON(string(r.reqBody[:min(len(r.reqBody), captureLimit)]))
-		e.ReqBody, e.ReqBodyCut = cut(red.text(string(r.reqBody[:min(len(r.reqBody), captureLimit)])), r.ring.bodyLimit)
+		raw := string(r.reqBody[:min(len(r.reqBody), captureLimit)])
+		if values {
+			raw = red.maskValues(raw)
+		}
+		red.learnJSON(raw)
+		e.ReqBody, e.ReqBodyCut = cut(red.text(raw), r.ring.bodyLimit)
 		e.ReqBodyCut = e.ReqBodyCut || len(r.reqBody) > captureLimit
 	}
 	if body != nil {
 		raw := string(body.buf)
+		if values {
+			raw = red.maskValues(raw)
+		}
 		red.learnJSON(raw)
 		e.RespSize = body.size
 		e.RespBody, e.RespBodyCut = cut(red.text(raw), r.ring.bodyLimit)
