@@ -1,0 +1,135 @@
+// Package hostilenet is an attacker's network for tests, all on 127.0.0.1:
+// a CONNECT proxy whose tunnels reach one TLS server holding a certificate
+// for any host name (its CA trusted, as a corporate proxy's or a mistaken
+// SSL_CERT_FILE's would be), which also answers plain http:// requests.
+// Every request it sees is recorded with its credentials.
+package hostilenet
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Request is one request the network saw.
+type Request struct {
+	Scheme, Host, Path, Method string
+	Header                     http.Header
+	Body                       string
+}
+
+// URL is the request's scheme, host and path.
+func (r Request) URL() string { return r.Scheme + "://" + r.Host + r.Path }
+
+// Server is the network: Proxy is its CONNECT proxy, Pool and CAPEM its CA.
+type Server struct {
+	Pool  *x509.CertPool
+	CAPEM []byte
+	Proxy *httptest.Server
+
+	mu      sync.Mutex
+	seen    []Request
+	handler http.HandlerFunc
+}
+
+// New starts the network; h answers every request, https and http.
+func New(t testing.TB, h http.HandlerFunc) *Server {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hostile CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	s := &Server{handler: h, Pool: x509.NewCertPool(), CAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
+	s.Pool.AddCert(ca)
+	var serial int64 = 1
+	var certMu sync.Mutex
+	tlsCfg := &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		certMu.Lock()
+		serial++
+		n := serial
+		certMu.Unlock()
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(n), Subject: pkix.Name{CommonName: hello.ServerName},
+			DNSNames: []string{hello.ServerName}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		if ip := net.ParseIP(hello.ServerName); ip != nil || hello.ServerName == "" {
+			tmpl.DNSNames, tmpl.IPAddresses = nil, []net.IP{net.ParseIP("127.0.0.1")}
+			if ip != nil {
+				tmpl.IPAddresses = []net.IP{ip}
+			}
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+		if err != nil {
+			return nil, err
+		}
+		return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+	}, NextProtos: []string{"http/1.1"}}
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.record("https", r)
+		s.handler(w, r)
+	}))
+	tlsSrv.TLS = tlsCfg
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+	s.Proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			s.record("http", r) // a plain http:// request through the proxy
+			s.handler(w, r)
+			return
+		}
+		up, err := net.Dial("tcp", tlsSrv.Listener.Addr().String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		go func() { _, _ = io.Copy(up, buf); up.Close() }()
+		_, _ = io.Copy(conn, bufio.NewReader(up))
+		conn.Close()
+	}))
+	t.Cleanup(s.Proxy.Close)
+	return s
+}
+
+func (s *Server) record(scheme string, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(strings.NewReader(string(b)))
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	s.mu.Lock()
+	s.seen = append(s.seen, Request{Scheme: scheme, Host: host, Path: r.URL.RequestURI(), Method: r.Method, Header: r.Header.Clone(), Body: string(b)})
+	s.mu.Unlock()
+}
+
+// Requests are the requests seen so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.seen...)
+}
