@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,9 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 			return goja.Null()
 		}
 		return resp.Get("json")
+	}
+	for _, u := range []string{async, location} {
+		c.armOnly(resURL, u)
 	}
 	ctx := c.env.Context()
 	deadline := time.Now().Add(timeout)
@@ -127,9 +131,33 @@ func (c *caller) armWait(respV, optsV goja.Value) goja.Value {
 		}
 		retry = r.Header.Get("Retry-After")
 		if l := r.Header.Get("Location"); l != "" {
+			c.armOnly(resURL, l)
 			location = l
 		}
 	}
+}
+
+// armOnly refuses an operation URL outside the origin (scheme, host, port)
+// of the request that started it: a hostile or mistaken answer could point
+// arm.wait anywhere, and each poll carries a token for where it points.
+func (c *caller) armOnly(resURL, opURL string) {
+	if opURL == "" {
+		return
+	}
+	a, errA := url.Parse(resURL)
+	b, errB := url.Parse(opURL)
+	if errA != nil || errB != nil || a.Host == "" || !strings.EqualFold(a.Scheme, b.Scheme) || !strings.EqualFold(a.Host, b.Host) {
+		Throw(c.rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("arm.wait: refused: the operation URL %s is not on %s, where the request went", c.client().Redact(opURL), originOf(resURL)),
+			Hint: "arm.wait polls only the origin that answered the request, with that origin's token"})
+	}
+}
+
+func originOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return "(no URL)"
+	}
+	return p.Scheme + "://" + p.Host
 }
 
 // waitBody is the JSON of a final answer, or null when it has none.

@@ -1,6 +1,7 @@
 package bindings_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,29 @@ func TestARMWaitResourceGroupDeletion(t *testing.T) {
 		if e := h.jsErr(src); !strings.Contains(e, want) {
 			t.Errorf("%s: %s, want %s", src, e, want)
 		}
+	}
+}
+
+// An operation URL on another origin than the request's (a hostile or
+// mistaken Azure-AsyncOperation or Location) is refused before any poll:
+// each poll would carry a token for wherever it points.
+func TestARMWaitStaysOnTheRequestsOrigin(t *testing.T) {
+	h := newHarness(t, offline())
+	res := `url: "https://management.azure.com/subscriptions/s/resourcegroups/g?api-version=2021-04-01", method: "DELETE", status: 202`
+	for _, headers := range []string{
+		`{"azure-asyncoperation": "https://evil.example/op", "retry-after": "0"}`,
+		`{"location": "https://management.azure.com.evil.example/op", "retry-after": "0"}`,
+		`{"location": "http://management.azure.com/op", "retry-after": "0"}`,
+		`{"location": "https://management.azure.com:8443/op", "retry-after": "0"}`,
+	} {
+		e := h.thrown(`arm.wait({` + res + `, headers: ` + headers + `})`)
+		if e["code"] != "REFUSED" || !strings.Contains(fmt.Sprint(e["message"]), "is not on https://management.azure.com") {
+			t.Errorf("%s: %v, want REFUSED", headers, e)
+		}
+	}
+	// The same origin is polled (here the offline client refuses to send).
+	e := h.thrown(`arm.wait({` + res + `, headers: {"location": "https://management.azure.com/subscriptions/s/operationresults/x", "retry-after": "0"}})`)
+	if e["code"] == "REFUSED" {
+		t.Errorf("same origin refused: %v", e)
 	}
 }

@@ -32,7 +32,19 @@ func tooLarge(size, limit int64) error {
 
 // secretHeaderName matches header names that carry credentials beyond the
 // known list: "X-My-Api-Key", "X-Custom-Token", "X-Client-Secret"…
-var secretHeaderName = newLazyRE(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session)`)
+var secretHeaderName = newLazyRE(`(?i)(auth|key|token|secret|passw|signature|credential|cookie|session|identity|assertion|bearer|jwt|principal|passcode)`)
+
+// crossOriginHeaders are the only request headers a redirect to another
+// origin keeps: content negotiation, caching and request ids. Any other
+// header may be a credential under a name no rule knows (X-Sas, X-Pat…),
+// and Referer would hand over the first URL's sig= or code=.
+var crossOriginHeaders = map[string]bool{
+	"Accept": true, "Accept-Charset": true, "Accept-Encoding": true, "Accept-Language": true, "Content-Type": true,
+	"User-Agent": true, "Cache-Control": true, "Pragma": true, "If-Match": true, "If-None-Match": true,
+	"If-Modified-Since": true, "If-Unmodified-Since": true, "Range": true, "Prefer": true, "Consistencylevel": true,
+	"Client-Request-Id": true, "Return-Client-Request-Id": true, "X-Ms-Client-Request-Id": true,
+	"X-Ms-Return-Client-Request-Id": true, "Traceparent": true, "Tracestate": true, "X-Ms-Version": true,
+}
 
 // IsCredentialHeader reports whether a header carries credentials: it is
 // masked in traces and dropped when a redirect leaves the origin.
@@ -51,7 +63,7 @@ func sameOrigin(a, b *url.URL) bool {
 
 // checkRedirect is the redirect policy of Do: at most 10 hops; never from
 // https to http; a hop that leaves the first request's origin carries no
-// credential header and no body.
+// body, no Referer and only the headers of crossOriginHeaders.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
@@ -62,7 +74,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	if !sameOrigin(first.URL, req.URL) {
 		for k := range req.Header {
-			if IsCredentialHeader(k) {
+			if IsCredentialHeader(k) || !crossOriginHeaders[http.CanonicalHeaderKey(k)] {
 				req.Header.Del(k)
 			}
 		}
