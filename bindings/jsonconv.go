@@ -49,6 +49,10 @@ func checkDepth[T string | []byte](doc T) error {
 	return nil
 }
 
+// CheckJSONDepth is checkDepth for the runtime's global JSON.parse, which
+// recurses like goja's parser and would end the process on deep input.
+func CheckJSONDepth(doc string) error { return checkDepth(doc) }
+
 // validJSON is gjson.Valid behind the depth check: nil when doc is valid.
 func validJSON[T string | []byte](doc T) error {
 	if err := checkDepth(doc); err != nil {

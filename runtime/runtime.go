@@ -106,6 +106,9 @@ func New(opts Options) (*Runtime, error) {
 	if err := r.installGlobals(opts); err != nil {
 		return nil, err
 	}
+	if err := limitJSONParse(r.vm); err != nil {
+		return nil, err
+	}
 	if err := r.installTimers(); err != nil {
 		return nil, err
 	}
