@@ -76,7 +76,7 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		}
 	}()
 	hopts := httpx.Options{TraceSize: s.envInt("AZREPL_TRACE_SIZE"), BodyLimit: s.envInt("AZREPL_TRACE_BODY"), TraceBytes: s.envInt("AZREPL_TRACE_BYTES"),
-		MaxBody: int64(s.envInt("AZREPL_MAX_BODY"))}
+		MaxBody: int64(s.envInt("AZREPL_MAX_BODY")), RequestTimeout: httpx.ParseTimeout(s.Getenv("AZREPL_TIMEOUT"))}
 	if o.Debug {
 		hopts.Debug = o.Stderr
 	}

@@ -123,7 +123,9 @@ func Parse(args []string) (Options, error) {
 // Main runs azrepl and returns the process exit code.
 func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 	if name := shimFor(os.Args[0]); name != "" {
-		return runShim(context.Background(), name, args, stdout, stderr)
+		ctx, cancel := commandContext()
+		defer cancel()
+		return runShim(ctx, name, args, stdout, stderr)
 	}
 	o, err := Parse(args)
 	if err != nil {
@@ -150,9 +152,12 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 		}
 	}
 	switch o.Command {
-	case "token":
-		return tokenMain(ctx, o.Args, stdout, stderr)
-	case "env":
+	case "token", "env":
+		ctx, cancel := commandContext()
+		defer cancel()
+		if o.Command == "token" {
+			return tokenMain(ctx, o.Args, stdout, stderr)
+		}
 		return envMain(ctx, o.Args, stdout, stderr)
 	case "shim":
 		return shimMain(o.Args, stdout, stderr)

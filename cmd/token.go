@@ -137,7 +137,7 @@ type tokenSession struct {
 }
 
 func openTokenSession(stderr io.Writer) (*tokenSession, error) {
-	ts := &tokenSession{http: httpx.New(httpx.Options{})}
+	ts := &tokenSession{http: httpx.New(httpx.Options{RequestTimeout: httpx.ParseTimeout(os.Getenv("AZREPL_TIMEOUT"))})}
 	home, err := Home()
 	if err != nil {
 		return ts, err

@@ -4,6 +4,7 @@
 package httpx
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -51,6 +54,26 @@ type Options struct {
 	// MaxBody caps a response body Do reads (default DefaultMaxBody); a
 	// larger one fails with ErrTooLarge instead of filling memory.
 	MaxBody int64
+	// RequestTimeout bounds each request HTTPClient sends (token, device
+	// code, discovery), its answer's body included: a token endpoint that
+	// trickles its answer ends in an error (default DefaultRequestTimeout).
+	RequestTimeout time.Duration
+}
+
+// DefaultRequestTimeout is RequestTimeout when Options leave it zero.
+const DefaultRequestTimeout = 60 * time.Second
+
+// ParseTimeout reads a timeout setting (AZREPL_TIMEOUT): a Go duration
+// ("90s", "2m") or whole seconds ("90"); 0 when empty or not positive.
+func ParseTimeout(s string) time.Duration {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d
+	}
+	return 0
 }
 
 // DefaultMaxBody is the response body cap when Options leave it zero:
@@ -110,7 +133,7 @@ func New(opts Options) *Client {
 	traced := &tracingTransport{base: base, ring: tr}
 	c := &Client{
 		hc:      &http.Client{Transport: traced, CheckRedirect: checkRedirect},
-		authHC:  &http.Client{Transport: traced, CheckRedirect: noRedirect},
+		authHC:  &http.Client{Transport: traced, CheckRedirect: noRedirect, Timeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout)},
 		scopes:  &scopeMap{},
 		red:     red,
 		trace:   tr,
