@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Every path a script hands azrepl goes through fs's confinement: a trace
@@ -52,5 +55,30 @@ func TestScriptPathsAreConfinedLikeFS(t *testing.T) {
 	}
 	if st, err := os.Stat(ok); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("the export: %v, %v", st, err)
+	}
+}
+
+// A FIFO in the script's own folder cannot stop fs.readFile or trace.load:
+// open(2) of a FIFO waits for a writer forever, Ctrl-C included.
+func TestScriptFilesNeverBlockOnAFIFO(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	h := newHarness(t, offline())
+	fifo := filepath.Join(h.dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{fmt.Sprintf(`fs.readFile(%q)`, fifo), fmt.Sprintf(`trace.load(%q)`, fifo)} {
+		done := make(chan map[string]any, 1)
+		go func() { done <- h.thrown(src) }()
+		select {
+		case e := <-done:
+			if !strings.Contains(fmt.Sprint(e["message"]), "not a regular file (a FIFO)") {
+				t.Errorf("%s threw %v", src, e)
+			}
+		case <-time.After(time.Minute): // a hang is the failure, not a timing
+			t.Fatalf("%s still waiting after a minute", src)
+		}
 	}
 }

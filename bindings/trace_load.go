@@ -2,13 +2,14 @@ package bindings
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/safefile"
 	"github.com/azrepl/azrepl/traceexport"
 	"github.com/dop251/goja"
 )
@@ -23,14 +24,10 @@ const traceViewKey = "__azreplTraceView"
 func (c *caller) loadTrace(file string) *goja.Object {
 	f := &files{env: c.env, rt: c.rt}
 	p := f.confine("trace.load", file, false)
-	st, err := os.Stat(p)
-	if err != nil {
-		Throw(c.rt, f.fileError("trace.load", file, err))
+	data, err := safefile.Read(c.env.Context(), p, maxReadFile) // never a FIFO or a device
+	if errors.Is(err, safefile.ErrTooLarge) {
+		Throw(c.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("trace.load(%q): more than the %d MiB it reads", file, maxReadFile>>20), Err: err})
 	}
-	if st.Size() > maxReadFile {
-		Throw(c.rt, &Error{Code: errcode.TooLarge, Message: fmt.Sprintf("trace.load(%q): %d bytes is more than the %d MiB it reads", file, st.Size(), maxReadFile>>20)})
-	}
-	data, err := os.ReadFile(p)
 	if err != nil {
 		Throw(c.rt, f.fileError("trace.load", file, err))
 	}
