@@ -3,7 +3,6 @@ package emulator
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -13,34 +12,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/graph"
 	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
-
-// requestLog writes one JSON line per request to its sinks, secrets masked.
-type requestLog struct {
-	mu    sync.Mutex
-	sinks []io.Writer
-}
-
-func (l *requestLog) write(entry map[string]any) {
-	if l == nil {
-		return
-	}
-	line, err := json.Marshal(entry)
-	if err != nil {
-		return
-	}
-	line = append(line, '\n')
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, s := range l.sinks {
-		_, _ = s.Write(line)
-	}
-}
 
 // sensitiveHeader reports whether a header's value is a credential.
 func sensitiveHeader(name string) bool {

@@ -18,7 +18,7 @@ import (
 
 // Managed identity endpoints, served on their own plain-HTTP loopback
 // listener as the real ones are plain HTTP on a local address. One path per
-// style (entra.md §5.5; MSAL Go apps/managedidentity for the wire details):
+// style (MSAL Go apps/managedidentity for the wire details):
 //
 //	/metadata/identity/oauth2/token       IMDS (GET, Metadata: true, api-version 2018-02-01)
 //	/appservice/msi/token                 App Service / Functions (GET, X-IDENTITY-HEADER, 2019-08-01)
@@ -47,34 +47,6 @@ type msiServer struct {
 
 // msiService is the service table's row name (its own listener).
 const msiService = "managed-identity"
-
-func (em *Emulator) newMSI() *msiServer {
-	em.msi = &msiServer{entra: em.entra, world: em.world, assertionLifetime: em.cfg.AssertionLifetime,
-		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: filepath.Join(em.dir, "azcmagent-tokens"), keys: map[string]bool{}}
-	return em.msi
-}
-
-// MSIURL is the plain-HTTP origin of the managed identity endpoints.
-func (em *Emulator) MSIURL() string { return em.ServiceURL(msiService) }
-
-// ManagedIdentityEnv is the environment each style's real host sets:
-// "appservice", "cloudshell", "arc" or "imds" (the IMDS base through
-// AZURE_POD_IDENTITY_AUTHORITY_HOST; nothing ever names 169.254.169.254).
-func (em *Emulator) ManagedIdentityEnv(style string) []string {
-	base := em.MSIURL()
-	switch style {
-	case "appservice":
-		return []string{"IDENTITY_ENDPOINT=" + base + msiAppServicePath, "IDENTITY_HEADER=" + em.msi.header}
-	case "cloudshell":
-		return []string{"MSI_ENDPOINT=" + base + msiCloudShellPath}
-	case "arc":
-		return []string{"IDENTITY_ENDPOINT=" + base + msiArcPath, "IMDS_ENDPOINT=" + base + "/arc",
-			"AZREPL_ARC_TOKENS_DIR=" + em.msi.keyDir}
-	case "imds":
-		return []string{"AZURE_POD_IDENTITY_AUTHORITY_HOST=" + base}
-	}
-	return nil
-}
 
 func (m *msiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
@@ -276,4 +248,54 @@ func firstNonEmptyString(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// The OIDC token endpoints of CI systems, served on the managed identity
+// listener: a job asks them for an assertion to exchange at Entra.
+//
+//	GET  /actions/idtoken?audience=…               GitHub Actions (Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN) → {"value"}
+//	POST /pipelines/oidctoken?api-version=7.1&serviceConnectionId=…  Azure Pipelines (Bearer $SYSTEM_ACCESSTOKEN) → {"oidcToken"}
+//
+// The assertions come from the emulator's issuer with the seeded workload
+// subject, so the seeded federated credentials accept them.
+const (
+	ciActionsPath   = "/actions/idtoken"
+	ciPipelinesPath = "/pipelines/oidctoken"
+)
+
+func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || bearer != m.ciToken {
+		wire.JSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials: the request token is missing or wrong"})
+		return
+	}
+	q := r.URL.Query()
+	audience := world.WorkloadAudience
+	if r.URL.Path == ciActionsPath {
+		if r.Method != http.MethodGet {
+			wire.JSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "use GET"})
+			return
+		}
+		if a := q.Get("audience"); a != "" {
+			audience = a
+		}
+	} else {
+		if r.Method != http.MethodPost || q.Get("api-version") == "" || q.Get("serviceConnectionId") == "" {
+			wire.JSON(w, http.StatusBadRequest, map[string]any{"message": "POST with api-version and serviceConnectionId"})
+			return
+		}
+	}
+	tok, err := m.entra.FederatedToken(world.WorkloadSubject, audience, m.assertionLifetime)
+	if err != nil || m.assertionLifetime <= 0 {
+		tok, err = m.entra.FederatedToken(world.WorkloadSubject, audience, time.Hour)
+	}
+	if err != nil {
+		wire.JSON(w, http.StatusInternalServerError, map[string]any{"message": "could not sign"})
+		return
+	}
+	if r.URL.Path == ciActionsPath {
+		wire.JSON(w, http.StatusOK, map[string]any{"count": 1, "value": tok})
+		return
+	}
+	wire.JSON(w, http.StatusOK, map[string]any{"oidcToken": tok})
 }
