@@ -126,3 +126,36 @@ func (s *server) serveSCIMCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	writeAPIError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for 'POST /preview/scim/v2/Users'")
 }
+
+func (s *server) scimMe(c *caller) map[string]any {
+	if c.sp != nil {
+		return map[string]any{
+			"schemas":       []string{"urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"},
+			"id":            c.sp.ID,
+			"applicationId": c.sp.ApplicationID,
+			"userName":      c.sp.ApplicationID,
+			"displayName":   c.sp.DisplayName,
+			"active":        true,
+			"entitlements":  []map[string]string{{"value": "workspace-access"}, {"value": "databricks-sql-access"}},
+			"groups":        []map[string]string{{"display": "users", "value": "1", "$ref": "Groups/1", "type": "direct"}},
+		}
+	}
+	u := c.user
+	given, family, _ := strings.Cut(u.DisplayName, " ")
+	me := map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:workspace:2.0:User"},
+		"id":           u.ID,
+		"userName":     u.UserName,
+		"displayName":  u.DisplayName,
+		"name":         map[string]string{"givenName": given, "familyName": family},
+		"emails":       []map[string]any{{"value": u.UserName, "type": "work", "primary": true}},
+		"groups":       []map[string]string{{"display": "users", "value": "1", "$ref": "Groups/1", "type": "direct"}},
+		"entitlements": []map[string]string{{"value": "workspace-access"}, {"value": "databricks-sql-access"}},
+		"roles":        []any{},
+		"active":       true,
+	}
+	if u.EntraObjectID != "" {
+		me["externalId"] = u.EntraObjectID
+	}
+	return me
+}

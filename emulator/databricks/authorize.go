@@ -11,15 +11,6 @@ import (
 	"time"
 )
 
-// authorizeRequest is a validated /oidc/v1/authorize request; once signed in it becomes a code.
-type authorizeRequest struct {
-	clientID, redirectURI, state, challenge string
-	site                                    site
-	scopes                                  []string
-	user                                    *User
-	expires                                 time.Time
-}
-
 const (
 	loginCookie   = "dbx_emulator_login"
 	loginLifetime = 15 * time.Minute

@@ -1,6 +1,7 @@
 package databricks
 
 import (
+	"crypto/subtle"
 	"errors"
 	"html"
 	"net/http"
@@ -179,4 +180,35 @@ func (s *server) entraToken(r *http.Request, raw string) (*caller, *bearer.Failu
 		return &caller{sp: sp}, nil
 	}
 	return nil, nil
+}
+
+// patPrefix starts every personal access token ("dapi" + 32 hex digits).
+const patPrefix = "dapi"
+
+// errPATRevoked is a token that was deleted or has expired: Databricks then
+// answers as for any invalid token.
+var errPATRevoked = errors.New("personal access token deleted or expired")
+
+func (s *server) patCaller(raw string) (*caller, error) {
+	s.mu.Lock()
+	var owner string
+	for _, p := range s.pats {
+		if subtle.ConstantTimeCompare([]byte(p.Value), []byte(raw)) == 1 {
+			if !p.Expiry.IsZero() && !s.cfg.Now().Before(p.Expiry) {
+				break
+			}
+			owner = p.Owner
+		}
+	}
+	s.mu.Unlock()
+	if owner == "" {
+		return nil, errPATRevoked
+	}
+	if u := s.user(owner); u != nil {
+		return &caller{user: u}, nil
+	}
+	if sp := s.servicePrincipal(owner); sp != nil {
+		return &caller{sp: sp}, nil
+	}
+	return nil, errNoPrincipal
 }

@@ -7,10 +7,8 @@
 package databricks
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -78,62 +76,6 @@ type server struct {
 	refreshs map[string]refreshGrant
 }
 
-// New returns the workspace handler. It panics only if the system cannot
-// generate an RSA key.
-func New(cfg Config) http.Handler {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	cfg.Clusters, cfg.Jobs = max(cfg.Clusters, 0), max(cfg.Jobs, 0)
-	if cfg.TokenLifetime <= 0 {
-		cfg.TokenLifetime = time.Hour
-	}
-	key := cfg.Key
-	if key == nil {
-		var err error
-		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic("databricks: generating the workspace key: " + err.Error())
-		}
-	}
-	s := &server{cfg: cfg, key: key, kid: randomString(12),
-		logins: map[string]*authorizeRequest{}, codes: map[string]*authorizeRequest{}, refreshs: map[string]refreshGrant{}}
-	s.entra = &bearer.Checker{Key: cfg.EntraPublicKey, Audiences: []string{AzureDatabricksResource}, TenantID: cfg.TenantID, Now: cfg.Now}
-	for i := range cfg.ServicePrincipals {
-		s.sps = append(s.sps, &cfg.ServicePrincipals[i])
-	}
-	s.pats = append(s.pats, cfg.PATs...)
-	s.creator = firstUserName(cfg)
-	s.clusterStart = cfg.Now().Add(-72 * time.Hour).UnixMilli()
-	s.jobsCreated = cfg.Now().Add(-30 * 24 * time.Hour).UnixMilli()
-	return s
-}
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Path
-	if s.onAccountsHost(r) || strings.HasPrefix(p, "/oidc/accounts/") || strings.HasPrefix(p, "/api/2.0/accounts/") {
-		s.serveAccounts(w, r)
-		return
-	}
-	switch {
-	case p == "/aad/auth":
-		s.serveAADAuth(w, r)
-	case p == "/.well-known/databricks-config":
-		s.serveHostMetadata(w, r)
-	case p == "/oidc/.well-known/oauth-authorization-server", p == "/oidc/.well-known/openid-configuration":
-		s.serveDiscovery(w, r, s.workspaceSite())
-	case p == "/oidc/jwks.json":
-		s.serveJWKS(w)
-	case p == "/oidc/v1/authorize":
-		s.serveAuthorize(w, r, s.workspaceSite())
-	case p == "/oidc/v1/token":
-		s.serveToken(w, r, s.workspaceSite())
-	case strings.HasPrefix(p, "/api/"):
-		s.serveAPI(w, r)
-	default:
-		writeAPIError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "No API found for '"+r.Method+" "+p+"'")
-	}
-}
-
 // site is one OAuth authorization server of this emulator: the workspace's
 // (/oidc) or its account's (/oidc/accounts/{id}); tokens carry its issuer.
 type site struct{ prefix, issuer string }
@@ -153,4 +95,41 @@ func baseURL(r *http.Request) string {
 		scheme = "http"
 	}
 	return scheme + "://" + r.Host
+}
+
+// PAT is a personal access token; Owner is a user name or a service
+// principal's application id. Expiry zero means it never expires.
+type PAT struct {
+	ID, Value, Owner, Comment string
+	Created, Expiry           time.Time
+}
+
+// FederationPolicy trusts OIDC tokens of one issuer (workload identity
+// federation). With ServicePrincipal set it is a service principal policy:
+// the exchange must name that application id as client_id and the token's
+// sub must equal Subject. Without it the token's sub is a workspace user name
+// (Subject, if set, must match too). Audiences empty accepts the account id
+// and the workspace token endpoint URL, the Databricks defaults.
+type FederationPolicy struct {
+	Issuer           string
+	Audiences        []string
+	Subject          string
+	ServicePrincipal string
+}
+
+// refreshGrant is what a U2M refresh token stands for.
+type refreshGrant struct {
+	site     site
+	clientID string
+	user     *User
+	scopes   []string
+}
+
+// authorizeRequest is a validated /oidc/v1/authorize request; once signed in it becomes a code.
+type authorizeRequest struct {
+	clientID, redirectURI, state, challenge string
+	site                                    site
+	scopes                                  []string
+	user                                    *User
+	expires                                 time.Time
 }

@@ -16,19 +16,6 @@ const (
 	jwtTokenType       = "urn:ietf:params:oauth:token-type:jwt"
 )
 
-// FederationPolicy trusts OIDC tokens of one issuer (workload identity
-// federation). With ServicePrincipal set it is a service principal policy:
-// the exchange must name that application id as client_id and the token's
-// sub must equal Subject. Without it the token's sub is a workspace user name
-// (Subject, if set, must match too). Audiences empty accepts the account id
-// and the workspace token endpoint URL, the Databricks defaults.
-type FederationPolicy struct {
-	Issuer           string
-	Audiences        []string
-	Subject          string
-	ServicePrincipal string
-}
-
 // exchangeToken is the RFC 8693 grant: an OIDC token from a trusted issuer
 // for a Databricks token of the policy's principal. The token lives no longer
 // than the subject token does.

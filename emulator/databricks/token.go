@@ -5,20 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
-
-// refreshGrant is what a U2M refresh token stands for.
-type refreshGrant struct {
-	site     site
-	clientID string
-	user     *User
-	scopes   []string
-}
 
 // serveToken is /oidc/v1/token: authorization_code (+PKCE) and refresh_token
 // for databricks-cli, client_credentials for service principals.
@@ -47,20 +35,6 @@ func (s *server) serveToken(w http.ResponseWriter, r *http.Request, st site) {
 	default:
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Grant type '"+grant+"' is not supported")
 	}
-}
-
-// clientCredentialsFrom reads HTTP Basic (whose parts are form-encoded, RFC 6749 §2.3.1)
-// or client_id/client_secret in the body.
-func clientCredentialsFrom(r *http.Request) (id, secret string, basic bool) {
-	if u, p, ok := r.BasicAuth(); ok {
-		id, err1 := url.QueryUnescape(u)
-		secret, err2 := url.QueryUnescape(p)
-		if err1 != nil || err2 != nil {
-			return u, p, true
-		}
-		return id, secret, true
-	}
-	return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), false
 }
 
 // publicClient checks that the caller is databricks-cli, which has no secret.
@@ -170,24 +144,4 @@ func (s *server) clientCredentials(w http.ResponseWriter, r *http.Request, st si
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": at, "token_type": "Bearer",
 		"expires_in": int(s.cfg.TokenLifetime.Seconds()), "scope": strings.Join(granted, " ")})
-}
-
-// mintAccessToken signs a workspace or account OAuth token: sub is the user
-// name or the service principal's application id.
-func (s *server) mintAccessToken(st site, subject, clientID string, scopes []string, exp time.Time) (string, error) {
-	now := s.cfg.Now()
-	claims := jwt.MapClaims{
-		"iss":       st.issuer,
-		"aud":       clientID,
-		"sub":       subject,
-		"client_id": clientID,
-		"scope":     strings.Join(scopes, " "),
-		"iat":       now.Unix(),
-		"nbf":       now.Unix(),
-		"exp":       exp.Unix(),
-		"jti":       newGUID(),
-	}
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
-	t.Header["kid"] = s.kid
-	return t.SignedString(s.key)
 }
