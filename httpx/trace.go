@@ -146,7 +146,13 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		rec.slot = s
 	}
 	out := req
-	if req.Body != nil && req.Body != http.NoBody {
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength > captureLimit {
+		// A large upload streams: only its start is kept for the trace, so
+		// memory stays bounded whatever its size.
+		rec.reqStream = &capturingReader{rc: req.Body, limit: captureLimit}
+		out = req.Clone(req.Context())
+		out.Body = rec.reqStream
+	} else if req.Body != nil && req.Body != http.NoBody {
 		body, err := io.ReadAll(req.Body)
 		_ = req.Body.Close()
 		if err != nil {
@@ -182,6 +188,7 @@ type recording struct {
 	req       *http.Request
 	reqHeader http.Header
 	reqBody   []byte
+	reqStream *capturingReader // a large request body, streamed
 	resp      *http.Response
 	once      sync.Once
 }
@@ -233,6 +240,10 @@ func (r *recording) finish(status int, b *recordingBody, err error) {
 
 func (r *recording) build(status int, body *recordingBody, err error) {
 	red := r.ring.red
+	reqSize := int64(len(r.reqBody))
+	if r.reqStream != nil {
+		r.reqBody, reqSize = r.reqStream.captured()
+	}
 	e := Exchange{
 		Index:    r.index,
 		Attempt:  1,
@@ -240,7 +251,7 @@ func (r *recording) build(status int, body *recordingBody, err error) {
 		Method:   r.req.Method,
 		Status:   status,
 		Duration: time.Since(r.start),
-		ReqSize:  int64(len(r.reqBody)),
+		ReqSize:  reqSize,
 	}
 	if r.slot != nil {
 		e.Attempt = r.slot.attempt
@@ -267,7 +278,7 @@ func (r *recording) build(status int, body *recordingBody, err error) {
 		}
 		red.learnJSON(raw)
 		e.ReqBody, e.ReqBodyCut = cut(red.text(raw), r.ring.bodyLimit)
-		e.ReqBodyCut = e.ReqBodyCut || len(r.reqBody) > captureLimit
+		e.ReqBodyCut = e.ReqBodyCut || int64(len(r.reqBody)) < reqSize
 	}
 	if body != nil {
 		raw := string(body.buf)
@@ -323,4 +334,33 @@ func cut(s string, limit int) (string, bool) {
 		i--
 	}
 	return strings.Clone(s[:i]), true
+}
+
+// capturingReader passes a request body on and keeps its first limit bytes.
+type capturingReader struct {
+	rc    io.ReadCloser
+	limit int
+	mu    sync.Mutex
+	buf   []byte
+	n     int64
+}
+
+func (c *capturingReader) Read(p []byte) (int, error) {
+	n, err := c.rc.Read(p)
+	c.mu.Lock()
+	c.n += int64(n)
+	if room := c.limit - len(c.buf); room > 0 && n > 0 {
+		c.buf = append(c.buf, p[:min(n, room)]...)
+	}
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *capturingReader) Close() error { return c.rc.Close() }
+
+// captured is a copy of the start of the body and the bytes read so far.
+func (c *capturingReader) captured() ([]byte, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]byte(nil), c.buf...), c.n
 }

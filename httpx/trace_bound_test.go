@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"strings"
@@ -117,4 +118,30 @@ func heapAlloc() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// A request body above the capture limit streams to the server whole; the
+// trace keeps its start and its real size.
+func TestTraceLargeRequestStreams(t *testing.T) {
+	const size = 3 * captureLimit
+	var got int64
+	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got = n
+	}), Options{})
+	c := clientFor(srv, Options{})
+	req, err := http.NewRequest("PUT", srv.URL+"/blob", strings.NewReader(`{"password":"hunter2-secret",`+strings.Repeat(" ", size-30)+"}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	tr := c.Trace()
+	if got != size || len(tr) != 1 || tr[0].ReqSize != size || !tr[0].ReqBodyCut || strings.Contains(tr[0].ReqBody, "hunter2") {
+		t.Errorf("server got %d bytes; trace %d exchanges, size %d, cut %v, body %.60q", got, len(tr), tr[0].ReqSize, tr[0].ReqBodyCut, tr[0].ReqBody)
+	}
 }
