@@ -6,11 +6,12 @@ package arm
 
 import (
 	"crypto/rsa"
-	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
+	"github.com/azrepl/azrepl/internal/azroles"
 )
 
 // Subscription is one subscription; State defaults to "Enabled", TenantID
@@ -50,155 +51,6 @@ type server struct {
 	tags   tagStore
 }
 
-// New returns the ARM handler. It panics on a role assignment naming a
-// role that is not built in (the world checks its file when it loads).
-func New(cfg Config) http.Handler {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	r, err := newRBAC(cfg)
-	if err != nil {
-		panic(err)
-	}
-	return &server{cfg: cfg, groups: groups{rgs: map[string]*resourceGroup{}, ops: map[string]*operation{}}, rbac: r,
-		tags: tagStore{m: map[string]map[string]string{}}}
-}
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rc := newRequestContext(s, w, r)
-	claims, ok := s.authenticate(rc)
-	if !ok {
-		return
-	}
-	rc.claims, rc.caller = claims, s.callerOf(claims)
-	// ARM paths are case-insensitive.
-	segs := strings.Split(strings.Trim(strings.ToLower(r.URL.Path), "/"), "/")
-	if !rc.checkAPIVersion(resourceType(segs)) {
-		return
-	}
-	switch {
-	case len(segs) >= 2 && segs[0] == "subscriptions":
-		s.serveSubscription(rc, segs)
-	case len(segs) == 1 && segs[0] == "tenants":
-		if rc.methodIs(http.MethodGet) {
-			rc.writePage(s.tenants(rc.caller), false)
-		}
-	case len(segs) == 1 && segs[0] == "subscriptions":
-		if rc.methodIs(http.MethodGet) {
-			rc.writePage(s.subscriptions(rc.caller), true)
-		}
-	case len(segs) >= 3 && segs[0] == "providers":
-		s.serveProvider(rc, "", segs[1:])
-	default:
-		// Real: Cloudquery/cloudquery#6635.
-		rc.fail(http.StatusNotFound, "MissingSubscription", "The request did not have a subscription or a valid tenant level resource provider.")
-	}
-}
-
-// methodIs answers 405 unless the request is a GET (or HEAD) or the given method.
-func (rc *requestContext) methodIs(m string) bool {
-	if rc.r.Method == m || (m == http.MethodGet && rc.r.Method == http.MethodHead) {
-		return true
-	}
-	rc.fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested resource does not support http method '"+rc.r.Method+"'.")
-	return false
-}
-
-// serveSubscription handles /subscriptions/{id}/...: segs are lower-cased,
-// names are taken from the path as sent.
-func (s *server) serveSubscription(rc *requestContext, segs []string) {
-	id := originalSegment(rc.r.URL.Path, 2)
-	if id == "" || strings.Contains(rc.r.URL.Path, "//") {
-		// "/subscriptions//resourceGroups/x": ARM reads the next segment as the id.
-		id = originalSegment(strings.ReplaceAll(rc.r.URL.Path, "//", "/"), 2)
-	}
-	if !guidPattern().MatchString(id) {
-		// Real: Azure/apiops#460, Azure/azure-cli#30953.
-		rc.fail(http.StatusBadRequest, "InvalidSubscriptionId", "The provided subscription identifier '"+id+"' is malformed or invalid.")
-		return
-	}
-	sub, ok := s.subscription(id)
-	if !ok {
-		rc.fail(http.StatusNotFound, "SubscriptionNotFound", "The subscription '"+id+"' could not be found.")
-		return
-	}
-	if !rc.checkTenant(s.tenantOf(sub)) {
-		return
-	}
-	subScope := "/subscriptions/" + sub.ID
-	rest := segs[2:]
-	switch {
-	case len(rest) == 0:
-		if !rc.methodIs(http.MethodGet) {
-			return
-		}
-		if !s.hasAnyRole(rc.caller, subScope) {
-			rc.authorize("Microsoft.Resources/subscriptions/read", subScope)
-			return
-		}
-		rc.writeJSON(http.StatusOK, s.subscriptionJSON(sub))
-	case rest[0] == "providers" && len(rest) >= 3:
-		s.serveProvider(rc, subScope, rest[1:])
-	case rest[0] == "resourcegroups" && len(rest) == 1:
-		s.serveResourceGroups(rc, sub.ID, "")
-	case rest[0] == "resourcegroups" && len(rest) == 2:
-		s.serveResourceGroups(rc, sub.ID, originalSegment(rc.r.URL.Path, 4))
-	case rest[0] == "resourcegroups" && len(rest) >= 5 && rest[2] == "providers":
-		name := originalSegment(rc.r.URL.Path, 4)
-		s.serveProvider(rc, subScope+"/resourceGroups/"+name, rest[3:])
-	case rest[0] == "operationresults" && len(rest) == 2:
-		s.serveOperation(rc, sub.ID, originalSegment(rc.r.URL.Path, 4))
-	default:
-		rc.fail(http.StatusNotFound, "NotFound", "The requested path '"+rc.r.URL.Path+"' was not found.")
-	}
-}
-
-// serveProvider handles {scope}/providers/{namespace}/{type}[/{name}]
-// for the extension resources the emulator has: role assignments and
-// definitions, and tags at scope.
-func (s *server) serveProvider(rc *requestContext, scope string, p []string) {
-	name := ""
-	if len(p) >= 3 {
-		name = lastSegment(strings.TrimRight(rc.r.URL.Path, "/"))
-	}
-	switch {
-	case len(p) <= 3 && p[0] == "microsoft.authorization" && p[1] == "roleassignments":
-		s.serveRoleAssignments(rc, scope, name)
-	case len(p) <= 3 && p[0] == "microsoft.authorization" && p[1] == "roledefinitions":
-		s.serveRoleDefinitions(rc, scope, name)
-	case len(p) == 3 && p[0] == "microsoft.resources" && p[1] == "tags" && p[2] == "default" && scope != "":
-		s.serveTags(rc, scope)
-	default:
-		rc.fail(http.StatusNotFound, "NotFound", "The requested path '"+rc.r.URL.Path+"' was not found.")
-	}
-}
-
-func (s *server) tenantOf(sub Subscription) string { return cmpOr(sub.TenantID, s.cfg.TenantID) }
-
-// tenants lists the home tenant and every tenant where the caller is a
-// guest, whichever tenant its token is from (az login asks /tenants once,
-// then /subscriptions with each tenant's token).
-func (s *server) tenants(c caller) []any {
-	home := c.oid
-	if !strings.EqualFold(c.tid, s.cfg.TenantID) {
-		home = ""
-		for _, p := range s.cfg.Principals {
-			if g, ok := p.GuestIDs[strings.ToLower(c.tid)]; ok && strings.EqualFold(g, c.oid) {
-				home = p.ObjectID
-			}
-		}
-	}
-	out := []any{tenantJSON(Tenant{ID: s.cfg.TenantID, DisplayName: s.cfg.TenantDisplayName, DefaultDomain: s.cfg.DefaultDomain})}
-	p := s.principal(home)
-	for _, t := range s.cfg.Tenants {
-		_, guest := p.guestIn(t.ID)
-		if guest || strings.EqualFold(t.ID, c.tid) {
-			out = append(out, tenantJSON(t))
-		}
-	}
-	return out
-}
-
 func (p *Principal) guestIn(tenant string) (string, bool) {
 	if p == nil {
 		return "", false
@@ -211,72 +63,66 @@ func (p *Principal) guestIn(tenant string) (string, bool) {
 	return "", false
 }
 
-func tenantJSON(t Tenant) map[string]any {
-	domains := []string{}
-	if t.DefaultDomain != "" {
-		domains = append(domains, t.DefaultDomain)
-	}
-	return map[string]any{
-		"id":             "/tenants/" + t.ID,
-		"tenantId":       t.ID,
-		"countryCode":    "US",
-		"displayName":    t.DisplayName,
-		"domains":        domains,
-		"tenantCategory": "Home",
-		"defaultDomain":  t.DefaultDomain,
-		"tenantType":     "AAD",
-	}
+// RoleAssignment gives a principal a built-in role over a scope.
+type RoleAssignment struct {
+	Name          string // the assignment's GUID; made up when empty
+	Scope         string // "/subscriptions/{id}" or "/subscriptions/{id}/resourceGroups/{name}"
+	Role          string // built-in role name ("Owner") or definition GUID
+	PrincipalID   string
+	PrincipalType string // "User", "Group" or "ServicePrincipal" (managed identities are service principals)
 }
 
-// subscriptions lists the subscriptions of the token's tenant where the
-// caller holds a role (an app with no role sees none: "No subscriptions
-// found", Azure/azure-cli#14773).
-func (s *server) subscriptions(c caller) []any {
-	out := []any{}
-	for _, sub := range s.cfg.Subscriptions {
-		if strings.EqualFold(s.tenantOf(sub), c.tid) && s.hasAnyRole(c, "/subscriptions/"+sub.ID) {
-			out = append(out, s.subscriptionJSON(sub))
-		}
-	}
-	return out
+// Principal is an identity of the directory that role assignments can name.
+type Principal struct {
+	ObjectID string
+	Type     string   // "User", "Group", "ServicePrincipal"
+	MemberOf []string // object ids of the groups it belongs to
+	// GuestIDs are its object ids in the tenants that invited it (tenant id → oid).
+	GuestIDs map[string]string
 }
 
-func (s *server) subscription(id string) (Subscription, bool) {
-	for _, sub := range s.cfg.Subscriptions {
-		if strings.EqualFold(sub.ID, id) {
-			return sub, true
-		}
-	}
-	return Subscription{}, false
+// assignment is a stored role assignment with its resolved role.
+type assignment struct {
+	RoleAssignment
+	role    azroles.Role
+	created time.Time
 }
 
-func (s *server) subscriptionJSON(sub Subscription) map[string]any {
-	state := sub.State
-	if state == "" {
-		state = "Enabled"
-	}
-	return map[string]any{
-		"id":                  "/subscriptions/" + sub.ID,
-		"authorizationSource": "RoleBased",
-		"managedByTenants":    []any{},
-		"subscriptionId":      sub.ID,
-		"tenantId":            s.tenantOf(sub),
-		"displayName":         sub.DisplayName,
-		"state":               state,
-		"subscriptionPolicies": map[string]any{
-			"locationPlacementId": "Public_2014-09-01",
-			"quotaId":             "PayAsYouGo_2014-09-01",
-			"spendingLimit":       "Off",
-		},
-	}
+type rbac struct {
+	mu          sync.Mutex
+	assignments []assignment
 }
 
-// originalSegment is the i-th (1-based) segment of path as sent: resource
-// names keep their case although ARM matches them case-insensitively.
-func originalSegment(path string, i int) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	if i-1 < len(segs) {
-		return segs[i-1]
-	}
-	return ""
+// caller is who a token speaks for, as ARM names it in its messages.
+type caller struct {
+	oid, tid string
+	client   string   // upn for users, appid for applications
+	ids      []string // oid and the groups it belongs to
+}
+
+// tagStore keeps the tags of scopes other than resource groups (a
+// resource group's tags are its own).
+type tagStore struct {
+	mu sync.Mutex
+	m  map[string]map[string]string // lower(scope) → tags
+}
+
+// resourceGroup, operation and groups: the resource groups created, and the
+// deletions in progress (polled as long-running operations).
+type resourceGroup struct {
+	Sub, Name, Location string
+	Tags                map[string]string
+	deleting            bool
+}
+
+type operation struct {
+	sub, group string
+	polls      int
+	done       bool
+}
+
+type groups struct {
+	mu  sync.Mutex
+	rgs map[string]*resourceGroup // key: lower(sub) + "/" + lower(name)
+	ops map[string]*operation     // key: token
 }

@@ -18,36 +18,6 @@ import (
 // it, or to a group it belongs to, at that scope or above it grants the
 // action. Scopes here: "/", a subscription, a resource group.
 
-// RoleAssignment gives a principal a built-in role over a scope.
-type RoleAssignment struct {
-	Name          string // the assignment's GUID; made up when empty
-	Scope         string // "/subscriptions/{id}" or "/subscriptions/{id}/resourceGroups/{name}"
-	Role          string // built-in role name ("Owner") or definition GUID
-	PrincipalID   string
-	PrincipalType string // "User", "Group" or "ServicePrincipal" (managed identities are service principals)
-}
-
-// Principal is an identity of the directory that role assignments can name.
-type Principal struct {
-	ObjectID string
-	Type     string   // "User", "Group", "ServicePrincipal"
-	MemberOf []string // object ids of the groups it belongs to
-	// GuestIDs are its object ids in the tenants that invited it (tenant id → oid).
-	GuestIDs map[string]string
-}
-
-// assignment is a stored role assignment with its resolved role.
-type assignment struct {
-	RoleAssignment
-	role    azroles.Role
-	created time.Time
-}
-
-type rbac struct {
-	mu          sync.Mutex
-	assignments []assignment
-}
-
 func newRBAC(cfg Config) (*rbac, error) {
 	r := &rbac{}
 	for _, a := range cfg.RoleAssignments {
@@ -68,13 +38,6 @@ func lookupRole(s string) (azroles.Role, bool) {
 		return r, true
 	}
 	return azroles.ByName(s)
-}
-
-// caller is who a token speaks for, as ARM names it in its messages.
-type caller struct {
-	oid, tid string
-	client   string   // upn for users, appid for applications
-	ids      []string // oid and the groups it belongs to
 }
 
 func (s *server) callerOf(claims map[string]any) caller {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 )
 
@@ -42,24 +41,6 @@ var rgLocations = []string{"eastasia", "southeastasia", "australiaeast", "austra
 
 // normalLocation: ARM takes a region's display name ("East US") for its name.
 func normalLocation(l string) string { return strings.ToLower(strings.ReplaceAll(l, " ", "")) }
-
-type resourceGroup struct {
-	Sub, Name, Location string
-	Tags                map[string]string
-	deleting            bool
-}
-
-type operation struct {
-	sub, group string
-	polls      int
-	done       bool
-}
-
-type groups struct {
-	mu  sync.Mutex
-	rgs map[string]*resourceGroup // key: lower(sub) + "/" + lower(name)
-	ops map[string]*operation     // key: token
-}
 
 func rgKey(sub, name string) string { return strings.ToLower(sub) + "/" + strings.ToLower(name) }
 

@@ -137,3 +137,12 @@ func newGUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// methodIs answers 405 unless the request is a GET (or HEAD) or the given method.
+func (rc *requestContext) methodIs(m string) bool {
+	if rc.r.Method == m || (m == http.MethodGet && rc.r.Method == http.MethodHead) {
+		return true
+	}
+	rc.fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested resource does not support http method '"+rc.r.Method+"'.")
+	return false
+}

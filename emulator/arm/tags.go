@@ -4,18 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 )
 
 // Tags at scope: {scope}/providers/Microsoft.Resources/tags/default
 // (https://learn.microsoft.com/rest/api/resources/tags): GET, PUT (replace),
 // PATCH with operation Merge, Replace or Delete, DELETE. A resource group's
-// tags are its own; a subscription's are kept here.
-type tagStore struct {
-	mu sync.Mutex
-	m  map[string]map[string]string // lower(scope) → tags
-}
-
+// tags are its own; a subscription's are kept in the tagStore.
 func (s *server) serveTags(rc *requestContext, scope string) {
 	action := map[string]string{http.MethodGet: "Microsoft.Resources/tags/read", http.MethodPut: "Microsoft.Resources/tags/write",
 		http.MethodPatch: "Microsoft.Resources/tags/write", http.MethodDelete: "Microsoft.Resources/tags/delete"}[rc.r.Method]
