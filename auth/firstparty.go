@@ -9,8 +9,9 @@ import (
 // FirstPartyClient is a Microsoft public client with the delegated
 // permissions Entra pre-authorizes it for, per resource. Entra refuses any
 // other named scope for it (AADSTS65002); azrepl uses this catalogue to say
-// which client would get the scope. It mirrors the emulator's catalogue
-// (the emulator may not import azrepl, so each side has its own copy).
+// which client would get the scope. The emulator may not import azrepl, so
+// it has its own copy; TestFirstPartyCatalogueMatchesEmulator compares them.
+// Names are the apps' display names in Entra.
 type FirstPartyClient struct {
 	ID, Name string
 	Family   bool                // FOCI: any family member's refresh token works for it
@@ -32,9 +33,9 @@ var (
 
 // FirstPartyClients is the catalogue, most useful first.
 var FirstPartyClients = []FirstPartyClient{
-	{ID: AzureCLIClientID, Name: "Azure CLI", Family: true, Preauth: map[string][]string{
+	{ID: AzureCLIClientID, Name: "Microsoft Azure CLI", Family: true, Preauth: map[string][]string{
 		"graph": fpCLIGraph, "arm": fpImpersonation, "databricks": fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
-	{ID: "1950a258-227b-4e31-a9cf-717495945fc2", Name: "Azure PowerShell", Family: true, Preauth: map[string][]string{
+	{ID: "1950a258-227b-4e31-a9cf-717495945fc2", Name: "Microsoft Azure PowerShell", Family: true, Preauth: map[string][]string{
 		"graph": {"AuditLog.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.ReadWrite.All"},
 		"arm":   fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
 	{ID: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", Name: "Visual Studio", Family: true, Preauth: map[string][]string{

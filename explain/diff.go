@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,7 +46,7 @@ type pair struct{ a, b int }
 func stepKey(s Step) string {
 	switch s.Kind {
 	case KindToken:
-		return "token " + firstNonEmpty(s.GrantType, "?") + " " + s.Service + " " + s.Endpoint
+		return "token " + cmp.Or(s.GrantType, "?") + " " + s.Service + " " + s.Endpoint
 	case KindAPI:
 		return s.Method + " " + s.Service + " " + genericPath(s.Path)
 	}

@@ -7,6 +7,7 @@
 package explain
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -151,7 +152,7 @@ func explainToken(s *Step, e httpx.Exchange, u *url.URL) {
 	case strings.Contains(lower, "/metadata/identity/") || strings.HasSuffix(lower, "/msi/token") || strings.Contains(lower, "/cloudshell/"):
 		s.Endpoint = "managed identity"
 		s.Scope = u.Query().Get("resource")
-		s.ClientID = firstNonEmpty(u.Query().Get("client_id"), u.Query().Get("msi_res_id"), u.Query().Get("object_id"))
+		s.ClientID = cmp.Or(u.Query().Get("client_id"), u.Query().Get("msi_res_id"), u.Query().Get("object_id"))
 	case strings.Contains(lower, "/oauth2/v2.0/token"):
 		s.Endpoint = "v2.0"
 		s.Tenant = firstSegment(s.Path)
@@ -372,7 +373,7 @@ func tokenFacts(e httpx.Exchange, where string) *TokenFacts {
 		}
 		c := t.Claims
 		f := &TokenFacts{Audience: text(c["aud"]), Scopes: text(c["scp"]), Roles: text(c["roles"]), Tenant: text(c["tid"]),
-			AppID: firstNonEmpty(text(c["appid"]), text(c["azp"]), text(c["client_id"])), Subject: text(c["sub"])}
+			AppID: cmp.Or(text(c["appid"]), text(c["azp"]), text(c["client_id"])), Subject: text(c["sub"])}
 		if f.Scopes == "" {
 			f.Scopes = text(c["scope"]) // Databricks tokens
 		}
@@ -493,13 +494,4 @@ func family(id string) bool {
 		}
 	}
 	return false
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

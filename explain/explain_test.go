@@ -32,10 +32,10 @@ func TestGrants(t *testing.T) {
 		want string
 	}{
 		{tokenExchange(v2, "", "grant_type", "urn:ietf:params:oauth:grant-type:device_code", "client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46", "device_code", httpx.Mask),
-			"device code, client Azure CLI (04b07795…), tenant contoso.onmicrosoft.com"},
+			"device code, client Microsoft Azure CLI (04b07795…), tenant contoso.onmicrosoft.com"},
 		{tokenExchange(v2, "", "grant_type", "authorization_code", "client_id", "app1", "code", httpx.Mask, "code_verifier", httpx.Mask), "authorization code + PKCE, client app1"},
 		{tokenExchange(v2, "", "grant_type", "refresh_token", "client_id", "1950a258-227b-4e31-a9cf-717495945fc2", "refresh_token", httpx.Mask, "scope", "https://graph.microsoft.com/.default offline_access"),
-			"refresh token redeemed for Graph (FOCI family), client Azure PowerShell (1950a258…)"},
+			"refresh token redeemed for Graph (FOCI family), client Microsoft Azure PowerShell (1950a258…)"},
 		{tokenExchange(v2, "", "grant_type", "client_credentials", "client_id", "app1", "client_secret", httpx.Mask), "client credentials (secret), client app1"},
 		{cert, "client credentials (certificate assertion)"},
 		{fed, "client credentials (federated assertion from https://token.actions.githubusercontent.com)"},

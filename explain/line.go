@@ -6,7 +6,7 @@ import (
 )
 
 // Line is the step in one line of the summary, e.g.
-// "az → Entra: device code, client Azure CLI (04b07795…), tenant organizations, scope ARM .default offline_access → 200".
+// "az → Entra: device code, client Microsoft Azure CLI (04b07795…), tenant organizations, scope ARM .default offline_access → 200".
 func Line(program string, s Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d. %s → %s: ", s.Index, program, s.Service)

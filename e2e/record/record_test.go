@@ -422,12 +422,12 @@ func TestAzureCLI(t *testing.T) {
 		t.Fatalf("az login: exit %d, stderr:\n%s", login.code, login.stderr)
 	}
 	for _, want := range []string{
-		"az → Entra: device code requested, client Azure CLI (04b07795…), tenant organizations, scope ARM .default offline_access openid profile",
-		"az → Entra: device code, client Azure CLI (04b07795…), tenant organizations",
+		"az → Entra: device code requested, client Microsoft Azure CLI (04b07795…), tenant organizations, scope ARM .default offline_access openid profile",
+		"az → Entra: device code, client Microsoft Azure CLI (04b07795…), tenant organizations",
 		"→ 200: token (aud ARM, scp user_impersonation, ",
 		"az → ARM: GET /tenants, token (aud ARM, scp user_impersonation, xms_cc) → 200",
-		"az → Entra: device code, client Azure CLI (04b07795…), tenant organizations, claims xms_cc (CAE) → 400 authorization_pending, CAE capable",
-		"az → Entra: refresh token redeemed for ARM (FOCI family), client Azure CLI (04b07795…), tenant " + tenant,
+		"az → Entra: device code, client Microsoft Azure CLI (04b07795…), tenant organizations, claims xms_cc (CAE) → 400 authorization_pending, CAE capable",
+		"az → Entra: refresh token redeemed for ARM (FOCI family), client Microsoft Azure CLI (04b07795…), tenant " + tenant,
 		"[MSAL.Python ",
 	} {
 		if !strings.Contains(login.stderr, want) {
@@ -440,7 +440,7 @@ func TestAzureCLI(t *testing.T) {
 	if tok.code != 0 || !strings.Contains(tok.stdout, "accessToken") {
 		t.Fatalf("az account get-access-token: exit %d, stderr:\n%s", tok.code, tok.stderr)
 	}
-	if want := "az → Entra: refresh token redeemed for Graph (FOCI family), client Azure CLI (04b07795…), tenant " + tenant + ", scope Graph .default"; !strings.Contains(tok.stderr, want) {
+	if want := "az → Entra: refresh token redeemed for Graph (FOCI family), client Microsoft Azure CLI (04b07795…), tenant " + tenant + ", scope Graph .default"; !strings.Contains(tok.stderr, want) {
 		t.Errorf("get-access-token: the summary lacks %q:\n%s", want, tok.stderr)
 	}
 	checkNoSecrets(t, c, tok.dir, tok.stderr)

@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"maps"
 	"strings"
 )
 
@@ -57,6 +58,23 @@ var graphExposed = func() map[string]bool {
 	}
 	return m
 }()
+
+// FirstParty is a client of the catalogue as its clients see it: azrepl
+// keeps a copy (it may not import the emulator) and a test compares the two.
+type FirstParty struct {
+	ID, Name string
+	Family   bool
+	Preauth  map[string][]string
+}
+
+// FirstPartyClients returns a copy of the catalogue, in its order.
+func FirstPartyClients() []FirstParty {
+	out := make([]FirstParty, len(firstPartyClients))
+	for i, fp := range firstPartyClients {
+		out[i] = FirstParty{ID: fp.id, Name: fp.name, Family: fp.family, Preauth: maps.Clone(fp.preauth)}
+	}
+	return out
+}
 
 func findFirstParty(id string) *firstParty {
 	for i := range firstPartyClients {
