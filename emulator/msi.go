@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -107,7 +108,7 @@ func (m *msiServer) appService(w http.ResponseWriter, r *http.Request) {
 		wire.JSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "The X-IDENTITY-HEADER header does not match"})
 		return
 	}
-	mi, desc := m.pick(q.Get("client_id"), firstNonEmptyString(q.Get("principal_id"), q.Get("object_id")), q.Get("mi_res_id"))
+	mi, desc := m.pick(q.Get("client_id"), cmp.Or(q.Get("principal_id"), q.Get("object_id")), q.Get("mi_res_id"))
 	if mi == nil {
 		wire.JSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": desc})
 		return
@@ -239,15 +240,6 @@ func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *world.Mana
 		body["client_id"] = mi.ClientID
 	}
 	wire.JSON(w, http.StatusOK, body)
-}
-
-func firstNonEmptyString(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // The OIDC token endpoints of CI systems, served on the managed identity
