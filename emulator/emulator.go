@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/msi"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -60,7 +61,7 @@ type Emulator struct {
 
 	services    []Service         // the table: see hosts.go and resources.go
 	serviceURLs map[string]string // service name → origin of its own plain-HTTP listener
-	msi         *msiServer
+	msi         *msi.Server
 
 	direct    net.Listener
 	proxyLn   net.Listener
@@ -116,10 +117,10 @@ func (em *Emulator) HTTPClient() *http.Client {
 	} else {
 		addr := em.direct.Addr().String()
 		var d net.Dialer
-		msi := strings.TrimPrefix(em.ServiceURL(msiService), "http://")
+		msiAddr := strings.TrimPrefix(em.ServiceURL(msiService), "http://")
 		tr.DialContext = func(ctx context.Context, network, to string) (net.Conn, error) {
-			if to == msi {
-				return d.DialContext(ctx, network, msi)
+			if to == msiAddr {
+				return d.DialContext(ctx, network, msiAddr)
 			}
 			return d.DialContext(ctx, network, addr)
 		}

@@ -32,3 +32,6 @@ type Service struct {
 	Listen  string
 	Handler http.Handler
 }
+
+// msiService is the service table's row name (its own listener).
+const msiService = "managed-identity"

@@ -9,6 +9,7 @@ import (
 
 	mi "github.com/AzureAD/microsoft-authentication-library-for-go/apps/managedidentity"
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
+	"github.com/azrepl/azrepl/emulator/msi"
 )
 
 // msiGet sends one request to a managed identity path with the headers given.
@@ -55,13 +56,13 @@ func TestMSIErrors(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"IMDS without Metadata", msiIMDSPath, with("api-version", "2018-02-01"), nil, 400, "Required metadata header not specified"},
-		{"IMDS wrong api-version", msiIMDSPath, with("api-version", "2017-01-01"), map[string]string{"Metadata": "true"}, 400, "api-version is invalid"},
-		{"IMDS unknown identity", msiIMDSPath, func() url.Values { q := with("api-version", "2018-02-01"); q.Set("client_id", "nobody"); return q }(), map[string]string{"Metadata": "true"}, 400, "Identity not found"},
-		{"App Service without header", msiAppServicePath, with("api-version", "2019-08-01"), nil, 400, "X-IDENTITY-HEADER header is missing"},
-		{"App Service wrong api-version", msiAppServicePath, with("api-version", "2018-02-01"), map[string]string{"X-IDENTITY-HEADER": header}, 400, "is not supported: use 2019-08-01"},
-		{"Arc challenge", msiArcPath, with("api-version", "2020-06-01"), map[string]string{"Metadata": "true"}, 401, "Use the key in the file"},
-		{"Arc wrong key", msiArcPath, with("api-version", "2020-06-01"), map[string]string{"Metadata": "true", "Authorization": "Basic nope"}, 401, "The key is not valid"},
+		{"IMDS without Metadata", msi.IMDSPath, with("api-version", "2018-02-01"), nil, 400, "Required metadata header not specified"},
+		{"IMDS wrong api-version", msi.IMDSPath, with("api-version", "2017-01-01"), map[string]string{"Metadata": "true"}, 400, "api-version is invalid"},
+		{"IMDS unknown identity", msi.IMDSPath, func() url.Values { q := with("api-version", "2018-02-01"); q.Set("client_id", "nobody"); return q }(), map[string]string{"Metadata": "true"}, 400, "Identity not found"},
+		{"App Service without header", msi.AppServicePath, with("api-version", "2019-08-01"), nil, 400, "X-IDENTITY-HEADER header is missing"},
+		{"App Service wrong api-version", msi.AppServicePath, with("api-version", "2018-02-01"), map[string]string{"X-IDENTITY-HEADER": header}, 400, "is not supported: use 2019-08-01"},
+		{"Arc challenge", msi.ArcPath, with("api-version", "2020-06-01"), map[string]string{"Metadata": "true"}, 401, "Use the key in the file"},
+		{"Arc wrong key", msi.ArcPath, with("api-version", "2020-06-01"), map[string]string{"Metadata": "true", "Authorization": "Basic nope"}, 401, "The key is not valid"},
 	} {
 		status, body := msiGet(t, em, tc.path, tc.q, tc.h)
 		text, _ := body["error_description"].(string)

@@ -1,4 +1,8 @@
-package emulator
+// Package msi serves the managed identity endpoints of Azure compute (IMDS,
+// App Service, Cloud Shell, Azure Arc) and the OIDC token endpoints of CI
+// systems, on the emulator's plain-HTTP loopback listener; Entra mints the
+// tokens.
+package msi
 
 import (
 	"cmp"
@@ -26,15 +30,15 @@ import (
 //	/cloudshell/oauth2/token              Cloud Shell (POST form, Metadata: true)
 //	/arc/metadata/identity/oauth2/token   Azure Arc (GET, Metadata: true, 2020-06-01 or 2019-11-01; 401 challenge naming a .key file)
 const (
-	msiIMDSPath       = "/metadata/identity/oauth2/token"
-	msiAppServicePath = "/appservice/msi/token"
-	msiCloudShellPath = "/cloudshell/oauth2/token"
-	msiArcPath        = "/arc/metadata/identity/oauth2/token"
+	IMDSPath       = "/metadata/identity/oauth2/token"
+	AppServicePath = "/appservice/msi/token"
+	CloudShellPath = "/cloudshell/oauth2/token"
+	ArcPath        = "/arc/metadata/identity/oauth2/token"
 )
 
-// msiServer serves the managed identity styles and mints their tokens with
+// Server serves the managed identity styles and mints their tokens with
 // the Entra signer.
-type msiServer struct {
+type Server struct {
 	entra *entra.Server
 	world *world.World
 	// assertionLifetime is the CI assertions' (an hour when not set).
@@ -46,20 +50,65 @@ type msiServer struct {
 	keys              map[string]bool // Arc key file contents handed out and not yet used
 }
 
-// msiService is the service table's row name (its own listener).
-const msiService = "managed-identity"
+// Config configures New.
+type Config struct {
+	Entra *entra.Server
+	World *world.World
+	// AssertionLifetime is the CI assertions' (an hour when not set).
+	AssertionLifetime time.Duration
+	// KeyDir is where the Arc challenge writes its .key files.
+	KeyDir string
+}
 
-func (m *msiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// New makes the endpoints with a fresh App Service header and CI request token.
+func New(cfg Config) *Server {
+	return &Server{entra: cfg.Entra, world: cfg.World, assertionLifetime: cfg.AssertionLifetime,
+		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: cfg.KeyDir, keys: map[string]bool{}}
+}
+
+// Env is the environment each style's real host sets, for endpoints served
+// at base: "appservice", "cloudshell", "arc" or "imds" (the IMDS base
+// through AZURE_POD_IDENTITY_AUTHORITY_HOST; nothing ever names
+// 169.254.169.254).
+func (m *Server) Env(base, style string) []string {
+	switch style {
+	case "appservice":
+		return []string{"IDENTITY_ENDPOINT=" + base + AppServicePath, "IDENTITY_HEADER=" + m.header}
+	case "cloudshell":
+		return []string{"MSI_ENDPOINT=" + base + CloudShellPath}
+	case "arc":
+		return []string{"IDENTITY_ENDPOINT=" + base + ArcPath, "IMDS_ENDPOINT=" + base + "/arc",
+			"AZREPL_ARC_TOKENS_DIR=" + m.keyDir}
+	case "imds":
+		return []string{"AZURE_POD_IDENTITY_AUTHORITY_HOST=" + base}
+	}
+	return nil
+}
+
+// CIEnv is the environment a CI job gets, for endpoints served at base:
+// "github" or "pipelines".
+func (m *Server) CIEnv(base, system string) []string {
+	switch system {
+	case "github":
+		return []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + base + CIActionsPath + "?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + m.ciToken}
+	case "pipelines":
+		return []string{"SYSTEM_OIDCREQUESTURI=" + base + CIPipelinesPath, "SYSTEM_ACCESSTOKEN=" + m.ciToken,
+			"AZURESUBSCRIPTION_SERVICE_CONNECTION_ID=" + world.SeedGUID("pipelines/service-connection")}
+	}
+	return nil
+}
+
+func (m *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case msiIMDSPath:
+	case IMDSPath:
 		m.imds(w, r)
-	case msiAppServicePath:
+	case AppServicePath:
 		m.appService(w, r)
-	case msiCloudShellPath:
+	case CloudShellPath:
 		m.cloudShell(w, r)
-	case msiArcPath:
+	case ArcPath:
 		m.arc(w, r)
-	case ciActionsPath, ciPipelinesPath:
+	case CIActionsPath, CIPipelinesPath:
 		m.ci(w, r)
 	default:
 		wire.JSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_description": "no managed identity endpoint at " + r.URL.Path})
@@ -71,7 +120,7 @@ func imdsError(w http.ResponseWriter, status int, code, desc string) {
 	wire.JSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
-func (m *msiServer) imds(w http.ResponseWriter, r *http.Request) {
+func (m *Server) imds(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "The requested HTTP method is not supported")
 		return
@@ -93,7 +142,7 @@ func (m *msiServer) imds(w http.ResponseWriter, r *http.Request) {
 	m.issue(w, r, mi, q.Get("resource"), true)
 }
 
-func (m *msiServer) appService(w http.ResponseWriter, r *http.Request) {
+func (m *Server) appService(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("api-version") != "2019-08-01" {
 		wire.JSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "The api-version " + strconv.Quote(q.Get("api-version")) + " is not supported: use 2019-08-01"})
@@ -116,7 +165,7 @@ func (m *msiServer) appService(w http.ResponseWriter, r *http.Request) {
 	m.issue(w, r, mi, q.Get("resource"), false)
 }
 
-func (m *msiServer) cloudShell(w http.ResponseWriter, r *http.Request) {
+func (m *Server) cloudShell(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "Cloud Shell's token endpoint takes POST")
 		return
@@ -133,7 +182,7 @@ func (m *msiServer) cloudShell(w http.ResponseWriter, r *http.Request) {
 	m.issue(w, r, m.system(), r.PostForm.Get("resource"), true)
 }
 
-func (m *msiServer) arc(w http.ResponseWriter, r *http.Request) {
+func (m *Server) arc(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
 		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
 		return
@@ -179,7 +228,7 @@ func (m *msiServer) arc(w http.ResponseWriter, r *http.Request) {
 	m.issue(w, r, m.system(), q.Get("resource"), true)
 }
 
-func (m *msiServer) system() *world.ManagedIdentity {
+func (m *Server) system() *world.ManagedIdentity {
 	for i := range m.world.ManagedIdentities {
 		if mi := &m.world.ManagedIdentities[i]; mi.Type == "system" {
 			return mi
@@ -190,7 +239,7 @@ func (m *msiServer) system() *world.ManagedIdentity {
 
 // pick finds the identity a request names; none named means the
 // system-assigned one.
-func (m *msiServer) pick(clientID, objectID, resourceID string) (*world.ManagedIdentity, string) {
+func (m *Server) pick(clientID, objectID, resourceID string) (*world.ManagedIdentity, string) {
 	named := clientID != "" || objectID != "" || resourceID != ""
 	for i := range m.world.ManagedIdentities {
 		mi := &m.world.ManagedIdentities[i]
@@ -210,7 +259,7 @@ func (m *msiServer) pick(clientID, objectID, resourceID string) (*world.ManagedI
 
 // issue mints the token. IMDS-style answers have every field as a string
 // (expires_in "3599"); App Service's has expires_on only, and client_id.
-func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *world.ManagedIdentity, resource string, imdsShape bool) {
+func (m *Server) issue(w http.ResponseWriter, r *http.Request, mi *world.ManagedIdentity, resource string, imdsShape bool) {
 	if mi == nil {
 		imdsError(w, http.StatusBadRequest, "invalid_request", "Identity not found")
 		return
@@ -251,11 +300,11 @@ func (m *msiServer) issue(w http.ResponseWriter, r *http.Request, mi *world.Mana
 // The assertions come from the emulator's issuer with the seeded workload
 // subject, so the seeded federated credentials accept them.
 const (
-	ciActionsPath   = "/actions/idtoken"
-	ciPipelinesPath = "/pipelines/oidctoken"
+	CIActionsPath   = "/actions/idtoken"
+	CIPipelinesPath = "/pipelines/oidctoken"
 )
 
-func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
+func (m *Server) ci(w http.ResponseWriter, r *http.Request) {
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || bearer != m.ciToken {
 		wire.JSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials: the request token is missing or wrong"})
@@ -263,7 +312,7 @@ func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	audience := world.WorkloadAudience
-	if r.URL.Path == ciActionsPath {
+	if r.URL.Path == CIActionsPath {
 		if r.Method != http.MethodGet {
 			wire.JSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "use GET"})
 			return
@@ -285,7 +334,7 @@ func (m *msiServer) ci(w http.ResponseWriter, r *http.Request) {
 		wire.JSON(w, http.StatusInternalServerError, map[string]any{"message": "could not sign"})
 		return
 	}
-	if r.URL.Path == ciActionsPath {
+	if r.URL.Path == CIActionsPath {
 		wire.JSON(w, http.StatusOK, map[string]any{"count": 1, "value": tok})
 		return
 	}
