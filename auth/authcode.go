@@ -84,18 +84,8 @@ func AuthCodeFlow(ctx context.Context, hc *http.Client, r AuthCodeRequest) (*Tok
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{
-		"grant_type":    {"authorization_code"},
-		"client_id":     {r.ClientID},
-		"code":          {res.code},
-		"redirect_uri":  {lb.redirectURI()},
-		"code_verifier": {p.verifier},
-		"scope":         {r.Scope},
-	}
-	for k, v := range r.TokenExtra {
-		form[k] = v
-	}
-	tr, err := requestToken(ctx, hc, r.TokenURL, form, "", "")
+	tr, err := authCodeGrant(ctx, hc, tokenParams{endpoint: r.TokenURL, clientID: r.ClientID, scope: r.Scope, extra: r.TokenExtra},
+		res.code, lb.redirectURI(), p.verifier)
 	if err != nil {
 		return nil, err
 	}

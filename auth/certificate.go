@@ -13,8 +13,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -128,30 +126,4 @@ func (c *ClientCertificate) Assertion(alg, tokenURL, clientID string, now time.T
 		return "", fmt.Errorf("signing the client assertion: %w", err)
 	}
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-// ClientCertificateToken is the client credentials grant with a signed
-// assertion (private_key_jwt) in place of a secret.
-func ClientCertificateToken(ctx context.Context, hc *http.Client, tokenURL, clientID string, cert *ClientCertificate, alg, scope string) (*TokenResponse, error) {
-	form, err := certificateForm(tokenURL, clientID, cert, alg)
-	if err != nil {
-		return nil, err
-	}
-	form.Set("scope", scope)
-	return requestToken(ctx, hc, tokenURL, form, "", "")
-}
-
-// certificateForm is the client-credentials form of a certificate app
-// without its scope or resource; the assertion is addressed to tokenURL.
-func certificateForm(tokenURL, clientID string, cert *ClientCertificate, alg string) (url.Values, error) {
-	assertion, err := cert.Assertion(alg, tokenURL, clientID, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return url.Values{
-		"grant_type":            {"client_credentials"},
-		"client_id":             {clientID},
-		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-		"client_assertion":      {assertion},
-	}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,32 +31,25 @@ func DiscoverDatabricks(ctx context.Context, hc *http.Client, host string) (*Dat
 }
 
 func discover(ctx context.Context, hc *http.Client, u string) (*DatabricksEndpoints, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := newRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := httpClient(hc).Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, unwrapURLError(err))
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	a, err := send(ctx, hc, req)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u, err)
 	}
-	if resp.StatusCode == http.StatusNotFound {
+	if a.status == http.StatusNotFound {
 		return nil, fmt.Errorf("databricks OAuth is not supported for this host (%s answered 404)", u)
 	}
-	ctype := resp.Header.Get("Content-Type")
-	if !isJSON(ctype, body) {
-		return nil, fmt.Errorf("GET %s: HTTP %d answered %s, not JSON", u, resp.StatusCode, describeType(ctype))
+	if ctype := a.contentType(); !isJSON(ctype, a.body) {
+		return nil, fmt.Errorf("GET %s: HTTP %d answered %s, not JSON", u, a.status, describeType(ctype))
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d", u, resp.StatusCode)
+	if a.status != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: HTTP %d", u, a.status)
 	}
 	var e DatabricksEndpoints
-	if err := json.Unmarshal(body, &e); err != nil {
+	if err := json.Unmarshal(a.body, &e); err != nil {
 		return nil, fmt.Errorf("GET %s: %s", u, jsonErrorWithoutData(err))
 	}
 	if e.AuthorizationEndpoint == "" || e.TokenEndpoint == "" {
@@ -118,6 +110,6 @@ func DatabricksM2M(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints
 	if clientID == "" || secret == "" {
 		return nil, errors.New("databricks M2M needs a client id and secret (DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET)")
 	}
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {databricksM2MScope}}
-	return requestToken(ctx, hc, ep.TokenEndpoint, form, clientID, secret)
+	return clientCredentialsToken(ctx, hc, tokenParams{endpoint: ep.TokenEndpoint, clientID: clientID, scope: databricksM2MScope,
+		auth: clientAuth{secret: secret, basic: true}})
 }

@@ -43,7 +43,7 @@ func (s *Session) databricksAzureSP(ctx context.Context, cfg DatabricksConfig, f
 	a := Account{Environment: s.cfg.Cloud.host(), Tenant: tenant, TenantID: tenant, ClientID: id,
 		HomeAccountID: "app:" + strings.ToLower(id) + "." + strings.ToLower(tenant),
 		Flow:          "databricks-" + DatabricksAzureClientSecret, Authority: s.cfg.Cloud.Authority(tenant), Source: source}
-	cred := secretCredential{id, cfg.AzureClientSecret}
+	cred := appCredential{clientID: id, secret: cfg.AzureClientSecret}
 	get := func(resource string) (*Token, error) {
 		d, err := s.cache.read()
 		if err != nil {

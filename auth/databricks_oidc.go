@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 )
 
 // Databricks workload identity federation (databricks.md §5), with the
@@ -67,16 +66,7 @@ func (s *Session) databricksExchange(ctx context.Context, ep *DatabricksEndpoint
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{
-		"grant_type":         {"urn:ietf:params:oauth:grant-type:token-exchange"},
-		"subject_token":      {subject},
-		"subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"},
-		"scope":              {databricksM2MScope},
-	}
-	if cfg.ClientID != "" {
-		form.Set("client_id", cfg.ClientID)
-	}
-	tr, err := requestToken(ctx, s.cfg.HTTP, ep.TokenEndpoint, form, "", "")
+	tr, err := tokenExchangeGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: ep.TokenEndpoint, clientID: cfg.ClientID, scope: databricksM2MScope}, subject)
 	if err != nil {
 		var ee *EntraError
 		if errors.As(err, &ee) {

@@ -55,12 +55,19 @@ type deviceCodeBody struct {
 
 // StartDeviceCode asks for a device code and user code.
 func StartDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest) (*DeviceCode, error) {
-	form := url.Values{"client_id": {r.ClientID}, "scope": {r.Scope}}
-	start := time.Now()
-	body, status, ctype, err := postForm(ctx, hc, r.DeviceCodeURL, form, basicUser(r.ClientID, r.ClientSecret), r.ClientSecret)
+	p := r.params(r.DeviceCodeURL)
+	p.scope = r.Scope
+	form, err := deviceAuthorizationForm(p)
 	if err != nil {
 		return nil, err
 	}
+	user, pass := p.basicAuth()
+	start := time.Now()
+	a, err := postForm(ctx, hc, r.DeviceCodeURL, form, user, pass)
+	if err != nil {
+		return nil, err
+	}
+	body, status, ctype := a.body, a.status, a.contentType()
 	if !isJSON(ctype, body) {
 		return nil, fmt.Errorf("POST %s: HTTP %d answered %s, not JSON (%d bytes)", redactURL(r.DeviceCodeURL), status, describeType(ctype), len(body))
 	}
@@ -108,14 +115,8 @@ func (r DeviceCodeRequest) unitOrSecond() time.Duration {
 // code expires, it is declined, or ctx is cancelled. It waits Interval
 // before each poll and adds 5 s on slow_down (RFC 8628 §3.5).
 func PollDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest, dc *DeviceCode) (*TokenResponse, error) {
-	form := url.Values{
-		"grant_type":  {"urn:ietf:params:oauth:grant-type:device_code"},
-		"client_id":   {r.ClientID},
-		"device_code": {dc.DeviceCodeValue},
-	}
-	for k, v := range r.Extra {
-		form[k] = v
-	}
+	p := r.params(r.TokenURL)
+	p.extra = r.Extra
 	interval := dc.Interval
 	for {
 		remaining := time.Until(dc.ExpiresAt)
@@ -136,7 +137,7 @@ func PollDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest, d
 			return nil, fmt.Errorf("device code login cancelled: %w", ctx.Err())
 		case <-t.C:
 		}
-		tr, err := requestToken(ctx, hc, r.TokenURL, form, basicUser(r.ClientID, r.ClientSecret), r.ClientSecret)
+		tr, err := deviceCodeGrant(ctx, hc, p, dc.DeviceCodeValue)
 		if err == nil {
 			return tr, nil
 		}
@@ -171,12 +172,10 @@ func DeviceCodeFlow(ctx context.Context, hc *http.Client, r DeviceCodeRequest) (
 	return PollDeviceCode(ctx, hc, r, dc)
 }
 
-// basicUser is the Basic user name when a secret is to be sent, else "".
-func basicUser(clientID, secret string) string {
-	if secret == "" {
-		return ""
-	}
-	return clientID
+// params are the request's client and endpoint; a confidential device
+// client sends its secret in HTTP Basic.
+func (r DeviceCodeRequest) params(endpoint string) tokenParams {
+	return tokenParams{endpoint: endpoint, clientID: r.ClientID, auth: clientAuth{secret: r.ClientSecret, basic: true}}
 }
 
 // escapeControls shows control characters as \xHH (newlines and tabs stay).

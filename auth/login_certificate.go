@@ -13,27 +13,6 @@ type certificateFlow struct{}
 
 func init() { registerFlow(FlowCertificate, certificateFlow{}) }
 
-type certificateCredential struct {
-	clientID string
-	cert     *ClientCertificate
-	alg      string
-}
-
-func (c certificateCredential) token(ctx context.Context, s *Session, tenant, scope string) (*TokenResponse, error) {
-	return ClientCertificateToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), c.clientID, c.cert, c.alg, scope)
-}
-
-// tokenV1 is the same grant at the v1 endpoint (the assertion addressed
-// to it), with resource=.
-func (c certificateCredential) tokenV1(ctx context.Context, s *Session, tenant, resource string) (*TokenResponse, error) {
-	u := s.cfg.Cloud.TokenURLV1(tenant)
-	form, err := certificateForm(u, c.clientID, c.cert, c.alg)
-	if err != nil {
-		return nil, err
-	}
-	return requestToken(ctx, s.cfg.HTTP, u, v1Form(form, resource), "", "")
-}
-
 func (certificateFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, err := s.appIdentity(FlowCertificate, o)
 	if err != nil {
@@ -50,7 +29,7 @@ func (certificateFlow) login(ctx context.Context, s *Session, o LoginOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.appLogin(ctx, FlowCertificate, tenant, clientID, o.Scope, source+" ("+path+")", certificateCredential{clientID, cert, o.Alg})
+	return s.appLogin(ctx, FlowCertificate, tenant, clientID, o.Scope, source+" ("+path+")", appCredential{clientID: clientID, cert: cert, alg: o.Alg})
 }
 
 // credential: AZURE_CLIENT_CERTIFICATE_PATH when the environment names the
@@ -61,7 +40,7 @@ func (certificateFlow) credential(s *Session, a Account) (credential, error) {
 		if err != nil {
 			return nil, err
 		}
-		return certificateCredential{a.ClientID, cert, ""}, nil
+		return appCredential{clientID: a.ClientID, cert: cert}, nil
 	}
 	return nil, errNoCredential(a, "certificate")
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -240,19 +239,17 @@ func setSelector(q url.Values, c *miCredential, resourceParam string) {
 }
 
 func (c *miCredential) do(s *Session, req *http.Request) ([]byte, int, string, http.Header, error) {
-	resp, err := httpClient(s.cfg.HTTP).Do(req)
-	if err != nil {
-		if req.Context().Err() != nil {
-			return nil, 0, "", nil, req.Context().Err()
-		}
-		return nil, 0, "", nil, fmt.Errorf("managed identity (%s): the endpoint %s=%s is unreachable: %v", c.style, c.envName, redactURL(c.endpoint), unwrapURLError(err))
+	a, err := send(req.Context(), s.cfg.HTTP, req)
+	var re *readError
+	switch {
+	case errors.As(err, &re):
+		return nil, 0, "", nil, fmt.Errorf("managed identity (%s): reading the answer: %w", c.style, re.err)
+	case err != nil && req.Context().Err() != nil:
+		return nil, 0, "", nil, req.Context().Err()
+	case err != nil:
+		return nil, 0, "", nil, fmt.Errorf("managed identity (%s): the endpoint %s=%s is unreachable: %v", c.style, c.envName, redactURL(c.endpoint), err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, 0, "", nil, fmt.Errorf("managed identity (%s): reading the answer: %w", c.style, err)
-	}
-	return body, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header, nil
+	return a.body, a.status, a.contentType(), a.header, nil
 }
 
 // arcKey reads the key file the Arc challenge names, only from the agent's

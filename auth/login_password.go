@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,29 +34,29 @@ func (e *explained) Unwrap() error { return e.err }
 // GET /common/UserRealm/{upn}?api-version=1.0.
 func (s *Session) userRealm(ctx context.Context, username string) (kind, domain string, err error) {
 	u := "https://" + s.cfg.Cloud.host() + "/common/UserRealm/" + url.PathEscape(username) + "?api-version=1.0"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := newRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return "", "", err
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := httpClient(s.cfg.HTTP).Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", "", ctx.Err()
-		}
-		return "", "", fmt.Errorf("password sign-in: the user realm lookup at %s failed: %v", s.cfg.Cloud.host(), unwrapURLError(err))
+	a, err := send(ctx, s.cfg.HTTP, req)
+	var re *readError
+	switch {
+	case errors.As(err, &re): // judged by what was read
+	case err != nil && ctx.Err() != nil:
+		return "", "", ctx.Err()
+	case err != nil:
+		return "", "", fmt.Errorf("password sign-in: the user realm lookup at %s failed: %v", s.cfg.Cloud.host(), err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, status := a.body, a.status
 	var v struct {
 		AccountType string `json:"account_type"`
 		DomainName  string `json:"domain_name"`
 	}
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &v) != nil {
-		if e, ok := parseOAuthError(resp.StatusCode, body); ok {
+	if status != http.StatusOK || json.Unmarshal(body, &v) != nil {
+		if e, ok := parseOAuthError(status, body); ok {
 			return "", "", e
 		}
-		return "", "", fmt.Errorf("password sign-in: the user realm lookup answered HTTP %d", resp.StatusCode)
+		return "", "", fmt.Errorf("password sign-in: the user realm lookup answered HTTP %d", status)
 	}
 	return v.AccountType, v.DomainName, nil
 }
@@ -83,17 +82,8 @@ func (passwordFlow) login(ctx context.Context, s *Session, o LoginOptions) (*log
 	case "unknown":
 		return nil, fmt.Errorf("password sign-in: Entra knows no tenant for the domain of %s (user realm Unknown): check the username", user)
 	}
-	form := url.Values{
-		"grant_type": {"password"},
-		"client_id":  {clientID},
-		"username":   {user},
-		"password":   {password},
-		"scope":      {userScope(scope)},
-	}
-	for k, v := range s.userExtra() {
-		form[k] = v
-	}
-	tr, err := requestToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), form, "", "")
+	tr, err := passwordGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: clientID,
+		scope: userScope(scope), extra: s.userExtra()}, user, password)
 	if err != nil {
 		return nil, explainPasswordError(err, user)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -34,11 +33,6 @@ type assertionSource struct {
 	bearer   string // ACTIONS_ID_TOKEN_REQUEST_TOKEN / SYSTEM_ACCESSTOKEN
 	variable string // the variable that named it (for messages and whoami); for "env", the one holding the token
 	audience string // asked of GitHub Actions; default Entra's api://AzureADTokenExchange
-}
-
-type workloadCredential struct {
-	clientID string
-	src      assertionSource
 }
 
 // workloadSource picks the assertion source: the option or
@@ -131,29 +125,28 @@ func (a assertionSource) assertion(ctx context.Context, s *Session) (string, err
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-TFS-FedAuthRedirect", "Suppress")
 	}
-	resp, err := httpClient(s.cfg.HTTP).Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		return "", fmt.Errorf("workload identity: the %s token endpoint (%s) is unreachable: %v", a.kind, a.variable, unwrapURLError(err))
+	ans, err := send(ctx, s.cfg.HTTP, req)
+	var re *readError
+	switch {
+	case errors.As(err, &re):
+		return "", fmt.Errorf("workload identity: reading the %s answer: %w", a.kind, re.err)
+	case err != nil && ctx.Err() != nil:
+		return "", ctx.Err()
+	case err != nil:
+		return "", fmt.Errorf("workload identity: the %s token endpoint (%s) is unreachable: %v", a.kind, a.variable, err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return "", fmt.Errorf("workload identity: reading the %s answer: %w", a.kind, err)
-	}
+	body, status := ans.body, ans.status
 	var v struct {
 		Value     string `json:"value"`     // GitHub Actions
 		OIDCToken string `json:"oidcToken"` // Azure Pipelines
 		Message   string `json:"message"`
 	}
 	if json.Unmarshal(body, &v) != nil {
-		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d without JSON", a.kind, resp.StatusCode)
+		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d without JSON", a.kind, status)
 	}
 	tok := firstNonEmpty(v.Value, v.OIDCToken)
-	if resp.StatusCode != http.StatusOK || tok == "" {
-		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d: %s", a.kind, resp.StatusCode, oneLine(firstNonEmpty(v.Message, "no token")))
+	if status != http.StatusOK || tok == "" {
+		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d: %s", a.kind, status, oneLine(firstNonEmpty(v.Message, "no token")))
 	}
 	s.learn(tok)
 	return tok, nil
@@ -167,38 +160,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// token is the client credentials grant with the federated assertion as
-// client_assertion — what azidentity's WorkloadIdentityCredential sends
-// through MSAL Go's assertion callback.
-func (c workloadCredential) token(ctx context.Context, s *Session, tenant, scope string) (*TokenResponse, error) {
-	return c.exchange(ctx, s, s.cfg.Cloud.TokenURL(tenant), "scope", scope)
-}
-
-// tokenV1 is the same exchange at the v1 endpoint, with resource=.
-func (c workloadCredential) tokenV1(ctx context.Context, s *Session, tenant, resource string) (*TokenResponse, error) {
-	return c.exchange(ctx, s, s.cfg.Cloud.TokenURLV1(tenant), "resource", resource)
-}
-
-// exchange reads (or fetches) the assertion anew and redeems it at tokenURL
-// for target (a v2 scope or a v1 resource).
-func (c workloadCredential) exchange(ctx context.Context, s *Session, tokenURL, targetKey, target string) (*TokenResponse, error) {
-	assertion, err := c.src.assertion(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	form := url.Values{
-		"grant_type":            {"client_credentials"},
-		"client_id":             {c.clientID},
-		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-		"client_assertion":      {assertion},
-		targetKey:               {target},
-	}
-	tr, err := requestToken(ctx, s.cfg.HTTP, tokenURL, form, "", "")
-	if err != nil {
-		return nil, explainAssertionError(err, c.src)
-	}
-	return tr, nil
-}
+// The federated assertion goes as client_assertion of a client credentials
+// request (appCredential) — what azidentity's WorkloadIdentityCredential
+// sends through MSAL Go's assertion callback.
 
 // explainAssertionError adds which assertion was refused to Entra's line.
 func explainAssertionError(err error, src assertionSource) error {
@@ -218,7 +182,7 @@ func (workloadIdentityFlow) login(ctx context.Context, s *Session, o LoginOption
 	if err != nil {
 		return nil, err
 	}
-	return s.appLogin(ctx, FlowWorkloadIdentity, tenant, clientID, o.Scope, src.String(), workloadCredential{clientID, src})
+	return s.appLogin(ctx, FlowWorkloadIdentity, tenant, clientID, o.Scope, src.String(), appCredential{clientID: clientID, federated: &src})
 }
 
 // credential: the assertion source found again in the environment.
@@ -227,5 +191,5 @@ func (workloadIdentityFlow) credential(s *Session, a Account) (credential, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrLoginNeeded, err)
 	}
-	return workloadCredential{a.ClientID, src}, nil
+	return appCredential{clientID: a.ClientID, federated: &src}, nil
 }

@@ -4,35 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"time"
 )
 
 // On-behalf-of (entra.md §5.3): an API signed in as an app (secret or
 // certificate) trades the token a user sent it for a token to a downstream
-// API as that user. MSAL Go's AcquireTokenOnBehalfOf sends the jwt-bearer
-// grant with requested_token_use=on_behalf_of and client_info=1.
-const oboGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
-// oboCredential is an app credential that can authenticate an OBO request.
-type oboCredential interface {
-	authenticate(form url.Values, tokenURL string) error
-}
-
-func (c secretCredential) authenticate(form url.Values, _ string) error {
-	form.Set("client_secret", c.secret)
-	return nil
-}
-
-func (c certificateCredential) authenticate(form url.Values, tokenURL string) error {
-	a, err := c.cert.Assertion(c.alg, tokenURL, c.clientID, time.Now())
-	if err != nil {
-		return err
-	}
-	form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-	form.Set("client_assertion", a)
-	return nil
-}
+// API as that user (onBehalfOfGrant).
 
 // onBehalfOf redeems a user's assertion for scope. OBO tokens are not
 // cached: they belong to the user of the assertion, not to the app's login
@@ -45,27 +21,20 @@ func (s *Session) onBehalfOf(ctx context.Context, acct Account, tenant, scope, a
 	if err != nil {
 		return nil, err
 	}
-	oc, ok := cred.(oboCredential)
-	if !ok {
+	oc, ok := cred.(appCredential)
+	if !ok || oc.federated != nil {
 		return nil, fmt.Errorf("on-behalf-of needs the app's secret or certificate; the %s login of %s has neither", acct.Flow, acct.ClientID)
 	}
 	s.learn(assertion)
 	if _, err := DecodeJWT(assertion); err != nil {
 		return nil, errors.New("on-behalf-of: the assertion is not a JWT (pass the access token the user sent to this API)")
 	}
-	tokenURL := s.cfg.Cloud.TokenURL(tenant)
-	form := url.Values{
-		"grant_type":          {oboGrant},
-		"client_id":           {acct.ClientID},
-		"assertion":           {assertion},
-		"requested_token_use": {"on_behalf_of"},
-		"scope":               {userScope(scope)},
-		"client_info":         {"1"},
-	}
-	if err := oc.authenticate(form, tokenURL); err != nil {
+	auth, err := oc.authenticate(ctx, s)
+	if err != nil {
 		return nil, err
 	}
-	tr, err := requestToken(ctx, s.cfg.HTTP, tokenURL, form, "", "")
+	tr, err := onBehalfOfGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: acct.ClientID,
+		scope: userScope(scope), auth: auth}, assertion)
 	if err != nil {
 		return nil, explainOBOError(err)
 	}

@@ -72,7 +72,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 			// claims: the new token must satisfy what the resource asked.
 			extra["claims"] = []string{o.Claims}
 		}
-		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURL(tenant), clientID, rt.Secret, userScope(scope), extra)
+		tr, err = refreshTokenGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: clientID, scope: userScope(scope), extra: extra}, rt.Secret)
 		if err != nil {
 			return nil, explainRefreshError(explainMFA(explainClaimsRefusal(withPreauthAdvice(err, clientID, scope), acct, o.Claims), acct, scope), acct, clientID, rt)
 		}

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -70,7 +69,7 @@ func (s *Session) tokenV1(ctx context.Context, d *cacheData, acct Account, tenan
 			return nil, err
 		}
 		// ADAL's v1 refresh: grant_type, client_id, refresh_token, resource.
-		tr, err = RefreshToken(ctx, s.cfg.HTTP, s.cfg.Cloud.TokenURLV1(tenant), clientID, rt.Secret, "", url.Values{"resource": {resource}})
+		tr, err = refreshTokenGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURLV1(tenant), clientID: clientID, resource: resource}, rt.Secret)
 		if err != nil {
 			return nil, explainRefreshError(withPreauthAdvice(err, clientID, scope), acct, clientID, rt)
 		}
@@ -84,12 +83,4 @@ func (s *Session) tokenV1(ctx context.Context, d *cacheData, acct Account, tenan
 	t.Resource = firstNonEmpty(tr.Resource, resource)
 	t.NotBefore = tr.NotBefore
 	return t, nil
-}
-
-// v1Form turns a v2 client-credentials form into the v1 one: resource=
-// in place of scope=.
-func v1Form(form url.Values, resource string) url.Values {
-	form.Del("scope")
-	form.Set("resource", resource)
-	return form
 }

@@ -2,14 +2,10 @@ package auth
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -63,47 +59,6 @@ type tokenBody struct {
 	ExpiresOn    flexInt `json:"expires_on"`
 	Resource     string  `json:"resource"`
 	NotBefore    flexInt `json:"not_before"`
-}
-
-// maxBody bounds what is read from an identity endpoint.
-const maxBody = 4 << 20
-
-// postForm sends one form POST and returns the body, status and content
-// type. user/pass, when set, go in HTTP Basic (Databricks M2M).
-func postForm(ctx context.Context, hc *http.Client, endpoint string, form url.Values, user, pass string) ([]byte, int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, 0, "", fmt.Errorf("token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if user != "" {
-		// RFC 6749 §2.3.1: id and secret are form-encoded before Base64.
-		req.SetBasicAuth(url.QueryEscape(user), url.QueryEscape(pass))
-	}
-	resp, err := httpClient(hc).Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, "", ctx.Err()
-		}
-		return nil, 0, "", fmt.Errorf("POST %s: %w", redactURL(endpoint), unwrapURLError(err))
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, resp.StatusCode, "", fmt.Errorf("POST %s: reading the answer (HTTP %d): %w", redactURL(endpoint), resp.StatusCode, err)
-	}
-	return body, resp.StatusCode, resp.Header.Get("Content-Type"), nil
-}
-
-// requestToken posts a token request and parses the answer strictly.
-func requestToken(ctx context.Context, hc *http.Client, endpoint string, form url.Values, user, pass string) (*TokenResponse, error) {
-	start := time.Now()
-	body, status, ctype, err := postForm(ctx, hc, endpoint, form, user, pass)
-	if err != nil {
-		return nil, err
-	}
-	return parseTokenResponse(endpoint, status, ctype, body, start)
 }
 
 // parseTokenResponse turns an answer into a TokenResponse or a typed error.
@@ -195,29 +150,4 @@ func jsonErrorWithoutData(err error) string {
 		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
 	}
 	return "invalid JSON"
-}
-
-// redactURL drops the query string, which may carry codes.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
-	return u.String()
-}
-
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-func httpClient(hc *http.Client) *http.Client {
-	if hc == nil {
-		return http.DefaultClient
-	}
-	return hc
 }
