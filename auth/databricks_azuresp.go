@@ -23,7 +23,7 @@ const DatabricksAzureClientSecret = "azure-client-secret"
 // SDK's AzureServiceManagementEndpoint for the public cloud).
 const azureManagementResource = "https://management.core.windows.net/"
 
-func (s *Session) databricksAzureSP(ctx context.Context, cfg DatabricksConfig, force bool) (*Token, error) {
+func (s *Session) databricksAzureSP(ctx context.Context, cfg DatabricksConfig, o DatabricksOptions) (*Token, error) {
 	for _, m := range []struct{ v, key, env string }{
 		{cfg.AzureClientID, "azure_client_id", "ARM_CLIENT_ID"},
 		{cfg.AzureClientSecret, "azure_client_secret", "ARM_CLIENT_SECRET"},
@@ -45,29 +45,15 @@ func (s *Session) databricksAzureSP(ctx context.Context, cfg DatabricksConfig, f
 		Flow:          "databricks-" + DatabricksAzureClientSecret, Authority: s.cfg.Cloud.Authority(tenant), Source: source}
 	cred := appCredential{clientID: id, secret: cfg.AzureClientSecret}
 	get := func(resource string) (*Token, error) {
-		d, err := s.cache.read()
-		if err != nil {
-			return nil, err
-		}
-		if e, ok := d.freshAccess(a.Environment, tenant, id, a.HomeAccountID, resource); ok && !force {
-			t := newToken(e.Secret, e.GrantedScope, e.TokenType, e.expiresOn(), tenant, id, a, true)
-			t.Resource = resource
-			return t, nil
-		}
-		tr, err := cred.tokenV1(ctx, s, tenant, resource)
-		if err != nil {
-			var ee *EntraError
-			if errors.As(err, &ee) {
-				return nil, fmt.Errorf("databricks azure-client-secret: app %s could not get a token for %s: %w", id, resource, ee)
-			}
-			return nil, err
-		}
-		if err := s.save(saved{account: a, tenant: tenant, scope: resource, resp: tr}); err != nil {
-			return nil, err
-		}
-		t := newToken(tr.AccessToken, tr.Scope, tr.TokenType, tr.ExpiresOn, tenant, id, a, false)
-		t.Resource, t.NotBefore = firstNonEmpty(tr.Resource, resource), tr.NotBefore
-		return t, nil
+		return s.obtain(ctx, tokenJob{account: a, tenant: tenant, clientID: id, key: resource, resource: resource, fresh: o.Force,
+			exchange: func(ctx context.Context) (*TokenResponse, error) {
+				tr, err := cred.tokenV1(ctx, s, tenant, resource)
+				var ee *EntraError
+				if errors.As(err, &ee) {
+					return nil, fmt.Errorf("databricks azure-client-secret: app %s could not get a token for %s: %w", id, resource, ee)
+				}
+				return tr, err
+			}})
 	}
 	t, err := get(DatabricksResourceID)
 	if err != nil {

@@ -18,10 +18,6 @@ const (
 	DatabricksGitHubOIDC = "github-oidc"
 )
 
-func isDatabricksOIDC(flow string) bool {
-	return flow == DatabricksFileOIDC || flow == DatabricksEnvOIDC || flow == DatabricksGitHubOIDC
-}
-
 // databricksOIDCSource is where the flow's OIDC token comes from.
 func (s *Session) databricksOIDCSource(flow string, cfg DatabricksConfig, tokenFile string) (assertionSource, error) {
 	switch flow {

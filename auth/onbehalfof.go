@@ -10,37 +10,46 @@ import (
 // certificate) trades the token a user sent it for a token to a downstream
 // API as that user (onBehalfOfGrant).
 
-// onBehalfOf redeems a user's assertion for scope. OBO tokens are not
-// cached: they belong to the user of the assertion, not to the app's login
-// (MSAL keys them by the assertion's hash; azrepl asks again).
-func (s *Session) onBehalfOf(ctx context.Context, acct Account, tenant, scope, assertion string) (*Token, error) {
+// onBehalfOf makes the job redeem a user's assertion for its scope. OBO
+// tokens are not cached: they belong to the user of the assertion, not to
+// the app's login (MSAL keys them by the assertion's hash; azrepl asks again).
+func (s *Session) onBehalfOf(j *tokenJob, assertion string) error {
+	acct := j.account
 	if !acct.isApp() {
-		return nil, fmt.Errorf("on-behalf-of needs an app login with a secret or certificate (the API's own credential), not the user %s: run login({flow: \"secret\", ...}) as the API app", acct.Username)
+		return fmt.Errorf("on-behalf-of needs an app login with a secret or certificate (the API's own credential), not the user %s: run login({flow: \"secret\", ...}) as the API app", acct.Username)
 	}
 	cred, err := s.credentialFor(acct)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	oc, ok := cred.(appCredential)
 	if !ok || oc.federated != nil {
-		return nil, fmt.Errorf("on-behalf-of needs the app's secret or certificate; the %s login of %s has neither", acct.Flow, acct.ClientID)
+		return fmt.Errorf("on-behalf-of needs the app's secret or certificate; the %s login of %s has neither", acct.Flow, acct.ClientID)
 	}
 	s.learn(assertion)
 	if _, err := DecodeJWT(assertion); err != nil {
-		return nil, errors.New("on-behalf-of: the assertion is not a JWT (pass the access token the user sent to this API)")
+		return errors.New("on-behalf-of: the assertion is not a JWT (pass the access token the user sent to this API)")
 	}
-	auth, err := oc.authenticate(ctx, s)
-	if err != nil {
-		return nil, err
+	j.clientID, j.noCache = acct.ClientID, true
+	tenant, scope := j.tenant, j.key
+	j.accountOf = func(tr *TokenResponse) Account {
+		u := accountFromResponse(tr)
+		u.ClientID, u.Flow, u.Source = acct.ClientID, "on-behalf-of", "on-behalf-of the user of the assertion, by app "+acct.ClientID
+		return u
 	}
-	tr, err := onBehalfOfGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: acct.ClientID,
-		scope: userScope(scope), auth: auth}, assertion)
-	if err != nil {
-		return nil, explainOBOError(err)
+	j.exchange = func(ctx context.Context) (*TokenResponse, error) {
+		auth, err := oc.authenticate(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		tr, err := onBehalfOfGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: acct.ClientID,
+			scope: userScope(scope), auth: auth}, assertion)
+		if err != nil {
+			return nil, explainOBOError(err)
+		}
+		return tr, nil
 	}
-	u := accountFromResponse(tr)
-	u.ClientID, u.Flow, u.Source = acct.ClientID, "on-behalf-of", "on-behalf-of the user of the assertion, by app "+acct.ClientID
-	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, tenant, acct.ClientID, u, false), nil
+	return nil
 }
 
 func explainOBOError(err error) error {

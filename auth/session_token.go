@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Token returns an access token for scope: a cached one that is not about
@@ -29,60 +28,67 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	if err != nil {
 		return nil, err
 	}
-	clientID := firstNonEmpty(o.ClientID, acct.ClientID)
-	tenant := tokenTenant(acct, o.Tenant)
-	if o.OnBehalfOf != "" {
-		if o.V1 {
-			return nil, errors.New("token(…, {onBehalfOf, v1}): on-behalf-of is a v2 exchange here: drop v1")
-		}
-		return s.onBehalfOf(ctx, acct, tenant, scope, o.OnBehalfOf)
+	j := tokenJob{account: acct, tenant: tokenTenant(acct, o.Tenant), clientID: firstNonEmpty(o.ClientID, acct.ClientID),
+		key: scope, shown: scope, fresh: o.Force}
+	switch {
+	case o.OnBehalfOf != "" && o.V1:
+		return nil, errors.New("token(…, {onBehalfOf, v1}): on-behalf-of is a v2 exchange here: drop v1")
+	case o.OnBehalfOf != "":
+		err = s.onBehalfOf(&j, o.OnBehalfOf)
+	case o.V1:
+		err = s.tokenV1(&j, d)
+	default:
+		j.fresh = j.fresh || o.Claims != ""
+		j.exchange = s.entraExchange(d, j, o.Claims)
 	}
-	if o.V1 {
-		return s.tokenV1(ctx, d, acct, tenant, clientID, scope, o)
+	if err != nil {
+		return nil, err
 	}
-	norm := normalizeScope(scope)
-	if !o.Force && o.Claims == "" {
-		if e, ok := d.freshAccess(acct.Environment, tenant, clientID, acct.HomeAccountID, norm); ok {
-			return newToken(e.Secret, firstNonEmpty(e.GrantedScope, e.Scope), e.TokenType, e.expiresOn(), tenant, clientID, acct, true), nil
+	return s.obtain(ctx, j)
+}
+
+// entraExchange is how an Entra account gets a new token for the job's
+// scope: an app redeems its credential, a user its refresh token (with a
+// resource's claims challenge when there is one).
+func (s *Session) entraExchange(d *cacheData, j tokenJob, claims string) func(context.Context) (*TokenResponse, error) {
+	acct, clientID, scope := j.account, j.clientID, j.key
+	return func(ctx context.Context) (*TokenResponse, error) {
+		if acct.isApp() {
+			cred, err := s.appCredentialOf(acct, clientID)
+			if err != nil {
+				return nil, err
+			}
+			if cred == nil {
+				return nil, fmt.Errorf("%w: app login %s (flow %q) has no credential here: run login() again", ErrLoginNeeded, acct.ClientID, acct.Flow)
+			}
+			return cred.token(ctx, s, j.tenant, scope)
 		}
-	}
-	var tr *TokenResponse
-	if acct.isApp() {
-		if !strings.EqualFold(clientID, acct.ClientID) {
-			return nil, fmt.Errorf("app login %s cannot get tokens as client %s: log in as that app", acct.ClientID, clientID)
-		}
-		cred, err := s.credentialFor(acct)
-		if err != nil {
-			return nil, err
-		}
-		if cred == nil {
-			return nil, fmt.Errorf("%w: app login %s (flow %q) has no credential here: run login() again", ErrLoginNeeded, acct.ClientID, acct.Flow)
-		}
-		if tr, err = cred.token(ctx, s, tenant, scope); err != nil {
-			return nil, err
-		}
-	} else {
 		rt, err := findRefresh(d, acct, clientID)
 		if err != nil {
 			return nil, err
 		}
 		extra := s.userExtra()
-		if o.Claims != "" {
+		if claims != "" {
 			// A resource's claims challenge replaces the CP1 capability
 			// claims: the new token must satisfy what the resource asked.
-			extra["claims"] = []string{o.Claims}
+			extra["claims"] = []string{claims}
 		}
-		tr, err = refreshTokenGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(tenant), clientID: clientID, scope: userScope(scope), extra: extra}, rt.Secret)
+		tr, err := refreshTokenGrant(ctx, s.cfg.HTTP, tokenParams{endpoint: s.cfg.Cloud.TokenURL(j.tenant), clientID: clientID,
+			scope: userScope(scope), extra: extra}, rt.Secret)
 		if err != nil {
-			return nil, explainRefreshError(explainMFA(explainClaimsRefusal(withPreauthAdvice(err, clientID, scope), acct, o.Claims), acct, scope), acct, clientID, rt)
+			return nil, explainRefreshError(explainMFA(explainClaimsRefusal(withPreauthAdvice(err, clientID, scope), acct, claims), acct, scope), acct, clientID, rt)
 		}
+		return tr, nil
 	}
-	a := acct
-	a.ClientID = clientID
-	if err := s.save(saved{account: a, tenant: tenant, scope: scope, resp: tr}); err != nil {
-		return nil, err
+}
+
+// appCredentialOf is the credential of an app login, which gets tokens only
+// as itself; nil when its flow has none.
+func (s *Session) appCredentialOf(acct Account, clientID string) (credential, error) {
+	if !strings.EqualFold(clientID, acct.ClientID) {
+		return nil, fmt.Errorf("app login %s cannot get tokens as client %s: log in as that app", acct.ClientID, clientID)
 	}
-	return newToken(tr.AccessToken, firstNonEmpty(tr.Scope, scope), tr.TokenType, tr.ExpiresOn, tenant, clientID, acct, false), nil
+	return s.credentialFor(acct)
 }
 
 // tokenTenant: an explicit tenant wins; after a multi-tenant login
@@ -167,21 +173,4 @@ func explainRefreshError(err error, a Account, clientID string, rt refreshEntry)
 		return fmt.Errorf("the family refresh token of client %s was refused for client %s (not a FOCI family member?): run login({clientId: %q}): %w", rt.ClientID, clientID, clientID, ee)
 	}
 	return ee
-}
-
-func newToken(at, scope, typ string, exp time.Time, tenant, clientID string, a Account, cached bool) *Token {
-	t := &Token{AccessToken: at, Scope: scope, TokenType: firstNonEmpty(typ, "Bearer"), ExpiresOn: exp,
-		Tenant: tenant, ClientID: clientID, Account: a, FromCache: cached}
-	if j, err := DecodeJWT(at); err == nil {
-		t.Claims = j.Claims
-		switch v := j.Claims["aud"].(type) {
-		case string:
-			t.Audience = v
-		case []any:
-			if len(v) > 0 {
-				t.Audience, _ = v[0].(string)
-			}
-		}
-	}
-	return t
 }
