@@ -70,6 +70,9 @@ var autoChain = []autoStep{
 		if !ok {
 			return nil, fmt.Errorf("%w: no account in %s", errSkip, s.cache.path)
 		}
+		if !sameHost(s.cfg.Cloud.host(), a.Environment) {
+			return nil, fmt.Errorf("%w: the cached account %s signed in at %s, not at %s", errSkip, firstNonEmpty(a.Username, a.ClientID), a.Environment, s.cfg.Cloud.host())
+		}
 		if a.isApp() {
 			if _, err := s.credentialFor(a); err != nil {
 				return nil, fmt.Errorf("%w: the cached app login %s has no credential here", errSkip, a.ClientID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	if err != nil {
 		return nil, err
 	}
-	acct, err := pickAccount(d, o.Account)
+	acct, err := s.pickAccount(d, o.Account)
 	if err != nil {
 		return nil, err
 	}
@@ -106,37 +107,50 @@ func tokenTenant(a Account, want string) string {
 	return firstNonEmpty(a.Tenant, DefaultTenant)
 }
 
-func pickAccount(d *cacheData, who string) (Account, error) {
-	if who == "" {
-		if a, ok := d.Accounts[d.Default]; ok {
-			return a, nil
-		}
-		if len(d.Accounts) == 0 {
-			return Account{}, fmt.Errorf("%w: run login() first (or login({flow: \"azcli\"}) to reuse an az login)", ErrLoginNeeded)
-		}
-		for _, a := range d.Accounts {
-			return a, nil
-		}
-	}
+// pickAccount is the named account, else the default one, of this
+// session's environment (authority host) only: its refresh token and
+// tokens are used only with the authority that issued them, as MSAL and az
+// do. An account signed in elsewhere (another cloud, another
+// AZURE_AUTHORITY_HOST) asks for a login here.
+func (s *Session) pickAccount(d *cacheData, who string) (Account, error) {
+	host := s.cfg.Cloud.host()
+	here := func(a Account) bool { return sameHost(host, a.Environment) }
 	// The default account first, then a home account before the same
 	// person's guest accounts.
 	match := func(a Account) bool {
-		return strings.EqualFold(a.Username, who) || strings.EqualFold(a.HomeAccountID, who) || a.isApp() && strings.EqualFold(a.ClientID, who)
+		return who == "" || strings.EqualFold(a.Username, who) || strings.EqualFold(a.HomeAccountID, who) || a.isApp() && strings.EqualFold(a.ClientID, who)
 	}
-	if a, ok := d.Accounts[d.Default]; ok && match(a) {
+	if a, ok := d.Accounts[d.Default]; ok && match(a) && here(a) {
 		return a, nil
 	}
-	var guest *Account
-	for _, a := range d.Accounts {
-		if match(a) {
-			if a.GuestTenantID == "" {
-				return a, nil
+	keys := make([]string, 0, len(d.Accounts))
+	for k := range d.Accounts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var guest, elsewhere *Account
+	for _, k := range keys {
+		a := d.Accounts[k]
+		switch {
+		case !match(a):
+		case !here(a):
+			if elsewhere == nil || k == d.Default {
+				elsewhere = &a
 			}
+		case a.GuestTenantID == "" || who == "":
+			return a, nil
+		default:
 			guest = &a
 		}
 	}
-	if guest != nil {
+	switch {
+	case guest != nil:
 		return *guest, nil
+	case elsewhere != nil:
+		return Account{}, fmt.Errorf("%w: %s signed in at %s, and this session's authority is %s (another cloud or AZURE_AUTHORITY_HOST): its tokens are used only where they were issued: run login() for %s",
+			ErrLoginNeeded, firstNonEmpty(elsewhere.Username, elsewhere.ClientID), elsewhere.Environment, host, host)
+	case who == "":
+		return Account{}, fmt.Errorf("%w: run login() first (or login({flow: \"azcli\"}) to reuse an az login)", ErrLoginNeeded)
 	}
 	return Account{}, fmt.Errorf("%w: no account %q is signed in: run login() for it", ErrLoginNeeded, who)
 }
