@@ -85,6 +85,9 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 			return c, fmt.Errorf("databricks config: no profile [%s] in %s", profile, path)
 		}
 		if ok {
+			if err := profileCredentialsHost(c, sec, profile); err != nil {
+				return c, err
+			}
 			c.Profile = profile
 			c.fill("profile", func(key string) string { return sec[key] })
 		}
@@ -97,6 +100,26 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 		return c, fmt.Errorf("%w: Databricks host %s: https only (the token and client secret would cross the network in clear)", ErrRefused, c.Host)
 	}
 	return c, nil
+}
+
+// profileCredentialsHost refuses a host other than a profile's own when the
+// profile would supply a credential: a PAT, a client secret or an OIDC token
+// saved for one workspace must not go to another named beside it.
+func profileCredentialsHost(c DatabricksConfig, sec map[string]string, profile string) error {
+	own := sec["host"]
+	if own == "" || c.Host == "" || normalizeDatabricksHost(own) == normalizeDatabricksHost(c.Host) {
+		return nil
+	}
+	for _, k := range []struct{ key, have string }{
+		{"token", c.Token}, {"client_secret", c.ClientSecret}, {"azure_client_secret", c.AzureClientSecret},
+		{"databricks_id_token_filepath", c.OIDCTokenFile}, {"oidc_token_env", c.OIDCTokenEnv},
+	} {
+		if sec[k.key] != "" && k.have == "" {
+			return fmt.Errorf("%w: databricks: host %s is not the host %s of profile [%s], whose %s goes only to its own host: drop host or profile",
+				ErrRefused, normalizeDatabricksHost(c.Host), normalizeDatabricksHost(own), profile, k.key)
+		}
+	}
+	return nil
 }
 
 func normalizeDatabricksHost(h string) string {

@@ -13,12 +13,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +43,8 @@ type Server struct {
 	Pool  *x509.CertPool   // trusts the server's CA
 	Proxy *httptest.Server // the CONNECT proxy; plain http:// requests are answered by the handler
 
+	caDER []byte
+
 	mu      sync.Mutex
 	seen    []Request
 	handler http.HandlerFunc
@@ -58,7 +63,7 @@ func New(t testing.TB, h http.HandlerFunc) *Server {
 		t.Fatal(err)
 	}
 	ca, _ := x509.ParseCertificate(caDER)
-	s := &Server{Pool: x509.NewCertPool(), handler: h}
+	s := &Server{Pool: x509.NewCertPool(), handler: h, caDER: caDER}
 	s.Pool.AddCert(ca)
 	var serial int64 = 1
 	var certMu sync.Mutex
@@ -150,6 +155,17 @@ func (s *Server) record(scheme string, r *http.Request) {
 	s.mu.Lock()
 	s.seen = append(s.seen, Request{Scheme: scheme, Host: host, Path: r.URL.RequestURI(), Method: r.Method, Header: r.Header.Clone(), Body: string(b)})
 	s.mu.Unlock()
+}
+
+// CAFile writes the CA certificate as PEM into a temporary folder of the
+// test, for SSL_CERT_FILE of a program the test runs.
+func (s *Server) CAFile(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "hostile-ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.caDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // Requests are the requests seen so far, in order.
