@@ -57,13 +57,7 @@ type deviceCodeBody struct {
 func StartDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest) (*DeviceCode, error) {
 	p := r.params(r.DeviceCodeURL)
 	p.scope = r.Scope
-	form, err := deviceAuthorizationForm(p)
-	if err != nil {
-		return nil, err
-	}
-	user, pass := p.basicAuth()
-	start := time.Now()
-	a, err := postForm(ctx, hc, r.DeviceCodeURL, form, user, pass)
+	a, start, err := deviceAuthorization(ctx, hc, p)
 	if err != nil {
 		return nil, err
 	}

@@ -90,10 +90,10 @@ func tokenExchangeGrant(ctx context.Context, hc *http.Client, p tokenParams, sub
 		"subject_token_type": {jwtTokenType}})
 }
 
-// deviceAuthorizationForm is the device authorization request (RFC 8628
-// §3.1): not a grant, but the same parameters.
-func deviceAuthorizationForm(p tokenParams) (url.Values, error) {
-	return p.form(url.Values{"client_id": {p.clientID}})
+// deviceAuthorization is the device authorization request (RFC 8628
+// §3.1): not a grant, but the same parameters; its answer is the device code.
+func deviceAuthorization(ctx context.Context, hc *http.Client, p tokenParams) (*answer, time.Time, error) {
+	return post(ctx, hc, p, url.Values{"client_id": {p.clientID}})
 }
 
 // form completes a grant's own fields with the client, the scope or

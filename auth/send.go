@@ -98,19 +98,27 @@ func postForm(ctx context.Context, hc *http.Client, endpoint string, form url.Va
 	return a, nil
 }
 
-// postToken sends one token request and parses the answer strictly.
-func postToken(ctx context.Context, hc *http.Client, p tokenParams, grant url.Values) (*TokenResponse, error) {
-	form, err := p.form(grant)
+// post sends one request of the token client: the fields completed by p
+// (the client, its authentication, the scope), at p.endpoint. sent is when
+// it went, for a relative expiry.
+func post(ctx context.Context, hc *http.Client, p tokenParams, fields url.Values) (a *answer, sent time.Time, err error) {
+	form, err := p.form(fields)
 	if err != nil {
-		return nil, err
+		return nil, sent, err
 	}
 	user, pass := p.basicAuth()
-	start := time.Now()
-	a, err := postForm(ctx, hc, p.endpoint, form, user, pass)
+	sent = time.Now()
+	a, err = postForm(ctx, hc, p.endpoint, form, user, pass)
+	return a, sent, err
+}
+
+// postToken sends one token request and parses the answer strictly.
+func postToken(ctx context.Context, hc *http.Client, p tokenParams, grant url.Values) (*TokenResponse, error) {
+	a, sent, err := post(ctx, hc, p, grant)
 	if err != nil {
 		return nil, err
 	}
-	return parseTokenResponse(p.endpoint, a.status, a.contentType(), a.body, start)
+	return parseTokenResponse(p.endpoint, a.status, a.contentType(), a.body, sent)
 }
 
 // redactURL is a URL for an error line: no query, fragment or user
