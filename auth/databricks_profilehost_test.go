@@ -9,14 +9,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/azrepl/azrepl/internal/hostiletest"
+	"github.com/azrepl/azrepl/internal/hostilenet"
 )
 
 // databricksAnywhere answers as a Databricks workspace at every host name:
 // discovery names that host's own endpoints, the token endpoint gives a
 // token to any client.
-func databricksAnywhere(t *testing.T) *hostiletest.Server {
-	return hostiletest.New(t, func(w http.ResponseWriter, r *http.Request) {
+func databricksAnywhere(t *testing.T) *hostilenet.Server {
+	return hostilenet.New(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/oidc/.well-known/oauth-authorization-server":
 			writeJSON(w, 200, map[string]string{"authorization_endpoint": "https://" + r.Host + "/oidc/v1/authorize",
@@ -57,7 +57,7 @@ func TestProfileCredentialsOnlyForTheirHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"DATABRICKS_CONFIG_FILE": cfgFile}
-	s, err := NewSession(Config{HTTP: hs.Client(), Home: t.TempDir(), Getenv: func(k string) string { return env[k] }})
+	s, err := NewSession(Config{HTTP: victimClient(hs), Home: t.TempDir(), Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}

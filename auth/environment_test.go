@@ -2,24 +2,26 @@ package auth
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/azrepl/azrepl/internal/hostiletest"
+	"github.com/azrepl/azrepl/internal/hostilenet"
 )
 
-// anyAuthority answers as Entra at every host name through hostiletest's
+// anyAuthority answers as Entra at every host name through hostilenet's
 // proxy: device codes approved at once, user tokens whose refresh token
 // names the host that issued it (RT-<host>-<n>), app tokens for a secret.
-func anyAuthority(t *testing.T) *hostiletest.Server {
+func anyAuthority(t *testing.T) *hostilenet.Server {
 	var mu sync.Mutex
 	n := 0
-	return hostiletest.New(t, func(w http.ResponseWriter, r *http.Request) {
+	return hostilenet.New(t, func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		mu.Lock()
 		n++
@@ -44,15 +46,25 @@ func anyAuthority(t *testing.T) *hostiletest.Server {
 	})
 }
 
+// victimClient trusts the hostile network's CA and goes through its proxy;
+// like azrepl's token client it follows no redirect.
+func victimClient(hs *hostilenet.Server) *http.Client {
+	proxy, _ := url.Parse(hs.Proxy.URL)
+	return &http.Client{
+		Transport:     &http.Transport{Proxy: http.ProxyURL(proxy), TLSClientConfig: &tls.Config{RootCAs: hs.Pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
 // sessionAt is a Session on home whose authority host is host ("" = the
 // public cloud) through the hostile proxy.
-func sessionAt(t *testing.T, hs *hostiletest.Server, home, host string, env map[string]string) *Session {
+func sessionAt(t *testing.T, hs *hostilenet.Server, home, host string, env map[string]string) *Session {
 	t.Helper()
 	e := map[string]string{"AZURE_AUTHORITY_HOST": host}
 	for k, v := range env {
 		e[k] = v
 	}
-	s, err := NewSession(Config{HTTP: hs.Client(), Home: home, Getenv: func(k string) string { return e[k] }})
+	s, err := NewSession(Config{HTTP: victimClient(hs), Home: home, Getenv: func(k string) string { return e[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +73,7 @@ func sessionAt(t *testing.T, hs *hostiletest.Server, home, host string, env map[
 
 // credentialsTo lists the requests to host that carried a refresh token,
 // a secret or an assertion.
-func credentialsTo(hs *hostiletest.Server, host string) []string {
+func credentialsTo(hs *hostilenet.Server, host string) []string {
 	var out []string
 	for _, r := range hs.Requests() {
 		if r.Host == host && (strings.Contains(r.Body, "RT-") || strings.Contains(r.Body, "client_secret") || strings.Contains(r.Body, "assertion")) {

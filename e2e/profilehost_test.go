@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/azrepl/azrepl/internal/hostiletest"
+	"github.com/azrepl/azrepl/internal/hostilenet"
 )
 
 // A ~/.databrickscfg profile's secret goes only to the profile's own host:
@@ -15,7 +15,7 @@ import (
 // another host named beside the profile, in one line naming both. Every host
 // is answered by a hostile server whose CA azrepl trusts.
 func TestProfileSecretOnlyForItsHost(t *testing.T) {
-	hs := hostiletest.New(t, func(w http.ResponseWriter, r *http.Request) {
+	hs := hostilenet.New(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
 		case "/oidc/.well-known/oauth-authorization-server":
@@ -27,12 +27,16 @@ func TestProfileSecretOnlyForItsHost(t *testing.T) {
 		}
 	})
 	home := t.TempDir()
+	ca := filepath.Join(home, "hostile-ca.pem")
+	if err := os.WriteFile(ca, hs.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg := "[prod]\nhost = https://adb-111.1.azuredatabricks.net\nclient_id = prod-sp\nclient_secret = PROFILE-SECRET\n"
 	if err := os.WriteFile(filepath.Join(home, ".databrickscfg"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "NO_COLOR=1", "AZREPL_HOME=" + filepath.Join(home, "azrepl"),
-		"HTTPS_PROXY=" + hs.Proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + hs.CAFile(t)}
+		"HTTPS_PROXY=" + hs.Proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + ca}
 	dir := shimDir(t, env)
 	for what, r := range map[string]robustResult{
 		"databricks auth token": runIn(t, env, filepath.Join(dir, "databricks"), "auth", "token", "--host", "https://evil.example", "--profile", "prod"),
