@@ -10,7 +10,8 @@ import (
 )
 
 // AuthCodeRequest describes an authorization code + PKCE (S256) login with
-// a loopback redirect (entra.md §5.3, databricks.md §2).
+// a loopback redirect (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow;
+// https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-u2m).
 type AuthCodeRequest struct {
 	AuthorizeURL string
 	TokenURL     string

@@ -14,7 +14,9 @@ import (
 	"time"
 )
 
-// The Azure CLI's MSAL cache (entra.md §7.3): sections of entries, epoch
+// The Azure CLI's MSAL cache (MSAL's token cache format,
+// https://github.com/AzureAD/microsoft-authentication-library-for-python/blob/dev/msal/token_cache.py):
+// sections of entries, epoch
 // seconds as strings, refresh tokens with an empty realm. Entries are read
 // by their fields, never by recomputing MSAL's keys.
 type msalCache struct {

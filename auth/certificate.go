@@ -88,7 +88,7 @@ func LoadCertificate(paths ...string) (*ClientCertificate, error) {
 	return nil, errors.New("no certificate in the PEM file(s) matches the private key")
 }
 
-// Assertion builds the signed client_assertion JWT (entra.md §5.2): alg
+// Assertion builds the signed client_assertion JWT (https://learn.microsoft.com/entra/identity-platform/certificate-credentials): alg
 // RS256 or PS256, x5t#S256 and x5t thumbprints of the leaf, aud the token
 // endpoint, iss = sub = client id, a fresh jti, exp 10 minutes after nbf.
 func (c *ClientCertificate) Assertion(alg, tokenURL, clientID string, now time.Time) (string, error) {

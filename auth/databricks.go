@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Databricks OAuth constants (databricks.md §0).
+// Databricks OAuth constants (https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-u2m, https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-m2m).
 const (
 	DatabricksCLIClientID = "databricks-cli"
 	DatabricksResourceID  = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d" // Azure Databricks in Entra
@@ -68,7 +68,7 @@ func discover(ctx context.Context, hc *http.Client, u string) (*DatabricksEndpoi
 }
 
 // databricksPorts is 8020 then 8021..8040: databricks-cli's registered
-// redirect URIs (databricks.md §2.2).
+// redirect URIs (the Databricks CLI's registered loopback redirects, https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-u2m).
 func databricksPorts() []int {
 	p := make([]int, 0, 21)
 	for i := 8020; i <= 8040; i++ {

@@ -8,7 +8,7 @@ import (
 )
 
 // DatabricksAzureClientSecret is the Databricks SDK's azure-client-secret
-// (databricks.md §4.3): an Entra service principal — azure_client_id,
+// (https://learn.microsoft.com/azure/databricks/dev-tools/auth/azure-sp): an Entra service principal — azure_client_id,
 // azure_client_secret, azure_tenant_id of a ~/.databrickscfg profile, or
 // ARM_CLIENT_ID / ARM_CLIENT_SECRET / ARM_TENANT_ID — gets two
 // client-credentials tokens from the v1 endpoint, as the SDK asks them: one

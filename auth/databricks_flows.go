@@ -106,7 +106,7 @@ func databricksOAuthFlow(name string, grant func(s *Session, cfg DatabricksConfi
 		}
 		w := databricksOAuthServer{cfg: cfg, o: o, hostKey: hostOf(cfg.Host)}
 		// The account console has one OAuth server per account, under
-		// /oidc/accounts/{id} (databricks.md: account-level OAuth).
+		// /oidc/accounts/{id} (https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-u2m, account-level).
 		discoveryHost := cfg.Host
 		if strings.HasPrefix(w.hostKey, "accounts.") {
 			if cfg.AccountID == "" {

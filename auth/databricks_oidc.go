@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// Databricks workload identity federation (databricks.md §5), with the
+// Databricks workload identity federation (https://learn.microsoft.com/azure/databricks/dev-tools/auth/oauth-federation), with the
 // Databricks SDK's auth type names: an OIDC token from the workload's
 // platform — a file, an environment variable, GitHub Actions — read or
 // fetched anew before every exchange, is exchanged (RFC 8693) at the

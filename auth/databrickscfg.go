@@ -48,7 +48,7 @@ func (c *DatabricksConfig) fill(tag string, lookup func(string) string) {
 }
 
 // LoadDatabricksConfig resolves a host and credentials the way the
-// Databricks SDKs do (databricks.md §6.2): explicit values win, then
+// Databricks SDKs do (https://learn.microsoft.com/azure/databricks/dev-tools/auth/unified-auth): explicit values win, then
 // DATABRICKS_* variables, then the profile of ~/.databrickscfg
 // (DATABRICKS_CONFIG_FILE) named by profile, DATABRICKS_CONFIG_PROFILE,
 // [__settings__].default_profile or DEFAULT. The file is skipped when no

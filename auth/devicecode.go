@@ -12,7 +12,7 @@ import (
 )
 
 // DeviceCode is the answer of the device authorization endpoint
-// (entra.md §2.2). DeviceCodeValue is a secret: never print it.
+// (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code). DeviceCodeValue is a secret: never print it.
 type DeviceCode struct {
 	UserCode        string
 	DeviceCodeValue string

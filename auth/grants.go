@@ -48,13 +48,13 @@ type tokenParams struct {
 	extra    url.Values // client_info, claims… (added last)
 }
 
-// clientCredentialsToken is an app's own token (entra.md §5.1, §5.2).
+// clientCredentialsToken is an app's own token (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
 func clientCredentialsToken(ctx context.Context, hc *http.Client, p tokenParams) (*TokenResponse, error) {
 	return postToken(ctx, hc, p, url.Values{"grant_type": {grantClientCredentials}})
 }
 
 // refreshTokenGrant redeems a refresh token for a scope, which may name
-// another resource than the one the token was issued for (entra.md §4.1).
+// another resource than the one the token was issued for (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token).
 func refreshTokenGrant(ctx context.Context, hc *http.Client, p tokenParams, refreshToken string) (*TokenResponse, error) {
 	return postToken(ctx, hc, p, url.Values{"grant_type": {grantRefreshToken}, "refresh_token": {refreshToken}})
 }
@@ -65,7 +65,7 @@ func authCodeGrant(ctx context.Context, hc *http.Client, p tokenParams, code, re
 		"redirect_uri": {redirectURI}, "code_verifier": {verifier}})
 }
 
-// passwordGrant is the resource owner password grant (entra.md §5.4).
+// passwordGrant is the resource owner password grant (https://learn.microsoft.com/entra/identity-platform/v2-oauth-ropc).
 func passwordGrant(ctx context.Context, hc *http.Client, p tokenParams, username, password string) (*TokenResponse, error) {
 	return postToken(ctx, hc, p, url.Values{"grant_type": {grantPassword}, "username": {username}, "password": {password}})
 }
@@ -77,7 +77,7 @@ func deviceCodeGrant(ctx context.Context, hc *http.Client, p tokenParams, device
 }
 
 // onBehalfOfGrant trades a user's token to this API for one to scope as that
-// user: MSAL Go's AcquireTokenOnBehalfOf (entra.md §5.3).
+// user: MSAL Go's AcquireTokenOnBehalfOf (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow).
 func onBehalfOfGrant(ctx context.Context, hc *http.Client, p tokenParams, assertion string) (*TokenResponse, error) {
 	return postToken(ctx, hc, p, url.Values{"grant_type": {grantJWTBearer}, "assertion": {assertion},
 		"requested_token_use": {"on_behalf_of"}, "client_info": {"1"}})
@@ -137,7 +137,7 @@ func (p tokenParams) basicAuth() (user, pass string) {
 }
 
 // ClientSecretToken is the client credentials grant with a secret in the
-// form (client_secret_post, entra.md §5.1). The scope must be {resource}/.default.
+// form (client_secret_post, https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow). The scope must be {resource}/.default.
 func ClientSecretToken(ctx context.Context, hc *http.Client, tokenURL, clientID, secret, scope string) (*TokenResponse, error) {
 	return clientCredentialsToken(ctx, hc, tokenParams{endpoint: tokenURL, clientID: clientID, scope: scope, auth: clientAuth{secret: secret}})
 }

@@ -35,7 +35,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// entraErrorBody is Entra's error answer exactly as entra.md §3.2 shows it.
+// entraErrorBody is Entra's error answer exactly as https://learn.microsoft.com/entra/identity-platform/reference-error-codes shows it.
 func entraErrorBody(errName string, code int, msg string) map[string]any {
 	return map[string]any{
 		"error":             errName,
@@ -119,7 +119,7 @@ func (fe *fakeEntra) setToken(f func(w http.ResponseWriter, tenant string, form 
 }
 
 // userTokenBody is a successful user token response with id_token and
-// client_info, as Entra returns it for the Azure CLI (entra.md §3.1).
+// client_info, as Entra returns it for the Azure CLI (the client_info of https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
 func userTokenBody(t testing.TB, aud, scope, rt string, foci bool) map[string]any {
 	const oid, tid = "aaaaaaaa-0000-0000-0000-000000000001", "11111111-2222-3333-4444-555555555555"
 	b := map[string]any{

@@ -3,7 +3,7 @@ package auth
 import "context"
 
 // browserFlow is az login: authorization code + PKCE through a loopback
-// redirect (entra.md §4.3).
+// redirect (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
 type browserFlow struct{ refreshing }
 
 func init() { registerFlow(FlowBrowser, browserFlow{}) }

@@ -8,7 +8,7 @@ import (
 )
 
 // certificateFlow is client credentials with a certificate assertion
-// (entra.md §5.2). The key stays in this process's memory only.
+// (https://learn.microsoft.com/entra/identity-platform/certificate-credentials). The key stays in this process's memory only.
 type certificateFlow struct{}
 
 func init() { registerFlow(FlowCertificate, certificateFlow{}) }

@@ -3,7 +3,7 @@ package auth
 import "context"
 
 // deviceFlow is az login --use-device-code: a person enters a code on
-// another device (entra.md §4.2).
+// another device (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code).
 type deviceFlow struct{ refreshing }
 
 func init() { registerFlow(FlowDevice, deviceFlow{}) }

@@ -12,7 +12,7 @@ import (
 
 // FlowPassword is the resource owner password grant (az login -u -p):
 // legacy automation only — no MFA, no federated domains, no personal
-// accounts (entra.md §5.4). The password is used once and never kept.
+// accounts (https://learn.microsoft.com/entra/identity-platform/v2-oauth-ropc). The password is used once and never kept.
 const FlowPassword = "password"
 
 type passwordFlow struct{ refreshing }

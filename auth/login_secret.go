@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// secretFlow is client credentials with a client secret (entra.md §5.1).
+// secretFlow is client credentials with a client secret (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
 // The secret stays in this process's memory only.
 type secretFlow struct{}
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// On-behalf-of (entra.md §5.3): an API signed in as an app (secret or
+// On-behalf-of (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow): an API signed in as an app (secret or
 // certificate) trades the token a user sent it for a token to a downstream
 // API as that user (onBehalfOfGrant).
 

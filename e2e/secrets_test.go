@@ -57,7 +57,7 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 		{`graph.get("/me").get("displayName")`, "\nAlice Smith\n"},
 		{`databricks({flow: "m2m"}).get("/api/2.0/clusters/list").status`, "\n200\n"},
 		{`databricks({flow: "azure"}).token().audience`, "\n2ff814a6-3304-4ab8-85cb-cd0e6f879c1d\n"},
-		// The flows of issue 10: workload identity, managed identity, password,
+		// The app and federated flows: workload identity, managed identity, password,
 		// on-behalf-of, Databricks PAT / account / workload identity
 		// federation / azure_client_secret profile.
 		{`login({flow: "workload-identity"}).flow`, "\nworkload-identity\n"},

@@ -174,7 +174,7 @@ func tokenObjectID(r *http.Request) string {
 }
 
 // writeFaultBody answers an injected 429 or 503 in the envelope of the
-// service the request went to (wire-fidelity.md row 5), with Retry-After.
+// service the request went to (https://learn.microsoft.com/graph/throttling, https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling), with Retry-After.
 func writeFaultBody(w http.ResponseWriter, r *http.Request, kind faultKind) {
 	status := http.StatusTooManyRequests
 	if kind == fault503 {

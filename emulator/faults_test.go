@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// Each host throttles in its own envelope (wire-fidelity.md row 5), through
+// Each host throttles in its own envelope (https://learn.microsoft.com/graph/throttling, https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling), through
 // the proxy and on the direct listener alike.
 func TestFaultBodiesPerService(t *testing.T) {
 	em := startEmulator(t, Config{Faults: "every=1,kinds=429+503"})

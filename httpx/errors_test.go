@@ -43,7 +43,7 @@ func TestParseServiceErrorEnvelopes(t *testing.T) {
 		{name: "html from a proxy", url: "https://graph.microsoft.com/v1.0/me", status: 502, ct: "text/html; charset=utf-8",
 			body:    "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
 			service: "graph", msg: `HTTP 502 Bad Gateway: an HTML page (text/html, 74 bytes), not the service's JSON: a proxy or gateway answered? Title: "502 Bad Gateway"`},
-		// Azure Databricks' Jetty page for an Entra token with the wrong aud or iss (wire-fidelity.md row 3).
+		// Azure Databricks' Jetty page for an Entra token with the wrong aud or iss (fidelity/recordings/databricks/entra-token-wrong-audience.json).
 		{name: "databricks wrong aud", url: "https://adb-1.7.azuredatabricks.net/api/2.0/clusters/list", status: 400, ct: "text/html;charset=iso-8859-1",
 			body:    "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n<title>Error 400 io.jsonwebtoken.IncorrectClaimException: Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://management.core.windows.net/.</title>\n</head>\n<body><h2>HTTP ERROR 400</h2>\n<p>Problem accessing /api/2.0/clusters/list. Reason:\n<pre>    io.jsonwebtoken.IncorrectClaimException: Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://management.core.windows.net/.</pre></p>\n</body>\n</html>\n",
 			service: "databricks", code: "IncorrectClaimException", msg: "Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://management.core.windows.net/."},

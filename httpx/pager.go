@@ -114,7 +114,7 @@ func (p *Pager) Next(wait context.Context) (page Page, ok bool, err error) {
 		next = nil
 	}
 	if next != nil {
-		// issue 11's rules: same origin, no link followed twice
+		// the pager's rules: same origin, no link followed twice
 		if err := p.walk.check(next, p.c.red.url); err != nil {
 			p.stop, next = err, nil
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// A revoked session gets ARM's CAE 401 (wire-fidelity.md row 2).
+// A revoked session gets ARM's CAE 401 (fidelity/recordings/entra/50076-mfa-claims.json and https://learn.microsoft.com/entra/identity-platform/claims-challenge).
 func TestRevokedSessionGetsARMChallenge(t *testing.T) {
 	const challenge = `{"access_token":{"nbf":{"essential":true,"value":"1788264000"}}}`
 	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey,

@@ -12,7 +12,7 @@ import (
 )
 
 // A revoked session gets Graph's CAE 401: its usual challenge plus
-// error="insufficient_claims" and the base64 claims (wire-fidelity.md row 2).
+// error="insufficient_claims" and the base64 claims (fidelity/recordings/entra/50076-mfa-claims.json and https://learn.microsoft.com/entra/identity-platform/claims-challenge).
 func TestRevokedSessionGetsInsufficientClaims(t *testing.T) {
 	const challenge = `{"access_token":{"nbf":{"essential":true,"value":"1788264000"}}}`
 	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey, Users: testUsers(),
