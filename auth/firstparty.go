@@ -98,10 +98,20 @@ func firstPartyName(id string) string {
 }
 
 // withPreauthAdvice turns a 65002 refusal into advice naming the family
-// client that is pre-authorized for the scope and the call that works.
+// client that is pre-authorized for the scope and the call that works; a
+// 65002 or 70011 for a misspelt Graph permission gets a did-you-mean.
 func withPreauthAdvice(err error, clientID, scope string) error {
 	var ee *EntraError
-	if !errors.As(err, &ee) || !ee.HasCode(65002) {
+	if !errors.As(err, &ee) {
+		return err
+	}
+	if ee.HasCode(65002) || ee.HasCode(70011) || ee.Err == "invalid_scope" {
+		if s := scopeSuggestion(scope); s != "" {
+			ee.Advice = s
+			return ee
+		}
+	}
+	if !ee.HasCode(65002) {
 		return err
 	}
 	var others []FirstPartyClient

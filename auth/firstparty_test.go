@@ -43,9 +43,10 @@ func TestEmulatorPreauthorizationAdvice(t *testing.T) {
 	if tok.Claims["scp"] != "Mail.Read" || tok.Claims["appid"] != officeClientID {
 		t.Fatalf("claims %v", tok.Claims)
 	}
-	// A scope Graph does not have: 70011, no pre-authorization advice.
+	// A scope Graph does not have: 70011, no pre-authorization advice but
+	// that Graph has no such permission.
 	_, err = s.Token(ctx, "https://graph.microsoft.com/Foo.Bar", TokenOptions{})
-	if !errors.As(err, &ee) || !ee.HasCode(70011) || ee.Advice != "" {
+	if !errors.As(err, &ee) || !ee.HasCode(70011) || !strings.HasPrefix(ee.Advice, `"Foo.Bar" is not a Microsoft Graph permission`) {
 		t.Fatalf("want AADSTS70011, got %v", err)
 	}
 }

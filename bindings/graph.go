@@ -43,12 +43,12 @@ func (c *caller) graphObject(version string) *goja.Object {
 	o := c.rt.NewObject()
 	c.setMethods(o, func(method, path string, opts goja.Value) *httpx.Request {
 		return c.request(method, c.rt.ToValue(graphURL(path, version)), opts)
-	}, graphPermission)
+	}, nil)
 	c.setListing(o, "graph", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo listOptions
 		req := c.listRequest("graph."+fn+"(path, opts)", c.rt.ToValue(graphURL(path, version)), opts, &lo)
 		return req, httpx.PageOptions{Next: httpx.GraphNext, Max: lo.Max}
-	}, graphPermission)
+	}, nil)
 	_ = o.Set("batch", func(items goja.Value) goja.Value { return c.graphBatch(items, version) })
 	c.setPermissionLookups(o)
 	return o
@@ -139,42 +139,4 @@ func str(v goja.Value) string {
 		return ""
 	}
 	return v.String()
-}
-
-// graphPermissions names the permission usually needed per top-level
-// collection, read and write (the Graph permissions reference).
-var graphPermissions = map[string][2]string{
-	"groups":            {"Group.Read.All", "Group.ReadWrite.All"},
-	"users":             {"User.Read.All (or User.ReadBasic.All)", "User.ReadWrite.All"},
-	"me":                {"User.Read", "User.ReadWrite"},
-	"applications":      {"Application.Read.All", "Application.ReadWrite.All"},
-	"serviceprincipals": {"Application.Read.All", "Application.ReadWrite.All"},
-	"devices":           {"Device.Read.All", "Device.ReadWrite.All"},
-	"directoryroles":    {"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"},
-	"organization":      {"Organization.Read.All", "Organization.ReadWrite.All"},
-	"sites":             {"Sites.Read.All", "Sites.ReadWrite.All"},
-	"teams":             {"Team.ReadBasic.All", "TeamSettings.ReadWrite.All"},
-	"auditlogs":         {"AuditLog.Read.All", "AuditLog.Read.All"},
-	"identity":          {"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
-}
-
-// graphPermission says which permission a Graph path usually needs.
-func graphPermission(method, path string) string {
-	rest := path
-	for _, v := range []string{"/v1.0/", "/beta/"} {
-		if r, ok := strings.CutPrefix(path, v); ok {
-			rest = r
-		}
-	}
-	first, _, _ := strings.Cut(strings.Trim(rest, "/"), "/")
-	perm, ok := graphPermissions[strings.ToLower(first)]
-	if !ok {
-		return "see the Permissions section of this API's page in the Microsoft Graph reference"
-	}
-	need := perm[0]
-	if method != "" && method != http.MethodGet && method != http.MethodHead {
-		need = perm[1]
-	}
-	return fmt.Sprintf("%s %s usually needs %s (a delegated scope for a user, an application role for an app, granted with admin consent)",
-		method, path, need)
 }

@@ -395,6 +395,8 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 	}
 	hint := errcode.Status(se.Status).Hint
 	switch {
+	case se.Status == 403 && graphHosts[strings.ToLower(hostOf(se.URL))]:
+		return graphForbiddenHint(se.Method, path, claims)
 	case se.Status == 403:
 		if h := errcode.ServiceHint(se.Code, se.Message); h != "" {
 			return h

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/errcode"
+	"github.com/azrepl/azrepl/internal/graphperm"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -117,9 +119,19 @@ func TestGraphForbiddenHint(t *testing.T) {
 		got["exitCode"] != float64(errcode.Exit("FORBIDDEN")) {
 		t.Errorf("fields: %v", got)
 	}
+	// The story's 403: the hint names the least privileged application
+	// permission for GET /v1.0/groups in Microsoft's data, and that an
+	// administrator must consent to it.
+	r, _ := graphperm.Lookup("GET", "/v1.0/groups")
+	best, ok := r.Best(graphperm.Application)
+	if !ok || !slices.ContainsFunc(r.Schemes[graphperm.Application].Least, func(g graphperm.Grant) bool { return g.String() == best.String() }) {
+		t.Fatalf("no least privileged application permission for GET /groups: %+v", r.Schemes[graphperm.Application])
+	}
 	hint, _ := got["hint"].(string)
-	if !strings.Contains(hint, "roles: (none)") || !strings.Contains(hint, "Group.Read.All") {
-		t.Errorf("hint: %q", hint)
+	for _, want := range []string{"GET /v1.0/groups needs an application permission", "least privileged: " + best.String(), "needs admin consent", "roles: (none)"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint lacks %q: %q", want, hint)
+		}
 	}
 	if !strings.Contains(got["message"].(string), "Insufficient privileges") {
 		t.Errorf("message: %q", got["message"])

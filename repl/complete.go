@@ -57,6 +57,13 @@ var dottedTail = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompil
 
 func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
+	if names, prefix, ok := scopeCompletions(before); ok {
+		out := make([][]rune, 0, len(names))
+		for _, n := range names {
+			out = append(out, []rune(n[len(prefix):]))
+		}
+		return out, len([]rune(prefix))
+	}
 	tail := dottedTail().FindString(before)
 	if tail == "" && strings.TrimSpace(before) != "" && !strings.HasSuffix(before, " ") && !strings.HasSuffix(before, "(") {
 		return nil, 0
