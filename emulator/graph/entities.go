@@ -12,18 +12,17 @@ import (
 // million groups starts at once and holds none of them). Items are encoded
 // when served.
 type entitySet struct {
-	name        string // URL segment and @odata.context name: "users"
-	typeName    string // OData type, for messages: "group"
-	resource    string // resource name in $filter messages: "Group"
-	permissions []string
-	props       []string       // property names in output order
-	index       map[string]int // lower-case name → position in props
-	items       []item
-	byKey       map[string]int               // lower-case id (and UPN for users) → item
-	n           int                          // generated items, after items
-	gen         func(i int) []any            // values of generated item i
-	genKey      func(key string) (int, bool) // generated item of an id
-	orders      sortedOrders                 // $orderby of the whole set, once sorted
+	name     string         // URL segment and @odata.context name: "users"
+	typeName string         // OData type, for messages: "group"
+	resource string         // resource name in $filter messages: "Group"
+	props    []string       // property names in output order
+	index    map[string]int // lower-case name → position in props
+	items    []item
+	byKey    map[string]int               // lower-case id (and UPN for users) → item
+	n        int                          // generated items, after items
+	gen      func(i int) []any            // values of generated item i
+	genKey   func(key string) (int, bool) // generated item of an id
+	orders   sortedOrders                 // $orderby of the whole set, once sorted
 }
 
 type item struct {
@@ -54,8 +53,8 @@ func (s *entitySet) lookup(key string) (int, bool) {
 	return 0, false
 }
 
-func newEntitySet(name, typeName, resource string, perms, props []string) *entitySet {
-	s := &entitySet{name: name, typeName: typeName, resource: resource, permissions: perms,
+func newEntitySet(name, typeName, resource string, props []string) *entitySet {
+	s := &entitySet{name: name, typeName: typeName, resource: resource,
 		props: props, index: map[string]int{}, byKey: map[string]int{}}
 	for i, p := range props {
 		s.index[strings.ToLower(p)] = i
@@ -131,7 +130,7 @@ var userProps = []string{"businessPhones", "displayName", "givenName", "jobTitle
 	"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
 
 func newUserSet(users []User, count int, at func(int) User, index func(string) (int, bool)) *entitySet {
-	s := newEntitySet("users", "user", "User", userPermissions, userProps)
+	s := newEntitySet("users", "user", "User", userProps)
 	for _, u := range users {
 		s.add([]string{u.ID, u.UserPrincipalName}, userValues(u)...)
 	}
@@ -156,7 +155,7 @@ var groupProps = []string{"id", "deletedDateTime", "classification", "createdDat
 	"securityEnabled", "securityIdentifier", "visibility"}
 
 func newGroupSet(groups []Group, count int, at func(int) Group, index func(string) (int, bool)) *entitySet {
-	s := newEntitySet("groups", "group", "Group", groupPermissions, groupProps)
+	s := newEntitySet("groups", "group", "Group", groupProps)
 	for _, g := range groups {
 		s.add([]string{g.ID}, groupValues(g)...)
 	}

@@ -149,8 +149,8 @@ func (s *server) route(rc *requestContext, p *principal, version, rest string) {
 	if !rc.allowGet() {
 		return
 	}
-	if !p.allowed(set.permissions) {
-		rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+	if !p.allowed(http.MethodGet, rest) {
+		rc.denied()
 		return
 	}
 	switch {
@@ -168,8 +168,8 @@ func (s *server) serveMe(rc *requestContext, p *principal, version string) {
 		rc.fail(http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
 		return
 	}
-	if !p.allowed(mePermissions) {
-		rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+	if !p.allowed(http.MethodGet, "me") {
+		rc.denied()
 		return
 	}
 	s.serveEntity(rc, p.dir.users, version, p.oid)

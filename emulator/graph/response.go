@@ -81,6 +81,11 @@ func (rc *requestContext) segmentNotFound(seg string) {
 	rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", seg))
 }
 
+// denied is Graph's 403 for a token without a permission that grants the call.
+func (rc *requestContext) denied() {
+	rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+}
+
 // allowGet answers 405 for anything but GET: the emulated directory is read-only.
 func (rc *requestContext) allowGet() bool {
 	if rc.r.Method == http.MethodGet || rc.r.Method == http.MethodHead {

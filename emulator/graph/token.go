@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
+	"github.com/azrepl/azrepl/internal/graphperm"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -22,13 +23,20 @@ type principal struct {
 	dir         *directory      // the token's tenant's directory
 }
 
-func (p *principal) allowed(any []string) bool {
-	for _, perm := range any {
-		if p.permissions[perm] {
-			return true
-		}
+// allowed decides from Microsoft's Graph permissions data, as Graph does:
+// the call is allowed when one permission that grants it (and one of its
+// AlsoRequires) is in the token's scp (delegated) or roles (application).
+// path is the request path without the version ("groups/x").
+func (p *principal) allowed(method, path string) bool {
+	r, ok := graphperm.Lookup(method, "/"+path)
+	if !ok {
+		return false
 	}
-	return false
+	scheme := graphperm.Application
+	if p.delegated {
+		scheme = graphperm.DelegatedWork
+	}
+	return r.Allows(scheme, func(name string) bool { return p.permissions[name] })
 }
 
 // authenticate checks the bearer token and answers Graph's 401 itself when it fails.
