@@ -24,7 +24,7 @@ func init() {
   arm.wait(response, {timeout, interval}) — follow a long-running operation (201/202 with Azure-AsyncOperation
         or Location) until it ends, honouring Retry-After; returns the final resource (PUT/PATCH), the
         operation's result or null; throws the operation's error (err.serviceCode) or TIMEOUT (default 30 min)
-  Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)`,
+  Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)` + armRolesHelp,
 		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
 			if err != nil {
@@ -40,6 +40,7 @@ func (c *caller) armObject() *goja.Object {
 	o := c.rt.NewObject()
 	c.setMethods(o, c.armRequest, armPermission)
 	_ = o.Set("wait", c.armWait)
+	c.setRoleLookup(o)
 	c.setListing(o, "arm", func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageOptions) {
 		var lo listOptions
 		decodeOpts(c.rt, "arm."+fn+"(path, opts)", opts, &lo)

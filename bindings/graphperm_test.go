@@ -44,3 +44,17 @@ func TestGraphPermission(t *testing.T) {
 		t.Errorf("typo: %v", e)
 	}
 }
+
+func TestARMRoles(t *testing.T) {
+	h := newHarness(t, offline())
+	got := h.js(`arm.roles("Microsoft.Resources/subscriptions/resourceGroups/read").map(r => r.name)`)
+	if !strings.Contains(got, `"Reader"`) || !strings.Contains(got, `"Owner"`) {
+		t.Errorf("readers of resource groups: %s", got)
+	}
+	if got := h.js(`arm.roles("Microsoft.Authorization/roleAssignments/write").map(r => r.name)`); strings.Contains(got, "Reader") || strings.Contains(got, `"Contributor"`) {
+		t.Errorf("role assignment writers: %s", got)
+	}
+	if e := h.thrown(`arm.roles("")`); e["code"] != errcode.BadArgument {
+		t.Errorf("empty action: %v", e)
+	}
+}
