@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/errcode"
-
 	"github.com/azrepl/azrepl/internal/azroles"
 	"github.com/dop251/goja"
 )
