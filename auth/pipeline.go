@@ -18,6 +18,8 @@ type tokenJob struct {
 	fresh    bool    // skip the cached token (force, a claims challenge)
 	noCache  bool    // neither read nor written (on-behalf-of: the user of the assertion is not the login)
 	exchange func(ctx context.Context) (*TokenResponse, error)
+	// cache is tokens.json as the caller read it, if it did (nil: read it).
+	cache *cacheData
 	// accountOf names the account of a new token when it is not the job's
 	// (on-behalf-of: the user of the assertion).
 	accountOf func(*TokenResponse) Account
@@ -56,9 +58,12 @@ func (s *Session) obtain(ctx context.Context, j tokenJob) (*Token, error) {
 // cached is the job's token from tokens.json when it is good for longer
 // than expiryMargin.
 func (s *Session) cached(j tokenJob) (*Token, bool, error) {
-	d, err := s.cache.read()
-	if err != nil {
-		return nil, false, err
+	d := j.cache
+	if d == nil {
+		var err error
+		if d, err = s.cache.read(); err != nil {
+			return nil, false, err
+		}
 	}
 	e, ok := d.freshAccess(j.account.Environment, j.tenant, j.clientID, j.account.HomeAccountID, j.key)
 	if !ok {

@@ -30,7 +30,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 		return nil, err
 	}
 	j := tokenJob{account: acct, tenant: tokenTenant(acct, o.Tenant), clientID: firstNonEmpty(o.ClientID, acct.ClientID),
-		key: scope, shown: scope, fresh: o.Force}
+		key: scope, shown: scope, fresh: o.Force, cache: d}
 	switch {
 	case o.OnBehalfOf != "" && o.V1:
 		return nil, errors.New("token(…, {onBehalfOf, v1}): on-behalf-of is a v2 exchange here: drop v1")
