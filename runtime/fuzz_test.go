@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/dop251/goja/file"
 )
 
 // FuzzIsIncomplete checks the REPL's multi-line signal on arbitrary input.
@@ -18,10 +20,15 @@ func FuzzIsIncomplete(f *testing.F) {
 		"x = {a: 1,", "[1, 2", "a +", "a b", "'unterminated", "let x = 1", "}", "({", "class A {",
 		"for (;;", "(function () { return 1 })()", "async function f() { await", "x => {", "a ? b :",
 		"q(r, \"value.#.id\")", "try {", "try {} catch", "/re", "0x", "\"\\u00", "`a\nb", "do {} while",
+		"f(\r\n1,", "{\r", "x = [\u2028", "é(\u2029ü", "await f(\n",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		wantLine, wantColumn := endOfSource(src)
+		if line, last := sourceEnd(src); line != wantLine || len(last)+1 != wantColumn {
+			t.Fatalf("sourceEnd(%q) = line %d column %d, goja places the end at line %d column %d", src, line, len(last)+1, wantLine, wantColumn)
+		}
 		_, err := Compile("<repl>", src)
 		if !IsIncomplete(err) {
 			if err == nil {
@@ -37,12 +44,12 @@ func FuzzIsIncomplete(f *testing.F) {
 		if !errors.As(err, &se) {
 			t.Fatalf("incomplete without a *SyntaxError: %v", err)
 		}
-		wantLine, last := endOfSource(src)
 		if se.Pos.Line != wantLine {
 			t.Fatalf("incomplete %q reported at line %d, input ends on line %d", src, se.Pos.Line, wantLine)
 		}
-		if se.Pos.Column != len(last)+1 && se.Pos.Column != utf8.RuneCountInString(last)+1 {
-			t.Fatalf("incomplete %q reported at column %d, input ends at column %d", src, se.Pos.Column, len(last)+1)
+		lastLine := src[len(src)-(wantColumn-1):]
+		if se.Pos.Column != wantColumn && se.Pos.Column != utf8.RuneCountInString(lastLine)+1 {
+			t.Fatalf("incomplete %q reported at column %d, input ends at column %d", src, se.Pos.Column, wantColumn)
 		}
 		if _, err := Compile("<repl>", src+"\n"); !IsIncomplete(err) {
 			t.Fatalf("%q is incomplete but %q is not: %v", src, src+"\n", err)
@@ -50,23 +57,10 @@ func FuzzIsIncomplete(f *testing.F) {
 	})
 }
 
-// endOfSource returns the last line's number and text, with JavaScript's
-// line terminators: LF, CR, CRLF, U+2028 and U+2029.
-func endOfSource(src string) (line int, last string) {
-	line, start := 1, 0
-	for i, r := range src {
-		switch r {
-		case '\n':
-			if i > 0 && src[i-1] == '\r' {
-				start = i + 1
-				continue
-			}
-		case '\r', '\u2028', '\u2029':
-		default:
-			continue
-		}
-		line++
-		start = i + utf8.RuneLen(r)
-	}
-	return line, src[start:]
+// endOfSource is where src ends (line, byte column, from 1) as goja's own
+// source file places it: the parser's positions come from file.File, an
+// algorithm apart from sourceEnd's, so a bug in either shows here.
+func endOfSource(src string) (line, column int) {
+	p := file.NewFile("<repl>", src, 1).Position(len(src))
+	return p.Line, p.Column
 }
