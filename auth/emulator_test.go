@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // These tests run azrepl's auth against the project's emulator, over TLS
@@ -23,21 +24,10 @@ import (
 
 func startEmulator(t *testing.T, cfg emulator.Config) *emulator.Emulator {
 	t.Helper()
-	if cfg.Listen == "" {
-		cfg.Listen = "127.0.0.1:0"
-	}
-	if cfg.Proxy == "" {
-		cfg.Proxy = "127.0.0.1:0"
-	}
 	if cfg.Groups == 0 {
 		cfg.Groups = 5
 	}
-	e, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Close() })
-	return e
+	return emulatortest.Start(t, cfg)
 }
 
 func emulatorSession(t *testing.T, e *emulator.Emulator, env map[string]string, openURL func(string) error) *Session {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/httpx"
 )
 
@@ -22,11 +23,7 @@ import (
 // (the emulator's side of it is in the same process and profile).
 // httpx's BenchmarkLoadRoots is the root pool alone, which a process builds once.
 func BenchmarkColdExchange(b *testing.B) {
-	em, err := emulator.Start(context.Background(), emulator.Config{Proxy: "127.0.0.1:0", ApproveAfter: 50 * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer em.Close()
+	em := emulatortest.Start(b, emulator.Config{ApproveAfter: 50 * time.Millisecond})
 	ca := filepath.Join(b.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, em.CAPEM(), 0o600); err != nil {
 		b.Fatal(err)

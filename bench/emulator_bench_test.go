@@ -10,6 +10,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/httpx"
 )
 
@@ -18,22 +19,13 @@ import (
 // app token from reader-app's secret.
 func emulatorClient(tb testing.TB, cfg emulator.Config) (*emulator.Emulator, *httpx.Client) {
 	tb.Helper()
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(tb, cfg)
 	c := httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: http.ProxyURL(em.ProxyURL())})
 	s, err := auth.NewSession(auth.Config{HTTP: c.HTTPClient(), Home: tb.TempDir(), Getenv: func(string) string { return "" }})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var app emulator.App
-	for _, a := range em.World().Apps {
-		if a.Name == "reader-app" {
-			app = a
-		}
-	}
+	app := emulatortest.App(tb, em, "reader-app")
 	ctx := context.Background()
 	if _, err := s.Login(ctx, auth.LoginOptions{Flow: "secret", Tenant: em.World().TenantID, ClientID: app.ClientID,
 		ClientSecret: app.ClientSecret, Scope: "https://graph.microsoft.com/.default"}); err != nil {

@@ -10,17 +10,14 @@ import (
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/dop251/goja"
 )
 
 // BenchmarkCachedToken is the work behind `azrepl run` printing a cached
 // token: open the session on an existing cache and read one access token.
 func BenchmarkCachedToken(b *testing.B) {
-	em, err := emulator.Start(context.Background(), emulator.Config{Proxy: "127.0.0.1:0", ApproveAfter: 50 * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer em.Close()
+	em := emulatortest.Start(b, emulator.Config{ApproveAfter: 50 * time.Millisecond})
 	home := b.TempDir()
 	cfg := auth.Config{HTTP: em.HTTPClient(), Home: home, Prompt: &strings.Builder{}, Getenv: func(string) string { return "" }}
 	s, err := auth.NewSession(cfg)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // BenchmarkTokenEndpoint is the emulator's token endpoint throughput: POSTs
@@ -41,12 +42,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 	b.Run("client-credentials", func(b *testing.B) {
 		em, c, u := start(b)
 		defer em.Close()
-		var app emulator.App
-		for _, a := range em.World().Apps {
-			if a.Name == "reader-app" {
-				app = a
-			}
-		}
+		app := emulatortest.App(b, em, "reader-app")
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ClientID},
 			"client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}
 		for b.Loop() {

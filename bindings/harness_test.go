@@ -18,6 +18,7 @@ import (
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/runtime"
@@ -117,19 +118,12 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 
 func (h *harness) wireEmulator(azreplHome string) func(*bindings.Env) error {
 	t := h.t
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	cfg := h.emu
-	cfg.Listen, cfg.Proxy = "127.0.0.1:0", "127.0.0.1:0"
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(t, h.emu)
 	h.world = em.World()
 	h.env["DATABRICKS_HOST"] = h.world.Databricks.Host
 	proxy := em.ProxyURL()
 	h.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
+	var err error
 	h.session, err = auth.NewSession(auth.Config{HTTP: h.http.HTTPClient(), Home: azreplHome, Prompt: h.stderr,
 		Getenv: func(k string) string { return h.env[k] }})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // robustEmulator starts an in-process emulator with its CONNECT proxy and
@@ -22,11 +23,7 @@ func robustEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, []st
 	t.Helper()
 	dir := t.TempDir()
 	cfg.Dir, cfg.Proxy = dir, "127.0.0.1:0"
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(t, cfg)
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "NO_COLOR=1",
 		"HTTPS_PROXY=" + em.ProxyURL().String(), "NO_PROXY=localhost,127.0.0.1",

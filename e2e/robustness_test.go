@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // concurrentScopes are 20 scopes the Azure CLI client is pre-authorized
@@ -176,13 +177,7 @@ func TestGraphAllUnderFaults(t *testing.T) {
 }
 
 func readerApp(t *testing.T, em *emulator.Emulator) emulator.App {
-	for _, a := range em.World().Apps {
-		if a.Name == "reader-app" {
-			return a
-		}
-	}
-	t.Fatal("the emulator has no reader-app")
-	return emulator.App{}
+	return emulatortest.App(t, em, "reader-app")
 }
 
 // TestBadInputOneLineErrors: what goes wrong outside azrepl (a body that is

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/testenv"
 )
@@ -20,13 +21,7 @@ import (
 // startEmulator runs the emulator in-process with its files in a temp folder.
 func startEmulator(t *testing.T) *emulator.Emulator {
 	t.Helper()
-	em, err := emulator.Start(context.Background(), emulator.Config{Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0",
-		Dir: t.TempDir(), ApproveAfter: 1, Groups: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
-	return em
+	return emulatortest.Start(t, emulator.Config{Dir: t.TempDir(), ApproveAfter: 1, Groups: 5})
 }
 
 // onwardTo is the recorder's onward client when the emulator stands in for
@@ -42,13 +37,7 @@ func onwardTo(em *emulator.Emulator) *httpx.Client {
 }
 
 func app(t *testing.T, em *emulator.Emulator, name string) emulator.App {
-	for _, a := range em.World().Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	t.Fatalf("no app %s", name)
-	return emulator.App{}
+	return emulatortest.App(t, em, name)
 }
 
 // runRecorded runs argv behind the recorder and returns the result and the

@@ -23,6 +23,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/iam"
@@ -48,11 +49,7 @@ type world struct {
 func setup(t *testing.T) *world {
 	t.Helper()
 	dir := t.TempDir()
-	em, err := emulator.Start(context.Background(), emulator.Config{Dir: dir, Proxy: "127.0.0.1:0", ApproveAfter: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(t, emulator.Config{Dir: dir, ApproveAfter: 200 * time.Millisecond})
 	home := t.TempDir()
 	shims := filepath.Join(t.TempDir(), "bin")
 	// Set before anything in this process reads them (the proxy and the

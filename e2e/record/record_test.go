@@ -9,7 +9,6 @@ package record
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/azrepl/azrepl/traceexport"
@@ -60,12 +60,7 @@ type cloud struct {
 func startCloud(t *testing.T) *cloud {
 	t.Helper()
 	dir := t.TempDir()
-	em, err := emulator.Start(context.Background(), emulator.Config{Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: dir,
-		ApproveAfter: 300 * time.Millisecond, Groups: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(t, emulator.Config{Dir: dir, ApproveAfter: 300 * time.Millisecond, Groups: 5})
 	home := t.TempDir()
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AZREPL_HOME=" + filepath.Join(home, "azrepl"),
 		"HTTPS_PROXY=" + em.ProxyURL().String(), "SSL_CERT_FILE=" + filepath.Join(dir, "ca.pem"), "NO_COLOR=1"}
@@ -73,13 +68,7 @@ func startCloud(t *testing.T) *cloud {
 }
 
 func (c *cloud) app(t *testing.T, name string) emulator.App {
-	for _, a := range c.em.World().Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	t.Fatalf("no app %s", name)
-	return emulator.App{}
+	return emulatortest.App(t, c.em, name)
 }
 
 // secrets are the world's secrets: none may appear in a recording.

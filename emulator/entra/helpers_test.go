@@ -1,11 +1,10 @@
 package entra_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -13,17 +12,7 @@ import (
 // startEmulator starts an emulator with a proxy on random ports, closed with the test.
 func startEmulator(t *testing.T, cfg emulator.Config) *emulator.Emulator {
 	t.Helper()
-	if cfg.Proxy == "" {
-		cfg.Proxy = "127.0.0.1:0"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
-	return em
+	return emulatortest.Start(t, cfg)
 }
 
 // claimsOf verifies a token with the emulator key and returns its claims.

@@ -1,0 +1,57 @@
+// Package emulatortest is the one way a test gets an emulator: started on
+// loopback, closed when the test ends, with the world's apps at hand and
+// the environment a child process needs to take it for the cloud. It
+// imports nothing of azrepl, so the emulator's own tests use it too.
+package emulatortest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/azrepl/azrepl/emulator"
+)
+
+// Start starts an emulator and closes it when tb ends. Its direct listener
+// and its proxy listen on 127.0.0.1 at ports the system picks, unless cfg
+// names others; the rest of cfg is kept.
+func Start(tb testing.TB, cfg emulator.Config) *emulator.Emulator {
+	tb.Helper()
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	if cfg.Proxy == "" {
+		cfg.Proxy = "127.0.0.1:0"
+	}
+	em, err := emulator.Start(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("starting the emulator: %v", err)
+	}
+	tb.Cleanup(func() { _ = em.Close() })
+	return em
+}
+
+// App is the world's app of that name; tb fails when there is none.
+func App(tb testing.TB, em *emulator.Emulator, name string) emulator.App {
+	tb.Helper()
+	for _, a := range em.World().Apps {
+		if a.Name == name {
+			return a
+		}
+	}
+	tb.Fatalf("the emulator's world has no app %q", name)
+	return emulator.App{}
+}
+
+// Env is what a child process needs to reach em as the cloud, as KEY=VALUE
+// lines: its proxy for HTTPS, loopback without it, and its CA (written to
+// a file of tb's) as the trusted roots.
+func Env(tb testing.TB, em *emulator.Emulator) []string {
+	tb.Helper()
+	ca := filepath.Join(tb.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, em.CAPEM(), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return []string{"HTTPS_PROXY=" + em.ProxyURL().String(), "NO_PROXY=localhost,127.0.0.1", "SSL_CERT_FILE=" + ca}
+}
