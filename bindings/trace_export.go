@@ -3,11 +3,11 @@ package bindings
 import (
 	"bytes"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/version"
 	"github.com/azrepl/azrepl/traceexport"
 )
 
@@ -50,11 +50,5 @@ func WriteTraceExport(all []httpx.Exchange, kind, file string) (int, error) {
 	return len(all), nil
 }
 
-// buildVersion is the module version azrepl was built as ("(devel)" for
-// a local build).
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+// buildVersion is the version azrepl was built as (internal/version).
+func buildVersion() string { return version.String() }

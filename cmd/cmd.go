@@ -19,9 +19,6 @@ import (
 	"github.com/mattn/go-isatty"
 )
 
-// Version is set at build time with -ldflags "-X github.com/azrepl/azrepl/cmd.Version=…".
-var Version = "dev"
-
 const usage = `azrepl — a scriptable shell for Microsoft cloud authentication (Entra ID, Graph, ARM, Databricks)
 
 Usage:
@@ -33,7 +30,7 @@ Usage:
   azrepl env [--databricks]         shell exports for the current login, for eval (azrepl env --help)
   azrepl shim --dir DIR             install az and databricks shims that serve azrepl's tokens
   azrepl [--emulator] record -- CMD run CMD behind a recorder; explain and replay how it signs in
-  azrepl version                    print the version
+  azrepl version, --version         print the version
 
 Flags:
   --emulator    use the built-in offline emulator (no account, no network)
@@ -73,6 +70,9 @@ func Parse(args []string) (Options, error) {
 			o.Debug = true
 		case a == "-h" || a == "--help" || a == "-help":
 			o.Command = "help"
+			return o, nil
+		case a == "--version" || a == "-version":
+			o.Command = "version"
 			return o, nil
 		case a == "-e" || a == "--eval":
 			if i+1 >= len(args) {

@@ -15,6 +15,7 @@ import (
 	"github.com/azrepl/azrepl/app"
 	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/version"
 	"github.com/azrepl/azrepl/record"
 	"github.com/azrepl/azrepl/traceexport"
 )
@@ -166,12 +167,12 @@ func writeRecording(dir string, argv []string, started time.Time, res *record.Re
 		write func(io.Writer) error
 	}{
 		{"trace.json", func(w io.Writer) error {
-			return traceexport.WriteTrace(w, traceexport.TraceFile{Creator: "azrepl " + Version, Program: program, Started: started, Exchanges: res.Exchanges})
+			return traceexport.WriteTrace(w, traceexport.TraceFile{Creator: "azrepl " + version.String(), Program: program, Started: started, Exchanges: res.Exchanges})
 		}},
 		{"report.html", func(w io.Writer) error {
-			return traceexport.Report(w, res.Exchanges, traceexport.ReportOptions{Title: "azrepl record: " + program, Version: Version, Client: filepath.Base(argv[0])})
+			return traceexport.Report(w, res.Exchanges, traceexport.ReportOptions{Title: "azrepl record: " + program, Version: version.String(), Client: filepath.Base(argv[0])})
 		}},
-		{"flow.har", func(w io.Writer) error { return traceexport.HAR(w, res.Exchanges, Version) }},
+		{"flow.har", func(w io.Writer) error { return traceexport.HAR(w, res.Exchanges, version.String()) }},
 		{"flow.js", func(w io.Writer) error {
 			_, err := io.WriteString(w, explain.Script(filepath.Base(argv[0]), program, res.Exchanges))
 			return err

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"os"
 	"strings"
@@ -96,7 +97,7 @@ func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return azAccountShow(a, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "ERROR: this az is azrepl (%s): it only serves tokens (az account get-access-token, az account show); run the real Azure CLI for %q\n",
-		Version, strings.TrimSpace("az "+strings.Join(args, " ")))
+		version.String(), strings.TrimSpace("az "+strings.Join(args, " ")))
 	return 2
 }
 

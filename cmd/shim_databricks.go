@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"os"
 	"strings"
@@ -54,7 +55,7 @@ func databricksMain(ctx context.Context, args []string, stdout, stderr io.Writer
 		return 0
 	}
 	fmt.Fprintf(stderr, "Error: this databricks is azrepl (%s): it only serves tokens (databricks auth token --host H [--profile P]); run the real Databricks CLI for %q\n",
-		Version, strings.TrimSpace("databricks "+strings.Join(args, " ")))
+		version.String(), strings.TrimSpace("databricks "+strings.Join(args, " ")))
 	return 2
 }
 

@@ -103,6 +103,9 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "azrepl ") || !strings.HasSuffix(strings.TrimSpace(out), ", static)") {
 		t.Errorf("version (the tests build azrepl static): %q %d", out, code)
 	}
+	if flag, code := run(t, t.TempDir(), "--version"); code != 0 || flag != out {
+		t.Errorf("--version: %q %d, version: %q", flag, code, out)
+	}
 }
 
 // Every bundled snippet that runs offline must keep working.

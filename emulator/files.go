@@ -7,10 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/dirsafe"
 )
 
 // systemBundles are where Debian, Fedora and others keep the system CAs.
@@ -130,7 +130,7 @@ func (em *Emulator) openRequestLog() error {
 	if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_EXCL|dirsafe.NoFollow, 0o600)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func writeFresh(path string, data []byte, mode os.FileMode) error {
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, mode)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|dirsafe.NoFollow, mode)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 // curlSkipHeaders are set by curl itself or describe this connection only.
 var curlSkipHeaders = map[string]bool{
-	"Content-Length": true, "Host": true, "Accept-Encoding": true, "Connection": true,
+	"Content-Length": true, "Host": true, "Accept-Encoding": true, "Connection": true, "User-Agent": true,
 	"Authorization": true, // written separately with a placeholder
 }
 

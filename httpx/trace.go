@@ -3,6 +3,7 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"mime"
 	"net/http"
@@ -140,6 +141,12 @@ type tracingTransport struct {
 
 func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
+	if req.Header.Get("User-Agent") == "" {
+		// Every request says it is azrepl (not Go-http-client), as az and
+		// the SDKs name themselves; a caller's own User-Agent is kept.
+		req = req.Clone(req.Context())
+		req.Header.Set("User-Agent", version.UserAgent())
+	}
 	rec := &recording{ring: t.ring, start: start, req: req, reqHeader: req.Header.Clone()}
 	rec.index = t.ring.nextIndex()
 	if s, ok := req.Context().Value(traceSlotKey{}).(*traceSlot); ok {

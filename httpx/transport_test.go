@@ -6,8 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/azrepl/azrepl/internal/version"
 )
 
 func TestHTTP2WhenOffered(t *testing.T) {
@@ -57,5 +61,38 @@ func TestDebugPrintsReadableExchanges(t *testing.T) {
 	err = resp.Err()
 	if err == nil || err.Error() != "graph: 403 Authorization_RequestDenied: Insufficient privileges to complete the operation. (POST "+srv.URL+"/v1.0/groups)" {
 		t.Fatalf("%v", err)
+	}
+}
+
+// TestUserAgent: requests say they come from azrepl, in the one token
+// "azrepl/<version>" (they went out as Go-http-client/1.1); a caller's own
+// User-Agent is kept; curl lines leave it to curl.
+func TestUserAgent(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv, c, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.UserAgent())
+		mu.Unlock()
+	}), Options{})
+	if _, err := c.Do(context.Background(), &Request{Method: "GET", URL: srv.URL + "/a", NoAuth: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(context.Background(), &Request{Method: "GET", URL: srv.URL + "/b", NoAuth: true, Header: http.Header{"User-Agent": {"mine/1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.HTTPClient().Get(srv.URL + "/c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{version.UserAgent(), "mine/1", version.UserAgent()}
+	if !slices.Equal(got, want) || !strings.HasPrefix(got[0], "azrepl/") {
+		t.Fatalf("User-Agent %q, want %q", got, want)
+	}
+	if line := c.Trace()[0].Curl(); strings.Contains(line, "User-Agent") {
+		t.Errorf("curl line names the User-Agent: %s", line)
 	}
 }

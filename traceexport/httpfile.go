@@ -11,7 +11,7 @@ import (
 )
 
 // httpSkipHeaders are set by the HTTP clients themselves.
-var httpSkipHeaders = map[string]bool{"Content-Length": true, "Accept-Encoding": true, "Host": true}
+var httpSkipHeaders = map[string]bool{"Content-Length": true, "Accept-Encoding": true, "Host": true, "User-Agent": true}
 
 // HTTPFile writes the exchanges as a .http file (VS Code's REST Client,
 // JetBrains' HTTP client): one request per "###" block, every masked

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command startup measures how fast azrepl starts, beside a baseline measured
 // in the same run: REPL start to first prompt (in a pseudo-terminal, as a
 // person sees it) against node's REPL, and `azrepl -e 1` against `node -e 1`

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command pagefault prints what a first touch of a fresh 4 KiB page of
 // anonymous memory costs here. Start-up is mostly such touches (heap,
 // data, stacks) and page-ins of the code that package inits run, so this
