@@ -9,6 +9,7 @@ import (
 
 	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/dop251/goja"
 )
 
@@ -216,46 +217,13 @@ func keyList(fields map[string]optionField) string {
 	return strings.Join(keys, ", ")
 }
 
-// nearest is the valid key a typo most likely meant: same letters in
-// another case, or at most two edits away.
+// nearest is the valid key a typo most likely meant.
 func nearest(k string, fields map[string]optionField) string {
-	best, bestD := "", 3
+	names := make([]string, 0, len(fields))
 	for name := range fields {
-		if strings.EqualFold(name, k) {
-			return name
-		}
-		if d := editDistance(strings.ToLower(k), strings.ToLower(name)); d < bestD || (d == bestD && name < best) {
-			best, bestD = name, d
-		}
+		names = append(names, name)
 	}
-	return best
-}
-
-// editDistance is Damerau–Levenshtein with adjacent transpositions
-// ("hedaers" is one edit from "headers").
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
+	return suggest.Nearest(k, names)
 }
 
 // The options of each binding, in one place.

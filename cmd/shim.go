@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/dirsafe"
 )
 
 // The shims: azrepl installed (a symlink or a copy) under the name az or
@@ -42,6 +44,7 @@ func runShim(ctx context.Context, name string, args []string, stdout, stderr io.
 }
 
 const shimUsage = `Usage: azrepl shim --dir DIR
+       azrepl shim --remove --dir DIR
 
 Installs symlinks DIR/az and DIR/databricks to this azrepl. With DIR first on
 PATH, programs that run "az account get-access-token" (azidentity's
@@ -49,11 +52,16 @@ AzureCLICredential, kubelogin, Terraform, the Databricks SDKs' azure-cli auth)
 or "databricks auth token" (the Databricks SDKs' databricks-cli auth) get
 azrepl's tokens. The shims answer only those commands (and "az account show",
 which the Databricks SDKs run first); any other command says so and fails.
+DIR must be a folder only you can write; an az or databricks there that is
+not azrepl's link is never replaced. --remove takes out azrepl's links only.
+
+Example:
+  azrepl shim --dir ~/.local/azrepl-shims && export PATH="$HOME/.local/azrepl-shims:$PATH"
 `
 
-// shimMain is `azrepl shim --dir DIR`.
+// shimMain is `azrepl shim --dir DIR` and `azrepl shim --remove --dir DIR`.
 func shimMain(args []string, stdout, stderr io.Writer) int {
-	dir := ""
+	dir, remove := "", false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -65,6 +73,8 @@ func shimMain(args []string, stdout, stderr io.Writer) int {
 			i++
 		case strings.HasPrefix(a, "--dir="):
 			dir = strings.TrimPrefix(a, "--dir=")
+		case a == "--remove":
+			remove = true
 		default:
 			fmt.Fprintf(stderr, "azrepl: shim: unexpected argument %q (azrepl shim --help)\n", a)
 			return 2
@@ -73,6 +83,27 @@ func shimMain(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		fmt.Fprintln(stderr, "azrepl: shim needs --dir DIR (azrepl shim --help)")
 		return 2
+	}
+	// PATH entries are absolute: a relative one finds az wherever the
+	// shell happens to be.
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "azrepl: shim:", err)
+		return 1
+	}
+	if remove {
+		removed, err := removeShims(dir)
+		for _, p := range removed {
+			fmt.Fprintln(stdout, "removed", p)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "azrepl: shim:", err)
+			return 1
+		}
+		if len(removed) == 0 {
+			fmt.Fprintf(stdout, "no azrepl shims in %s\n", dir)
+		}
+		return 0
 	}
 	self, err := os.Executable()
 	if err == nil {
@@ -93,30 +124,73 @@ func shimMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// installShims makes dir/az and dir/databricks symlinks to target. It
-// replaces an existing symlink but never a real file (a real az).
+// installShims makes dir/az and dir/databricks symlinks to target, in a
+// folder only this user can write (the shims run with the user's rights).
+// It replaces a link it made before (one to an azrepl binary) and nothing
+// else: a real az, or a link to one (Homebrew installs az as a link), stays.
 func installShims(dir, target string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	// Checked once it exists: a folder someone else made or can write is
+	// refused, whoever created it.
+	if err := dirsafe.Check(dir); err != nil {
+		return fmt.Errorf("not installing shims: %w", err)
 	}
 	for _, n := range shimNames {
 		p := filepath.Join(dir, n)
 		st, err := os.Lstat(p)
 		switch {
-		case err == nil && st.Mode()&fs.ModeSymlink == 0:
-			return fmt.Errorf("%s exists and is not a symlink: not replacing it", p)
-		case err == nil:
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return err
+		case st.Mode()&fs.ModeSymlink == 0:
+			return fmt.Errorf("%s exists and is not azrepl's shim: not replacing it", p)
+		case !isShimLink(p):
+			to, _ := os.Readlink(p)
+			return fmt.Errorf("%s is a link to %s, not to azrepl: not replacing it", p, to)
+		default:
 			if err := os.Remove(p); err != nil {
 				return err
 			}
-		case !errors.Is(err, fs.ErrNotExist):
-			return err
 		}
 		if err := os.Symlink(target, p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// removeShims removes dir/az and dir/databricks where they are azrepl's
+// links, and leaves anything else there alone.
+func removeShims(dir string) ([]string, error) {
+	var removed []string
+	for _, n := range shimNames {
+		p := filepath.Join(dir, n)
+		if !isShimLink(p) {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return removed, err
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
+}
+
+// isShimLink tells whether p is a symbolic link that azrepl shim made: its
+// target is a program named azrepl.
+func isShimLink(p string) bool {
+	st, err := os.Lstat(p)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return false
+	}
+	to, err := os.Readlink(p)
+	if err != nil {
+		return false
+	}
+	base := strings.TrimSuffix(filepath.Base(to), ".exe")
+	return base == "azrepl"
 }
 
 // shellQuote quotes s for POSIX shells: inside single quotes, each quote

@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/internal/version"
 )
 
 // azResourceTypes are az get-access-token's --resource-type values (the
@@ -105,6 +105,15 @@ func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // then --resource-type, else ARM. A resource gets "/.default" as az's
 // resource_to_scopes appends it.
 func azScope(a azArgs) (string, error) {
+	// A flag given with nothing after "=" is a mistake (a variable that was
+	// not set in a script): az refuses it, it does not mean "the default".
+	for _, name := range []string{"--scope", "--resource", "--resource-type"} {
+		for _, v := range a.flags[name] {
+			if strings.TrimSpace(v) == "" {
+				return "", fmt.Errorf("argument %s: expected a value, got an empty one", name)
+			}
+		}
+	}
 	if s := a.flags["--scope"]; len(s) > 0 {
 		if a.get("--resource") != "" || a.get("--resource-type") != "" {
 			return "", fmt.Errorf("usage error: --scope cannot be used with --resource or --resource-type")

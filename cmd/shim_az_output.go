@@ -58,7 +58,12 @@ func azPrint(fields []azField, a azArgs, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%s\n", raw)
 	case "tsv":
-		fmt.Fprintln(stdout, azTSV(v))
+		line, err := azTSV(v)
+		if err != nil {
+			fmt.Fprintln(stderr, "ERROR:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, line)
 	case "none":
 	default:
 		fmt.Fprintf(stderr, "ERROR: argument --output/-o: invalid choice: %q (azrepl's az shim: json, jsonc, tsv, none)\n", out)
@@ -112,27 +117,38 @@ func isIdent(s string) bool {
 }
 
 // azTSV prints a value as az's tsv output: a scalar as is, an object's
-// values separated by tabs.
-func azTSV(v any) string {
+// values separated by tabs. A value holding a tab, a line break or another
+// control character (a server's tenant or name can) is refused: written as
+// is it would shift or split the fields a script cuts the line into.
+func azTSV(v any) (string, error) {
 	switch x := v.(type) {
 	case nil:
-		return ""
+		return "", nil
 	case string:
-		return x
+		for _, r := range x {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				return "", fmt.Errorf("the value holds the control character %q: -o tsv would shift the fields; use -o json", string(r))
+			}
+		}
+		return x, nil
 	case azObject:
 		parts := make([]string, 0, len(x))
 		for _, f := range x {
 			if _, nested := f.Value.(map[string]string); nested {
 				continue // az leaves nested objects out of tsv
 			}
-			parts = append(parts, azTSV(f.Value))
+			p, err := azTSV(f.Value)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", f.Key, err)
+			}
+			parts = append(parts, p)
 		}
-		return strings.Join(parts, "\t")
+		return strings.Join(parts, "\t"), nil
 	case bool:
 		if x {
-			return "True"
+			return "True", nil
 		}
-		return "False"
+		return "False", nil
 	}
-	return fmt.Sprint(v)
+	return fmt.Sprint(v), nil
 }

@@ -3,13 +3,13 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/internal/version"
 )
 
 // databricksCLIVersion is the Databricks CLI whose `auth token` interface

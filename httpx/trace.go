@@ -3,7 +3,6 @@ package httpx
 import (
 	"bytes"
 	"context"
-	"github.com/azrepl/azrepl/internal/version"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/azrepl/azrepl/internal/version"
 )
 
 // Exchange is one HTTP request and its answer as recorded in the trace.
