@@ -391,7 +391,8 @@ func tokenFacts(e httpx.Exchange, where string) *TokenFacts {
 	return nil
 }
 
-func text(v any) string {
+// ClaimText is a claim as text: a list joined with spaces, a number whole.
+func ClaimText(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -403,9 +404,13 @@ func text(v any) string {
 			parts[i] = fmt.Sprint(p)
 		}
 		return strings.Join(parts, " ")
+	case float64:
+		return fmt.Sprint(int64(x))
 	}
 	return fmt.Sprint(v)
 }
+
+func text(v any) string { return ClaimText(v) }
 
 func form(e httpx.Exchange, name string) string {
 	for _, f := range e.ReqForm {

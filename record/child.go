@@ -1,6 +1,7 @@
 package record
 
 import (
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -28,7 +29,7 @@ type exitStatus struct {
 // SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 on. On a terminal the program is in
 // azrepl's process group and gets Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT) from
 // the terminal itself: those are not sent twice.
-func runChild(argv []string, env []string, stdin io.Reader, stdout, stderr io.Writer) exitStatus {
+func runChild(ctx context.Context, argv []string, env []string, stdin io.Reader, stdout, stderr io.Writer) exitStatus {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		code := 127
@@ -71,6 +72,9 @@ func runChild(argv []string, env []string, stdin io.Reader, stdout, stderr io.Wr
 			}
 		case <-kill:
 			_ = cmd.Process.Kill()
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			ctx = context.Background() // once
 		case err := <-done:
 			return statusOf(cmd, err)
 		}

@@ -50,7 +50,8 @@ type Result struct {
 	Start, End  time.Time
 }
 
-// Run runs the program behind the recorder until it ends. The per-run folder
+// Run runs the program behind the recorder until it ends (killed when ctx
+// is done). The per-run folder
 // (the CA bundle and the Java trust store) is removed before Run returns.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(cfg.Command) == 0 {
@@ -98,7 +99,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.Started(dir)
 	}
 	res := &Result{Start: time.Now()}
-	st := runChild(cfg.Command, childEnv(cfg.Environ, p.URL(), trust), cfg.Stdin, cfg.Stdout, cfg.Stderr)
+	st := runChild(ctx, cfg.Command, childEnv(cfg.Environ, p.URL(), trust), cfg.Stdin, cfg.Stdout, cfg.Stderr)
 	res.End = time.Now()
 	p.close()
 	res.Exit, res.Signal, res.StartErr = st.Code, st.Signal, st.StartErr

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
 )
 
@@ -172,23 +173,7 @@ func claimOf(e httpx.Exchange, where, claim string) string {
 	return ""
 }
 
-func claimText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = fmt.Sprint(p)
-		}
-		return strings.Join(parts, " ")
-	case float64:
-		return fmt.Sprint(int64(x))
-	}
-	return fmt.Sprint(v)
-}
+func claimText(v any) string { return explain.ClaimText(v) }
 
 // errorCode is the service's code of an error answer (Entra's "error",
 // Graph/ARM's error.code, Databricks' error_code).
