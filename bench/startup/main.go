@@ -9,25 +9,16 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
-	"syscall"
 	"time"
 
-	"github.com/creack/pty"
+	"github.com/azrepl/azrepl/bench/internal/measure"
 )
-
-type sample struct {
-	wall time.Duration
-	rss  int64 // KiB
-}
 
 func main() {
 	n := flag.Int("n", 30, "runs per measure (the median is printed)")
@@ -56,33 +47,33 @@ func run(n int, bin string) error {
 	env := append(os.Environ(), "AZREPL_HOME="+filepath.Join(tmp, "home"), "NO_COLOR=1", "NODE_REPL_HISTORY=")
 
 	fmt.Printf("%-28s %12s %12s %-22s %8s\n", "measure (median of "+fmt.Sprint(n)+")", "azrepl", "baseline", "", "ratio")
-	row := func(name string, a, b sample, base string, rss bool) {
+	row := func(name string, a, b measure.Run, base string, rss bool) {
 		if rss {
-			fmt.Printf("%-28s %9.1f MB %9.1f MB %-22s %7.2fx\n", name, mb(a.rss), mb(b.rss), base, float64(a.rss)/float64(b.rss))
+			fmt.Printf("%-28s %9.1f MB %9.1f MB %-22s %7.2fx\n", name, mb(a.MaxRSS), mb(b.MaxRSS), base, float64(a.MaxRSS)/float64(b.MaxRSS))
 			return
 		}
-		fmt.Printf("%-28s %9.1f ms %9.1f ms %-22s %7.2fx\n", name, ms(a.wall), ms(b.wall), base, float64(a.wall)/float64(b.wall))
+		fmt.Printf("%-28s %9.1f ms %9.1f ms %-22s %7.2fx\n", name, measure.MS(a.Wall), measure.MS(b.Wall), base, float64(a.Wall)/float64(b.Wall))
 	}
 
-	azPrompt, err := median(n, func() (sample, error) { return toPrompt(env, []byte("azrepl> "), bin) })
+	azPrompt, err := median(n, func() (measure.Run, error) { return measure.ToPrompt(env, []byte("azrepl> "), bin) })
 	if err != nil {
 		return err
 	}
-	nodePrompt, nodeErr := median(n, func() (sample, error) { return toPrompt(env, []byte("> "), "node") })
-	azE, err := median(n, func() (sample, error) { return command(env, bin, "-e", "1") })
+	nodePrompt, nodeErr := median(n, func() (measure.Run, error) { return measure.ToPrompt(env, []byte("> "), "node") })
+	azE, err := median(n, func() (measure.Run, error) { return command(env, bin, "-e", "1") })
 	if err != nil {
 		return err
 	}
-	trueE, err := median(n, func() (sample, error) { return command(env, "/bin/true") })
+	trueE, err := median(n, func() (measure.Run, error) { return command(env, "/bin/true") })
 	if err != nil {
 		return err
 	}
-	nodeE, nodeEErr := median(n, func() (sample, error) { return command(env, "node", "-e", "1") })
+	nodeE, nodeEErr := median(n, func() (measure.Run, error) { return command(env, "node", "-e", "1") })
 
 	if nodeErr == nil {
 		row("REPL start to prompt", azPrompt, nodePrompt, "(node REPL)", false)
 	} else {
-		fmt.Printf("%-28s %9.1f ms (node unavailable: %v)\n", "REPL start to prompt", ms(azPrompt.wall), nodeErr)
+		fmt.Printf("%-28s %9.1f ms (node unavailable: %v)\n", "REPL start to prompt", measure.MS(azPrompt.Wall), nodeErr)
 	}
 	row("azrepl -e 1, wall", azE, trueE, "(/bin/true)", false)
 	if nodeEErr == nil {
@@ -96,82 +87,27 @@ func run(n int, bin string) error {
 	return nil
 }
 
-// toPrompt starts argv in a pseudo-terminal, waits for the prompt, then
-// closes the terminal (EOF/hangup) and collects the peak RSS.
-func toPrompt(env []string, prompt []byte, argv ...string) (sample, error) {
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = env
-	start := time.Now()
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
-	if err != nil {
-		return sample{}, err
-	}
-	var seen bytes.Buffer
-	buf := make([]byte, 4096)
-	var wall time.Duration
-	for wall == 0 {
-		k, err := f.Read(buf)
-		seen.Write(buf[:k])
-		if bytes.Contains(seen.Bytes(), prompt) {
-			wall = time.Since(start)
-		}
-		if err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			f.Close()
-			return sample{}, fmt.Errorf("%s: no prompt (%v): %q", argv[0], err, seen.String())
-		}
-	}
-	_, _ = f.Write([]byte{4}) // Ctrl-D
-	go func() { _, _ = io.Copy(io.Discard, f) }()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-	f.Close()
-	return sample{wall: wall, rss: maxRSS(cmd)}, nil
-}
-
-func command(env []string, argv ...string) (sample, error) {
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = env
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return sample{}, fmt.Errorf("%v: %w", argv, err)
-	}
-	return sample{wall: time.Since(start), rss: maxRSS(cmd)}, nil
-}
-
-func maxRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
+func command(env []string, argv ...string) (measure.Run, error) {
+	r, _, err := measure.Command(env, argv...)
+	return r, err
 }
 
 // median runs f n times and returns the median wall time and median RSS.
-func median(n int, f func() (sample, error)) (sample, error) {
+func median(n int, f func() (measure.Run, error)) (measure.Run, error) {
 	if n < 1 {
-		return sample{}, errors.New("n must be at least 1")
+		return measure.Run{}, errors.New("n must be at least 1")
 	}
 	walls := make([]time.Duration, 0, n)
 	rss := make([]int64, 0, n)
-	for i := 0; i < n; i++ {
-		s, err := f()
+	for range n {
+		r, err := f()
 		if err != nil {
-			return sample{}, err
+			return measure.Run{}, err
 		}
-		walls = append(walls, s.wall)
-		rss = append(rss, s.rss)
+		walls = append(walls, r.Wall)
+		rss = append(rss, r.MaxRSS)
 	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	sort.Slice(rss, func(i, j int) bool { return rss[i] < rss[j] })
-	return sample{wall: walls[n/2], rss: rss[n/2]}, nil
+	return measure.Run{Wall: measure.Median(walls), MaxRSS: measure.Median(rss)}, nil
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-func mb(kib int64) float64       { return float64(kib) / 1024 }
+func mb(kib int64) float64 { return float64(kib) / 1024 }

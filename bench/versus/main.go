@@ -11,11 +11,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/creack/pty"
+	"github.com/azrepl/azrepl/bench/internal/measure"
 )
 
 func main() {
@@ -74,10 +72,10 @@ func run(n int, base, bin string) error {
 		b.env = append(slices.Clone(emuEnv), "AZREPL_HOME="+filepath.Join(tmp, "home-"+b.name), "NO_COLOR=1")
 		// Sign in once (device code, approved by the emulator); the timed
 		// runs then read the token from the cache.
-		if out, err := output(b, "-e", "login().username"); err != nil {
+		if _, out, err := b.run("-e", "login().username"); err != nil {
 			return fmt.Errorf("%s: login: %v: %s", b.name, err, out)
 		}
-		if out, err := output(b, "-e", "String(token())"); err != nil || !strings.HasPrefix(out, "eyJ") {
+		if _, out, err := b.run("-e", "String(token())"); err != nil || !strings.HasPrefix(out, "eyJ") {
 			return fmt.Errorf("%s: no cached token: %v: %.80s", b.name, err, out)
 		}
 	}
@@ -87,18 +85,18 @@ func run(n int, base, bin string) error {
 			order = []*build{builds[1], builds[0]}
 		}
 		for _, b := range order {
-			d, cpu, err := toPrompt(b)
+			r, err := measure.ToPrompt(b.env, []byte("> "), b.bin)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", b.name, err)
 			}
-			b.prompt, b.promptCPU = append(b.prompt, d), append(b.promptCPU, cpu)
+			b.prompt, b.promptCPU = append(b.prompt, r.Wall), append(b.promptCPU, r.CPU)
 		}
 		for _, b := range order {
-			cmd, out, err := command(b, "-e", "String(token())")
+			r, out, err := b.run("-e", "String(token())")
 			if err != nil {
 				return fmt.Errorf("%s: %v: %s", b.name, err, out)
 			}
-			b.token, b.tokenCPU = append(b.token, cmd.wall), append(b.tokenCPU, cmd.cpu)
+			b.token, b.tokenCPU = append(b.token, r.Wall), append(b.tokenCPU, r.CPU)
 		}
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
@@ -108,13 +106,13 @@ func run(n int, base, bin string) error {
 	// that changes over minutes cancels out).
 	fmt.Printf("%-34s %10s %10s %8s %8s\n", "measure (median)", "base", "new", "new/base", "paired")
 	row := func(name string, a, b []time.Duration) {
-		ma, mb := median(a), median(b)
+		ma, mb := measure.Median(a), measure.Median(b)
 		ratios := make([]float64, len(a))
 		for i := range a {
 			ratios[i] = float64(b[i]) / float64(a[i])
 		}
 		slices.Sort(ratios)
-		fmt.Printf("%-34s %7.1f ms %7.1f ms %7.2fx %7.2fx\n", name, ms(ma), ms(mb), float64(mb)/float64(ma), ratios[len(ratios)/2])
+		fmt.Printf("%-34s %7.1f ms %7.1f ms %7.2fx %7.2fx\n", name, measure.MS(ma), measure.MS(mb), float64(mb)/float64(ma), ratios[len(ratios)/2])
 	}
 	row("REPL start to prompt (pty), wall", builds[0].prompt, builds[1].prompt)
 	row("REPL to prompt and exit, CPU", builds[0].promptCPU, builds[1].promptCPU)
@@ -175,73 +173,7 @@ func startEmulator(bin, dir string) (stop func(), env []string, err error) {
 	return stop, env, nil
 }
 
-func output(b *build, args ...string) (string, error) {
-	_, out, err := command(b, args...)
-	return out, err
+// run runs the build with args; out is its stdout and stderr.
+func (b *build) run(args ...string) (r measure.Run, out string, err error) {
+	return measure.Command(b.env, append([]string{b.bin}, args...)...)
 }
-
-type timing struct{ wall, cpu time.Duration }
-
-func command(b *build, args ...string) (timing, string, error) {
-	cmd := exec.Command(b.bin, args...)
-	cmd.Env = b.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return timing{}, out.String(), err
-	}
-	return timing{time.Since(start), cpu(cmd)}, out.String(), nil
-}
-
-func cpu(cmd *exec.Cmd) time.Duration {
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-}
-
-// toPrompt starts the REPL in a pseudo-terminal, waits for the prompt, and
-// ends it with Ctrl-D; it returns the wall time to the prompt and the CPU
-// time of the whole run.
-func toPrompt(b *build) (time.Duration, time.Duration, error) {
-	cmd := exec.Command(b.bin)
-	cmd.Env = b.env
-	start := time.Now()
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	var seen bytes.Buffer
-	buf := make([]byte, 4096)
-	var wall time.Duration
-	for wall == 0 {
-		k, err := f.Read(buf)
-		seen.Write(buf[:k])
-		if bytes.Contains(seen.Bytes(), []byte("> ")) {
-			wall = time.Since(start)
-		}
-		if err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return 0, 0, fmt.Errorf("%s: no prompt (%v): %q", b.name, err, seen.String())
-		}
-	}
-	_, _ = f.Write([]byte{4}) // Ctrl-D
-	go func() { _, _ = io.Copy(io.Discard, f) }()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-	return wall, cpu(cmd), nil
-}
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
