@@ -70,6 +70,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if cfg.Dir != "" {
+		abs, err := filepath.Abs(cfg.Dir)
+		if err != nil {
+			fmt.Fprintf(stderr, "azrepl emulate: %v\n", err)
+			return 2
+		}
+		cfg.Dir = abs
 		if err := checkOwnDir(cfg.Dir); err != nil {
 			fmt.Fprintf(stderr, "azrepl emulate: %v\n", err)
 			return 2

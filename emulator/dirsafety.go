@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/azrepl/azrepl/internal/dirsafe"
 )
@@ -27,4 +28,41 @@ func checkOwnDir(dir string) error {
 		return fmt.Errorf("--dir %w", err)
 	}
 	return nil
+}
+
+// markerFile marks a folder as the emulator's: it writes into a folder
+// only when the folder is new, empty, or holds this file.
+const markerFile = ".azrepl-emulator"
+
+// prepareDir makes dir the emulator's own. It is created with Mkdir, not
+// after a check (another local user could create it in between), then
+// checked as it now is: a folder of this user, not writable by others. A
+// folder that already exists must be empty or the emulator's (the marker):
+// files of the user's own (an env, a tenant.json) are never replaced.
+func prepareDir(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return err
+	}
+	created := true
+	if err := os.Mkdir(dir, 0o700); errors.Is(err, fs.ErrExist) {
+		created = false
+	} else if err != nil {
+		return err
+	}
+	if err := checkOwnDir(dir); err != nil {
+		return err
+	}
+	marker := filepath.Join(dir, markerFile)
+	if !created {
+		if _, err := os.Lstat(marker); err != nil {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				return err
+			}
+			if len(entries) > 0 {
+				return fmt.Errorf("--dir %s holds files that are not the emulator's (%s): choose a new or empty folder", dir, entries[0].Name())
+			}
+		}
+	}
+	return writeFresh(marker, []byte("The azrepl emulator's folder: it replaces its files here at each start.\n"), 0o600)
 }

@@ -139,26 +139,33 @@ func (em *Emulator) openRequestLog() error {
 	return nil
 }
 
-// writePrivate writes a fresh 0600 file: what was at path (a file, or a
-// symlink someone planted to make us write elsewhere) is removed first and
-// the new file is created exclusively, never through a link.
+// writePrivate writes a fresh 0600 file.
 func writePrivate(path string, data []byte) error {
 	return writeFresh(path, data, 0o600)
 }
 
+// writeFresh replaces path atomically: the data goes to a new file created
+// exclusively beside it, which is renamed over path, so a reader never sees
+// half a file and a symlink someone planted at path is replaced, never
+// written through.
 func writeFresh(path string, data []byte, mode os.FileMode) error {
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|dirsafe.NoFollow, mode)
-	if err != nil {
+	defer os.Remove(f.Name())
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // Exports are the shell lines that point clients at the emulator.

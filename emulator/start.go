@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/entra"
@@ -32,6 +33,15 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	}
 	if cfg.ApproveAs == "" {
 		cfg.ApproveAs = "alice"
+	}
+	if cfg.Dir != "" {
+		// DIR/env and the other files name paths in DIR: absolute, so that
+		// sourcing them elsewhere still points here.
+		abs, err := filepath.Abs(cfg.Dir)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Dir = abs
 	}
 	em := &Emulator{cfg: cfg, log: &requestLog{}}
 	ok := false
@@ -104,7 +114,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 func (em *Emulator) buildWorld() error {
 	em.dir = em.cfg.Dir
 	if em.dir != "" {
-		if err := os.MkdirAll(em.dir, 0o700); err != nil {
+		if err := prepareDir(em.dir); err != nil {
 			return err
 		}
 	} else {
