@@ -23,8 +23,8 @@ func init() {
 		Help: `emulator.revoke(user) — only with --emulator: revoke the user's sessions, as an administrator or a
   password change does in Entra (continuous access evaluation). Graph and ARM then answer that user's
   tokens with their insufficient_claims challenge, the refresh token stops working, and azrepl throws
-  INTERACTION_REQUIRED naming the login to run. (Without --emulator: POST user=NAME to
-  $AZREPL_EMULATOR_URL/_emulator/revoke of a running azrepl emulate.)
+  INTERACTION_REQUIRED naming the login to run. (Without --emulator: POST user=NAME and key=<DIR/control-key>
+  to $AZREPL_EMULATOR_URL/_emulator/revoke of a running azrepl emulate.)
   user  a user of the emulator's world: "alice" or "alice@contoso.onmicrosoft.com"
   Example: emulator.revoke("alice"); graph.get("/me")  // INTERACTION_REQUIRED: run login({flow: "device"}) again`,
 		Install: func(env *Env, rt *goja.Runtime) error {

@@ -56,8 +56,10 @@ type Emulator struct {
 	faults *faultSpec
 	log    *requestLog
 	root   http.Handler
-	dir    string // where files live (Dir, or a temp dir for the app certificate)
-	tmpDir string // removed on Close
+	// controlKey gates the control API (/_emulator/…); DIR/control-key holds it.
+	controlKey string
+	dir        string // where files live (Dir, or a temp dir for the app certificate)
+	tmpDir     string // removed on Close
 
 	services    []Service         // the table: see hosts.go and resources.go
 	serviceURLs map[string]string // service name → origin of its own plain-HTTP listener

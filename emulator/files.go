@@ -49,6 +49,9 @@ func (em *Emulator) writeFiles() error {
 	if err := writePrivate(filepath.Join(dir, "env"), []byte(em.Exports(caPath, bundlePath))); err != nil {
 		return err
 	}
+	if err := writePrivate(filepath.Join(dir, "control-key"), []byte(em.controlKey+"\n")); err != nil {
+		return err
+	}
 	bg, stop := context.WithCancel(context.Background())
 	em.stop = stop
 	tokenFile := assertionPath(dir)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -104,8 +105,21 @@ func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // wrap adds, around every service: a trace id, the request log, latency and faults.
+// maxRequestBody bounds what any request may send: the services it stands
+// for take a few MB at most (Graph's $batch 4 MB), and a body held in
+// memory must not grow the emulator without end.
+const maxRequestBody = 8 << 20
+
 func (em *Emulator) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxRequestBody {
+			wire.JSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": "request_too_large",
+				"message": fmt.Sprintf("The request body is larger than the emulator's %d MB.", maxRequestBody>>20)})
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+		}
 		start := time.Now()
 		traceID := wire.RandomGUID()
 		r = wire.WithTraceID(r, traceID)

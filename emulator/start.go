@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/entra"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -43,7 +44,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		}
 		cfg.Dir = abs
 	}
-	em := &Emulator{cfg: cfg, log: &requestLog{}}
+	em := &Emulator{cfg: cfg, log: &requestLog{}, controlKey: wire.RandomToken(32)}
 	ok := false
 	defer func() {
 		if !ok {

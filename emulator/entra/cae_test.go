@@ -57,7 +57,7 @@ func TestContinuousAccessEvaluation(t *testing.T) {
 		t.Fatalf("before: %d", r.StatusCode)
 	}
 	direct := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: em.CertPool()}}}
-	st, body := fixture.PostForm(t, direct, em.DirectURL()+"/_emulator/revoke", url.Values{"user": {"alice"}})
+	st, body := fixture.PostForm(t, direct, em.DirectURL()+"/_emulator/revoke", url.Values{"user": {"alice"}, "key": {em.ControlKey()}})
 	if st != 200 || body["revoked"] != alice.Username {
 		t.Fatalf("revoke: %d %v", st, body)
 	}
@@ -92,8 +92,10 @@ func TestContinuousAccessEvaluation(t *testing.T) {
 		form         url.Values
 		want         int
 	}{
-		{"POST", "/_emulator/revoke", url.Values{}, 400},
-		{"POST", "/_emulator/revoke", url.Values{"user": {"nobody"}}, 404},
+		{"POST", "/_emulator/revoke", url.Values{"key": {em.ControlKey()}}, 400},
+		{"POST", "/_emulator/revoke", url.Values{"user": {"nobody"}, "key": {em.ControlKey()}}, 404},
+		{"POST", "/_emulator/revoke", url.Values{"user": {"alice"}}, 401},
+		{"POST", "/_emulator/revoke", url.Values{"user": {"alice"}, "key": {"guess"}}, 401},
 		{"GET", "/_emulator/revoke", nil, 405},
 		{"POST", "/_emulator/other", nil, 404},
 	} {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,7 +48,8 @@ type Server struct {
 	ciToken           string // the CI job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN, SYSTEM_ACCESSTOKEN)
 	keyDir            string // where the Arc challenge writes its .key files
 	mu                sync.Mutex
-	keys              map[string]bool // Arc key file contents handed out and not yet used
+	keys              map[string]string // Arc key file contents handed out and not yet used → their files
+	keyOrder          []string          // those keys, oldest first
 }
 
 // Config configures New.
@@ -60,10 +62,14 @@ type Config struct {
 	KeyDir string
 }
 
+// MaxArcKeys bounds the Arc challenges outstanding: past it the oldest key
+// file goes, so a loop of challenges cannot fill the disk.
+const MaxArcKeys = 16
+
 // New makes the endpoints with a fresh App Service header and CI request token.
 func New(cfg Config) *Server {
 	return &Server{entra: cfg.Entra, world: cfg.World, assertionLifetime: cfg.AssertionLifetime,
-		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: cfg.KeyDir, keys: map[string]bool{}}
+		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: cfg.KeyDir, keys: map[string]string{}}
 }
 
 // Env is the environment each style's real host sets, for endpoints served
@@ -211,15 +217,26 @@ func (m *Server) arc(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		m.mu.Lock()
-		m.keys[key] = true
+		if len(m.keyOrder) >= MaxArcKeys {
+			oldest := m.keyOrder[0]
+			_ = os.Remove(m.keys[oldest])
+			delete(m.keys, oldest)
+			m.keyOrder = m.keyOrder[1:]
+		}
+		m.keys[key] = path
+		m.keyOrder = append(m.keyOrder, key)
 		m.mu.Unlock()
 		w.Header().Set("WWW-Authenticate", "Basic realm="+path)
 		imdsError(w, http.StatusUnauthorized, "unauthorized", "Use the key in the file named by WWW-Authenticate")
 		return
 	}
 	m.mu.Lock()
-	ok := m.keys[key]
-	delete(m.keys, key)
+	path, ok := m.keys[key]
+	if ok {
+		delete(m.keys, key)
+		m.keyOrder = slices.DeleteFunc(m.keyOrder, func(k string) bool { return k == key })
+		_ = os.Remove(path) // used once
+	}
 	m.mu.Unlock()
 	if !ok {
 		imdsError(w, http.StatusUnauthorized, "unauthorized", "The key is not valid")
