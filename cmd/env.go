@@ -12,10 +12,12 @@ import (
 	"github.com/azrepl/azrepl/auth"
 )
 
-const envUsage = `Usage: azrepl env [--databricks] [--host H] [--profile P]
+const envUsage = `Usage: azrepl env [--databricks] [--host H] [--profile P] [--shell sh|fish|powershell]
 
 Prints shell exports for the current login, safe to eval:
-  eval "$(azrepl env)"
+  eval "$(azrepl env)"                               (sh, bash, dash, zsh)
+  azrepl env | source                                (fish)
+  azrepl env --shell powershell | Invoke-Expression  (PowerShell)
 AZURE_TENANT_ID (and AZURE_CLIENT_ID for an app login; never a secret),
 AZURE_AUTHORITY_HOST and AZURE_SUBSCRIPTION_ID when set. With --databricks,
 also DATABRICKS_HOST and a short-lived DATABRICKS_TOKEN (with
@@ -26,7 +28,7 @@ DATABRICKS_HOST or the ~/.databrickscfg profile.
 // envMain is `azrepl env`.
 func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	withDatabricks := false
-	host, profile := "", ""
+	host, profile, shell := "", "", "sh"
 	for i := 0; i < len(args); i++ {
 		name, val, hasVal := strings.Cut(args[i], "=")
 		switch {
@@ -35,7 +37,7 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case name == "--databricks":
 			withDatabricks = true
-		case name == "--host" || name == "--profile":
+		case name == "--host" || name == "--profile" || name == "--shell":
 			if !hasVal {
 				if i+1 >= len(args) {
 					fmt.Fprintf(stderr, "azrepl: env: %s needs a value (azrepl env --help)\n", name)
@@ -44,9 +46,17 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				i++
 				val = args[i]
 			}
-			if name == "--host" {
+			switch name {
+			case "--shell":
+				shell = strings.ToLower(val)
+				if shell != "sh" && shell != "fish" && shell != "powershell" && shell != "pwsh" {
+					fmt.Fprintf(stderr, "azrepl: env: --shell %q is not one of sh, fish, powershell (azrepl env --help)\n", val)
+					return 2
+				}
+				continue
+			case "--host":
 				host = val
-			} else {
+			default:
 				profile = val
 			}
 			withDatabricks = true
@@ -64,14 +74,23 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ts.fail(stderr, "azrepl", err)
 	}
 	var lines []string
+	var bad error
 	export := func(k, v string) {
-		if v != "" {
-			lines = append(lines, "export "+k+"="+shellQuote(v))
+		if v == "" {
+			return
+		}
+		if err := checkEnvValue(k, v); err != nil && bad == nil {
+			bad = err
+		}
+		if shell == "powershell" || shell == "pwsh" {
+			lines = append(lines, "$env:"+k+" = "+powershellWord(v))
+		} else {
+			lines = append(lines, "export "+k+"="+shellWord(v))
 		}
 	}
 	if len(accts) > 0 {
 		a := accts[0]
-		lines = append(lines, "# azrepl login: "+collapseSpace(cmp.Or(a.Username, a.ClientID)))
+		lines = append(lines, "# azrepl login: "+commentText(cmp.Or(a.Username, a.ClientID)))
 		export("AZURE_TENANT_ID", cmp.Or(a.TenantID, a.Tenant))
 		if a.Flow == auth.FlowSecret || a.Flow == auth.FlowCertificate {
 			export("AZURE_CLIENT_ID", a.ClientID)
@@ -94,6 +113,9 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		lines = append(lines, "# DATABRICKS_TOKEN expires at "+t.ExpiresOn.UTC().Format(time.RFC3339))
 		export("DATABRICKS_TOKEN", t.AccessToken)
 		export("DATABRICKS_AUTH_TYPE", "pat")
+	}
+	if bad != nil {
+		return ts.fail(stderr, "azrepl", bad)
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	return 0

@@ -1,0 +1,104 @@
+package cmd
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/azrepl/azrepl/httpx"
+)
+
+// shellWord quotes s for sh, bash, dash, zsh and fish alike: single quotes
+// around everything but ' and \, which go outside them as \' and \\.
+// (Inside fish's single quotes \' and \\ are escapes, so a value ending in
+// a backslash would end the quoting early there; outside quotes every one of
+// these shells reads \' as ' and \\ as \.)
+func shellWord(s string) string {
+	var b strings.Builder
+	open := false
+	for _, r := range s {
+		if r == '\'' || r == '\\' {
+			if open {
+				b.WriteByte('\'')
+				open = false
+			}
+			b.WriteByte('\\')
+			b.WriteRune(r)
+			continue
+		}
+		if !open {
+			b.WriteByte('\'')
+			open = true
+		}
+		b.WriteRune(r)
+	}
+	if open {
+		b.WriteByte('\'')
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
+}
+
+// powershellWord quotes s for PowerShell: a single-quoted string in which
+// every quote character PowerShell knows (' and the typographic ‘ ’ ‚ ‛)
+// is doubled.
+func powershellWord(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch r {
+		case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
+			b.WriteRune(r)
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+var (
+	guidRE      = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	hostRE      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*(:[0-9]{1,5})?$`)
+	tokenCharRE = regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+$`)
+)
+
+// checkEnvValue refuses a value from a server or a cache that is not what
+// its variable holds: a tenant or client id that is not a GUID, a host that
+// is not a plain host name, a token with characters no token has.
+func checkEnvValue(name, v string) error {
+	var ok bool
+	switch name {
+	case "AZURE_TENANT_ID", "AZURE_CLIENT_ID":
+		ok = guidRE.MatchString(v)
+	case "DATABRICKS_HOST":
+		host, found := strings.CutPrefix(v, "https://")
+		ok = found && hostRE.MatchString(host)
+	case "DATABRICKS_TOKEN":
+		ok = tokenCharRE.MatchString(v)
+	default:
+		return nil
+	}
+	if !ok {
+		return fmt.Errorf("refused: the login's %s is not well formed (%q)", name, httpx.EscapeControls(truncate(v, 80)))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// commentText is server text for a comment line: one line, no control characters.
+func commentText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return -1
+		}
+		return r
+	}, collapseSpace(s))
+}

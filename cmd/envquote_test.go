@@ -1,0 +1,156 @@
+package cmd
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// unquoteFish reads one word as fish does: inside single quotes \' and \\
+// are escapes; outside, a backslash escapes the next character.
+func unquoteFish(w string) (string, bool) {
+	var b strings.Builder
+	inQuote := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case inQuote && c == '\\' && i+1 < len(w) && (w[i+1] == '\'' || w[i+1] == '\\'):
+			i++
+			b.WriteByte(w[i])
+		case inQuote && c == '\'':
+			inQuote = false
+		case inQuote:
+			b.WriteByte(c)
+		case c == '\'':
+			inQuote = true
+		case c == '\\' && i+1 < len(w):
+			i++
+			b.WriteByte(w[i])
+		case strings.IndexByte(" \t\n;|&$()<>*?{}[]\"#~%", c) >= 0:
+			return "", false // a character fish would act on
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), !inQuote
+}
+
+// unquotePOSIX reads one word as sh does: inside single quotes nothing is
+// special; outside, a backslash escapes the next character.
+func unquotePOSIX(w string) (string, bool) {
+	var b strings.Builder
+	inQuote := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case inQuote && c == '\'':
+			inQuote = false
+		case inQuote:
+			b.WriteByte(c)
+		case c == '\'':
+			inQuote = true
+		case c == '\\' && i+1 < len(w):
+			i++
+			b.WriteByte(w[i])
+		case strings.IndexByte(" \t\n;|&$()<>*?`\"#~", c) >= 0:
+			return "", false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), !inQuote
+}
+
+// unquotePowerShell reads a single-quoted PowerShell string.
+func unquotePowerShell(w string) (string, bool) {
+	r := []rune(w)
+	isQ := func(c rune) bool {
+		return c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201a' || c == '\u201b'
+	}
+	if len(r) < 2 || !isQ(r[0]) || !isQ(r[len(r)-1]) {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(r)-1; i++ {
+		if isQ(r[i]) {
+			if i+1 >= len(r)-1 || !isQ(r[i+1]) {
+				return "", false // the string would end here
+			}
+			i++
+		}
+		b.WriteRune(r[i])
+	}
+	return b.String(), true
+}
+
+var hostileValues = []string{"", "plain", "it's", `a\`, `a\'; touch /tmp/pwned; echo \'`, "$(touch x)", "`id`", "a\nb", `\\'\'`, "‘quoted’", "x'; Remove-Item ~ -Recurse; '"}
+
+// Every value comes back unchanged from sh, fish and PowerShell: a value
+// ending in a backslash ended fish's quoting early with the old quoting.
+func TestEnvQuotingForEveryShell(t *testing.T) {
+	for _, v := range hostileValues {
+		if got, ok := unquoteFish(shellWord(v)); !ok || got != v {
+			t.Errorf("fish reads %s as %q, %v; want %q", shellWord(v), got, ok, v)
+		}
+		if got, ok := unquotePOSIX(shellWord(v)); !ok || got != v {
+			t.Errorf("sh reads %s as %q, %v; want %q", shellWord(v), got, ok, v)
+		}
+		if got, ok := unquotePowerShell(powershellWord(v)); !ok || got != v {
+			t.Errorf("PowerShell reads %s as %q, %v; want %q", powershellWord(v), got, ok, v)
+		}
+		// The real sh agrees with the oracle.
+		out, err := exec.Command("sh", "-c", "printf %s "+shellWord(v)).Output()
+		if err != nil || string(out) != v {
+			t.Errorf("sh printed %q (%v), want %q", out, err, v)
+		}
+	}
+}
+
+func FuzzShellWord(f *testing.F) {
+	for _, v := range hostileValues {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, ok := unquoteFish(shellWord(v)); !ok || got != v {
+			t.Errorf("fish: %q → %s → %q", v, shellWord(v), got)
+		}
+		if got, ok := unquotePOSIX(shellWord(v)); !ok || got != v {
+			t.Errorf("sh: %q → %s → %q", v, shellWord(v), got)
+		}
+		if got, ok := unquotePowerShell(powershellWord(v)); !ok || got != v {
+			t.Errorf("PowerShell: %q → %s → %q", v, powershellWord(v), got)
+		}
+	})
+}
+
+// Values from a server or a cache are checked before they are printed: a
+// tenant id that is not a GUID, a host that is not a host name, a token
+// with characters no token has.
+func TestEnvValuesAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		name, value string
+		ok          bool
+	}{
+		{"AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47", true},
+		{"AZURE_TENANT_ID", "x'; touch /tmp/pwned; '", false},
+		{"AZURE_TENANT_ID", "contoso.onmicrosoft.com\n", false},
+		{"AZURE_CLIENT_ID", "04b07795-8ddb-461a-bbee-02f9e1bf7b46", true},
+		{"DATABRICKS_HOST", "https://adb-1234567890123456.7.azuredatabricks.net", true},
+		{"DATABRICKS_HOST", "https://evil.example/`id`", false},
+		{"DATABRICKS_HOST", "https://a\x1b]0;x\x07.net", false},
+		{"DATABRICKS_TOKEN", "eyJhbGciOi.eyJzdWIi.sig-_", true},
+		{"DATABRICKS_TOKEN", "dapi0123'$(id)", false},
+		{"AZURE_SUBSCRIPTION_ID", "it's the user's own", true},
+	} {
+		err := checkEnvValue(c.name, c.value)
+		if (err == nil) != c.ok {
+			t.Errorf("%s=%q: %v", c.name, c.value, err)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\x1b\x07\n") {
+			t.Errorf("the error carries control characters: %q", err)
+		}
+	}
+	if got := commentText("alice\x1b]0;pwned\x07\n@contoso"); got != "alice]0;pwned @contoso" {
+		t.Errorf("comment %q", got)
+	}
+}
