@@ -72,8 +72,13 @@ func (h *history) append(lines []string) error {
 }
 
 var (
-	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+`)
-	secretLiteral = regexp.MustCompile(`(?i)(secret|password|passwd|refresh_?token|access_?token|device_?code)["']?\s*[:=]`)
+	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+`)
+	// A secret named by its field, option or header: clientSecret: "…",
+	// {token: "dapi…"}, "X-Api-Key": "…", AccountKey=…, sig=…, pwd=….
+	secretLiteral = regexp.MustCompile(`(?i)(secret|passw(or)?d|pwd|token|device_?code|key|sig|assertion|credential|authorization)["']?\s*[:=]`)
+	// A secret recognised by its shape: an opaque bearer token, a
+	// Databricks PAT, a GitHub token, a PEM private key.
+	secretShape = regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}|\bdapi[0-9a-f]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|PRIVATE KEY-----`)
 )
 
 // keepInHistory reports whether an input may be saved: not when its first
@@ -92,5 +97,5 @@ func keepInHistory(lines []string) bool {
 }
 
 func looksSecret(line string) bool {
-	return jwtPattern.MatchString(line) || secretLiteral.MatchString(line)
+	return jwtPattern.MatchString(line) || secretLiteral.MatchString(line) || secretShape.MatchString(line)
 }

@@ -23,6 +23,15 @@ func TestKeepInHistory(t *testing.T) {
 		{[]string{`x = {"password": "p"}`}, false},
 		{[]string{"body = 'client_secret=abc'"}, false},
 		{[]string{"function f() {", "  return 1", "}"}, true},
+		// Secrets the first pattern missed.
+		{[]string{`databricks({host: h, token: "dapi0123456789abcdef0123456789abcdef"})`}, false},
+		{[]string{`http.get("https://a.blob.core.windows.net/c/b?sv=2022-11-02&sig=abc%2Bdef")`}, false},
+		{[]string{`http.get(u, {headers: {"X-Api-Key": "k-123"}})`}, false},
+		{[]string{`http.get(u, {headers: {Authorization: "Bearer opaque-token-0123"}})`}, false},
+		{[]string{`const pat = "dapi0123456789abcdef0123456789abcdef"`}, false},
+		{[]string{`login({flow: "workload-identity", tokenFile: "t"})`}, true},
+		{[]string{`graph.all("/groups", {max: 5}).map(g => g.displayName)`}, true},
+		{[]string{`databricks().token().audience`}, true},
 	}
 	for _, c := range cases {
 		if got := keepInHistory(c.lines); got != c.keep {
