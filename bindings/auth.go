@@ -11,6 +11,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/errcode"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 )
 
@@ -306,8 +307,14 @@ func (p *promptState) set(a auth.Account) {
 }
 
 // promptPrefix: "alice@contoso…" for a user, "app 1a2b3c4d…" for an app
-// (the REPL adds the space before its prompt).
+// (the REPL adds the space before its prompt). The name comes from a
+// server's token (preferred_username): its control characters are shown
+// escaped, never sent to the terminal.
 func promptPrefix(a auth.Account) string {
+	return strings.NewReplacer("\n", `\x0a`, "\t", " ").Replace(httpx.EscapeControls(promptName(a)))
+}
+
+func promptName(a auth.Account) string {
 	if a.Username != "" {
 		user, domain, ok := strings.Cut(a.Username, "@")
 		if !ok {

@@ -50,7 +50,9 @@ func Describe(err error, debug bool) (msg string, code int) {
 	msg, code = describe(err, debug)
 	// `throw token()` or a message quoting one: the line is printed and may
 	// be logged, so the rules of the trace apply to it too.
-	return httpx.RedactText(msg), code
+	// Text from a server (a service's message, a thrown answer) may hold
+	// escape sequences: shown escaped, never acted on by the terminal.
+	return httpx.EscapeControls(httpx.RedactText(msg)), code
 }
 
 func describe(err error, debug bool) (msg string, code int) {
