@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/azrepl/azrepl/httpx"
 )
@@ -16,21 +17,22 @@ import (
 func shellWord(s string) string {
 	var b strings.Builder
 	open := false
-	for _, r := range s {
-		if r == '\'' || r == '\\' {
+	for i := 0; i < len(s); i++ { // bytes: invalid UTF-8 passes through as it is
+		c := s[i]
+		if c == '\'' || c == '\\' {
 			if open {
 				b.WriteByte('\'')
 				open = false
 			}
 			b.WriteByte('\\')
-			b.WriteRune(r)
+			b.WriteByte(c)
 			continue
 		}
 		if !open {
 			b.WriteByte('\'')
 			open = true
 		}
-		b.WriteRune(r)
+		b.WriteByte(c)
 	}
 	if open {
 		b.WriteByte('\'')
@@ -47,12 +49,14 @@ func shellWord(s string) string {
 func powershellWord(s string) string {
 	var b strings.Builder
 	b.WriteByte('\'')
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch r {
 		case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
-			b.WriteRune(r)
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		b.WriteString(s[i : i+n]) // the bytes as they are, invalid UTF-8 included
+		i += n
 	}
 	b.WriteByte('\'')
 	return b.String()

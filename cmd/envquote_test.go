@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // unquoteFish reads one word as fish does: inside single quotes \' and \\
@@ -61,24 +62,32 @@ func unquotePOSIX(w string) (string, bool) {
 	return b.String(), !inQuote
 }
 
-// unquotePowerShell reads a single-quoted PowerShell string.
+// unquotePowerShell reads a single-quoted PowerShell string, in which ' and
+// the typographic quotes ‘ ’ ‚ ‛ all quote and a doubled one is one.
 func unquotePowerShell(w string) (string, bool) {
-	r := []rune(w)
-	isQ := func(c rune) bool {
-		return c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201a' || c == '\u201b'
+	isQ := func(r rune) bool {
+		return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
 	}
-	if len(r) < 2 || !isQ(r[0]) || !isQ(r[len(r)-1]) {
+	first, n := utf8.DecodeRuneInString(w)
+	last, m := utf8.DecodeLastRuneInString(w)
+	if len(w) < n+m || !isQ(first) || !isQ(last) {
 		return "", false
 	}
+	body := w[n : len(w)-m]
 	var b strings.Builder
-	for i := 1; i < len(r)-1; i++ {
-		if isQ(r[i]) {
-			if i+1 >= len(r)-1 || !isQ(r[i+1]) {
+	for i := 0; i < len(body); {
+		r, k := utf8.DecodeRuneInString(body[i:])
+		if isQ(r) {
+			r2, k2 := utf8.DecodeRuneInString(body[i+k:])
+			if i+k >= len(body) || !isQ(r2) {
 				return "", false // the string would end here
 			}
-			i++
+			b.WriteString(body[i+k : i+k+k2])
+			i += k + k2
+			continue
 		}
-		b.WriteRune(r[i])
+		b.WriteString(body[i : i+k])
+		i += k
 	}
 	return b.String(), true
 }
