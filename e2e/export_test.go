@@ -142,7 +142,7 @@ func TestExportsOfTheStory(t *testing.T) {
 	if n := strings.Count(h, "\n### "); n != len(entries) {
 		t.Errorf(".http has %d requests, HAR %d", n, len(entries))
 	}
-	for _, want := range []string{"@token =", "@client_secret =", "Authorization: Bearer {{token}}", "client_secret={{client_secret}}", "grant_type=refresh_token", "refresh_token={{refresh_token}}"} {
+	for _, want := range []string{"@token_graph_microsoft_com =", "@token_management_core_windows_net =", "@client_secret =", "Authorization: Bearer {{token_graph_microsoft_com}}", "Authorization: Bearer {{token_management_core_windows_net}}", "client_secret={{client_secret}}", "grant_type=refresh_token", "refresh_token={{refresh_token}}"} {
 		if !strings.Contains(h, want) {
 			t.Errorf(".http lacks %q", want)
 		}

@@ -55,7 +55,7 @@ func HTTPFile(w io.Writer, all []httpx.Exchange) error {
 	}
 	var head strings.Builder
 	head.WriteString("# HTTP exchanges recorded by azrepl; secrets are {{variables}}: set them before sending.\n")
-	head.WriteString("# A bearer token: azrepl token SCOPE (e.g. azrepl token https://graph.microsoft.com)\n")
+	head.WriteString("# A bearer token, one per audience: azrepl token AUDIENCE (e.g. @token_graph_microsoft_com: azrepl token https://graph.microsoft.com)\n")
 	names := make([]string, 0, len(vars))
 	for v := range vars {
 		names = append(names, v)
@@ -75,6 +75,26 @@ func statusWord(e httpx.Exchange) string {
 	return fmt.Sprint(e.Status)
 }
 
+// tokenVariable names the bearer token of an exchange by its audience (the
+// host when the token is opaque): one {{token}} for every host would send a
+// Graph token to ARM, or any token to a host in the file that is not the
+// one it was issued for.
+func tokenVariable(e httpx.Exchange) string {
+	aud := ""
+	for _, t := range e.Tokens {
+		if t.Where == "request Authorization" {
+			aud, _ = t.Claims["aud"].(string)
+		}
+	}
+	if aud == "" {
+		if u, err := url.Parse(e.URL); err == nil {
+			aud = u.Host
+		}
+	}
+	aud = strings.TrimPrefix(strings.TrimPrefix(aud, "https://"), "api://")
+	return "token_" + strings.Trim(aud, "/")
+}
+
 // variable declares and returns {{name}} for a masked value.
 func variable(name string, vars map[string]bool) string {
 	n := strings.Map(func(r rune) rune {
@@ -92,7 +112,7 @@ func httpHeaderValue(name, v string, e httpx.Exchange, vars map[string]bool) str
 		scheme, _, _ := strings.Cut(v, " ")
 		switch {
 		case strings.EqualFold(scheme, "Bearer"):
-			return "Bearer " + variable("token", vars)
+			return "Bearer " + variable(tokenVariable(e), vars)
 		case e.BasicUser != "":
 			// Both clients encode "Basic user password" themselves.
 			return "Basic " + e.BasicUser + " " + variable("client_secret", vars)

@@ -68,9 +68,12 @@ func audienceName(aud string) string {
 	return shorten(aud, 40)
 }
 
-// mermaidText keeps a label on one line and away from Mermaid's syntax:
-// ";" and "#" start statements and entity codes.
+// mermaidText keeps a label (server text included: an error code, a host)
+// on one line and away from Mermaid's syntax: ";" and "#" start statements
+// and entity codes, and <, >, &, " become entity codes, so no markup a
+// server wrote is rendered; control characters are shown escaped.
 func mermaidText(s string) string {
-	r := strings.NewReplacer(";", ",", "#", "no.", "\n", " ", "\r", " ", "%%", "%")
-	return r.Replace(s)
+	r := strings.NewReplacer(";", ",", "#", "no.", "\n", " ", "\r", " ", "%%", "%",
+		"<", "#lt;", ">", "#gt;", "&", "#amp;", `"`, "#quot;")
+	return httpx.EscapeControls(r.Replace(s))
 }

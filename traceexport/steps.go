@@ -101,6 +101,20 @@ func sorted(all []httpx.Exchange) []httpx.Exchange {
 	return out
 }
 
+// cloudHosts are the real hosts of each service, in the public and
+// sovereign clouds: only they are named as the service (a diagram that
+// calls login.evil.example "Entra ID" misleads its reader).
+var cloudHosts = map[string]string{
+	"login.microsoftonline.com": Entra, "login.microsoft.com": Entra, "login.windows.net": Entra, "sts.windows.net": Entra,
+	"login.microsoftonline.us": Entra, "login.chinacloudapi.cn": Entra, "login.partner.microsoftonline.cn": Entra,
+	"microsoft.com": Entra, "www.microsoft.com": Entra,
+	"graph.microsoft.com": Graph, "graph.microsoft.us": Graph, "dod-graph.microsoft.us": Graph, "microsoftgraph.chinacloudapi.cn": Graph,
+	"management.azure.com": ARM, "management.core.windows.net": ARM, "management.usgovcloudapi.net": ARM, "management.chinacloudapi.cn": ARM,
+}
+
+// databricksSuffixes are Databricks' workspace and account hosts.
+var databricksSuffixes = []string{".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com", ".databricks.azure.cn", ".databricks.azure.us"}
+
 // participantOf names the service of a URL: by host name, and on the
 // emulator's loopback listener by path, as the emulator routes.
 func participantOf(raw string) string {
@@ -109,15 +123,13 @@ func participantOf(raw string) string {
 		return "?"
 	}
 	host := strings.ToLower(u.Hostname())
-	switch {
-	case strings.HasPrefix(host, "login.") || host == "microsoft.com" || strings.HasSuffix(host, ".microsoft.com") && strings.HasPrefix(host, "login"):
-		return Entra
-	case strings.HasPrefix(host, "graph.") || host == "graph.microsoft.com":
-		return Graph
-	case strings.HasPrefix(host, "management."):
-		return ARM
-	case strings.Contains(host, "databricks"):
-		return Databricks
+	if name, ok := cloudHosts[host]; ok {
+		return name
+	}
+	for _, s := range databricksSuffixes {
+		if strings.HasSuffix(host, s) {
+			return Databricks
+		}
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || host == "localhost" {
 		p := u.Path

@@ -113,7 +113,7 @@ func TestExports(t *testing.T) {
 	if err := Report(&rep, all, ReportOptions{Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"@client_secret =", "@token =", "client_secret={{client_secret}}", "Authorization: Bearer {{token}}", "### 3. GET /v1.0/me → no answer"} {
+	for _, want := range []string{"@client_secret =", "@token_graph_microsoft_com =", "client_secret={{client_secret}}", "Authorization: Bearer {{token_graph_microsoft_com}}", "### 3. GET /v1.0/me → no answer"} {
 		if !strings.Contains(h.String(), want) {
 			t.Errorf(".http lacks %q:\n%s", want, h.String())
 		}
@@ -145,5 +145,40 @@ func TestExports(t *testing.T) {
 				t.Errorf("%s export shows %.20q", name, secret)
 			}
 		}
+	}
+}
+
+// Only the real hosts of a service are named as that service in the
+// diagram; a look-alike keeps its own name.
+func TestParticipantsAreRealHostsOnly(t *testing.T) {
+	for u, want := range map[string]string{
+		"https://login.microsoftonline.com/t/oauth2/v2.0/token": Entra,
+		"https://graph.microsoft.com/v1.0/me":                   Graph,
+		"https://management.azure.com/subscriptions":            ARM,
+		"https://adb-1.7.azuredatabricks.net/api/2.0/clusters":  Databricks,
+		"https://login.evil.example/t/oauth2/v2.0/token":        "login.evil.example",
+		"https://graph.evil.example/v1.0/me":                    "graph.evil.example",
+		"https://management.evil.example/subscriptions":         "management.evil.example",
+		"https://databricks.evil.example/api/2.0/clusters":      "databricks.evil.example",
+		"https://login.microsoft.com.evil.example/token":        "login.microsoft.com.evil.example",
+	} {
+		if got := participantOf(u); got != want {
+			t.Errorf("%s is drawn as %q, want %q", u, got, want)
+		}
+	}
+}
+
+// Server text in a Mermaid label is never markup: <, >, & and " are
+// Mermaid entity codes, control characters are escaped, a newline cannot
+// start a statement.
+func TestMermaidLabelsEscapeServerText(t *testing.T) {
+	got := mermaidText("403 <img src=x onerror=alert(1)> & \"q\"\n    P0->>P9: forged\x1b[2J")
+	for _, bad := range []string{"<", ">", `"`, "\n", "\x1b", "& "} {
+		if strings.Contains(got, bad) {
+			t.Errorf("label %q carries %q", got, bad)
+		}
+	}
+	if !strings.Contains(got, "#lt;img src=x onerror=alert(1)#gt;") {
+		t.Errorf("label %q", got)
 	}
 }
