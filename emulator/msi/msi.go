@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +47,9 @@ type Server struct {
 	ciToken           string // the CI job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN, SYSTEM_ACCESSTOKEN)
 	keyDir            string // where the Arc challenge writes its .key files
 	mu                sync.Mutex
-	keys              map[string]string // Arc key file contents handed out and not yet used → their files
-	keyOrder          []string          // those keys, oldest first
+	keys              map[string]bool   // Arc key file contents handed out and not yet used
+	keyFiles          map[string]string // the key of each key file still on disk
+	keyOrder          []string          // those files, oldest first
 }
 
 // Config configures New.
@@ -69,7 +69,7 @@ const MaxArcKeys = 16
 // New makes the endpoints with a fresh App Service header and CI request token.
 func New(cfg Config) *Server {
 	return &Server{entra: cfg.Entra, world: cfg.World, assertionLifetime: cfg.AssertionLifetime,
-		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: cfg.KeyDir, keys: map[string]string{}}
+		header: wire.RandomToken(24), ciToken: wire.RandomToken(32), keyDir: cfg.KeyDir, keys: map[string]bool{}, keyFiles: map[string]string{}}
 }
 
 // Env is the environment each style's real host sets, for endpoints served
@@ -219,24 +219,22 @@ func (m *Server) arc(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		if len(m.keyOrder) >= MaxArcKeys {
 			oldest := m.keyOrder[0]
-			_ = os.Remove(m.keys[oldest])
-			delete(m.keys, oldest)
+			_ = os.Remove(oldest)
+			delete(m.keys, m.keyFiles[oldest])
+			delete(m.keyFiles, oldest)
 			m.keyOrder = m.keyOrder[1:]
 		}
-		m.keys[key] = path
-		m.keyOrder = append(m.keyOrder, key)
+		m.keys[key] = true
+		m.keyFiles[path] = key
+		m.keyOrder = append(m.keyOrder, path)
 		m.mu.Unlock()
 		w.Header().Set("WWW-Authenticate", "Basic realm="+path)
 		imdsError(w, http.StatusUnauthorized, "unauthorized", "Use the key in the file named by WWW-Authenticate")
 		return
 	}
 	m.mu.Lock()
-	path, ok := m.keys[key]
-	if ok {
-		delete(m.keys, key)
-		m.keyOrder = slices.DeleteFunc(m.keyOrder, func(k string) bool { return k == key })
-		_ = os.Remove(path) // used once
-	}
+	ok := m.keys[key]
+	delete(m.keys, key)
 	m.mu.Unlock()
 	if !ok {
 		imdsError(w, http.StatusUnauthorized, "unauthorized", "The key is not valid")
