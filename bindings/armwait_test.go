@@ -10,7 +10,7 @@ import (
 // Retry-After; arm.wait polls until the operation ends and the group is gone.
 func TestARMWaitResourceGroupDeletion(t *testing.T) {
 	h := newHarness(t)
-	h.loginApp("reader-app")
+	h.loginUser("alice") // the subscription's Owner
 	got := h.js(`(() => {
 		const sub = arm.all("/subscriptions?api-version=2022-12-01")[0].subscriptionId;
 		const rg = "/subscriptions/" + sub + "/resourcegroups/rg-Wait?api-version=2021-04-01";
@@ -70,5 +70,28 @@ func TestARMWaitStaysOnTheRequestsOrigin(t *testing.T) {
 	e := h.thrown(`arm.wait({` + res + `, headers: {"location": "https://management.azure.com/subscriptions/s/operationresults/x", "retry-after": "0"}})`)
 	if e["code"] == "REFUSED" {
 		t.Errorf("same origin refused: %v", e)
+	}
+}
+
+// An identity without the role a call needs gets ARM's AuthorizationFailed,
+// and azrepl's hint names the action, the scope and the built-in roles that
+// grant it; an app with no role at all sees no subscription.
+func TestARMAuthorizationFailedHint(t *testing.T) {
+	h := newHarness(t)
+	h.loginApp("reader-app") // Reader of the subscription
+	e := h.thrown(`(() => {
+		const sub = arm.all("/subscriptions?api-version=2022-12-01")[0].subscriptionId;
+		arm.put("/subscriptions/" + sub + "/resourcegroups/rg-denied?api-version=2021-04-01", {location: "westeurope"});
+	})()`)
+	hint, _ := e["hint"].(string)
+	if e["status"] != float64(403) || e["serviceCode"] != "AuthorizationFailed" ||
+		!strings.Contains(hint, "Microsoft.Resources/subscriptions/resourcegroups/write over /subscriptions/") ||
+		!strings.Contains(hint, "built-in roles that do: Contributor, Owner") {
+		t.Fatalf("thrown %v", e)
+	}
+	h2 := newHarness(t)
+	h2.loginApp("story-app")
+	if got := h2.js(`arm.all("/subscriptions?api-version=2022-12-01").length`); got != "0" {
+		t.Fatalf("story-app lists %s subscriptions", got)
 	}
 }

@@ -270,6 +270,16 @@ func (h *harness) loginApp(name string) {
 	}
 }
 
+// loginUser signs in as a seeded user with the password grant (the Azure CLI's client).
+func (h *harness) loginUser(name string) {
+	h.t.Helper()
+	u := h.user(name)
+	if _, err := h.session.Login(context.Background(), auth.LoginOptions{Flow: auth.FlowPassword, Tenant: h.world.TenantID,
+		Username: u.Username, Password: u.Password}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // prompt is the REPL's prompt prefix the bindings set (the account).
 func (h *harness) prompt() string {
 	if p := h.rt.Env().Prompt; p != nil {

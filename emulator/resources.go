@@ -33,10 +33,6 @@ func (em *Emulator) mountServices() {
 	for _, g := range w.Groups {
 		gGroups = append(gGroups, graphGroup(g))
 	}
-	var subs []arm.Subscription
-	for _, s := range w.Subscriptions {
-		subs = append(subs, arm.Subscription{ID: s.ID, DisplayName: s.DisplayName, State: s.State})
-	}
 	sp := w.Databricks.ServicePrincipal
 	dbKey, _ := em.keys.next() // on error nil: databricks makes its own, or panics saying why
 	db := databricks.New(databricks.Config{
@@ -60,8 +56,9 @@ func (em *Emulator) mountServices() {
 		GroupCount: w.GroupCount, GroupAt: func(i int) graph.Group { return graphGroup(world.SeededGroup(i)) }, GroupIndex: world.SeededGroupIndex,
 		UserCount: w.UserCount, UserAt: func(i int) graph.User { return graphUser(w.SeededUser(i)) }, UserIndex: w.SeededUserIndex,
 		Guests: graphGuests(w)})
-	armH := arm.New(arm.Config{TenantID: w.TenantID, TenantDisplayName: w.DisplayName, DefaultDomain: w.Domain,
-		PublicKey: key, Subscriptions: subs, Revoked: em.entra.SessionRevoked})
+	armCfg := armConfig(w)
+	armCfg.PublicKey, armCfg.Revoked = key, em.entra.SessionRevoked
+	armH := arm.New(armCfg)
 	// The table of services. Host rows are matched exactly first, then by
 	// suffix; on the direct listener by path prefix, else the Fallback row.
 	em.services = []Service{

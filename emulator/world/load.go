@@ -60,5 +60,13 @@ func Load(path string, groups int) (*World, error) {
 	if w.ManagedIdentities == nil {
 		w.ManagedIdentities = seedManagedIdentities(&w)
 	}
+	if w.RoleAssignments == nil {
+		w.RoleAssignments = seedRoleAssignments(&w)
+	}
+	for _, a := range w.RoleAssignments {
+		if _, err := w.ResolveAssignment(a); err != nil {
+			return nil, fmt.Errorf("world %s: %w", path, err)
+		}
+	}
 	return &w, nil
 }

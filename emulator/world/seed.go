@@ -95,9 +95,13 @@ func Seed(groups int) *World {
 		ServicePrincipal: w.Databricks.ServicePrincipal.ClientID}}
 	w.Subscriptions = []Subscription{{ID: SeedGUID("subscription/dev"), DisplayName: "Contoso Dev", State: "Enabled"}}
 	w.GroupCount = groups
-	// alice is a guest in a partner tenant (sign in there with its domain or id).
+	// alice is a guest in a partner tenant (sign in there with its domain or
+	// id), which holds a subscription of its own.
 	w.GuestTenants = []GuestTenant{seedGuestTenant()}
+	w.Subscriptions = append(w.Subscriptions, Subscription{ID: SeedGUID("subscription/partner"), DisplayName: "Contoso Partner Dev",
+		State: "Enabled", TenantID: w.GuestTenants[0].TenantID})
 	w.ManagedIdentities = seedManagedIdentities(w)
+	w.RoleAssignments = seedRoleAssignments(w)
 	return w
 }
 

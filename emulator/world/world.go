@@ -34,6 +34,9 @@ type World struct {
 	ConditionalAccess []ConditionalAccessPolicy `json:"conditionalAccess,omitempty"`
 	// GuestTenants are other tenants that invited some users as guests.
 	GuestTenants []GuestTenant `json:"guestTenants,omitempty"`
+	// RoleAssignments are Azure role assignments (Azure RBAC at ARM);
+	// seeded when absent (rbac.go).
+	RoleAssignments []RoleAssignment `json:"roleAssignments,omitempty"`
 }
 
 // Consent is a delegated permission grant (oauth2PermissionGrant).
@@ -143,6 +146,9 @@ type Subscription struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"displayName"`
 	State       string `json:"state"`
+	// TenantID is the tenant the subscription belongs to: "" for the
+	// world's own, or a guest tenant's id.
+	TenantID string `json:"tenantId,omitempty"`
 }
 
 // Group is a directory group Graph lists.
@@ -154,6 +160,9 @@ type Group struct {
 	SecurityEnabled bool      `json:"securityEnabled"`
 	MailEnabled     bool      `json:"mailEnabled"`
 	CreatedDateTime time.Time `json:"createdDateTime"`
+	// Members are users (short names or usernames) and apps (names or
+	// client ids) in the group: role assignments to it apply to them.
+	Members []string `json:"members,omitempty"`
 }
 
 // GuestTenant is another tenant that invited some of the world's users as

@@ -1,7 +1,10 @@
 package world
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,5 +75,45 @@ func TestApplyCounts(t *testing.T) {
 	loaded.ApplyCounts(5, 9, 0, true)
 	if loaded.UserCount != 5 || loaded.Databricks.Jobs != 45 || loaded.Databricks.Clusters != 3 {
 		t.Fatalf("loaded: %d users, %d jobs, %d clusters", loaded.UserCount, loaded.Databricks.Jobs, loaded.Databricks.Clusters)
+	}
+}
+
+// The seeded role assignments resolve to the world's principals: alice in
+// the partner tenant's subscription is her guest object there; an unknown
+// role or principal in tenant.json is refused when it loads.
+func TestRoleAssignments(t *testing.T) {
+	w := Seed(1)
+	byPrincipal := map[string]ResolvedAssignment{}
+	for _, a := range w.RoleAssignments {
+		r, err := w.ResolveAssignment(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPrincipal[a.Principal+" "+r.Scope] = r
+	}
+	home, partner := "/subscriptions/"+w.Subscriptions[0].ID, "/subscriptions/"+w.Subscriptions[1].ID
+	alice := w.User("alice")
+	if r := byPrincipal["alice "+home]; r.PrincipalID != alice.ObjectID || r.RoleID != "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" || r.PrincipalType != "User" {
+		t.Fatalf("alice at home: %+v", r)
+	}
+	if r := byPrincipal["alice "+partner]; r.PrincipalID != w.GuestTenants[0].GuestObjectID(alice) {
+		t.Fatalf("alice as a guest: %+v", r)
+	}
+	for _, name := range []string{"story-app", "api-app", "carol"} {
+		if _, ok := byPrincipal[name+" "+home]; ok {
+			t.Errorf("%s has a seeded Azure role", name)
+		}
+	}
+	for _, bad := range []RoleAssignment{{Principal: "alice", Role: "Overlord"}, {Principal: "nobody", Role: "Reader"},
+		{Principal: "bob", Role: "Reader", Scope: partner}, {Principal: "alice", Role: "Reader", Scope: "/subscriptions/unknown"}} {
+		w.RoleAssignments = []RoleAssignment{bad}
+		path := filepath.Join(t.TempDir(), "tenant.json")
+		b, _ := json.Marshal(w)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(path, 0); err == nil {
+			t.Errorf("%+v loaded", bad)
+		}
 	}
 }

@@ -380,7 +380,7 @@ func (rp *replayer) compare(real response, resp *http.Response, body []byte) []s
 		if json.Unmarshal(raw, &s) == nil {
 			want = rp.expand(s)
 		}
-		r := lookup(body, path)
+		r := lookup(body, rp.expand(path))
 		got := r.String()
 		if want == "" || !(strings.HasPrefix(want, "~") || want == "*" || want == "!absent") {
 			// compare as JSON values
