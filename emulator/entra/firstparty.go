@@ -26,11 +26,13 @@ var (
 		"Mail.Read", "People.Read", "Presence.Read", "Presence.Read.All", "Presence.ReadWrite", "Sites.ReadWrite.All",
 		"Team.ReadBasic.All", "TeamSettings.ReadWrite.All", "User.Read", "User.ReadBasic.All"}
 	impersonation = []string{"user_impersonation"}
+	aksUser       = []string{"user.read"}
 )
 
 var firstPartyClients = []firstParty{
 	{id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", name: "Microsoft Azure CLI", family: true, preauth: map[string][]string{
-		"graph": cliGraph, "arm": impersonation, "databricks": impersonation, "keyvault": impersonation, "storage": impersonation}},
+		"graph": cliGraph, "arm": impersonation, "databricks": impersonation, "keyvault": impersonation, "storage": impersonation,
+		"aks": aksUser}},
 	{id: "1950a258-227b-4e31-a9cf-717495945fc2", name: "Microsoft Azure PowerShell", family: true, preauth: map[string][]string{
 		"graph": {"AuditLog.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.ReadWrite.All"},
 		"arm":   impersonation, "keyvault": impersonation, "storage": impersonation}},
@@ -40,6 +42,8 @@ var firstPartyClients = []firstParty{
 		"graph": officeGraph}},
 	{id: "1fec8e78-bce4-4aaf-ab1b-5451cc387264", name: "Microsoft Teams", family: true, preauth: map[string][]string{
 		"graph": teamsGraph}},
+	// kubelogin's device code, browser and password logins (not a FOCI member).
+	{id: AKSClient, name: "Azure Kubernetes Service AAD Client", preauth: map[string][]string{"aks": aksUser}},
 }
 
 // graphExposed is what Graph exposes as delegated permissions (a named scope

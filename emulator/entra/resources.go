@@ -30,7 +30,16 @@ var knownResources = []resourceInfo{
 	{name: "databricks", identifiers: []string{"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"}, delegated: []string{"user_impersonation"}},
 	{name: "keyvault", identifiers: []string{"https://vault.azure.net", "cfa8b339-82a2-471a-a3c9-0fc0be7a4093"}, delegated: []string{"user_impersonation"}},
 	{name: "storage", identifiers: []string{"https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"}, delegated: []string{"user_impersonation"}},
+	// The AKS AAD server app, the audience of Kubernetes sign-in (kubelogin's --server-id).
+	{name: "aks", identifiers: []string{AKSServer}, delegated: []string{"user.read"}},
 }
+
+// AKSServer is the Azure Kubernetes Service AAD server application;
+// AKSClient is its first-party public client (kubelogin's --client-id).
+const (
+	AKSServer = "6dae42f8-4368-4678-94ff-3960e28e3630"
+	AKSClient = "80faf920-1908-4b52-b5ef-a8e7bedfc67a"
+)
 
 const graphResource = "https://graph.microsoft.com"
 
