@@ -69,6 +69,9 @@ func (em *Emulator) writeFiles() error {
 	if err := em.writeAppEnvFiles(); err != nil {
 		return err
 	}
+	if err := writePrivate(filepath.Join(dir, "msi.env"), []byte(em.msiEnv())); err != nil {
+		return err
+	}
 	var creds strings.Builder
 	creds.WriteString("# The story app's and the Databricks service principal's credentials, for clients\n" +
 		"# that read them from the environment (azrepl, Azure SDKs, the Databricks CLI).\n")
@@ -77,6 +80,32 @@ func (em *Emulator) writeFiles() error {
 		fmt.Fprintf(&creds, "export %s=%s\n", k, shellQuote(v))
 	}
 	return writePrivate(filepath.Join(dir, "credentials.env"), []byte(creds.String()))
+}
+
+// msiEnv is DIR/msi.env: the variables of each managed identity style the
+// emulator serves, as the real hosts set them. App Service's are exported
+// (every Azure SDK reads them); the other styles' are there to swap in.
+// They name the emulator's loopback listener, never 169.254.169.254.
+func (em *Emulator) msiEnv() string {
+	var b strings.Builder
+	b.WriteString("# Managed identity endpoints of the emulator, one style at a time (source this file).\n")
+	for _, st := range []struct{ style, what string }{
+		{"appservice", "App Service / Functions (IDENTITY_ENDPOINT + IDENTITY_HEADER)"},
+		{"cloudshell", "Cloud Shell (MSI_ENDPOINT)"},
+		{"arc", "Azure Arc (IDENTITY_ENDPOINT + IMDS_ENDPOINT)"},
+		{"imds", "IMDS through AZURE_POD_IDENTITY_AUTHORITY_HOST (a VM or AKS pod)"},
+	} {
+		fmt.Fprintf(&b, "\n# %s\n", st.what)
+		prefix := "export "
+		if st.style != "appservice" {
+			prefix = "# export "
+		}
+		for _, kv := range em.ManagedIdentityEnv(st.style) {
+			k, v, _ := strings.Cut(kv, "=")
+			fmt.Fprintf(&b, "%s%s=%s\n", prefix, k, shellQuote(v))
+		}
+	}
+	return b.String()
 }
 
 // writeAppEnvFiles writes, for reader-app (the app that may read Graph), the

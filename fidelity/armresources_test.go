@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +95,38 @@ func TestARMResourceGroupsClient(t *testing.T) {
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) || re.StatusCode != http.StatusNotFound || re.ErrorCode != "ResourceGroupNotFound" {
 		t.Fatalf("Get after delete: %v", err)
+	}
+}
+
+// DIR/msi.env: azidentity's ManagedIdentityCredential, unchanged, finds the
+// App Service style's variables and gets the VM identity (a Contributor) a
+// token that lists the subscription; no style names 169.254.169.254.
+func TestManagedIdentityFromMSIEnv(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(dir, "msi.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"export IDENTITY_ENDPOINT=", "export IDENTITY_HEADER=", "# export MSI_ENDPOINT=", "# export IMDS_ENDPOINT=", "# export AZURE_POD_IDENTITY_AUTHORITY_HOST="} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("msi.env lacks %q:\n%s", want, b)
+		}
+	}
+	if strings.Contains(string(b), "169.254.169.254") {
+		t.Fatalf("msi.env names the real metadata endpoint:\n%s", b)
+	}
+	useEnvFile(t, "msi.env")
+	cred, err := azidentity.NewManagedIdentityCredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	subs, err := armresources.NewClient(subscriptionID(t), cred, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The identity may read the subscription's resources (Contributor).
+	if _, err := subs.NewListPager(nil).NextPage(ctx); err != nil {
+		t.Fatalf("managed identity at ARM: %v", err)
 	}
 }

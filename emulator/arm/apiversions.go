@@ -29,7 +29,7 @@ func apiVersions(typ string) []string {
 	switch typ {
 	case "tenants", "subscriptions": // Microsoft.Resources
 		return resourcesAPIVersions
-	case "resourceGroups":
+	case "resourceGroups", "resources": // Microsoft.Resources' resource-group-level versions
 		return resourceGroupsAPIVersions
 	}
 	return nil
@@ -45,6 +45,8 @@ func resourceType(segs []string) string {
 	switch {
 	case len(segs) >= 1 && segs[0] == "tenants":
 		return "tenants"
+	case len(segs) >= 3 && segs[0] == "subscriptions" && (segs[2] == "resources" || len(segs) == 5 && segs[4] == "resources"):
+		return "resources"
 	case len(segs) >= 3 && segs[0] == "subscriptions" && segs[2] == "resourcegroups":
 		return "resourceGroups"
 	case len(segs) >= 3 && segs[0] == "subscriptions" && segs[2] == "operationresults":

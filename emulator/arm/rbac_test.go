@@ -278,3 +278,18 @@ func TestTagsAtScope(t *testing.T) {
 		t.Fatalf("tags of a missing group: %d", status)
 	}
 }
+
+func TestResourcesList(t *testing.T) {
+	srv := rbacServer(t)
+	sub := "/subscriptions/" + rbacSub
+	bob, app := userToken(t, bobOID, "bob@contoso.onmicrosoft.com"), token(t, jwt.MapClaims{"oid": appOID, "appid": appClientID})
+	if status, _, m := call(t, srv, bob, "GET", sub+"/resources?api-version=2021-04-01", ""); status != 200 || len(m["value"].([]any)) != 0 {
+		t.Fatalf("bob: %d %v", status, m)
+	}
+	if status, _, _ := call(t, srv, app, "GET", sub+"/resources?api-version=2021-04-01", ""); status != 403 {
+		t.Fatalf("app without a role: %d", status)
+	}
+	if status, _, _ := call(t, srv, bob, "GET", sub+"/resourceGroups/none/resources?api-version=2021-04-01", ""); status != 404 {
+		t.Fatalf("missing group: %d", status)
+	}
+}

@@ -40,6 +40,10 @@ func (s *server) serveSubscription(rc *requestContext, segs []string) {
 		rc.writeJSON(http.StatusOK, s.subscriptionJSON(sub))
 	case rest[0] == "providers" && len(rest) >= 3:
 		s.serveProvider(rc, subScope, rest[1:])
+	case rest[0] == "resources" && len(rest) == 1:
+		s.serveResources(rc, subScope)
+	case rest[0] == "resourcegroups" && len(rest) == 3 && rest[2] == "resources":
+		s.serveResources(rc, subScope+"/resourceGroups/"+originalSegment(rc.r.URL.Path, 4))
 	case rest[0] == "resourcegroups" && len(rest) == 1:
 		s.serveResourceGroups(rc, sub.ID, "")
 	case rest[0] == "resourcegroups" && len(rest) == 2:
@@ -72,6 +76,25 @@ func (s *server) serveProvider(rc *requestContext, scope string, p []string) {
 	default:
 		rc.fail(http.StatusNotFound, "NotFound", "The requested path '"+rc.r.URL.Path+"' was not found.")
 	}
+}
+
+// serveResources lists a subscription's or a group's resources: the
+// emulator has none but the groups themselves, so the list is empty.
+func (s *server) serveResources(rc *requestContext, scope string) {
+	if !rc.methodIs(http.MethodGet) || !rc.authorize("Microsoft.Resources/subscriptions/resources/read", scope) {
+		return
+	}
+	if i := indexFold(scope, "/resourcegroups/"); i >= 0 {
+		g := &s.groups
+		g.mu.Lock()
+		rg := g.rgs[rgKey(strings.TrimPrefix(scope[:i], "/subscriptions/"), scope[i+len("/resourcegroups/"):])]
+		g.mu.Unlock()
+		if rg == nil {
+			rc.fail(http.StatusNotFound, "ResourceGroupNotFound", "Resource group '"+lastSegment(scope)+"' could not be found.")
+			return
+		}
+	}
+	rc.writePage([]any{}, false)
 }
 
 func (s *server) tenantOf(sub Subscription) string { return cmpOr(sub.TenantID, s.cfg.TenantID) }

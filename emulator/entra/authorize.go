@@ -78,17 +78,13 @@ func (e *Server) authorize(w http.ResponseWriter, r *http.Request, t tenantRef) 
 		fail("invalid_request", newEntraError(400, "invalid_request", 90014, "The response_mode '%s' is not valid.", p.Get("response_mode")))
 		return
 	}
-	if c.public {
-		if p.Get("code_challenge") == "" {
-			fail("invalid_request", newEntraError(400, "invalid_request", 9002325,
-				"Proof Key for Code Exchange is required for cross-origin authorization code redemption."))
-			return
-		}
-		if p.Get("code_challenge_method") != "S256" {
-			fail("invalid_request", newEntraError(400, "invalid_request", 9002325,
-				"Proof Key for Code Exchange must use code_challenge_method 'S256' (got '%s').", p.Get("code_challenge_method")))
-			return
-		}
+	// PKCE: Entra takes S256 and plain, and does not demand it of native
+	// and desktop clients (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow);
+	// only single-page apps must use it, which the emulator does not model.
+	if m := p.Get("code_challenge_method"); p.Get("code_challenge") != "" && m != "" && m != "S256" && m != "plain" {
+		fail("invalid_request", newEntraError(400, "invalid_request", 9002325,
+			"Proof Key for Code Exchange must use code_challenge_method 'S256' or 'plain' (got '%s').", m))
+		return
 	}
 	sr, serr := e.parseScopes(p.Get("scope"), 700022)
 	if serr != nil {
@@ -143,7 +139,7 @@ func (e *Server) authorize(w http.ResponseWriter, r *http.Request, t tenantRef) 
 	code := "1.A" + wire.RandomToken(64)
 	e.mu.Lock()
 	e.codes[code] = &authCode{
-		clientID: c.id, redirectURI: redirect, challenge: p.Get("code_challenge"),
+		clientID: c.id, redirectURI: redirect, challenge: p.Get("code_challenge"), challengeMethod: p.Get("code_challenge_method"),
 		nonce: p.Get("nonce"), scope: p.Get("scope"), user: u, expires: e.now().Add(authCodeLifetime), mfa: mfa,
 	}
 	e.mu.Unlock()

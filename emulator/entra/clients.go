@@ -100,6 +100,11 @@ func (e *Server) authenticate(r *http.Request, c *client, tokenURLs []string) (s
 		}
 		return "1", nil
 	}
+	if r.PostForm.Get("grant_type") == "client_credentials" {
+		// Its own code for this grant (MicrosoftDocs/azure-docs#30777).
+		return "", newEntraError(401, "invalid_client", 7000216,
+			"'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.")
+	}
 	return "", newEntraError(401, "invalid_client", 7000218,
 		"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 }

@@ -90,10 +90,7 @@ func (e *Server) decideDevice(userCode string, u *world.User, approve bool) erro
 	return nil
 }
 
-// pollDevice is the device_code grant. slow_down follows RFC 8628: a poll
-// earlier than interval after the previous one, while still pending. A first
-// poll is never slowed and an approved code is always redeemed, so clients
-// that poll faster at first (MSAL Go backs off from 50 ms) still finish.
+// pollDevice is the device_code grant.
 func (e *Server) pollDevice(code string, c *client) (*deviceAuth, *entraError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -110,8 +107,6 @@ func (e *Server) pollDevice(code string, c *client) (*deviceAuth, *entraError) {
 			d.state, d.user = deviceApproved, u
 		}
 	}
-	prev := d.lastPoll
-	d.lastPoll = now
 	switch {
 	case d.state == deviceRedeemed:
 		return nil, newEntraError(400, "invalid_grant", 90120, "The request was already authorized or declined. The device code has been used.")
@@ -123,10 +118,9 @@ func (e *Server) pollDevice(code string, c *client) (*deviceAuth, *entraError) {
 	case d.state == deviceApproved:
 		d.state = deviceRedeemed
 		return d, nil
-	case !prev.IsZero() && now.Sub(prev) < deviceInterval-500*time.Millisecond:
-		return nil, newEntraError(400, "slow_down", 70016,
-			"OAuth 2.0 device flow error. Polling too frequently: wait the 'interval' between requests. Authorization is pending.")
 	}
+	// No slow_down: no recording shows Entra sending it (wire-fidelity
+	// row 4); over-eager clients meet request-loop protection (50196).
 	return nil, newEntraError(400, "authorization_pending", 70016,
 		"OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
 }

@@ -125,7 +125,34 @@ func (e *Server) resolveTenant(seg string) (tenantRef, *entraError) {
 	if g := e.world.GuestTenant(seg); g != nil {
 		return tenantRef{segment: seg, guest: g}, nil
 	}
+	if !wellFormedTenant(seg) {
+		// Neither a GUID nor a domain ("undefined", "{{tenantid}}"): caddy-dns/azure#3.
+		return tenantRef{}, newEntraError(400, "invalid_request", 900023,
+			"Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", seg)
+	}
 	return tenantRef{}, errUnknownTenant(seg)
+}
+
+// wellFormedTenant: a GUID, or a DNS name (labels of letters, digits and hyphens).
+func wellFormedTenant(seg string) bool {
+	if len(seg) == 36 && strings.Count(seg, "-") == 4 {
+		for _, c := range strings.ReplaceAll(seg, "-", "") {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+				return false
+			}
+		}
+		return true
+	}
+	labels := strings.Split(seg, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // tenantID is the GUID documents and tokens name for this tenant segment.

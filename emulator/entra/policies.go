@@ -50,8 +50,11 @@ func (e *Server) deviceCodeBlocked(u *world.User) *entraError {
 		}
 		for _, name := range p.Users {
 			if e.world.User(name) == u {
-				return newEntraError(400, "invalid_grant", 53003,
+				// interaction_required with suberror message_only (MartinIngesen/MSOLSpray#5).
+				err := newEntraError(400, "interaction_required", 53003,
 					"Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.")
+				err.suberror = "message_only"
+				return err
 			}
 		}
 	}

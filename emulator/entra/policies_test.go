@@ -119,7 +119,11 @@ func TestMFAAndConditionalAccess(t *testing.T) {
 	}
 	st, body = fixture.PostForm(t, c, fixture.LoginURL("organizations", "token"), url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"},
 		"client_id": {fixture.AzureCLI}, "device_code": {dc["device_code"].(string)}})
-	fixture.WantEntraError(t, st, body, 400, "invalid_grant", 53003)
+	// interaction_required + suberror message_only (MartinIngesen/MSOLSpray#5).
+	fixture.WantEntraError(t, st, body, 400, "interaction_required", 53003)
+	if body["suberror"] != "message_only" {
+		t.Fatalf("53003 suberror %v", body["suberror"])
+	}
 }
 
 func toStrings(v any) []string {

@@ -69,7 +69,6 @@ type deviceAuth struct {
 	tenant               tenantRef
 	scope                string
 	created, expires     time.Time
-	lastPoll             time.Time
 	state                deviceState
 	user                 *world.User
 }
@@ -77,6 +76,7 @@ type deviceAuth struct {
 // authCode is an issued authorization code; single use.
 type authCode struct {
 	clientID, redirectURI, challenge, nonce, scope string
+	challengeMethod                                string // "S256" or "plain" ("" = plain, RFC 7636 §4.3)
 	user                                           *world.User
 	expires                                        time.Time
 	used                                           bool

@@ -37,7 +37,10 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"missing grant_type", tid, url.Values{"client_id": {fixture.AzureCLI}}, 400, "invalid_request", 900144},
 		{"unknown client", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-2222-3333-4444-555555555555"}, "client_secret": {"x"}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "unauthorized_client", 700016},
 		{"bad secret", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {"wrong"}, "scope": {"https://graph.microsoft.com/.default"}}, 401, "invalid_client", 7000215},
-		{"no credential", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "scope": {"https://graph.microsoft.com/.default"}}, 401, "invalid_client", 7000218},
+		{"no credential", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "scope": {"https://graph.microsoft.com/.default"}}, 401, "invalid_client", 7000216},
+		{"no credential, password grant", tid, url.Values{"grant_type": {"password"}, "client_id": {story.ClientID}, "username": {"alice"}, "password": {"x"}, "scope": {"https://graph.microsoft.com/.default"}}, 401, "invalid_client", 7000218},
+		{"malformed tenant", "undefined", url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_request", 900023},
+		{"placeholder tenant", "{{tenantid}}", url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_request", 900023},
 		{"public client with secret", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {fixture.AzureCLI}, "client_secret": {"x"}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_client", 700025},
 		{"client credentials on common", "common", url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_request", 9001023},
 		{"invalid scope", tid, url.Values{"grant_type": {"client_credentials"}, "client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/"}}, 400, "invalid_scope", 70011},
@@ -107,10 +110,20 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "AADSTS50126") {
 		t.Fatalf("bad password: %d %.200s", resp.StatusCode, page)
 	}
-	// No PKCE from a public client: the error goes back to the redirect URI.
-	loc = authorizeAs(t, em, c, alice.Username, alice.Password, url.Values{"code_challenge": {""}})
+	// Entra does not demand PKCE of a native client: no challenge, a code
+	// redeemed without a verifier; a plain challenge is its own verifier
+	// (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
+	loc = authorizeAs(t, em, c, alice.Username, alice.Password, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
+	if st, body := redeem(loc.Query().Get("code"), "", "http://localhost:8400"); st != 200 {
+		t.Fatalf("no PKCE: %v → %d %v", loc, st, body)
+	}
+	loc = authorizeAs(t, em, c, alice.Username, alice.Password, url.Values{"code_challenge": {"plain-verifier-0123456789-0123456789-0123"}, "code_challenge_method": {"plain"}})
+	if st, body := redeem(loc.Query().Get("code"), "plain-verifier-0123456789-0123456789-0123", "http://localhost:8400"); st != 200 {
+		t.Fatalf("plain PKCE: %v → %d %v", loc, st, body)
+	}
+	loc = authorizeAs(t, em, c, alice.Username, alice.Password, url.Values{"code_challenge": {challenge}, "code_challenge_method": {"S512"}})
 	if loc.Query().Get("error") != "invalid_request" || !strings.Contains(loc.Query().Get("error_description"), "AADSTS9002325") {
-		t.Fatalf("missing PKCE: %v", loc)
+		t.Fatalf("unknown PKCE method: %v", loc)
 	}
 	// A non-loopback redirect URI is refused on an error page, not redirected to.
 	resp, err = c.Get(fixture.LoginURL("organizations", "authorize") + "?" + url.Values{"client_id": {fixture.AzureCLI},
@@ -143,8 +156,10 @@ func TestDevicePollingOutcomes(t *testing.T) {
 	dc := start()
 	st, body := poll(dc, "device_code")
 	fixture.WantEntraError(t, st, body, 400, "authorization_pending", 70016)
+	// A second poll at once is still pending: Entra has not been seen
+	// sending slow_down (wire-fidelity row 4).
 	st, body = poll(dc, "urn:ietf:params:oauth:grant-type:device_code")
-	fixture.WantEntraError(t, st, body, 400, "slow_down", 70016)
+	fixture.WantEntraError(t, st, body, 400, "authorization_pending", 70016)
 	if err := em.ApproveDevice(dc["user_code"].(string), "bob"); err != nil {
 		t.Fatal(err)
 	}

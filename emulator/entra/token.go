@@ -118,7 +118,11 @@ func (e *Server) authCodeGrant(g grant) (map[string]any, *entraError) {
 	case ac.challenge != "":
 		v := f.Get("code_verifier")
 		sum := sha256.Sum256([]byte(v))
-		if v == "" || base64.RawURLEncoding.EncodeToString(sum[:]) != ac.challenge {
+		derived := base64.RawURLEncoding.EncodeToString(sum[:])
+		if ac.challengeMethod != "S256" {
+			derived = v // plain
+		}
+		if v == "" || derived != ac.challenge {
 			return nil, newEntraError(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
 		}
 	}

@@ -318,8 +318,13 @@ func (rp *replayer) replay(x *exchange) ([]string, error) {
 	if x.Request.Gzip {
 		req.Header.Set("Content-Encoding", "gzip")
 	}
-	if x.Request.Form["device_code"] == "{devicecode}" {
-		dc, err := rp.deviceCode(ctx)
+	if v := x.Request.Form["device_code"]; strings.HasPrefix(v, "{devicecode") {
+		// {devicecode}: pending; {devicecode:USER}: approved as USER.
+		user, _ := strings.CutPrefix(strings.TrimSuffix(v, "}"), "{devicecode:")
+		if v == "{devicecode}" {
+			user = ""
+		}
+		dc, err := rp.deviceCode(ctx, user)
 		if err != nil {
 			return nil, err
 		}
@@ -471,8 +476,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// deviceCode starts a device code flow for the Azure CLI (nobody approves it).
-func (rp *replayer) deviceCode(ctx context.Context) (string, error) {
+// deviceCode starts a device code flow for the Azure CLI, approved as user
+// when one is named.
+func (rp *replayer) deviceCode(ctx context.Context, user string) (string, error) {
 	form := url.Values{"client_id": {azureCLI}, "scope": {resources["arm"] + " offline_access"}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -488,6 +494,11 @@ func (rp *replayer) deviceCode(ctx context.Context) (string, error) {
 	dc := gjson.GetBytes(b, "device_code").String()
 	if dc == "" {
 		return "", fmt.Errorf("devicecode: %d %.200s", resp.StatusCode, b)
+	}
+	if user != "" {
+		if err := rp.em.ApproveDevice(gjson.GetBytes(b, "user_code").String(), user); err != nil {
+			return "", err
+		}
 	}
 	return dc, nil
 }
