@@ -39,7 +39,7 @@ var azValueFlags = map[string]string{
 	"--output": "--output", "-o": "--output", "--query": "--query", "--name": "--subscription", "-n": "--subscription",
 }
 
-var azSwitches = map[string]bool{"--only-show-errors": true, "--debug": true, "--verbose": true, "--help": true, "-h": true}
+var azSwitches = map[string]bool{"--version": true, "--only-show-errors": true, "--debug": true, "--verbose": true, "--help": true, "-h": true}
 
 func parseAzArgs(args []string) (azArgs, error) {
 	a := azArgs{flags: map[string][]string{}}
@@ -82,8 +82,41 @@ func (a azArgs) get(name string) string {
 	return ""
 }
 
+// azAnswers tells whether the az shim answers a command line itself.
+func azAnswers(args []string) bool {
+	switch strings.Join(leadingWords(args), " ") {
+	case "account get-access-token", "account show", "version":
+		return true
+	case "":
+		return len(args) > 0 && args[0] == "--version"
+	}
+	return false
+}
+
+// azCLIVersion is the Azure CLI version the shim says it is compatible
+// with (Terraform's provider checks az version against a minimum).
+const azCLIVersion = "2.67.0"
+
+// azVersion answers `az version` (JSON, as az prints it, with azrepl named)
+// and `az --version` (az's table).
+func azVersion(a azArgs, stdout, stderr io.Writer, table bool) int {
+	if table {
+		fmt.Fprintf(stdout, "azure-cli                         %s (azrepl %s: answers token commands; others go to the next az on PATH)\n", azCLIVersion, version.String())
+		return 0
+	}
+	return azPrint([]azField{
+		{"azrepl", version.String()}, {"azure-cli", azCLIVersion}, {"azure-cli-core", azCLIVersion},
+		{"azure-cli-telemetry", "1.1.0"}, {"extensions", map[string]string{}},
+	}, a, stdout, stderr)
+}
+
 // azMain is azrepl invoked as az.
 func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if !azAnswers(args) {
+		if real := realTool("az"); real != "" {
+			return passThrough(ctx, real, args, stdout, stderr)
+		}
+	}
 	a, err := parseAzArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v (azrepl's az shim)\n", err)
@@ -95,8 +128,14 @@ func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return azGetAccessToken(ctx, a, stdout, stderr)
 	case "account show":
 		return azAccountShow(a, stdout, stderr)
+	case "version":
+		return azVersion(a, stdout, stderr, false)
+	case "":
+		if len(a.flags["--version"]) > 0 {
+			return azVersion(a, stdout, stderr, true)
+		}
 	}
-	fmt.Fprintf(stderr, "ERROR: this az is azrepl (%s): it only serves tokens (az account get-access-token, az account show); run the real Azure CLI for %q\n",
+	fmt.Fprintf(stderr, "ERROR: this az is azrepl (%s): it only serves tokens (az account get-access-token, az account show) and found no other az on PATH for %q\n",
 		version.String(), strings.TrimSpace("az "+strings.Join(args, " ")))
 	return 2
 }

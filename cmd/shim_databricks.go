@@ -19,6 +19,11 @@ const databricksCLIVersion = "v0.296.0"
 
 // databricksMain is azrepl invoked as databricks.
 func databricksMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if w := strings.Join(leadingWords(args), " "); w != "version" && w != "auth token" && !(w == "" && len(args) > 0 && args[0] == "--version") {
+		if real := realTool("databricks"); real != "" {
+			return passThrough(ctx, real, args, stdout, stderr)
+		}
+	}
 	words, flags, err := parseDatabricksArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "Error: %v (azrepl's databricks shim)\n", err)
@@ -54,7 +59,7 @@ func databricksMain(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "Databricks CLI %s\n", databricksCLIVersion)
 		return 0
 	}
-	fmt.Fprintf(stderr, "Error: this databricks is azrepl (%s): it only serves tokens (databricks auth token --host H [--profile P]); run the real Databricks CLI for %q\n",
+	fmt.Fprintf(stderr, "Error: this databricks is azrepl (%s): it only serves tokens (databricks auth token --host H [--profile P]) and found no other databricks on PATH for %q\n",
 		version.String(), strings.TrimSpace("databricks "+strings.Join(args, " ")))
 	return 2
 }

@@ -4,6 +4,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,48 @@ func TestShimRemoveAndAbsolutePath(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "export PATH='"+filepath.Join(base, "rel2")+"':") {
 		t.Errorf("PATH line is not absolute: %q", out.String())
+	}
+}
+
+// TestShimPassesThrough: a command the az shim does not answer runs the next
+// az on PATH (skipping azrepl's own links), with its arguments, output and
+// exit status; az version and az --version are answered, naming azrepl.
+func TestShimPassesThrough(t *testing.T) {
+	base, self, _ := shimFixture(t)
+	shims := filepath.Join(base, "shims")
+	must(t, installShims(shims, self))
+	realDir := filepath.Join(base, "real")
+	must(t, os.Mkdir(realDir, 0o755))
+	must(t, os.WriteFile(filepath.Join(realDir, "az"), []byte("#!/bin/sh\necho \"real az $*\"\nexit 3\n"), 0o755))
+	t.Setenv("PATH", shims+string(os.PathListSeparator)+"relative"+string(os.PathListSeparator)+realDir)
+	if got := realTool("az"); got != filepath.Join(realDir, "az") {
+		t.Fatalf("realTool(az) = %q", got)
+	}
+	var out, errb bytes.Buffer
+	code := azMain(context.Background(), []string{"group", "list", "--resource-group", "rg"}, &out, &errb)
+	if code != 3 || out.String() != "real az group list --resource-group rg\n" {
+		t.Fatalf("az group list: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := azMain(context.Background(), []string{"version"}, &out, &errb); code != 0 || !strings.Contains(out.String(), `"azrepl": "`) || !strings.Contains(out.String(), `"azure-cli": "`) {
+		t.Errorf("az version: %d %q", code, out.String())
+	}
+	out.Reset()
+	if code := azMain(context.Background(), []string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "azure-cli ") || !strings.Contains(out.String(), "azrepl") {
+		t.Errorf("az --version: %d %q", code, out.String())
+	}
+	// With no real az, the shim says what it is, in one line.
+	t.Setenv("PATH", shims)
+	out.Reset()
+	errb.Reset()
+	if code := azMain(context.Background(), []string{"group", "list"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "found no other az") {
+		t.Errorf("no real az: %d %q", code, errb.String())
+	}
+	// databricks likewise.
+	must(t, os.WriteFile(filepath.Join(realDir, "databricks"), []byte("#!/bin/sh\necho \"real databricks $*\"\n"), 0o755))
+	t.Setenv("PATH", shims+string(os.PathListSeparator)+realDir)
+	out.Reset()
+	if code := databricksMain(context.Background(), []string{"clusters", "list"}, &out, &errb); code != 0 || out.String() != "real databricks clusters list\n" {
+		t.Errorf("databricks clusters list: %d %q", code, out.String())
 	}
 }

@@ -190,11 +190,14 @@ func TestAzShimAnswersTokenCommands(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &show) != nil || show.TenantID != em.World().TenantID || show.User.Type != "user" {
 		t.Errorf("account show: exit %d %q", r.code, r.stdout)
 	}
-	r = runIn(t, env, az, "group", "list")
+	// With no other az or databricks on PATH, the shims say what they are
+	// (with one, they hand the command to it: TestShimPassesThrough in cmd).
+	alone := robustEnv(env, "PATH="+dir)
+	r = runIn(t, alone, az, "group", "list")
 	if msg := robustOneLineError(t, "az group list", r); !strings.Contains(msg, "azrepl") || !strings.Contains(msg, "only serves tokens") {
 		t.Errorf("other az command: %q", msg)
 	}
-	r = runIn(t, env, filepath.Join(dir, "databricks"), "clusters", "list")
+	r = runIn(t, alone, filepath.Join(dir, "databricks"), "clusters", "list")
 	if msg := robustOneLineError(t, "databricks clusters list", r); !strings.Contains(msg, "only serves tokens") {
 		t.Errorf("other databricks command: %q", msg)
 	}
