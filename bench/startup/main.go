@@ -13,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -36,13 +35,8 @@ func run(n int, bin string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin == "" {
-		bin = filepath.Join(tmp, "azrepl")
-		build := exec.Command("go", "build", "-o", bin, "github.com/azrepl/azrepl")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
+	if bin, err = measure.Azrepl(bin, tmp); err != nil {
+		return err
 	}
 	env := append(os.Environ(), "AZREPL_HOME="+filepath.Join(tmp, "home"), "NO_COLOR=1", "NODE_REPL_HISTORY=")
 

@@ -53,13 +53,8 @@ func run(n int, base, bin string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin == "" {
-		bin = filepath.Join(tmp, "azrepl")
-		b := exec.Command("go", "build", "-o", bin, "github.com/azrepl/azrepl")
-		b.Stderr = os.Stderr
-		if err := b.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
+	if bin, err = measure.Azrepl(bin, tmp); err != nil {
+		return err
 	}
 	stop, emuEnv, err := startEmulator(bin, filepath.Join(tmp, "emulator"))
 	if err != nil {

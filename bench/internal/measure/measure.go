@@ -8,7 +8,9 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"time"
@@ -96,3 +98,17 @@ func Median[T cmp.Ordered](xs []T) T {
 
 // MS is d in milliseconds.
 func MS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Azrepl is bin, or, when bin is "", azrepl built from this tree into dir.
+func Azrepl(bin, dir string) (string, error) {
+	if bin != "" {
+		return bin, nil
+	}
+	bin = filepath.Join(dir, "azrepl")
+	build := exec.Command("go", "build", "-o", bin, "github.com/azrepl/azrepl")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build: %w", err)
+	}
+	return bin, nil
+}
