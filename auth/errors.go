@@ -158,3 +158,7 @@ var ErrLoginNeeded = errcode.Sentinel(errcode.Unauthenticated, "not signed in")
 // ErrRefused marks a credential azrepl will not send: a secret or token to
 // a plain http:// host, or to an endpoint off the host it belongs to.
 var ErrRefused = errcode.Sentinel(errcode.Refused, "refused")
+
+// ErrNoSuchAccount: logout (or another call) named an account that is not
+// signed in; nothing failed to authenticate.
+var ErrNoSuchAccount = errcode.Sentinel(errcode.NotFound, "no such account")

@@ -292,7 +292,7 @@ func (s *Session) Logout(who string) error {
 		return err
 	}
 	if who != "" && !found {
-		return fmt.Errorf("no account %q is signed in", who)
+		return fmt.Errorf("%w: %q is not signed in (accounts() lists who is)", ErrNoSuchAccount, who)
 	}
 	return nil
 }
