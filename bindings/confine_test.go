@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -63,9 +62,6 @@ func TestScriptPathsAreConfinedLikeFS(t *testing.T) {
 // A FIFO in the script's own folder cannot stop fs.readFile or trace.load:
 // open(2) of a FIFO waits for a writer forever, Ctrl-C included.
 func TestScriptFilesNeverBlockOnAFIFO(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs")
-	}
 	h := newHarness(t, offline())
 	fifo := filepath.Join(h.dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
