@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command versus measures two azrepl builds side by side in the same run:
 // REPL start to first prompt (in a pseudo-terminal) and a cached-token
 // `azrepl -e 'String(token())'` against one emulator. Runs alternate

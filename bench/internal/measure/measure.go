@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package measure times programs for the start-up benchmarks: one run of a
 // command, and a REPL's time to its prompt in a pseudo-terminal, as a
 // person sees it.
