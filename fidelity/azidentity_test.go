@@ -49,12 +49,15 @@ func TestMain(m *testing.M) {
 // DIR/env into this process's environment, as a shell would after
 // `source DIR/env`.
 func run(m *testing.M) (int, error) {
-	var err error
-	if dir, err = os.MkdirTemp("", "azrepl-fidelity-"); err != nil {
+	// The emulator makes DIR itself and refuses a folder holding other
+	// files, so DIR and the test's own bin/ sit side by side in one root.
+	root, err := os.MkdirTemp("", "azrepl-fidelity-")
+	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(dir)
-	binDir = filepath.Join(dir, "bin")
+	defer os.RemoveAll(root)
+	dir = filepath.Join(root, "emulator")
+	binDir = filepath.Join(root, "bin")
 	if err := os.Mkdir(binDir, 0o700); err != nil {
 		return 0, err
 	}
@@ -63,7 +66,7 @@ func run(m *testing.M) (int, error) {
 		fmt.Fprintf(os.Stderr, "building testbrowser: %v\n%s", err, out)
 	} else {
 		script := fmt.Sprintf("#!/bin/sh\nexec %s --env-file %s --user alice --log %s \"$1\"\n",
-			tb, filepath.Join(dir, "env"), filepath.Join(dir, "browser.log"))
+			tb, filepath.Join(dir, "env"), filepath.Join(root, "browser.log"))
 		if err := os.WriteFile(filepath.Join(binDir, "xdg-open"), []byte(script), 0o700); err != nil {
 			return 0, err
 		}
