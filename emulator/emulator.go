@@ -20,6 +20,7 @@ import (
 	"github.com/azrepl/azrepl/emulator/entra"
 	"github.com/azrepl/azrepl/emulator/msi"
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/connlistener"
 )
 
 // Config configures Start. The zero value starts only the direct listener on
@@ -68,7 +69,7 @@ type Emulator struct {
 	direct    net.Listener
 	proxyLn   net.Listener
 	servers   []*http.Server
-	tunnels   *connListener
+	tunnels   *connlistener.Listener
 	logFile   *os.File
 	stop      context.CancelFunc // ends background work (the assertion file refresh)
 	closeOnce sync.Once

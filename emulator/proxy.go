@@ -52,7 +52,7 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 		}
 		return getCert(hello)
 	}
-	em.tunnels.push(tls.Server(raw, cfg))
+	em.tunnels.Push(tls.Server(raw, cfg))
 }
 
 // refuse answers a proxy request the emulator will not serve, and logs it.

@@ -15,6 +15,7 @@ import (
 	"github.com/azrepl/azrepl/emulator/entra"
 	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/connlistener"
 )
 
 // Start builds the world and starts the listeners. ctx bounds start-up only;
@@ -190,7 +191,7 @@ func (em *Emulator) listen(ctx context.Context) error {
 		return fmt.Errorf("listen %s: %w", em.cfg.Proxy, err)
 	}
 	em.proxyLn = pl
-	em.tunnels = newConnListener(pl.Addr())
+	em.tunnels = connlistener.New(pl.Addr())
 	em.serve(em.tunnels, em.root)
 	em.serve(pl, http.HandlerFunc(em.proxy))
 	return nil

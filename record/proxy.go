@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/connlistener"
 )
 
 // proxy is the recorder's forward proxy on loopback. A CONNECT to a watched
@@ -26,7 +27,7 @@ type proxy struct {
 	ln     net.Listener
 	front  *http.Server
 	inner  *http.Server
-	innerL *connListener
+	innerL *connlistener.Listener
 	ca     *authority
 	hosts  hostSet
 	onward http.RoundTripper // traced; strict TLS
@@ -62,7 +63,7 @@ func startProxy(cfg proxyConfig) (*proxy, error) {
 		tunnels: map[net.Conn]bool{}}
 	p.plain = &http.Transport{Proxy: cfg.Route, DialContext: (&net.Dialer{Timeout: dialTimeout}).DialContext}
 	quiet := log.New(io.Discard, "", 0)
-	p.innerL = newConnListener(ln.Addr())
+	p.innerL = connlistener.New(ln.Addr())
 	p.inner = &http.Server{Handler: p.forwarder(p.onward, "https"), ReadHeaderTimeout: time.Minute, ErrorLog: quiet,
 		ConnState: p.connState,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
@@ -210,7 +211,7 @@ func (p *proxy) intercept(conn net.Conn, target string) {
 		return
 	}
 	p.notes.intercepted(host)
-	p.innerL.push(&targetConn{Conn: tc, target: target})
+	p.innerL.Push(&targetConn{Conn: tc, target: target})
 }
 
 // forwarder passes each request on unchanged but for hop-by-hop headers
@@ -369,41 +370,3 @@ func (c *prefixedConn) CloseWrite() error {
 	}
 	return c.Conn.Close()
 }
-
-var errListenerClosed = errors.New("listener closed")
-
-// connListener hands decrypted connections to the inner http.Server.
-type connListener struct {
-	addr   net.Addr
-	conns  chan net.Conn
-	once   sync.Once
-	closed chan struct{}
-}
-
-func newConnListener(addr net.Addr) *connListener {
-	return &connListener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-func (l *connListener) push(c net.Conn) {
-	select {
-	case l.conns <- c:
-	case <-l.closed:
-		_ = c.Close()
-	}
-}
-
-func (l *connListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, errListenerClosed
-	}
-}
-
-func (l *connListener) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return nil
-}
-
-func (l *connListener) Addr() net.Addr { return l.addr }
