@@ -13,35 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/azrepl/azrepl/repl"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 	"github.com/mattn/go-isatty"
 )
-
-const usage = `azrepl — a scriptable shell for Microsoft cloud authentication (Entra ID, Graph, ARM, Databricks)
-
-Usage:
-  azrepl [flags]                    start the REPL
-  azrepl [flags] run FILE [ARGS...] run a script; ARGS are in the args global
-  azrepl [flags] -e 'EXPR'          evaluate EXPR and print its value
-  azrepl emulate [emulator flags]   run the offline emulator as a server (azrepl emulate --help)
-  azrepl token [SCOPE] [-o FORMAT]  print a token of the current login (azrepl token --help)
-  azrepl env [--databricks]         shell exports for the current login, for eval (azrepl env --help)
-  azrepl shim --dir DIR             install az and databricks shims that serve azrepl's tokens
-  azrepl [--emulator] record -- CMD run CMD behind a recorder; explain and replay how it signs in
-  azrepl version, --version         print the version
-
-Flags:
-  --emulator    use the built-in offline emulator (no account, no network)
-  --debug       print every HTTP exchange (redacted) and JS stacks to stderr
-  -e EXPR       evaluate EXPR
-  -h, --help    this help
-
-Environment: AZREPL_HOME (default: the user config dir + /azrepl), NO_COLOR, HTTPS_PROXY,
-NO_PROXY, SSL_CERT_FILE, AZURE_* and DATABRICKS_* as the Azure CLI and Databricks CLI read them.
-In the REPL, .help lists the JavaScript API.
-`
 
 // Options is the parsed command line.
 type Options struct {
@@ -50,13 +27,20 @@ type Options struct {
 	Debug    bool
 	Expr     string   // -e
 	File     string   // run FILE
-	Args     []string // run ARGS, or emulate's flags
+	Args     []string // run ARGS, or a subcommand's arguments
+	Help     bool     // the subcommand's --help
 }
 
 // UsageError is a bad command line: one line on stderr, exit 2.
 type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// commandUsageError is a bad command line of a subcommand, whose --help
+// the error line points at.
+type commandUsageError struct{ Msg, Command string }
+
+func (e *commandUsageError) Error() string { return e.Msg }
 
 // Parse reads the command line (without the program name).
 func Parse(args []string) (Options, error) {
@@ -88,33 +72,29 @@ func Parse(args []string) (Options, error) {
 				return o, &UsageError{fmt.Sprintf("unexpected argument %q", args[i+1])}
 			}
 		case strings.HasPrefix(a, "-"):
-			return o, &UsageError{fmt.Sprintf("unknown flag %s", a)}
-		case a == "run":
+			name, _, _ := strings.Cut(a, "=")
+			return o, &UsageError{"unknown flag " + name + suggest.DidYouMean(name, flagNames(globalFlags))}
+		default:
+			c := lookupCommand(a)
+			if c == nil {
+				return o, &UsageError{fmt.Sprintf("unknown command %q", a) + suggest.DidYouMean(a, commandNames())}
+			}
 			rest := args[i+1:]
+			help, err := c.checkFlags(rest)
+			o.Command, o.Args, o.Help = a, rest, help
+			if err != nil || help || a != "run" {
+				return o, err
+			}
 			for len(rest) > 0 && (rest[0] == "--emulator" || rest[0] == "--debug") {
 				o.Emulator = o.Emulator || rest[0] == "--emulator"
 				o.Debug = o.Debug || rest[0] == "--debug"
 				rest = rest[1:]
 			}
 			if len(rest) == 0 {
-				return o, &UsageError{"run needs a FILE"}
+				return o, &commandUsageError{Msg: "run needs a FILE", Command: "run"}
 			}
-			if strings.HasPrefix(rest[0], "-") && rest[0] != "-" {
-				return o, &UsageError{fmt.Sprintf("unknown flag %s", rest[0])}
-			}
-			o.Command, o.File, o.Args = "run", rest[0], rest[1:]
+			o.File, o.Args = rest[0], rest[1:]
 			return o, nil
-		case a == "emulate", a == "token", a == "env", a == "shim", a == "record":
-			o.Command, o.Args = a, args[i+1:]
-			return o, nil
-		case a == "version":
-			o.Command = "version"
-			return o, nil
-		case a == "help":
-			o.Command = "help"
-			return o, nil
-		default:
-			return o, &UsageError{fmt.Sprintf("unknown command %q", a)}
 		}
 	}
 	return o, nil
@@ -129,38 +109,30 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 	}
 	o, err := Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "azrepl: %v (azrepl --help for usage)\n", err)
+		var ue *commandUsageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "azrepl: %v (azrepl %s --help)\n", err, ue.Command)
+		} else {
+			fmt.Fprintf(stderr, "azrepl: %v (azrepl --help for usage)\n", err)
+		}
 		return 2
 	}
 	ctx := context.Background()
-	switch o.Command {
-	case "help":
-		fmt.Fprint(stdout, usage)
+	if o.Command == "help" && len(o.Args) == 0 {
+		fmt.Fprint(stdout, overview())
 		return 0
-	case "version":
-		fmt.Fprintln(stdout, versionLine())
-		return 0
-	case "emulate":
-		// The emulator handles its own signals and flags.
-		return emulate(ctx, o.Args, stdout, stderr)
-	case "record":
-		return recordMain(ctx, o.Emulator, o.Args, stdout, stderr)
-	case "token", "env", "shim":
-		if o.Emulator || o.Debug {
-			fmt.Fprintf(stderr, "azrepl: %s takes no --emulator or --debug: it serves the logins in AZREPL_HOME (azrepl --help for usage)\n", o.Command)
-			return 2
-		}
 	}
-	switch o.Command {
-	case "token", "env":
-		ctx, cancel := commandContext()
-		defer cancel()
-		if o.Command == "token" {
-			return tokenMain(ctx, o.Args, stdout, stderr)
-		}
-		return envMain(ctx, o.Args, stdout, stderr)
-	case "shim":
-		return shimMain(o.Args, stdout, stderr)
+	c := lookupCommand(o.Command)
+	if c != nil && o.Help {
+		fmt.Fprint(stdout, commandHelp(c))
+		return 0
+	}
+	if c != nil && c.LoginsOnly && (o.Emulator || o.Debug) {
+		fmt.Fprintf(stderr, "azrepl: %s takes no --emulator or --debug: it serves the logins in AZREPL_HOME (azrepl --help for usage)\n", o.Command)
+		return 2
+	}
+	if c != nil && c.Run != nil {
+		return c.Run(ctx, o, stdout, stderr)
 	}
 	w, err := setup(ctx, o, stderr)
 	if err != nil {

@@ -67,7 +67,7 @@ func TestRunScripts(t *testing.T) {
 		{[]string{"run", "app/exit.js"}, "before\n", 3},
 		{[]string{"run", "app/missing.js"}, "azrepl: app/missing.js: no such file or directory\n", 2},
 		{[]string{"run", "app/shebang.js"}, "string\n", 0},
-		{[]string{"run"}, "azrepl: run needs a FILE (azrepl --help for usage)\n", 2},
+		{[]string{"run"}, "azrepl: run needs a FILE (azrepl run --help)\n", 2},
 		{[]string{"--nope"}, "azrepl: unknown flag --nope (azrepl --help for usage)\n", 2},
 		{[]string{"frobnicate"}, "azrepl: unknown command \"frobnicate\" (azrepl --help for usage)\n", 2},
 		{[]string{"-e", "[1, 2].map(x => x * 21)"}, "[\n  21,\n  42\n]\n", 0},

@@ -14,17 +14,11 @@ import (
 	"time"
 )
 
-// Main runs `azrepl emulate`: it starts the emulator, prints the shell exports
-// and one ready line on stdout, and serves until ctx is cancelled.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	// SIGINT, SIGTERM and SIGHUP end the server through ctx, so that the
-	// deferred cleanup runs: without --dir the temp folder holds passwords,
-	// secrets and private keys.
-	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stopSignals()
+// Flags are the flags of `azrepl emulate`, bound to cfg; the flag set
+// prints nothing itself, so a bad flag is one line from its caller.
+func Flags(cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("azrepl emulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg Config
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:0", "direct https listener `ADDR`")
 	fs.StringVar(&cfg.Proxy, "proxy", "127.0.0.1:0", "CONNECT proxy `ADDR` (\"\" to disable)")
 	fs.StringVar(&cfg.Dir, "dir", "", "write ca.pem, ca-bundle.pem, env, tenant.json, requests.log to `DIR` (default: a temporary folder)")
@@ -39,14 +33,27 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.TokenLifetime, "token-lifetime", 0, "every access token's lifetime (`DURATION`); default: Entra's, user tokens 60–90 minutes at random, app tokens 3599 s. Set it for output that must not vary (goldens)")
 	fs.DurationVar(&cfg.AssertionLifetime, "assertion-lifetime", 0, "lifetime of the workload assertion in DIR/federated-token, rewritten at half of it (`DURATION`, default 1h)")
 	fs.StringVar(&cfg.DataFile, "data", "", "load the world from a tenant.json `FILE` instead of the seeded one")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: azrepl emulate [flags]\n\nRuns the offline Entra ID / Graph / ARM / Databricks emulator until stopped.")
-		fs.PrintDefaults()
-	}
+	return fs
+}
+
+// Main runs `azrepl emulate`: it starts the emulator, prints the shell exports
+// and one ready line on stdout, and serves until ctx is cancelled.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// SIGINT, SIGTERM and SIGHUP end the server through ctx, so that the
+	// deferred cleanup runs: without --dir the temp folder holds passwords,
+	// secrets and private keys.
+	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stopSignals()
+	var cfg Config
+	fs := Flags(&cfg)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "usage: azrepl emulate [flags]\n\nRuns the offline Entra ID / Graph / ARM / Databricks emulator until stopped.")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
 			return 0
 		}
+		fmt.Fprintf(stderr, "azrepl emulate: %v (azrepl emulate --help)\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
