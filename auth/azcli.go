@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -125,12 +126,12 @@ func (azcliFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginR
 	if err != nil {
 		return nil, err
 	}
-	rt, ok := pickMSALRefresh(mc, acct, host, firstNonEmpty(o.ClientID, AzureCLIClientID))
+	rt, ok := pickMSALRefresh(mc, acct, host, cmp.Or(o.ClientID, AzureCLIClientID))
 	if !ok {
 		return nil, fmt.Errorf("the Azure CLI cache has no refresh token for %s: run az login again", acct.Username)
 	}
 	a := Account{Username: acct.Username, ObjectID: acct.LocalAccountID, HomeAccountID: acct.HomeAccountID,
-		ClientID: rt.ClientID, Flow: FlowAzCLI, Tenant: firstNonEmpty(acct.Realm, DefaultTenant), Environment: host}
+		ClientID: rt.ClientID, Flow: FlowAzCLI, Tenant: cmp.Or(acct.Realm, DefaultTenant), Environment: host}
 	if i := strings.LastIndexByte(acct.HomeAccountID, '.'); i >= 0 {
 		a.TenantID = acct.HomeAccountID[i+1:]
 	}

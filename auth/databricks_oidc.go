@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,7 +31,7 @@ func (s *Session) databricksOIDCSource(flow string, cfg DatabricksConfig, tokenF
 		}
 		return assertionSource{kind: "file", path: cfg.OIDCTokenFile, variable: "DATABRICKS_OIDC_TOKEN_FILEPATH"}, nil
 	case DatabricksEnvOIDC:
-		v := firstNonEmpty(cfg.OIDCTokenEnv, "DATABRICKS_OIDC_TOKEN")
+		v := cmp.Or(cfg.OIDCTokenEnv, "DATABRICKS_OIDC_TOKEN")
 		if s.env(v) == "" {
 			return assertionSource{}, fmt.Errorf("databricks env-oidc: %s is empty or not set (DATABRICKS_OIDC_TOKEN_ENV names another variable)", v)
 		}

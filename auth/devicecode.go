@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -79,7 +80,7 @@ func StartDeviceCode(ctx context.Context, hc *http.Client, r DeviceCodeRequest) 
 		return nil, errors.New("device code response has no device_code or user_code")
 	}
 	dc := &DeviceCode{UserCode: b.UserCode, DeviceCodeValue: b.DeviceCode,
-		VerificationURI: firstNonEmpty(b.VerificationURI, b.VerificationURL), Message: b.Message}
+		VerificationURI: cmp.Or(b.VerificationURI, b.VerificationURL), Message: b.Message}
 	unit := r.unitOrSecond()
 	// MSAL Python's defaults when the fields are absent.
 	dc.Interval, dc.ExpiresIn = 5*unit, 1800*unit

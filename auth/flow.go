@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -112,7 +113,7 @@ func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {
 	if err != nil {
 		// A first-party client not pre-authorized for the scope: the same
 		// advice as token() gives (the browser flow meets it at /authorize).
-		return nil, withPreauthAdvice(err, firstNonEmpty(o.ClientID, AzureCLIClientID), firstNonEmpty(o.Scope, DefaultScope))
+		return nil, withPreauthAdvice(err, cmp.Or(o.ClientID, AzureCLIClientID), cmp.Or(o.Scope, DefaultScope))
 	}
 	if r.cred != nil {
 		s.mu.Lock()
@@ -149,10 +150,10 @@ func (s *Session) appAccount(flow, tenant, clientID string, tr *TokenResponse) A
 	a := Account{ClientID: clientID, Flow: flow, Tenant: tenant, TenantID: tenant,
 		Environment: s.cfg.Cloud.host(), Authority: s.cfg.Cloud.Authority(tenant)}
 	if j, err := DecodeJWT(tr.AccessToken); err == nil {
-		a.TenantID = firstNonEmpty(j.StringClaim("tid"), tenant)
+		a.TenantID = cmp.Or(j.StringClaim("tid"), tenant)
 		a.ObjectID = j.StringClaim("oid")
 		if clientID == "" {
-			a.ClientID = firstNonEmpty(j.StringClaim("appid"), j.StringClaim("azp"))
+			a.ClientID = cmp.Or(j.StringClaim("appid"), j.StringClaim("azp"))
 		}
 	}
 	a.HomeAccountID = "app:" + strings.ToLower(a.ClientID) + "." + strings.ToLower(a.TenantID)

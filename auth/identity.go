@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -51,7 +52,7 @@ func decodeClientInfo(s string) (clientInfo, bool) {
 func accountFromResponse(tr *TokenResponse) Account {
 	var a Account
 	if j, err := DecodeJWT(tr.IDToken); err == nil {
-		a.Username = firstNonEmpty(j.StringClaim("preferred_username"), j.StringClaim("upn"), j.StringClaim("email"))
+		a.Username = cmp.Or(j.StringClaim("preferred_username"), j.StringClaim("upn"), j.StringClaim("email"))
 		a.TenantID = j.StringClaim("tid")
 		a.ObjectID = j.StringClaim("oid")
 		if a.ObjectID == "" {
@@ -62,7 +63,7 @@ func accountFromResponse(tr *TokenResponse) Account {
 		// Some answers have no id_token (openid not asked): read the AT.
 		if j, err := DecodeJWT(tr.AccessToken); err == nil {
 			if a.Username == "" {
-				a.Username = firstNonEmpty(j.StringClaim("upn"), j.StringClaim("unique_name"), j.StringClaim("preferred_username"))
+				a.Username = cmp.Or(j.StringClaim("upn"), j.StringClaim("unique_name"), j.StringClaim("preferred_username"))
 			}
 			if a.TenantID == "" {
 				a.TenantID = j.StringClaim("tid")
@@ -80,18 +81,9 @@ func accountFromResponse(tr *TokenResponse) Account {
 			a.GuestTenantID = a.TenantID
 		}
 		a.ObjectID = ci.UID
-		a.TenantID = firstNonEmpty(ci.UTID, a.TenantID)
+		a.TenantID = cmp.Or(ci.UTID, a.TenantID)
 	} else if a.ObjectID != "" {
 		a.HomeAccountID = a.ObjectID + "." + a.TenantID
 	}
 	return a
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

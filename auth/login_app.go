@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 )
@@ -8,8 +9,8 @@ import (
 // appIdentity is the tenant and client of an app login: the options, else
 // AZURE_TENANT_ID / AZURE_CLIENT_ID.
 func (s *Session) appIdentity(flow string, o LoginOptions) (tenant, clientID string, err error) {
-	tenant = firstNonEmpty(o.Tenant, s.env("AZURE_TENANT_ID"))
-	clientID = firstNonEmpty(o.ClientID, s.env("AZURE_CLIENT_ID"))
+	tenant = cmp.Or(o.Tenant, s.env("AZURE_TENANT_ID"))
+	clientID = cmp.Or(o.ClientID, s.env("AZURE_CLIENT_ID"))
 	if tenant == "" || tenant == "organizations" || tenant == "common" {
 		return "", "", fmt.Errorf("the %s flow needs the app's tenant (a GUID or domain): pass tenant or set AZURE_TENANT_ID", flow)
 	}
@@ -22,7 +23,7 @@ func (s *Session) appIdentity(flow string, o LoginOptions) (tenant, clientID str
 // appLogin gets the first token of an app flow with its credential and
 // keeps the credential in memory for the later ones.
 func (s *Session) appLogin(ctx context.Context, flow, tenant, clientID, scope, source string, c credential) (*loginResult, error) {
-	scope = firstNonEmpty(scope, DefaultScope)
+	scope = cmp.Or(scope, DefaultScope)
 	tr, err := c.token(ctx, s, tenant, scope)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,7 +72,7 @@ var autoChain = []autoStep{
 			return nil, fmt.Errorf("%w: no account in %s", errSkip, s.cache.path)
 		}
 		if !sameHost(s.cfg.Cloud.host(), a.Environment) {
-			return nil, fmt.Errorf("%w: the cached account %s signed in at %s, not at %s", errSkip, firstNonEmpty(a.Username, a.ClientID), a.Environment, s.cfg.Cloud.host())
+			return nil, fmt.Errorf("%w: the cached account %s signed in at %s, not at %s", errSkip, cmp.Or(a.Username, a.ClientID), a.Environment, s.cfg.Cloud.host())
 		}
 		if a.isApp() {
 			if _, err := s.credentialFor(a); err != nil {
@@ -80,7 +81,7 @@ var autoChain = []autoStep{
 		} else if _, err := findRefresh(d, a, a.ClientID); err != nil {
 			return nil, fmt.Errorf("%w: the cached account %s has no refresh token", errSkip, a.Username)
 		}
-		a.Source = firstNonEmpty(a.Source, "cache "+s.cache.path)
+		a.Source = cmp.Or(a.Source, "cache "+s.cache.path)
 		return &loginResult{account: a, tenant: a.Tenant}, nil
 	}},
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,7 +69,7 @@ func (s *Session) managedIdentity(o LoginOptions) (*miCredential, error) {
 		c.style, c.endpoint, c.envName = miCloudShell, s.env("MSI_ENDPOINT"), "MSI_ENDPOINT"
 	case idEndpoint != "" && s.env("IMDS_ENDPOINT") != "":
 		c.style, c.endpoint, c.envName = miArc, idEndpoint, "IDENTITY_ENDPOINT"
-		c.arcDir = firstNonEmpty(s.env("AZREPL_ARC_TOKENS_DIR"), arcTokensDir)
+		c.arcDir = cmp.Or(s.env("AZREPL_ARC_TOKENS_DIR"), arcTokensDir)
 	case s.env("AZURE_POD_IDENTITY_AUTHORITY_HOST") != "":
 		c.style, c.envName = miIMDS, "AZURE_POD_IDENTITY_AUTHORITY_HOST"
 		c.endpoint = strings.TrimSuffix(s.env("AZURE_POD_IDENTITY_AUTHORITY_HOST"), "/") + "/metadata/identity/oauth2/token"
@@ -109,7 +110,7 @@ func (managedIdentityFlow) login(ctx context.Context, s *Session, o LoginOptions
 	if err != nil {
 		return nil, err
 	}
-	scope := firstNonEmpty(o.Scope, DefaultScope)
+	scope := cmp.Or(o.Scope, DefaultScope)
 	tr, err := c.token(ctx, s, "", scope)
 	if err != nil {
 		return nil, err
@@ -284,12 +285,12 @@ func miErrorText(body []byte) string {
 	if json.Unmarshal(body, &e) != nil {
 		return "(no JSON error)"
 	}
-	text := firstNonEmpty(e.ErrorDescription, e.Message)
+	text := cmp.Or(e.ErrorDescription, e.Message)
 	if s, ok := e.Error.(string); ok && s != "" {
 		if text == "" {
 			return oneLine(s)
 		}
 		return oneLine(s + ": " + text)
 	}
-	return oneLine(firstNonEmpty(text, "(no message)"))
+	return oneLine(cmp.Or(text, "(no message)"))
 }

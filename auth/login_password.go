@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -63,8 +64,8 @@ func (s *Session) userRealm(ctx context.Context, username string) (kind, domain 
 
 func (passwordFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, scope := userDefaults(o)
-	user := firstNonEmpty(o.Username, s.env("AZURE_USERNAME"))
-	password := firstNonEmpty(o.Password, s.env("AZURE_PASSWORD"))
+	user := cmp.Or(o.Username, s.env("AZURE_USERNAME"))
+	password := cmp.Or(o.Password, s.env("AZURE_PASSWORD"))
 	if user == "" {
 		return nil, errors.New("the password flow needs a username: pass username or set AZURE_USERNAME")
 	}

@@ -1,6 +1,9 @@
 package auth
 
-import "errors"
+import (
+	"cmp"
+	"errors"
+)
 
 // userResult is what the person-in-the-loop flows share: the token response
 // identifies the user, and later tokens come from its refresh token.
@@ -17,7 +20,7 @@ func (s *Session) userResult(tr *TokenResponse, flow, tenant, clientID, scope st
 
 // userDefaults are az login's: the Azure CLI client, "organizations", ARM.
 func userDefaults(o LoginOptions) (tenant, clientID, scope string) {
-	return firstNonEmpty(o.Tenant, DefaultTenant), firstNonEmpty(o.ClientID, AzureCLIClientID), firstNonEmpty(o.Scope, DefaultScope)
+	return cmp.Or(o.Tenant, DefaultTenant), cmp.Or(o.ClientID, AzureCLIClientID), cmp.Or(o.Scope, DefaultScope)
 }
 
 // refreshing is the credential rule of user flows: none, the refresh token

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,7 +110,7 @@ func (a assertionSource) assertion(ctx context.Context, s *Session) (string, err
 			return "", errors.New("workload identity: ACTIONS_ID_TOKEN_REQUEST_URL is not a URL")
 		}
 		q := p.Query()
-		q.Set("audience", firstNonEmpty(a.audience, federatedAudience))
+		q.Set("audience", cmp.Or(a.audience, federatedAudience))
 		p.RawQuery = q.Encode()
 		u = p.String()
 	} else {
@@ -144,9 +145,9 @@ func (a assertionSource) assertion(ctx context.Context, s *Session) (string, err
 	if json.Unmarshal(body, &v) != nil {
 		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d without JSON", a.kind, status)
 	}
-	tok := firstNonEmpty(v.Value, v.OIDCToken)
+	tok := cmp.Or(v.Value, v.OIDCToken)
 	if status != http.StatusOK || tok == "" {
-		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d: %s", a.kind, status, oneLine(firstNonEmpty(v.Message, "no token")))
+		return "", fmt.Errorf("workload identity: the %s token endpoint answered HTTP %d: %s", a.kind, status, oneLine(cmp.Or(v.Message, "no token")))
 	}
 	s.learn(tok)
 	return tok, nil

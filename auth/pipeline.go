@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"time"
 )
@@ -48,9 +49,9 @@ func (s *Session) obtain(ctx context.Context, j tokenJob) (*Token, error) {
 	if j.accountOf != nil {
 		acct = j.accountOf(tr)
 	}
-	t := newToken(tr.AccessToken, firstNonEmpty(tr.Scope, j.shown), tr.TokenType, tr.ExpiresOn, j.tenant, j.clientID, acct, false)
+	t := newToken(tr.AccessToken, cmp.Or(tr.Scope, j.shown), tr.TokenType, tr.ExpiresOn, j.tenant, j.clientID, acct, false)
 	if j.resource != "" {
-		t.Resource, t.NotBefore = firstNonEmpty(tr.Resource, j.resource), tr.NotBefore
+		t.Resource, t.NotBefore = cmp.Or(tr.Resource, j.resource), tr.NotBefore
 	}
 	return t, nil
 }
@@ -69,13 +70,13 @@ func (s *Session) cached(j tokenJob) (*Token, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	t := newToken(e.Secret, firstNonEmpty(e.GrantedScope, j.shown), e.TokenType, e.expiresOn(), j.tenant, j.clientID, j.account, true)
+	t := newToken(e.Secret, cmp.Or(e.GrantedScope, j.shown), e.TokenType, e.expiresOn(), j.tenant, j.clientID, j.account, true)
 	t.Resource = j.resource
 	return t, true, nil
 }
 
 func newToken(at, scope, typ string, exp time.Time, tenant, clientID string, a Account, cached bool) *Token {
-	t := &Token{AccessToken: at, Scope: scope, TokenType: firstNonEmpty(typ, "Bearer"), ExpiresOn: exp,
+	t := &Token{AccessToken: at, Scope: scope, TokenType: cmp.Or(typ, "Bearer"), ExpiresOn: exp,
 		Tenant: tenant, ClientID: clientID, Account: a, FromCache: cached}
 	if j, err := DecodeJWT(at); err == nil {
 		t.Claims = j.Claims

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ func (s *Session) Token(ctx context.Context, scope string, o TokenOptions) (*Tok
 	if err != nil {
 		return nil, err
 	}
-	j := tokenJob{account: acct, tenant: tokenTenant(acct, o.Tenant), clientID: firstNonEmpty(o.ClientID, acct.ClientID),
+	j := tokenJob{account: acct, tenant: tokenTenant(acct, o.Tenant), clientID: cmp.Or(o.ClientID, acct.ClientID),
 		key: scope, shown: scope, fresh: o.Force, cache: d}
 	switch {
 	case o.OnBehalfOf != "" && o.V1:
@@ -104,7 +105,7 @@ func tokenTenant(a Account, want string) string {
 			return a.TenantID
 		}
 	}
-	return firstNonEmpty(a.Tenant, DefaultTenant)
+	return cmp.Or(a.Tenant, DefaultTenant)
 }
 
 // pickAccount is the named account, else the default one, of this
@@ -148,7 +149,7 @@ func (s *Session) pickAccount(d *cacheData, who string) (Account, error) {
 		return *guest, nil
 	case elsewhere != nil:
 		return Account{}, fmt.Errorf("%w: %s signed in at %s, and this session's authority is %s (another cloud or AZURE_AUTHORITY_HOST): its tokens are used only where they were issued: run login() for %s",
-			ErrLoginNeeded, firstNonEmpty(elsewhere.Username, elsewhere.ClientID), elsewhere.Environment, host, host)
+			ErrLoginNeeded, cmp.Or(elsewhere.Username, elsewhere.ClientID), elsewhere.Environment, host, host)
 	case who == "":
 		return Account{}, fmt.Errorf("%w: run login() first (or login({flow: \"azcli\"}) to reuse an az login)", ErrLoginNeeded)
 	}
