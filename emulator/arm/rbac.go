@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -43,21 +44,12 @@ func lookupRole(s string) (azroles.Role, bool) {
 func (s *server) callerOf(claims map[string]any) caller {
 	str := func(k string) string { v, _ := claims[k].(string); return v }
 	c := caller{oid: str("oid"), tid: str("tid")}
-	c.client = cmpOr(str("upn"), str("unique_name"), str("appid"), str("azp"))
+	c.client = cmp.Or(str("upn"), str("unique_name"), str("appid"), str("azp"))
 	c.ids = []string{c.oid}
 	if p := s.principal(c.oid); p != nil {
 		c.ids = append(c.ids, p.MemberOf...)
 	}
 	return c
-}
-
-func cmpOr(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func (s *server) principal(oid string) *Principal {
@@ -277,7 +269,7 @@ func (s *server) serveRoleAssignments(rc *requestContext, scope, name string) {
 	}
 }
 
-func scopeOrRoot(scope string) string { return cmpOr(scope, "/") }
+func scopeOrRoot(scope string) string { return cmp.Or(scope, "/") }
 
 func (r *rbac) find(scope, name string) *assignment {
 	for i := range r.assignments {
@@ -334,7 +326,7 @@ func (s *server) createRoleAssignment(rc *requestContext, scope, name string) {
 		return
 	}
 	a := assignment{RoleAssignment: RoleAssignment{Name: strings.ToLower(name), Scope: scope, Role: role.ID,
-		PrincipalID: p.PrincipalID, PrincipalType: cmpOr(p.PrincipalType, "User")}, role: role, created: s.cfg.Now()}
+		PrincipalID: p.PrincipalID, PrincipalType: cmp.Or(p.PrincipalType, "User")}, role: role, created: s.cfg.Now()}
 	s.rbac.assignments = append(s.rbac.assignments, a)
 	rc.writeJSON(http.StatusCreated, assignmentJSON(&a))
 }

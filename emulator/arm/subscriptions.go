@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 )
@@ -97,7 +98,7 @@ func (s *server) serveResources(rc *requestContext, scope string) {
 	rc.writePage([]any{}, false)
 }
 
-func (s *server) tenantOf(sub Subscription) string { return cmpOr(sub.TenantID, s.cfg.TenantID) }
+func (s *server) tenantOf(sub Subscription) string { return cmp.Or(sub.TenantID, s.cfg.TenantID) }
 
 // tenants lists the home tenant and every tenant where the caller is a
 // guest, whichever tenant its token is from (az login asks /tenants once,
