@@ -3,14 +3,11 @@ package auth
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,22 +15,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func selfSigned(t *testing.T, cn string) (*rsa.PrivateKey, []byte) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, der
-}
+	"github.com/azrepl/azrepl/internal/testkey"
+)
 
 // verifyAssertion checks an assertion as Entra would: signature with the
 // certificate's key, thumbprint, audience, issuer and subject, lifetime.
@@ -74,8 +58,8 @@ func verifyAssertion(t *testing.T, assertion string, cert []byte, pub *rsa.Publi
 
 func TestLoadCertificateShapes(t *testing.T) {
 	dir := t.TempDir()
-	key, der := selfSigned(t, "app")
-	_, caDER := selfSigned(t, "some CA")
+	key, caKey := testkey.RSA(), testkey.OtherRSA()
+	der, caDER := testkey.SelfSigned(t, key, "app"), testkey.SelfSigned(t, caKey, "some CA")
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 	pkcs1 := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
@@ -116,8 +100,7 @@ func TestLoadCertificateShapes(t *testing.T) {
 	if _, err := LoadCertificate(write("d.pem", certPEM)); err == nil || !strings.Contains(err.Error(), "no private key") {
 		t.Fatalf("cert only: %v", err)
 	}
-	other, _ := rsa.GenerateKey(rand.Reader, 2048)
-	mismatch := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)})
+	mismatch := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(caKey)})
 	if _, err := LoadCertificate(write("e.pem", mismatch, certPEM)); err == nil || !strings.Contains(err.Error(), "matches") {
 		t.Fatalf("mismatch: %v", err)
 	}
@@ -125,7 +108,8 @@ func TestLoadCertificateShapes(t *testing.T) {
 
 func TestCertificateLoginSendsAssertion(t *testing.T) {
 	dir := t.TempDir()
-	key, der := selfSigned(t, "app")
+	key := testkey.RSA()
+	der := testkey.SelfSigned(t, key, "app")
 	p8, _ := x509.MarshalPKCS8PrivateKey(key)
 	path := filepath.Join(dir, "app.pem")
 	_ = os.WriteFile(path, append(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8}),

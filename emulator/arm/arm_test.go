@@ -1,8 +1,6 @@
 package arm
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,30 +8,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
-var (
-	now     = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
-	keyOnce sync.Once
-	key     *rsa.PrivateKey
-)
-
-func testKey() *rsa.PrivateKey {
-	keyOnce.Do(func() {
-		var err error
-		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return key
-}
+var now = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 
 func newServer(t *testing.T, subs int) *httptest.Server {
 	var list []Subscription
@@ -41,7 +25,7 @@ func newServer(t *testing.T, subs int) *httptest.Server {
 		list = append(list, Subscription{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Sub %d", i)})
 	}
 	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
-		PublicKey: &testKey().PublicKey, Subscriptions: list, Now: func() time.Time { return now }}))
+		PublicKey: &fixture.Key().PublicKey, Subscriptions: list, Now: func() time.Time { return now }}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -52,7 +36,7 @@ func token(t *testing.T, extra jwt.MapClaims) string {
 	for k, v := range extra {
 		c[k] = v
 	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(testKey())
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -32,7 +33,7 @@ const (
 func rbacServer(t *testing.T) *httptest.Server {
 	sub := "/subscriptions/" + rbacSub
 	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
-		PublicKey: &testKey().PublicKey, Now: func() time.Time { return now },
+		PublicKey: &fixture.Key().PublicKey, Now: func() time.Time { return now },
 		Subscriptions: []Subscription{{ID: rbacSub, DisplayName: "Home"}, {ID: partnerSub, DisplayName: "Partner", TenantID: partner}},
 		Tenants:       []Tenant{{ID: partner, DisplayName: "Contoso Partner", DefaultDomain: "partner.onmicrosoft.com"}},
 		RBAC:          true,

@@ -1,7 +1,6 @@
 package databricks
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,21 +29,7 @@ const (
 	aliceOID        = "11111111-1111-1111-1111-111111111111"
 )
 
-var (
-	entraOnce sync.Once
-	entraKey  *rsa.PrivateKey
-	start     = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
-)
-
-func testEntraKey() *rsa.PrivateKey {
-	entraOnce.Do(func() {
-		var err error
-		if entraKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return entraKey
-}
+var start = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 
 // clock is a settable emulated time.
 type clock struct{ offset atomic.Int64 }
@@ -65,7 +49,7 @@ func newWorkspaceWith(t *testing.T, jobs, clusters int) *workspace {
 	srv := httptest.NewTLSServer(New(Config{
 		Host:           "adb-1234567890123456.7.azuredatabricks.net",
 		TenantID:       testTenant,
-		EntraPublicKey: &testEntraKey().PublicKey,
+		EntraPublicKey: &fixture.Key().PublicKey,
 		Users: []User{
 			{ID: "7000000000000001", UserName: "alice@contoso.onmicrosoft.com", DisplayName: "Alice Smith", Password: "alice-pass", EntraObjectID: aliceOID},
 			{ID: "7000000000000002", UserName: "bob@contoso.onmicrosoft.com", DisplayName: "Bob Jones", Password: "bob-pass"},
@@ -158,7 +142,7 @@ func entraToken(t *testing.T, extra jwt.MapClaims) string {
 	for k, v := range extra {
 		c[k] = v
 	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(testEntraKey())
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,12 @@
 package databricks
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -130,12 +129,8 @@ func TestEntraTokens(t *testing.T) {
 
 // otherKeyToken is a well-formed Entra-shaped token signed by a key nobody trusts.
 func otherKeyToken(t *testing.T) string {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"aud": AzureDatabricksResource, "tid": testTenant,
-		"oid": aliceOID, "scp": "user_impersonation", "exp": start.Add(time.Hour).Unix()}).SignedString(k)
+		"oid": aliceOID, "scp": "user_impersonation", "exp": start.Add(time.Hour).Unix()}).SignedString(fixture.OtherKey())
 	if err != nil {
 		t.Fatal(err)
 	}

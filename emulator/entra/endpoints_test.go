@@ -1,8 +1,6 @@
 package entra_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
@@ -164,7 +162,7 @@ func TestFederatedCredentials(t *testing.T) {
 	fixture.WantEntraError(t, st, body, 400, "invalid_client", 700212)
 	st, body = exchange(mint(world.WorkloadSubject, world.WorkloadAudience, -time.Minute))
 	fixture.WantEntraError(t, st, body, 400, "invalid_client", 700024)
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	key := fixture.OtherKey()
 	forge := func(iss string) string {
 		s, _ := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": iss, "sub": world.WorkloadSubject,
 			"aud": world.WorkloadAudience, "exp": time.Now().Add(time.Hour).Unix()}).SignedString(key)
@@ -280,11 +278,7 @@ func TestCertificateChainChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _, err := entra.WriteAppCertificate(t.TempDir(), "other", otherKey)
+	other, _, err := entra.WriteAppCertificate(t.TempDir(), "other", fixture.OtherKey())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package entra_test
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -52,7 +51,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 		{"unknown grant", tid, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml1_1-bearer"}, "client_id": {fixture.AzureCLI}}, 400, "unsupported_grant_type", 70003},
 		{"missing refresh scope", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {fixture.AzureCLI}, "refresh_token": {rt}}, 400, "invalid_request", 900144},
 		{"non-family client redeems RT", tid, url.Values{"grant_type": {"refresh_token"}, "client_id": {reader.ClientID}, "client_secret": {reader.ClientSecret}, "refresh_token": {rt}, "scope": {"https://graph.microsoft.com/.default"}}, 400, "invalid_grant", 70000},
-		{"bad assertion signature", tid, assertionForm(t, reader.ClientID, otherKey(t), reader.CertificatePath, "https://login.microsoftonline.com/"+tid+"/oauth2/v2.0/token", time.Now().Add(5*time.Minute)), 401, "invalid_client", 700027},
+		{"bad assertion signature", tid, assertionForm(t, reader.ClientID, fixture.OtherKey(), reader.CertificatePath, "https://login.microsoftonline.com/"+tid+"/oauth2/v2.0/token", time.Now().Add(5*time.Minute)), 401, "invalid_client", 700027},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,14 +221,6 @@ func TestUnknownTenantDiscovery(t *testing.T) {
 	em := startEmulator(t, emulator.Config{})
 	st, body := fixture.GetJSON(t, em.HTTPClient(), "https://login.microsoftonline.com/00000000-1111-2222-3333-444444444444/v2.0/.well-known/openid-configuration")
 	fixture.WantEntraError(t, st, body, 400, "invalid_tenant", 90002)
-}
-
-func otherKey(t *testing.T) *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
 }
 
 func readKey(t *testing.T, path string) *rsa.PrivateKey {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -60,7 +61,7 @@ func TestTokenFailures(t *testing.T) {
 }
 
 func mintWithKey(t *testing.T, c jwt.MapClaims) string {
-	k := otherKey(t)
+	k := fixture.OtherKey()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(k)
 	if err != nil {
 		t.Fatal(err)

@@ -6,13 +6,15 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 )
 
 // BenchmarkGroupsPages20k pages through 20,000 groups with $top=999 on the
 // handler itself (no network): one iteration is a full walk (21 pages).
 func BenchmarkGroupsPages20k(b *testing.B) {
 	const n = 20000
-	h := New(Config{TenantID: testTenant, PublicKey: &signingKey(b).PublicKey, Users: testUsers(),
+	h := New(Config{TenantID: testTenant, PublicKey: &fixture.Key().PublicKey, Users: testUsers(),
 		Groups: testGroups(n), Now: func() time.Time { return fixedNow }})
 	auth := "Bearer " + appToken(b, "Group.Read.All")
 	b.ReportAllocs()
@@ -44,7 +46,7 @@ func BenchmarkGroupsPages20k(b *testing.B) {
 
 // BenchmarkGroupsPageEncode measures producing one 999-group page only.
 func BenchmarkGroupsPageEncode(b *testing.B) {
-	h := New(Config{TenantID: testTenant, PublicKey: &signingKey(b).PublicKey,
+	h := New(Config{TenantID: testTenant, PublicKey: &fixture.Key().PublicKey,
 		Groups: testGroups(20000), Now: func() time.Time { return fixedNow }})
 	auth := "Bearer " + appToken(b, "Group.Read.All")
 	req := httptest.NewRequest(http.MethodGet, "https://graph.microsoft.com/v1.0/groups?$top=999", nil)

@@ -1,46 +1,19 @@
 package graph
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-
-var (
-	keyOnce           sync.Once
-	testKey, testKey2 *rsa.PrivateKey
-)
-
-func signingKey(t testing.TB) *rsa.PrivateKey {
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-		if testKey2, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return testKey
-}
-
-// otherKey is a key the server does not trust.
-func otherKey(t testing.TB) *rsa.PrivateKey {
-	signingKey(t)
-	return testKey2
-}
 
 // fixedNow is the emulated clock of every test server.
 var fixedNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
@@ -71,7 +44,7 @@ func testGroups(n int) []Group {
 func newTestServer(t testing.TB, groups int) *httptest.Server {
 	srv := httptest.NewTLSServer(New(Config{
 		TenantID:  testTenant,
-		PublicKey: &signingKey(t).PublicKey,
+		PublicKey: &fixture.Key().PublicKey,
 		Users:     testUsers(),
 		Groups:    testGroups(groups),
 		Now:       func() time.Time { return fixedNow },
@@ -94,7 +67,7 @@ func mint(t testing.TB, extra jwt.MapClaims) string {
 	for k, v := range extra {
 		c[k] = v
 	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(signingKey(t))
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
 	if err != nil {
 		t.Fatal(err)
 	}
