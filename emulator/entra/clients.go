@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -124,9 +125,13 @@ func (e *Server) checkAssertion(c *client, assertion string, tokenURLs []string)
 	tok, err := jwt.ParseWithClaims(assertion, &claims, func(t *jwt.Token) (any, error) {
 		x5t, _ := t.Header["x5t"].(string)
 		x5t256, _ := t.Header["x5t#S256"].(string)
+		kid, _ := t.Header["kid"].(string)
 		switch {
+		case x5t == "" && x5t256 == "" && kid == "":
+			return nil, errNoKeyID
 		case thumbprintMatches(x5t256, sha256Sum[:]):
 		case thumbprintMatches(x5t, sha1Sum[:]):
+		case x5t == "" && x5t256 == "" && kidMatches(kid, sha1Sum[:]):
 		default:
 			return nil, errThumbprint
 		}
@@ -150,6 +155,12 @@ func (e *Server) checkAssertion(c *client, assertion string, tokenURLs []string)
 	}, jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithLeeway(5*time.Minute), jwt.WithTimeFunc(e.now))
 	if err != nil || !tok.Valid {
 		switch {
+		case errors.Is(err, errNoKeyID):
+			// The text of MSAL.NET's fixture for this answer
+			// (AzureAD/microsoft-authentication-library-for-dotnet,
+			// tests/Microsoft.Identity.Test.Common/Core/Mocks/MockHelpers.cs).
+			return newEntraError(401, "invalid_client", 5002723,
+				"Invalid JWT token. No certificate SHA-1 thumbprint, certificate SHA-256 thumbprint, nor keyId specified in token header.")
 		case errors.Is(err, errThumbprint):
 			return bad("The key was not found., Thumbprint of key used by client does not match the certificate registered for the application")
 		case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenNotValidYet):
@@ -178,7 +189,20 @@ func (e *Server) checkAssertion(c *client, assertion string, tokenURLs []string)
 		"Client assertion contains an invalid audience. The audience must be the token endpoint '%s'.", tokenURLs[0])
 }
 
-var errThumbprint = errors.New("assertion thumbprint does not match the registered certificate")
+var (
+	errThumbprint = errors.New("assertion thumbprint does not match the registered certificate")
+	errNoKeyID    = errors.New("assertion names no certificate")
+)
+
+// kidMatches compares a kid header with the certificate's SHA-1 thumbprint:
+// hex as Windows shows it (what several libraries send in kid), in either
+// case, or base64 as in x5t.
+func kidMatches(kid string, sha1Sum []byte) bool {
+	if b, err := hex.DecodeString(kid); err == nil {
+		return subtle.ConstantTimeCompare(b, sha1Sum) == 1
+	}
+	return thumbprintMatches(kid, sha1Sum)
+}
 
 // thumbprintMatches compares an x5t header with a certificate digest. The
 // standard says base64url; MSAL Go sends standard base64 with padding, which

@@ -2,8 +2,10 @@ package entra_test
 
 import (
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net/url"
 	"os"
@@ -75,6 +77,46 @@ func TestClientAssertionChecks(t *testing.T) {
 	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700027)
 	st, body = fixture.PostForm(t, c, tokenURL, assertionForm(t, reader.ClientID, key, reader.CertificatePath, tokenURL, time.Now().Add(-time.Hour)))
 	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700024)
+}
+
+// TestAssertionCertificateNames: Entra finds the certificate by x5t#S256,
+// x5t, or a kid holding the SHA-1 thumbprint in hex (as several libraries
+// send it, with no x5t); an assertion naming none is AADSTS5002723, whose
+// text MSAL.NET's tests quote (MockHelpers.BadCredMissingSha1Error5002723).
+func TestAssertionCertificateNames(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	c := em.HTTPClient()
+	reader := em.World().Apps[1]
+	tokenURL := "https://login.microsoftonline.com/" + em.World().TenantID + "/oauth2/v2.0/token"
+	key := readKey(t, reader.KeyPath)
+	cert, err := entra.ReadCertificate(reader.CertificatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha1Sum := sha1.Sum(cert.Raw)
+	hexThumb := hex.EncodeToString(sha1Sum[:])
+	exp := time.Now().Add(5 * time.Minute)
+	for _, header := range []map[string]string{
+		{"kid": strings.ToUpper(hexThumb)},
+		{"kid": hexThumb},
+		{"x5t": base64.RawURLEncoding.EncodeToString(sha1Sum[:])},
+	} {
+		st, body := fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, key, tokenURL, exp, header))
+		if st != 200 || claimsOf(t, em, body["access_token"].(string))["appidacr"] != "2" {
+			t.Fatalf("assertion with %v: %d %v", header, st, body)
+		}
+	}
+	other := sha1.Sum([]byte("another certificate"))
+	st, body := fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, key, tokenURL, exp, map[string]string{"kid": hex.EncodeToString(other[:])}))
+	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700027)
+	// The right kid signed with another key is still a bad signature.
+	st, body = fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, otherKey(t), tokenURL, exp, map[string]string{"kid": hexThumb}))
+	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700027)
+	st, body = fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, key, tokenURL, exp, nil))
+	fixture.WantEntraError(t, st, body, 401, "invalid_client", 5002723)
+	if d, _ := body["error_description"].(string); !strings.HasPrefix(d, "AADSTS5002723: Invalid JWT token. No certificate SHA-1 thumbprint, certificate SHA-256 thumbprint, nor keyId specified in token header.") {
+		t.Fatalf("5002723 text: %q", d)
+	}
 }
 
 func TestAuthorizationCodeErrors(t *testing.T) {
@@ -245,9 +287,18 @@ func assertionForm(t *testing.T, clientID string, key *rsa.PrivateKey, certPath,
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(cert.Raw)
+	return assertionNamed(t, clientID, key, aud, exp, map[string]string{"x5t#S256": base64.RawURLEncoding.EncodeToString(sum[:])})
+}
+
+// assertionNamed builds the request with an assertion whose header names
+// its certificate with the given fields (x5t, x5t#S256, kid, or none).
+func assertionNamed(t *testing.T, clientID string, key *rsa.PrivateKey, aud string, exp time.Time, header map[string]string) url.Values {
+	t.Helper()
 	tok := jwt.NewWithClaims(jwt.SigningMethodPS256, jwt.MapClaims{"aud": aud, "iss": clientID, "sub": clientID,
 		"jti": wire.RandomGUID(), "nbf": time.Now().Add(-2 * time.Hour).Unix(), "exp": exp.Unix()})
-	tok.Header["x5t#S256"] = base64.RawURLEncoding.EncodeToString(sum[:])
+	for k, v := range header {
+		tok.Header[k] = v
+	}
 	s, err := tok.SignedString(key)
 	if err != nil {
 		t.Fatal(err)
