@@ -12,6 +12,7 @@ import (
 
 	"github.com/azrepl/azrepl/emulator/arm"
 	"github.com/azrepl/azrepl/emulator/databricks"
+	"github.com/azrepl/azrepl/emulator/entra"
 	"github.com/azrepl/azrepl/emulator/graph"
 	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
@@ -62,7 +63,7 @@ func (em *Emulator) mountServices() {
 	// The table of services. Host rows are matched exactly first, then by
 	// suffix; on the direct listener by path prefix, else the Fallback row.
 	em.services = []Service{
-		{Name: "entra", Hosts: []string{hostLogin}, Fallback: true, Handler: em.entra},
+		{Name: "entra", Hosts: append([]string{hostLogin}, entra.Aliases...), Fallback: true, Handler: em.entra},
 		{Name: "devicelogin", Hosts: []string{hostDevicePage, "www." + hostDevicePage}, Paths: []string{"/devicelogin"},
 			Handler: em.entra.DeviceLoginPage()},
 		{Name: "graph", Hosts: []string{hostGraph}, Paths: []string{"/v1.0", "/beta"}, Handler: graphH},

@@ -3,6 +3,7 @@ package entra
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,24 +21,73 @@ func (e *Server) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef)
 	if !parsePostForm(w, r) {
 		return
 	}
+	d, err := e.startDevice(r, t, r.PostForm.Get("scope"))
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	if err != nil {
+		writeEntraError(w, r, err)
+		return
+	}
+	wire.JSON(w, 200, map[string]any{
+		"user_code":        d.userCode,
+		"device_code":      d.deviceCode,
+		"verification_uri": devicePage,
+		"expires_in":       int(deviceCodeLifetime / time.Second),
+		"interval":         int(deviceInterval / time.Second),
+		"message":          deviceMessage(d),
+	})
+}
+
+// deviceCodeV1 is the v1 endpoint /{tenant}/oauth2/devicecode (ADAL): the
+// resource instead of scopes, and an answer with verification_url and
+// numbers as strings, as the pam_aad log quoted in the reference shows.
+// Its code is redeemed at the v1 token endpoint.
+func (e *Server) deviceCodeV1(w http.ResponseWriter, r *http.Request, t tenantRef) {
+	if !parsePostForm(w, r) {
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	resource := r.PostForm.Get("resource")
+	if resource == "" {
+		writeEntraError(w, r, errMissingParam("resource"))
+		return
+	}
+	d, err := e.startDevice(r, t, resource+"/.default offline_access")
+	if err != nil {
+		writeEntraError(w, r, err)
+		return
+	}
+	wire.JSON(w, 200, map[string]any{
+		"user_code":        d.userCode,
+		"device_code":      d.deviceCode,
+		"verification_url": devicePage,
+		"expires_in":       strconv.Itoa(int(deviceCodeLifetime / time.Second)),
+		"interval":         strconv.Itoa(int(deviceInterval / time.Second)),
+		"message":          deviceMessage(d),
+	})
+}
+
+const devicePage = "https://microsoft.com/devicelogin"
+
+func deviceMessage(d *deviceAuth) string {
+	return fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", devicePage, d.userCode)
+}
+
+// startDevice checks a device authorization request for scope and keeps
+// the pending authorization.
+func (e *Server) startDevice(r *http.Request, t tenantRef, scope string) (*deviceAuth, *entraError) {
 	c, cerr := e.client(r.PostForm.Get("client_id"))
 	if cerr != nil {
-		writeEntraError(w, r, cerr)
-		return
+		return nil, cerr
 	}
 	if !c.public {
-		writeEntraError(w, r, newEntraError(401, "invalid_client", 7000218,
-			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'."))
-		return
+		return nil, newEntraError(401, "invalid_client", 7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 	}
-	scope := r.PostForm.Get("scope")
 	if scope == "" {
-		writeEntraError(w, r, errMissingParam("scope"))
-		return
+		return nil, errMissingParam("scope")
 	}
 	if _, serr := e.parseScopes(scope, 28000); serr != nil {
-		writeEntraError(w, r, serr)
-		return
+		return nil, serr
 	}
 	now := e.now()
 	d := &deviceAuth{
@@ -49,16 +99,7 @@ func (e *Server) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef)
 	e.mu.Lock()
 	e.devices[d.deviceCode] = d
 	e.mu.Unlock()
-	const page = "https://microsoft.com/devicelogin"
-	wire.JSON(w, 200, map[string]any{
-		"user_code":        d.userCode,
-		"device_code":      d.deviceCode,
-		"verification_uri": page,
-		"expires_in":       int(deviceCodeLifetime / time.Second),
-		"interval":         int(deviceInterval / time.Second),
-		"message": fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.",
-			page, d.userCode),
-	})
+	return d, nil
 }
 
 // findDevice looks a pending device authorization up by the code a person types.

@@ -3,6 +3,8 @@ package entra
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
@@ -61,8 +63,32 @@ func (e *Server) discovery(w http.ResponseWriter, r *http.Request, t tenantRef, 
 	wire.JSON(w, 200, doc)
 }
 
-// instanceDiscovery answers MSAL's /common/discovery/instance for the hosts
-// the emulator serves, and invalid_instance for the rest, like Entra.
+// clouds is instance discovery's metadata as Entra answers it: the five
+// clouds, public first with preferred_cache login.windows.net (recorded in
+// fidelity/recordings/entra/instance-discovery.json).
+var clouds = []map[string]any{
+	{"preferred_network": Host, "preferred_cache": "login.windows.net", "aliases": append([]string{Host}, Aliases...)},
+	{"preferred_network": "login.partner.microsoftonline.cn", "preferred_cache": "login.partner.microsoftonline.cn",
+		"aliases": []string{"login.partner.microsoftonline.cn", "login.chinacloudapi.cn"}},
+	{"preferred_network": "login.microsoftonline.de", "preferred_cache": "login.microsoftonline.de", "aliases": []string{"login.microsoftonline.de"}},
+	{"preferred_network": "login.microsoftonline.us", "preferred_cache": "login.microsoftonline.us",
+		"aliases": []string{"login.microsoftonline.us", "login.usgovcloudapi.net"}},
+	{"preferred_network": "login-us.microsoftonline.com", "preferred_cache": "login-us.microsoftonline.com", "aliases": []string{"login-us.microsoftonline.com"}},
+}
+
+// knownInstance tells whether host is an alias of one of the clouds.
+func knownInstance(host string) bool {
+	for _, c := range clouds {
+		if slices.ContainsFunc(c["aliases"].([]string), func(a string) bool { return strings.EqualFold(a, host) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// instanceDiscovery answers MSAL's /common/discovery/instance: the five
+// clouds for a host of theirs, one block naming itself for the emulator's
+// own origin, invalid_instance for the rest, like Entra.
 func (e *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	ae := r.URL.Query().Get("authorization_endpoint")
 	u, err := url.Parse(ae)
@@ -72,7 +98,8 @@ func (e *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := u.Host
-	if wire.HostOnly(host) != Host && wire.HostOnly(host) != wire.HostOnly(r.Host) {
+	own := wire.HostOnly(host) == wire.HostOnly(r.Host) && !isEntraHost(r.Host)
+	if !own && !knownInstance(wire.HostOnly(host)) {
 		writeEntraError(w, r, newEntraError(400, "invalid_instance", 50049,
 			"Unknown or invalid instance."))
 		return
@@ -81,17 +108,14 @@ func (e *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	if segs := splitPath(u.Path); len(segs) > 0 {
 		tenant = segs[0]
 	}
-	aliases := []string{host}
-	if wire.HostOnly(host) == Host {
-		aliases = []string{"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"}
+	metadata := clouds
+	if own {
+		metadata = []map[string]any{{"preferred_network": host, "preferred_cache": host, "aliases": []string{host}}}
 	}
+	w.Header().Set("Cache-Control", "max-age=86400, private")
 	wire.JSON(w, 200, map[string]any{
 		"tenant_discovery_endpoint": "https://" + host + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
-		"metadata": []map[string]any{{
-			"preferred_network": host,
-			"preferred_cache":   host,
-			"aliases":           aliases,
-		}},
+		"metadata":                  metadata,
 	})
 }

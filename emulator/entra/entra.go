@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -25,6 +27,17 @@ const consumersTenantID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
 // Host is Entra's host name.
 const Host = "login.microsoftonline.com"
+
+// Aliases are the other host names of Entra's public cloud, which serve the
+// same endpoints: instance discovery lists them (fidelity/recordings/entra/
+// instance-discovery.json), ARM's errors name login.windows.net.
+var Aliases = []string{"login.windows.net", "login.microsoft.com", "sts.windows.net"}
+
+// isEntraHost tells whether host is Host or one of its Aliases.
+func isEntraHost(host string) bool {
+	h := wire.HostOnly(host)
+	return strings.EqualFold(h, Host) || slices.ContainsFunc(Aliases, func(a string) bool { return strings.EqualFold(a, h) })
+}
 
 // Config configures New.
 type Config struct {
@@ -168,12 +181,22 @@ func (e *Server) tenantID(t tenantRef) string {
 
 func baseURL(r *http.Request) string { return "https://" + r.Host }
 
+// issuerBase is the origin of v2 issuers: Entra issues for
+// login.microsoftonline.com whichever alias was asked; the direct listener
+// issues for itself.
+func issuerBase(r *http.Request) string {
+	if isEntraHost(r.Host) {
+		return "https://" + Host
+	}
+	return baseURL(r)
+}
+
 // issuerV2 is the v2 issuer: literal {tenantid} for the multi-tenant documents.
 func (e *Server) issuerV2(r *http.Request, t tenantRef) string {
 	if t.multi {
-		return baseURL(r) + "/{tenantid}/v2.0"
+		return issuerBase(r) + "/{tenantid}/v2.0"
 	}
-	return baseURL(r) + "/" + e.tenantID(t) + "/v2.0"
+	return issuerBase(r) + "/" + e.tenantID(t) + "/v2.0"
 }
 
 // revokedBefore is when the user's refresh tokens were last revoked (zero: never).

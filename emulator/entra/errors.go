@@ -3,6 +3,7 @@ package entra
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/wire"
@@ -44,6 +45,17 @@ func errUnknownTenant(tenant string) *entraError {
 		tenant)
 }
 
+// errorHost is the host error_uri names: the Entra host asked (Entra echoes
+// login.microsoft.com, as in the 53003 answer quoted in
+// github.com/MartinIngesen/MSOLSpray/issues/5), login.microsoftonline.com
+// on the direct listener.
+func errorHost(r *http.Request) string {
+	if isEntraHost(r.Host) {
+		return strings.ToLower(wire.HostOnly(r.Host))
+	}
+	return Host
+}
+
 // writeEntraError writes the error envelope. trace/correlation ids come from
 // the request so a person can match a failure to requests.log.
 func writeEntraError(w http.ResponseWriter, r *http.Request, e *entraError) {
@@ -61,7 +73,7 @@ func writeEntraError(w http.ResponseWriter, r *http.Request, e *entraError) {
 		"timestamp":      ts,
 		"trace_id":       traceID,
 		"correlation_id": corr,
-		"error_uri":      fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.aadsts),
+		"error_uri":      fmt.Sprintf("https://%s/error?code=%d", errorHost(r), e.aadsts),
 	}
 	if e.suberror != "" {
 		body["suberror"] = e.suberror

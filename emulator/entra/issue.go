@@ -134,7 +134,7 @@ func (e *Server) userTokenResponse(g grant, issueRefresh bool) (map[string]any, 
 	}
 	if g.scopes.reserved["openid"] {
 		id := jwt.MapClaims{
-			"aud": g.client.id, "iss": baseURL(g.r) + "/" + e.world.TenantID + "/v2.0",
+			"aud": g.client.id, "iss": issuerBase(g.r) + "/" + e.world.TenantID + "/v2.0",
 			"iat": now.Add(-clockSkew).Unix(), "nbf": now.Add(-clockSkew).Unix(), "exp": now.Add(idTokenLifetime).Unix(),
 			"aio": wire.RandomToken(24), "name": u.DisplayName, "oid": u.ObjectID,
 			"preferred_username": u.Username, "rh": "0." + wire.RandomToken(20) + ".",
@@ -145,7 +145,7 @@ func (e *Server) userTokenResponse(g grant, issueRefresh bool) (map[string]any, 
 			// Guest sign-ins answer an id_token without oid (client_info
 			// still names the home account).
 			delete(id, "oid")
-			id["iss"] = baseURL(g.r) + "/" + guest.TenantID + "/v2.0"
+			id["iss"] = issuerBase(g.r) + "/" + guest.TenantID + "/v2.0"
 			id["tid"] = guest.TenantID
 			id["sub"] = pairwiseSub(guest.GuestObjectID(u), g.client.id)
 			id["idp"] = "https://sts.windows.net/" + e.world.TenantID + "/"

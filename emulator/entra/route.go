@@ -51,9 +51,11 @@ func (e *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("<!DOCTYPE html><title>Sign out</title><p>You signed out of your account.</p>"))
 	case "oauth2/token":
 		e.tokenV1(w, r, t)
-	case "oauth2/devicecode", "oauth2/authorize":
+	case "oauth2/devicecode":
+		e.deviceCodeV1(w, r, t)
+	case "oauth2/authorize":
 		writeEntraError(w, r, newEntraError(400, "invalid_request", 901002,
-			"The v1 %s endpoint is not served by this emulator; use /oauth2/v2.0/%s.", strings.TrimPrefix(rest, "oauth2/"), strings.TrimPrefix(rest, "oauth2/")))
+			"The v1 authorize endpoint is not served by this emulator; use /oauth2/v2.0/authorize."))
 	default:
 		e.notFound(w, r)
 	}

@@ -110,7 +110,7 @@ func TestAssertionCertificateNames(t *testing.T) {
 	st, body := fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, key, tokenURL, exp, map[string]string{"kid": hex.EncodeToString(other[:])}))
 	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700027)
 	// The right kid signed with another key is still a bad signature.
-	st, body = fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, otherKey(t), tokenURL, exp, map[string]string{"kid": hexThumb}))
+	st, body = fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, fixture.OtherKey(), tokenURL, exp, map[string]string{"kid": hexThumb}))
 	fixture.WantEntraError(t, st, body, 401, "invalid_client", 700027)
 	st, body = fixture.PostForm(t, c, tokenURL, assertionNamed(t, reader.ClientID, key, tokenURL, exp, nil))
 	fixture.WantEntraError(t, st, body, 401, "invalid_client", 5002723)

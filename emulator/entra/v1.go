@@ -37,6 +37,11 @@ func (e *Server) tokenV1(w http.ResponseWriter, r *http.Request, t tenantRef) {
 	}
 	f.Set("scope", scope)
 	f.Del("resource")
+	if gt := f.Get("grant_type"); (gt == "device_code" || gt == "urn:ietf:params:oauth:grant-type:device_code") && f.Get("device_code") == "" {
+		// ADAL redeems a v1 device code as "code" (adal-node's
+		// TokenRequest.getTokenWithDeviceCode).
+		f.Set("device_code", f.Get("code"))
+	}
 	now := e.now()
 	resp, err := e.redeem(r, t)
 	if err != nil {
