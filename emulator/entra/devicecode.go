@@ -27,14 +27,7 @@ func (e *Server) deviceCode(w http.ResponseWriter, r *http.Request, t tenantRef)
 		writeEntraError(w, r, err)
 		return
 	}
-	wire.JSON(w, 200, map[string]any{
-		"user_code":        d.userCode,
-		"device_code":      d.deviceCode,
-		"verification_uri": devicePage,
-		"expires_in":       int(deviceCodeLifetime / time.Second),
-		"interval":         int(deviceInterval / time.Second),
-		"message":          deviceMessage(d),
-	})
+	wire.JSON(w, 200, deviceAnswer(d, false))
 }
 
 // deviceCodeV1 is the v1 endpoint /{tenant}/oauth2/devicecode (ADAL): the
@@ -56,20 +49,26 @@ func (e *Server) deviceCodeV1(w http.ResponseWriter, r *http.Request, t tenantRe
 		writeEntraError(w, r, err)
 		return
 	}
-	wire.JSON(w, 200, map[string]any{
-		"user_code":        d.userCode,
-		"device_code":      d.deviceCode,
-		"verification_url": devicePage,
-		"expires_in":       strconv.Itoa(int(deviceCodeLifetime / time.Second)),
-		"interval":         strconv.Itoa(int(deviceInterval / time.Second)),
-		"message":          deviceMessage(d),
-	})
+	wire.JSON(w, 200, deviceAnswer(d, true))
 }
 
-const devicePage = "https://microsoft.com/devicelogin"
-
-func deviceMessage(d *deviceAuth) string {
-	return fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", devicePage, d.userCode)
+// deviceAnswer is the devicecode endpoint's 200 body; v1 names the page
+// verification_url and gives its numbers as strings.
+func deviceAnswer(d *deviceAuth, v1 bool) map[string]any {
+	const page = "https://microsoft.com/devicelogin"
+	expires, interval := any(int(deviceCodeLifetime/time.Second)), any(int(deviceInterval/time.Second))
+	pageField := "verification_uri"
+	if v1 {
+		expires, interval, pageField = strconv.Itoa(expires.(int)), strconv.Itoa(interval.(int)), "verification_url"
+	}
+	return map[string]any{
+		"user_code":   d.userCode,
+		"device_code": d.deviceCode,
+		pageField:     page,
+		"expires_in":  expires,
+		"interval":    interval,
+		"message":     fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", page, d.userCode),
+	}
 }
 
 // startDevice checks a device authorization request for scope and keeps
