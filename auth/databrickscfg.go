@@ -34,6 +34,9 @@ type DatabricksConfig struct {
 	AzureClientSecret string `env:"ARM_CLIENT_SECRET" profile:"azure_client_secret"`
 	AzureTenantID     string `env:"ARM_TENANT_ID" profile:"azure_tenant_id"`
 	AzureResourceID   string `env:"DATABRICKS_AZURE_RESOURCE_ID" profile:"azure_workspace_resource_id"`
+	// Flow is the flow DatabricksToken used (pat, u2m, m2m, azure…): the one
+	// named, else the one the chain picked.
+	Flow string
 }
 
 // fill sets each attribute still empty from lookup of its name under tag

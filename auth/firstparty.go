@@ -99,6 +99,18 @@ func PreauthorizedClients(scope string) []FirstPartyClient {
 	return out
 }
 
+// withScopeAdvice gives a refusal of a misspelt scope its did-you-mean;
+// false when it is not one.
+func withScopeAdvice(ee *EntraError, scope string) bool {
+	if ee.HasCode(65002) || ee.HasCode(70011) || ee.Err == "invalid_scope" {
+		if s := scopeSuggestion(scope); s != "" {
+			ee.Advice = s
+			return true
+		}
+	}
+	return false
+}
+
 func firstPartyName(id string) string {
 	for _, c := range FirstPartyClients {
 		if strings.EqualFold(c.ID, id) {
@@ -116,11 +128,8 @@ func withPreauthAdvice(err error, clientID, scope string) error {
 	if !errors.As(err, &ee) {
 		return err
 	}
-	if ee.HasCode(65002) || ee.HasCode(70011) || ee.Err == "invalid_scope" {
-		if s := scopeSuggestion(scope); s != "" {
-			ee.Advice = s
-			return ee
-		}
+	if withScopeAdvice(ee, scope) {
+		return ee
 	}
 	if !ee.HasCode(65002) {
 		return err

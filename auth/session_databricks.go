@@ -41,6 +41,7 @@ func (s *Session) DatabricksToken(ctx context.Context, o DatabricksOptions) (*To
 	if err != nil {
 		return nil, cfg, err
 	}
+	cfg.Flow = f.name
 	t, err := f.token(s, ctx, cfg, o)
 	return t, cfg, err
 }

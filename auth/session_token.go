@@ -63,7 +63,12 @@ func (s *Session) entraExchange(d *cacheData, j tokenJob, claims string) func(co
 			if cred == nil {
 				return nil, fmt.Errorf("%w: app login %s (flow %q) has no credential here: run login() again", ErrLoginNeeded, acct.ClientID, acct.Flow)
 			}
-			return cred.token(ctx, s, j.tenant, scope)
+			tr, err := cred.token(ctx, s, j.tenant, scope)
+			var ee *EntraError
+			if errors.As(err, &ee) {
+				withScopeAdvice(ee, scope)
+			}
+			return tr, err
 		}
 		rt, err := findRefresh(d, acct, clientID)
 		if err != nil {

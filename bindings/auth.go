@@ -242,6 +242,11 @@ func AuthError(env *Env, err error) error {
 	e := &Error{Message: redact(err.Error()), Code: errcode.Of(err), Err: err}
 	var ee *auth.EntraError
 	if errors.As(err, &ee) {
+		// The Go error's text ends with the hint (for one-line output);
+		// here the hint is its own field, shown once under the message.
+		if h := ee.Hint(); h != "" {
+			e.Message = redact(strings.Replace(err.Error(), " — "+h, "", 1))
+		}
 		e.Status = ee.HTTPStatus
 		if len(ee.Codes) > 0 {
 			e.AADSTS = fmt.Sprintf("AADSTS%d", ee.Codes[0])

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/errcode"
 	"github.com/dop251/goja"
 )
 
@@ -13,7 +14,8 @@ func init() {
 	Register(Binding{
 		Name: "whoami",
 		Help: `whoami() — the current account: who, which flow signed it in and where its credential came from
-  (an env variable, a file, an endpoint, the cache). null when nobody is signed in.
+  (an env variable, a file, an endpoint, the cache). UNAUTHENTICATED when nobody is signed in
+  (accounts().length is 0 then).
   Example: whoami().source`,
 		Install: func(env *Env, rt *goja.Runtime) error {
 			return rt.Set("whoami", func(goja.FunctionCall) goja.Value {
@@ -22,7 +24,8 @@ func init() {
 					Throw(rt, AuthError(env, err))
 				}
 				if len(list) == 0 {
-					return goja.Null()
+					Throw(rt, &Error{Code: errcode.Unauthenticated, Message: "whoami: nobody is signed in",
+						Hint: `run login() (device code, as az login), or login({flow: "auto"}) to use what the environment offers`})
 				}
 				a := list[0]
 				o := accountObject(rt, a)

@@ -76,11 +76,8 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 		}
 	}
 	d := &databricksClient{c: c, opts: o}
-	d.token() // sign in now, like login(): errors show where the client is made
-	flow := o.Flow
-	if flow == "" {
-		flow = "default"
-	}
+	d.token()          // sign in now, like login(): errors show where the client is made
+	flow := d.cfg.Flow // the flow named, else the one the SDK's order picked
 	obj := c.rt.NewObject()
 	_ = obj.Set("host", d.cfg.Host)
 	_ = obj.Set("flow", flow)

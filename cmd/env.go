@@ -110,7 +110,7 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ts.fail(stderr, "azrepl", err)
 		}
 		export("DATABRICKS_HOST", cfg.Host)
-		lines = append(lines, "# DATABRICKS_TOKEN expires at "+t.ExpiresOn.UTC().Format(time.RFC3339))
+		lines = append(lines, "# DATABRICKS_TOKEN: "+commentText(databricksWho(t))+", expires at "+t.ExpiresOn.UTC().Format(time.RFC3339))
 		export("DATABRICKS_TOKEN", t.AccessToken)
 		export("DATABRICKS_AUTH_TYPE", "pat")
 	}
@@ -119,4 +119,23 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	return 0
+}
+
+// databricksWho says whose a Databricks token is: the workspace's service
+// principal (M2M), the Databricks login (U2M), or the Entra account whose
+// token the workspace takes, which need not be the azrepl login above it.
+func databricksWho(t *auth.Token) string {
+	a := t.Account
+	flow, own := strings.CutPrefix(a.Flow, "databricks-")
+	switch {
+	case own && flow == "m2m":
+		return "the service principal " + a.ClientID + " (m2m)"
+	case !own && a.Username != "":
+		return a.Username + " (an Entra token)"
+	case a.Username != "":
+		return a.Username + " (" + flow + ")"
+	case own:
+		return "the " + flow + " login of " + cmp.Or(a.Authority, "the workspace")
+	}
+	return "client " + a.ClientID
 }

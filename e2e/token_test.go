@@ -248,3 +248,30 @@ func TestEnvIsEvalSafe(t *testing.T) {
 func decodeB64URL(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 }
+
+// TestEnvNamesWhoseDatabricksToken: azrepl env --databricks says whose
+// DATABRICKS_TOKEN is: the workspace's service principal when its client id
+// and secret are set (not the azrepl login above it), else the login's
+// Entra token.
+func TestEnvNamesWhoseDatabricksToken(t *testing.T) {
+	em, env := tokenEnv(t)
+	host := em.World().Databricks.Host
+	sp := em.World().Databricks.ServicePrincipal
+	tokenLine := func(r robustResult) string {
+		for _, l := range strings.Split(r.stdout, "\n") {
+			if strings.HasPrefix(l, "# DATABRICKS_TOKEN") {
+				return l
+			}
+		}
+		t.Fatalf("no DATABRICKS_TOKEN comment in %q (%s)", r.stdout, r.stderr)
+		return ""
+	}
+	m2m := robustRun(t, robustEnv(env, "DATABRICKS_CLIENT_ID="+sp.ClientID, "DATABRICKS_CLIENT_SECRET="+sp.ClientSecret), "env", "--databricks", "--host", host)
+	if l := tokenLine(m2m); !strings.Contains(l, "service principal "+sp.ClientID) || strings.Contains(l, "alice") {
+		t.Errorf("m2m: %q", l)
+	}
+	entra := robustRun(t, env, "env", "--databricks", "--host", host)
+	if l := tokenLine(entra); !strings.Contains(l, "alice@") || strings.Contains(l, "service principal") {
+		t.Errorf("Entra: %q", l)
+	}
+}

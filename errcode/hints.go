@@ -118,9 +118,16 @@ const NoAnswerHint = "no HTTP answer came: check the host name, HTTPS_PROXY/NO_P
 // ServiceHint explains a service's own error code where the message says
 // more than its status: ARM's AuthorizationFailed names the action and the
 // scope, and the hint adds the built-in roles that grant the action.
+// A Databricks workspace answers a token it cannot verify at all (a wrong,
+// revoked or expired personal access token, one of another workspace) with
+// 403 "Invalid access token.": the token, not a permission, is the problem.
 func ServiceHint(code, message string) string {
-	if code == "AuthorizationFailed" {
+	switch {
+	case code == "AuthorizationFailed":
 		return azroles.Hint(message)
+	case message == "Invalid access token.":
+		return "the workspace does not know this token: a personal access token that is mistyped, revoked, expired or from another workspace; " +
+			"create one in the workspace (Settings → Developer → Access tokens) or sign in another way (databricks({flow: \"u2m\"}), \"m2m\", \"azure\")"
 	}
 	return ""
 }

@@ -64,6 +64,16 @@ func (r *Response) Err() error {
 	return e
 }
 
+// serviceOf names the service an answer came from for its errors: by the
+// URL's own audience, so that a scope overridden with Request.Scope (a
+// Graph call sent an ARM token) still names the service that answered.
+func (c *Client) serviceOf(target, scope string) string {
+	if own, ok := c.scopes.lookup(target); ok {
+		return serviceFor(target, own, true)
+	}
+	return serviceFor(target, scope, scope != "")
+}
+
 // Curl returns a curl command reproducing the last attempt.
 func (r *Response) Curl() string {
 	if r.Exchange == nil {
@@ -179,7 +189,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		out := &Response{
 			Status: resp.StatusCode, Header: resp.Header, Body: body, Method: method,
 			URL: c.red.url(resp.Request.URL.String()), Duration: time.Since(start), Attempts: attempt,
-			service: serviceFor(target, scope, scope != ""),
+			service: c.serviceOf(target, scope),
 		}
 		slot.mu.Lock()
 		if slot.ex != nil {

@@ -5,6 +5,7 @@ import (
 	"html"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -32,7 +33,7 @@ func (e *ServiceError) Error() string {
 		b.WriteString(e.Service + ": ")
 	}
 	fmt.Fprintf(&b, "%d", e.Status)
-	if e.Code != "" {
+	if e.Code != "" && e.Code != strconv.Itoa(e.Status) { // Databricks' error_code may be the status again
 		b.WriteString(" " + e.Code)
 	}
 	if e.Message != "" {
