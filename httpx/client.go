@@ -180,11 +180,30 @@ func (c *Client) Redact(s string) string { return c.red.text(s) }
 // RedactURL masks secret query parameters and secrets in a URL.
 func (c *Client) RedactURL(s string) string { return c.red.url(s) }
 
-func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertPool) *http.Transport {
-	tlsConf := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	if roots == nil {
-		systemRoots().configure(tlsConf)
+func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertPool) http.RoundTripper {
+	if roots != nil {
+		return transportWith(proxy, &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12})
 	}
+	store := systemRoots()
+	names := &tls.Config{MinVersion: tls.VersionTLS12}
+	store.configure(names)
+	if names.RootCAs != nil {
+		return transportWith(proxy, names)
+	}
+	// A TLS client sends no server name for an IP address (RFC 6066 §3), so
+	// the lazy check in VerifyConnection cannot know which address the leaf
+	// must name. An https://<IP> URL goes through its own transport,
+	// verified by crypto/tls itself against every trusted root, which
+	// matches the address to the certificate's iPAddress names (RFC 2818 §3.1).
+	return &byHostKind{
+		names: transportWith(proxy, names),
+		ips: &lazyTransport{build: func() http.RoundTripper {
+			return transportWith(proxy, &tls.Config{RootCAs: store.all(), MinVersion: tls.VersionTLS12})
+		}},
+	}
+}
+
+func transportWith(proxy func(*http.Request) (*url.URL, error), tlsConf *tls.Config) *http.Transport {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 proxy,
@@ -201,6 +220,28 @@ func newTransport(proxy func(*http.Request) (*url.URL, error), roots *x509.CertP
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 64,
 	}
+}
+
+// byHostKind sends requests for IP-address hosts through ips, the others
+// through names.
+type byHostKind struct {
+	names, ips http.RoundTripper
+}
+
+func (b *byHostKind) RoundTrip(req *http.Request) (*http.Response, error) {
+	if isIPHost(req.URL.Hostname()) {
+		return b.ips.RoundTrip(req)
+	}
+	return b.names.RoundTrip(req)
+}
+
+// isIPHost reports whether host is an IP address (with or without a zone),
+// which crypto/tls leaves out of the server name it sends.
+func isIPHost(host string) bool {
+	if i := strings.LastIndexByte(host, '%'); i > 0 {
+		host = host[:i]
+	}
+	return net.ParseIP(host) != nil
 }
 
 // lazyTransport builds its RoundTripper once, on first use.

@@ -45,6 +45,9 @@ type rootStore struct {
 
 	mu    sync.Mutex
 	found map[string][]*x509.Certificate // issuer (raw DER name) → certificates with that subject
+
+	allOnce sync.Once
+	allPool *x509.CertPool // every certificate of files, for IP-address hosts
 }
 
 // systemRoots is built once per value of SSL_CERT_FILE (one in a real
@@ -135,6 +138,22 @@ func (s *rootStore) verify(cs tls.ConnectionState) error {
 		return &tls.CertificateVerificationError{UnverifiedCertificates: chain, Err: err}
 	}
 	return nil
+}
+
+// all parses every certificate of the store's files into one pool (once):
+// what crypto/tls needs to verify a server by itself.
+func (s *rootStore) all() *x509.CertPool {
+	s.allOnce.Do(func() {
+		s.allPool = x509.NewCertPool()
+		for _, f := range s.files {
+			scanPEMCertificates(f, func(_, der []byte) {
+				if c, err := x509.ParseCertificate(bytes.Clone(der)); err == nil {
+					s.allPool.AddCert(c)
+				}
+			})
+		}
+	})
+	return s.allPool
 }
 
 // rootsFor returns the trusted certificates whose subject issued a

@@ -87,8 +87,11 @@ func New(t testing.TB, h http.HandlerFunc) *Server {
 		s.record("https", r)
 		s.handler(w, r)
 	}))
-	tlsSrv.TLS = tlsCfg
-	tlsSrv.StartTLS()
+	// Its own TLS listener, not StartTLS: httptest would add its own
+	// certificate, which crypto/tls serves to a client that sends no server
+	// name (one dialling an IP address) instead of asking GetCertificate.
+	tlsSrv.Listener = tls.NewListener(tlsSrv.Listener, tlsCfg)
+	tlsSrv.Start()
 	t.Cleanup(tlsSrv.Close)
 	s.Proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodConnect {
