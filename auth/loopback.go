@@ -19,10 +19,10 @@ type callbackResult struct {
 	err       error
 }
 
-// loopback is the redirect_uri listener on 127.0.0.1: it accepts exactly one
-// answer carrying the expected state, then closes.
+// loopback is the redirect_uri listener: it accepts exactly one answer
+// carrying the expected state, then closes.
 type loopback struct {
-	ln     net.Listener
+	lns    []net.Listener // 127.0.0.1:port and, where the machine has it, [::1]:port
 	srv    *http.Server
 	state  string
 	once   sync.Once
@@ -31,33 +31,72 @@ type loopback struct {
 	done   bool
 }
 
-// listenLoopback binds 127.0.0.1 on the first free port of ports, or on a
-// random port when ports is empty.
+// listenLoopback binds the first port of ports free on both loopback
+// addresses, or a random such port when ports is empty (0 in ports also
+// means a random one).
+//
+// The redirect URI names localhost, which a browser may resolve to ::1
+// before 127.0.0.1 (RFC 8252 §8.3 notes the ambiguity; its §7.3 recommends
+// binding both). A port bound on 127.0.0.1 alone would leave [::1] on that
+// port to any other local program, which would then receive the code. So
+// the port is held on both, or skipped.
 func listenLoopback(ports []int, state string) (*loopback, error) {
-	var ln net.Listener
-	var err error
 	if len(ports) == 0 {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	} else {
-		for _, p := range ports {
-			if ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
+		ports = []int{0}
+	}
+	var lns []net.Listener
+	var err error
+	for _, p := range ports {
+		tries := 1
+		if p == 0 {
+			tries = 16 // a random port free on 127.0.0.1 may be taken on [::1]
+		}
+		for range tries {
+			if lns, err = listenBothLoopbacks(p); err == nil {
 				break
 			}
 		}
+		if err == nil {
+			break
+		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen for the browser's redirect on 127.0.0.1: %w", err)
+		return nil, fmt.Errorf("cannot listen for the browser's redirect on localhost: %w", err)
 	}
-	lb := &loopback{ln: ln, state: state, result: make(chan callbackResult, 1)}
+	lb := &loopback{lns: lns, state: state, result: make(chan callbackResult, 1)}
 	lb.srv = &http.Server{Handler: lb, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = lb.srv.Serve(ln) }()
+	for _, ln := range lns {
+		go func() { _ = lb.srv.Serve(ln) }()
+	}
 	return lb, nil
 }
 
-func (lb *loopback) port() int { return lb.ln.Addr().(*net.TCPAddr).Port }
+// listenBothLoopbacks binds 127.0.0.1:port and [::1] on the same port. On a
+// machine without IPv6 loopback the IPv4 listener is enough: nothing can
+// listen on [::1] there either.
+func listenBothLoopbacks(port int) ([]net.Listener, error) {
+	ln4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	bound := strconv.Itoa(ln4.Addr().(*net.TCPAddr).Port)
+	ln6, err := net.Listen("tcp6", net.JoinHostPort("::1", bound))
+	if err == nil {
+		return []net.Listener{ln4, ln6}, nil
+	}
+	probe, perr := net.Listen("tcp6", "[::1]:0")
+	if perr != nil {
+		return []net.Listener{ln4}, nil // no IPv6 loopback
+	}
+	probe.Close()
+	ln4.Close()
+	return nil, fmt.Errorf("port %s is taken on [::1]: %w", bound, err)
+}
+
+func (lb *loopback) port() int { return lb.lns[0].Addr().(*net.TCPAddr).Port }
 
 // RedirectURI is what the authorization server is told: localhost, as the
-// app registrations list it (the socket itself is bound to 127.0.0.1).
+// first-party clients' registrations list it and as MSAL and az send it.
 func (lb *loopback) redirectURI() string { return "http://localhost:" + strconv.Itoa(lb.port()) }
 
 // ServeHTTP answers both response modes: query (GET) and form_post (POST).

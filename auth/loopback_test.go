@@ -1,0 +1,84 @@
+package auth
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// ipv6Loopback reports whether this machine can listen on [::1].
+func ipv6Loopback() bool {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
+}
+
+// The redirect URI says localhost; a browser may reach it on 127.0.0.1 or
+// on [::1]. Both addresses answer on the port, and a code sent to either is
+// the one the flow receives.
+func TestLoopbackAnswersOnBothLoopbackAddresses(t *testing.T) {
+	if !ipv6Loopback() {
+		t.Skip("no IPv6 loopback on this machine: 127.0.0.1 is the only localhost")
+	}
+	for _, host := range []string{"127.0.0.1", "::1"} {
+		t.Run(host, func(t *testing.T) {
+			lb, err := listenLoopback(nil, "st")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lb.close()
+			if want := "http://localhost:" + strconv.Itoa(lb.port()); lb.redirectURI() != want {
+				t.Fatalf("redirect URI %s, want %s", lb.redirectURI(), want)
+			}
+			base := "http://" + net.JoinHostPort(host, strconv.Itoa(lb.port()))
+			resp, err := http.Get(base + "/?code=C-" + host + "&state=st")
+			if err != nil {
+				t.Fatalf("%s: %v", base, err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d", base, resp.StatusCode)
+			}
+			res, err := lb.wait(t.Context(), time.Minute)
+			if err != nil || res.code != "C-"+host {
+				t.Fatalf("%s: code %q, %v", base, res.code, err)
+			}
+		})
+	}
+}
+
+// Another program holding [::1] on a port would receive the code a browser
+// sends to localhost there: such a port is skipped, though 127.0.0.1 is free.
+func TestLoopbackSkipsAPortTakenOnIPv6(t *testing.T) {
+	if !ipv6Loopback() {
+		t.Skip("no IPv6 loopback on this machine")
+	}
+	thief, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer thief.Close()
+	taken := thief.Addr().(*net.TCPAddr).Port
+	probe, err := net.Listen("tcp4", "127.0.0.1:"+strconv.Itoa(taken))
+	if err != nil {
+		t.Skipf("127.0.0.1:%d is in use too: %v", taken, err)
+	}
+	probe.Close()
+
+	lb, err := listenLoopback([]int{taken, 0}, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.close()
+	if lb.port() == taken {
+		t.Fatalf("listened on port %d, which another program holds on [::1]", taken)
+	}
+	if _, err := listenLoopback([]int{taken}, "s"); err == nil {
+		t.Fatalf("port %d alone accepted though [::1] is taken", taken)
+	}
+}
