@@ -4,55 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/firstparty"
 )
 
 // FirstPartyClient is a Microsoft public client with the delegated
-// permissions Entra pre-authorizes it for, per resource. Entra refuses any
-// other named scope for it (AADSTS65002); azrepl uses this catalogue to say
-// which client would get the scope. The emulator may not import azrepl, so
-// it has its own copy; TestFirstPartyCatalogueMatchesEmulator compares them.
-// Names are the apps' display names in Entra.
-type FirstPartyClient struct {
-	ID, Name string
-	Family   bool                // FOCI: any family member's refresh token works for it
-	Preauth  map[string][]string // resource key (graph, arm, databricks, keyvault, storage) → permissions
-}
+// permissions Entra pre-authorizes it for, per resource; azrepl uses the
+// catalogue to say which client would get a scope.
+type FirstPartyClient = firstparty.Client
 
-var (
-	fpCLIGraph = []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "AuditLog.Read.All",
-		"DelegatedPermissionGrant.ReadWrite.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.Read.All", "User.ReadWrite.All"}
-	fpOfficeGraph = []string{"AuditLog.Read.All", "Calendars.Read", "Calendars.ReadWrite", "Contacts.ReadWrite", "Directory.Read.All",
-		"Files.Read", "Files.Read.All", "Files.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All", "Mail.Read", "Mail.ReadWrite",
-		"Mail.Send", "Notes.Create", "Notes.Read", "Organization.Read.All", "People.Read", "People.Read.All", "Sites.Read.All",
-		"Tasks.ReadWrite", "User.Read", "User.Read.All", "User.ReadBasic.All", "User.ReadWrite"}
-	fpTeamsGraph = []string{"Calendars.Read", "Channel.ReadBasic.All", "Chat.ReadWrite", "Files.ReadWrite.All", "Group.ReadWrite.All",
-		"Mail.Read", "People.Read", "Presence.Read", "Presence.Read.All", "Presence.ReadWrite", "Sites.ReadWrite.All",
-		"Team.ReadBasic.All", "TeamSettings.ReadWrite.All", "User.Read", "User.ReadBasic.All"}
-	fpImpersonation = []string{"user_impersonation"}
-	fpAKSUser       = []string{"user.read"}
-)
-
-// FirstPartyClients is the catalogue, most useful first.
-var FirstPartyClients = []FirstPartyClient{
-	{ID: AzureCLIClientID, Name: "Microsoft Azure CLI", Family: true, Preauth: map[string][]string{
-		"graph": fpCLIGraph, "arm": fpImpersonation, "databricks": fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation,
-		"aks": fpAKSUser}},
-	{ID: "1950a258-227b-4e31-a9cf-717495945fc2", Name: "Microsoft Azure PowerShell", Family: true, Preauth: map[string][]string{
-		"graph": {"AuditLog.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "User.ReadWrite.All"},
-		"arm":   fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
-	{ID: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", Name: "Visual Studio", Family: true, Preauth: map[string][]string{
-		"graph": {"User.Read", "User.ReadBasic.All"}, "arm": fpImpersonation, "keyvault": fpImpersonation, "storage": fpImpersonation}},
-	{ID: "d3590ed6-52b3-4102-aeff-aad2292ab01c", Name: "Microsoft Office", Family: true, Preauth: map[string][]string{"graph": fpOfficeGraph}},
-	{ID: "1fec8e78-bce4-4aaf-ab1b-5451cc387264", Name: "Microsoft Teams", Family: true, Preauth: map[string][]string{"graph": fpTeamsGraph}},
-	{ID: AKSClientID, Name: "Azure Kubernetes Service AAD Client", Preauth: map[string][]string{"aks": fpAKSUser}},
-}
-
-// The Azure Kubernetes Service AAD server app (the audience of Kubernetes
-// sign-in) and its first-party public client, as kubelogin names them.
-const (
-	AKSServerID = "6dae42f8-4368-4678-94ff-3960e28e3630"
-	AKSClientID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a"
-)
+// FirstPartyClients is the catalogue, most useful first (the emulator's
+// Entra reads the same one).
+var FirstPartyClients = firstparty.Clients()
 
 // resourceKeys maps a scope's resource identifier (no trailing slash, lower case) to its catalogue key.
 var resourceKeys = map[string]string{
@@ -61,7 +24,7 @@ var resourceKeys = map[string]string{
 	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d": "databricks",
 	"https://vault.azure.net":              "keyvault", "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": "keyvault",
 	"https://storage.azure.com": "storage", "e406a681-f3d4-42a8-90b6-c2b029497af1": "storage",
-	AKSServerID: "aks",
+	firstparty.AKSServer: "aks",
 }
 
 // splitResourceScope is "resource/permission" with its catalogue key; a bare

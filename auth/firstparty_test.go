@@ -3,14 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
-	"github.com/azrepl/azrepl/emulator/entra"
 )
 
 const officeClientID = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
@@ -90,25 +87,5 @@ func TestEmulatorPreauthorizationAtAuthorize(t *testing.T) {
 	}
 	if len(pages) != 0 {
 		t.Fatalf("a sign-in page was shown: %v", pages)
-	}
-}
-
-// TestFirstPartyCatalogueMatchesEmulator: azrepl's catalogue and the
-// emulator's (each side of the emulator's wall keeps one) list the same
-// clients, in the same order, with the same names, FOCI membership and
-// pre-authorizations.
-func TestFirstPartyCatalogueMatchesEmulator(t *testing.T) {
-	theirs := entra.FirstPartyClients()
-	if len(theirs) != len(FirstPartyClients) {
-		t.Fatalf("azrepl has %d first-party clients, the emulator %d", len(FirstPartyClients), len(theirs))
-	}
-	for i, ours := range FirstPartyClients {
-		e := theirs[i]
-		if ours.ID != e.ID || ours.Name != e.Name || ours.Family != e.Family {
-			t.Errorf("client %d: azrepl %s %q family=%v, emulator %s %q family=%v", i, ours.ID, ours.Name, ours.Family, e.ID, e.Name, e.Family)
-		}
-		if !maps.EqualFunc(ours.Preauth, e.Preauth, slices.Equal[[]string]) {
-			t.Errorf("%s: pre-authorized for %v in azrepl, %v in the emulator", ours.Name, ours.Preauth, e.Preauth)
-		}
 	}
 }

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/firstparty"
 )
 
 // Defaults of `az login --use-device-code`.
 const (
-	AzureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+	AzureCLIClientID = firstparty.AzureCLI
 	DefaultTenant    = "organizations"
 	DefaultScope     = "https://management.core.windows.net//.default"
 	// cp1Claims is the client capability Azure CLI declares (CAE).

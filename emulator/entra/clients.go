@@ -21,7 +21,7 @@ func (e *Server) client(id string) (*client, *entraError) {
 		return nil, errMissingParam("client_id")
 	}
 	if fp := findFirstParty(id); fp != nil {
-		return &client{id: fp.id, name: fp.name, public: true, family: fp.family}, nil
+		return &client{id: fp.ID, name: fp.Name, public: true, family: fp.Family}, nil
 	}
 	if a := e.world.App(id); a != nil {
 		return &client{id: a.ClientID, name: a.Name, app: a}, nil

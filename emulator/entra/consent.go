@@ -33,7 +33,7 @@ func (e *Server) allowedScopes(c *client, u *world.User, s scopeRequest) ([]stri
 			}
 			allowed = res.delegated
 		} else {
-			allowed = fp.preauth[res.name]
+			allowed = fp.Preauth[res.name]
 		}
 		if s.hasDefault() {
 			if len(allowed) == 0 {
@@ -96,7 +96,7 @@ func preauthorizedAtAuthorize(c *client, s scopeRequest) *entraError {
 	if fp == nil || s.implicit || s.info == nil || s.info.app != nil {
 		return nil
 	}
-	allowed := fp.preauth[s.info.name]
+	allowed := fp.Preauth[s.info.name]
 	if s.hasDefault() {
 		if len(allowed) == 0 {
 			return errNotPreauthorized(c, s.info)

@@ -1,6 +1,10 @@
 package entra
 
-import "time"
+import (
+	"time"
+
+	"github.com/azrepl/azrepl/internal/firstparty"
+)
 
 // What the tests of package entra_test need from inside.
 const (
@@ -9,7 +13,8 @@ const (
 	LoopLimit      = loopLimit
 )
 
-var CLIGraph = cliGraph
+// CLIGraph is what the Azure CLI is pre-authorized for at Graph.
+var CLIGraph = findFirstParty(firstparty.AzureCLI).Preauth["graph"]
 
 // ExpireDevice makes a pending device code expired.
 func (e *Server) ExpireDevice(deviceCode string) {

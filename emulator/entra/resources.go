@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/firstparty"
 )
 
 // Resources (APIs) and the scopes requested for them: Microsoft's
@@ -37,8 +38,8 @@ var knownResources = []resourceInfo{
 // AKSServer is the Azure Kubernetes Service AAD server application;
 // AKSClient is its first-party public client (kubelogin's --client-id).
 const (
-	AKSServer = "6dae42f8-4368-4678-94ff-3960e28e3630"
-	AKSClient = "80faf920-1908-4b52-b5ef-a8e7bedfc67a"
+	AKSServer = firstparty.AKSServer
+	AKSClient = firstparty.AKSClient
 )
 
 const graphResource = "https://graph.microsoft.com"
