@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/azrepl/azrepl/app"
@@ -178,14 +180,20 @@ func writeRecording(dir string, argv []string, started time.Time, res *record.Re
 			return err
 		}},
 	}
-	for _, f := range files {
-		var b bytes.Buffer
-		if err := f.write(&b); err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.name), b.Bytes(), 0o600); err != nil {
-			return err
-		}
+	// Each file is made from the same read-only exchanges: they are made
+	// at once, the wait after the program ends being the longest of the four.
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			var b bytes.Buffer
+			if err := f.write(&b); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", f.name, err)
+				return
+			}
+			errs[i] = os.WriteFile(filepath.Join(dir, f.name), b.Bytes(), 0o600)
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }

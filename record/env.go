@@ -2,10 +2,12 @@ package record
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/pem"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -20,37 +22,95 @@ type trustFiles struct {
 const maxRootFile = 8 << 20
 
 // writeTrust writes the bundle and the Java trust store into dir (0700).
+// The bundle is the run's CA and then each certificate block of the root
+// files as it is written there: PEM text copied, not decoded and encoded
+// again. Only the Java store needs the DER.
 func writeTrust(dir string, ca *authority, rootFiles []string) (trustFiles, error) {
-	var bundle bytes.Buffer
-	bundle.Write(ca.certPEM)
-	ders := [][]byte{ca.cert.Raw}
+	var pems [][]byte
+	size := len(ca.certPEM)
 	for _, f := range rootFiles {
 		data, err := readCapped(f, maxRootFile)
 		if err != nil {
 			continue // a bundle that cannot be read adds nothing; the CA is what matters
 		}
-		for rest := data; ; {
-			var b *pem.Block
-			b, rest = pem.Decode(rest)
-			if b == nil {
-				break
-			}
-			if b.Type != "CERTIFICATE" {
-				continue
-			}
-			_ = pem.Encode(&bundle, &pem.Block{Type: "CERTIFICATE", Bytes: b.Bytes})
-			ders = append(ders, b.Bytes)
+		for _, blk := range certificateBlocks(data) {
+			pems = append(pems, blk)
+			size += len(blk) + 1
 		}
 	}
+	bundle := make([]byte, 0, size)
+	bundle = append(bundle, ca.certPEM...)
+	slab := make([]byte, 0, base64.StdEncoding.DecodedLen(size)) // every DER, in one allocation
+	ders := make([][]byte, 1, len(pems)+1)
+	ders[0] = ca.cert.Raw
+	for _, blk := range pems {
+		at := len(slab)
+		var ok bool
+		if slab, ok = appendDER(slab, blk); !ok {
+			continue
+		}
+		bundle = append(append(bundle, blk...), '\n')
+		ders = append(ders, slab[at:len(slab):len(slab)])
+	}
 	t := trustFiles{Bundle: filepath.Join(dir, "ca-bundle.pem"), Java: filepath.Join(dir, "truststore.p12"), JavaPass: "azrepl-record"}
-	if err := os.WriteFile(t.Bundle, bundle.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(t.Bundle, bundle, 0o600); err != nil {
 		return t, err
 	}
-	store, err := trustStore(ders, t.JavaPass)
+	store, err := trustStore(ders)
 	if err != nil {
 		return t, err
 	}
 	return t, os.WriteFile(t.Java, store, 0o600)
+}
+
+const (
+	pemBegin = "-----BEGIN CERTIFICATE-----"
+	pemEnd   = "-----END CERTIFICATE-----"
+)
+
+// certificateBlocks are the CERTIFICATE blocks of a PEM file, each from its
+// BEGIN line to the end of its END line; other blocks (TRUSTED
+// CERTIFICATE, keys) and text between blocks are left out.
+func certificateBlocks(data []byte) [][]byte {
+	var out [][]byte
+	for {
+		i := bytes.Index(data, []byte(pemBegin))
+		if i < 0 {
+			return out
+		}
+		if i > 0 && data[i-1] != '\n' { // not at the start of a line
+			data = data[i+len(pemBegin):]
+			continue
+		}
+		data = data[i:]
+		j := bytes.Index(data, []byte(pemEnd))
+		if j < 0 {
+			return out
+		}
+		if k := bytes.Index(data[len(pemBegin):j], []byte("-----BEGIN")); k >= 0 { // no END of its own
+			data = data[len(pemBegin)+k:]
+			continue
+		}
+		out = append(out, data[:j+len(pemEnd)])
+		data = data[j+len(pemEnd):]
+	}
+}
+
+// appendDER appends the certificate of one block from certificateBlocks;
+// a block with headers or broken base64 is refused, as pem.Decode would
+// skip it.
+func appendDER(dst, blk []byte) ([]byte, bool) {
+	body := blk[len(pemBegin) : len(blk)-len(pemEnd)]
+	at, most := len(dst), base64.StdEncoding.DecodedLen(len(body))
+	dst = slices.Grow(dst, most)
+	if n, err := base64.StdEncoding.Decode(dst[at:at+most], body); err == nil && n > 0 { // line breaks are skipped
+		return dst[:at+n], true
+	}
+	p, _ := pem.Decode(blk) // spaces or tabs in the lines
+	if p == nil || p.Type != "CERTIFICATE" || len(p.Headers) > 0 {
+		return dst[:at], false
+	}
+	return append(dst[:at], p.Bytes...), true
 }
 
 func readCapped(path string, limit int64) ([]byte, error) {
@@ -59,10 +119,13 @@ func readCapped(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
 		return nil, os.ErrInvalid
 	}
-	return io.ReadAll(io.LimitReader(f, limit))
+	buf := bytes.NewBuffer(make([]byte, 0, min(st.Size(), limit)+512))
+	_, err = buf.ReadFrom(io.LimitReader(f, limit))
+	return buf.Bytes(), err
 }
 
 // childEnv is base with the proxy and trust variables the common stacks
