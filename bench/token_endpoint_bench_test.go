@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -21,10 +20,7 @@ import (
 func BenchmarkTokenEndpoint(b *testing.B) {
 	const perEmulator = 100
 	start := func(b *testing.B) (*emulator.Emulator, *http.Client, string) {
-		em, err := emulator.Start(context.Background(), emulator.Config{Proxy: "127.0.0.1:0", Groups: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
+		em := emulatortest.Start(b, emulator.Config{Groups: 1})
 		return em, em.HTTPClient(), "https://login.microsoftonline.com/" + em.World().TenantID + "/oauth2/v2.0/token"
 	}
 	post := func(b *testing.B, c *http.Client, u string, form url.Values) map[string]any {
@@ -41,7 +37,6 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 	}
 	b.Run("client-credentials", func(b *testing.B) {
 		em, c, u := start(b)
-		defer em.Close()
 		app := emulatortest.App(b, em, "reader-app")
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ClientID},
 			"client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}
@@ -57,7 +52,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 		var u, rt string
 		fresh := func() {
 			if em != nil {
-				_ = em.Close()
+				_ = em.Close() // now, not when b ends: only one emulator at a time
 			}
 			em, c, u = start(b)
 			var alice emulator.User
@@ -70,7 +65,6 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 				"username": {alice.Username}, "password": {alice.Password}, "scope": {scopes[0] + " offline_access openid"}})["refresh_token"].(string)
 		}
 		fresh()
-		defer func() { _ = em.Close() }()
 		i := 0
 		for b.Loop() {
 			if i > 0 && i%perEmulator == 0 {

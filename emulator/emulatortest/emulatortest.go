@@ -6,6 +6,7 @@ package emulatortest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,6 +19,28 @@ import (
 // names others; the rest of cfg is kept.
 func Start(tb testing.TB, cfg emulator.Config) *emulator.Emulator {
 	tb.Helper()
+	em, err := start(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = em.Close() })
+	return em
+}
+
+// Main is Start for a TestMain, which has no testing.TB: it starts an
+// emulator as Start does, calls run with it, closes it and returns run's
+// exit status; a failed start is a line on stderr and status 1.
+func Main(cfg emulator.Config, run func(*emulator.Emulator) int) int {
+	em, err := start(cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer em.Close()
+	return run(em)
+}
+
+func start(cfg emulator.Config) (*emulator.Emulator, error) {
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
@@ -26,10 +49,9 @@ func Start(tb testing.TB, cfg emulator.Config) *emulator.Emulator {
 	}
 	em, err := emulator.Start(context.Background(), cfg)
 	if err != nil {
-		tb.Fatalf("starting the emulator: %v", err)
+		return nil, fmt.Errorf("starting the emulator: %w", err)
 	}
-	tb.Cleanup(func() { _ = em.Close() })
-	return em
+	return em, nil
 }
 
 // App is the world's app of that name; tb fails when there is none.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/internal/testenv"
 	sdk "github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/apierr"
@@ -40,12 +41,14 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	em, err = emulator.Start(context.Background(), emulator.Config{Dir: dir, Proxy: "127.0.0.1:0", ApproveAfter: 300 * time.Millisecond})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer em.Close()
+	return emulatortest.Main(emulator.Config{Dir: dir, ApproveAfter: 300 * time.Millisecond}, func(started *emulator.Emulator) int {
+		em = started
+		return runWith(m)
+	})
+}
+
+// runWith runs the tests with the process's environment pointed at em.
+func runWith(m *testing.M) int {
 	for k, v := range map[string]string{
 		"HTTPS_PROXY": em.ProxyURL().String(), "NO_PROXY": "localhost,127.0.0.1",
 		"SSL_CERT_FILE": filepath.Join(dir, "ca-bundle.pem"), "REQUESTS_CA_BUNDLE": filepath.Join(dir, "ca-bundle.pem"),

@@ -23,6 +23,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 var update = flag.Bool("update", false, "rewrite the ledger's count in docs/fidelity.md")
@@ -108,11 +109,6 @@ func TestLedger(t *testing.T) {
 		t.Fatalf("no recordings: %v", err)
 	}
 	replayers := map[options]*replayer{}
-	defer func() {
-		for _, rp := range replayers {
-			rp.em.Close()
-		}
-	}()
 	counts := map[string][3]int{} // service → total, matching, not emulated
 	sort.Strings(files)
 	for _, f := range files {
@@ -131,7 +127,7 @@ func TestLedger(t *testing.T) {
 		}
 		rp := replayers[opts]
 		if rp == nil {
-			if rp, err = startReplayer(opts); err != nil {
+			if rp, err = startReplayer(t, opts); err != nil {
 				t.Fatal(err)
 			}
 			replayers[opts] = rp
@@ -162,10 +158,9 @@ func TestLedger(t *testing.T) {
 	checkCount(t, counts)
 }
 
-func startReplayer(o options) (*replayer, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cfg := emulator.Config{Proxy: "127.0.0.1:0", Groups: 5, Faults: o.Faults}
+// startReplayer starts an emulator with o, closed when t ends.
+func startReplayer(t testing.TB, o options) (*replayer, error) {
+	cfg := emulator.Config{Groups: 5, Faults: o.Faults}
 	if o.TokenLifetime != "" {
 		d, err := time.ParseDuration(o.TokenLifetime)
 		if err != nil {
@@ -173,19 +168,14 @@ func startReplayer(o options) (*replayer, error) {
 		}
 		cfg.TokenLifetime = d
 	}
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
+	em := emulatortest.Start(t, cfg)
 	raw, err := json.Marshal(em.World())
 	if err != nil {
-		em.Close()
 		return nil, err
 	}
 	rp := &replayer{em: em, hc: em.HTTPClient(), tokens: map[string]string{}}
 	rp.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if err := json.Unmarshal(raw, &rp.w); err != nil {
-		em.Close()
 		return nil, err
 	}
 	return rp, nil
