@@ -21,6 +21,11 @@ type Error struct {
 	AADSTS  string // Entra error code, e.g. "AADSTS70000"
 	Hint    string // the usual cause and what to do
 	Err     error  // the cause, for errors.Is/As in Go
+	// At is "file:line:col" of the script call an asynchronous failure
+	// belongs to (fetch rejects from the event loop, where no script
+	// frame is running); the runtime prints it when the error has no
+	// position of its own.
+	At string
 }
 
 func (e *Error) Error() string {
@@ -82,4 +87,19 @@ func Throw(rt *goja.Runtime, err error) {
 		panic(ex) // a JS exception is rethrown as it is
 	}
 	panic(ErrorValue(rt, err))
+}
+
+// CallSite is "file:line:col" of the innermost script frame calling into Go
+// now, "" when none: taken when an asynchronous call starts, for Error.At.
+func CallSite(rt *goja.Runtime) string { return FirstPosition(rt.CaptureCallStack(0, nil)) }
+
+// FirstPosition is "file:line:col" of the innermost frame with a position
+// in the script (Go functions have none), "" when no frame has one.
+func FirstPosition(frames []goja.StackFrame) string {
+	for _, f := range frames {
+		if p := f.Position(); p.Line > 0 {
+			return p.String()
+		}
+	}
+	return ""
 }

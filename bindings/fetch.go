@@ -77,6 +77,7 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 		c.fetchBody(req, in.Body)
 	}
 	client := c.client()
+	at := CallSite(c.rt)
 	p, resolve, reject := c.rt.NewPromise()
 	abortCtx, abortReason, unlisten := c.fetchSignal(in.Signal)
 	if abortCtx.Err() != nil { // aborted already: nothing is sent
@@ -102,6 +103,7 @@ func (c *caller) fetch(u, initV goja.Value) goja.Value {
 			if err != nil {
 				e := c.transportError(err)
 				e.Name = "TypeError" // what fetch rejects with when no answer came
+				e.At = at
 				_ = reject(ErrorValue(c.rt, e))
 				return
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/runtime"
 )
 
 func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
@@ -102,5 +103,15 @@ func TestFetchAbortSignal(t *testing.T) {
 	// The already-aborted fetch sent nothing; the two others were cut short.
 	if n := len(h.http.Trace()) - before; n > 2 {
 		t.Errorf("%d exchanges traced, want at most 2 (an aborted signal sends nothing)", n)
+	}
+}
+
+// TestFetchRejectionHasTheCallSite: fetch rejects from the event loop, where
+// no script frame runs; the error still names the line of the fetch call.
+func TestFetchRejectionHasTheCallSite(t *testing.T) {
+	h := newHarness(t, offline())
+	_, err := h.rt.Eval(context.Background(), "site.js", "\n\nawait fetch('https://graph.microsoft.com/v1.0/me')\n")
+	if msg, _ := runtime.Describe(err, false); !strings.HasPrefix(msg, "site.js:3:") {
+		t.Fatalf("%q, want site.js:3:col first", msg)
 	}
 }

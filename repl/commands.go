@@ -46,11 +46,15 @@ func (s *session) command(ctx context.Context, line string) (code int, quit bool
 			fmt.Fprintln(s.errw, ".save FILE: a file name is needed")
 			return 0, false
 		}
-		if err := s.save(arg); err != nil {
+		saved, left, err := s.save(arg)
+		if err != nil {
 			fmt.Fprintln(s.errw, ".save:", err)
 			return 0, false
 		}
-		fmt.Fprintf(s.errw, "saved %d inputs to %s\n", len(s.inputs), arg)
+		fmt.Fprintf(s.errw, "saved %d inputs to %s\n", saved, arg)
+		if left > 0 {
+			fmt.Fprintf(s.errw, "  %d left out: a secret written inline (a JWT, clientSecret: \"…\"); write env.NAME instead\n", left)
+		}
 	case ".report":
 		if arg == "" {
 			fmt.Fprintln(s.errw, ".report FILE: a file name is needed, e.g. .report session.html")
@@ -100,31 +104,34 @@ var inlineSecret = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile("(?i)(secret|password|passwd|refresh_?token|access_?token|device_?code|api_?key)[\"']?\\s*[:=]\\s*[\"'`][^\"'`]{4,}")
 })
 
-// save writes the successful inputs; the file is private (0600) when an
-// input looks like it carries a secret, since the history never has those.
-func (s *session) save(path string) error {
+// save writes the successful inputs. One with a secret written inline (a
+// JWT, clientSecret: "…") is left out, with a comment in its place, so it
+// never reaches the file and does not stop the others from being saved; the
+// file is private (0600) when a kept input still looks secret, since the
+// history never has those. It returns how many inputs were written and
+// left out.
+func (s *session) save(path string) (saved, left int, err error) {
+	mode := os.FileMode(0o644)
+	text := "// saved by azrepl .save; replay with: azrepl run " + path + "\n"
 	for i, in := range s.inputs {
 		if jwtPattern.MatchString(in) || inlineSecret().MatchString(in) {
-			return fmt.Errorf("input %d has a secret written inline: put it in an environment variable, write env.NAME instead, and .save again (nothing written)", i+1)
+			text += fmt.Sprintf("// input %d left out: it has a secret written inline (write env.NAME instead)\n", i+1)
+			left++
+			continue
 		}
-	}
-	mode := os.FileMode(0o644)
-	for _, in := range s.inputs {
 		if looksSecret(in) {
 			mode = 0o600
 		}
-	}
-	text := "// saved by azrepl .save; replay with: azrepl run " + path + "\n"
-	for _, in := range s.inputs {
 		in = strings.TrimRight(in, "\n")
 		// Guard against ASI joining this input to the previous one.
 		if strings.ContainsAny(in[:1], "([`+-/") {
 			text += ";"
 		}
 		text += in + "\n"
+		saved++
 	}
 	if err := os.WriteFile(path, []byte(text), mode); err != nil {
-		return err
+		return 0, 0, err
 	}
-	return os.Chmod(path, mode)
+	return saved, left, os.Chmod(path, mode)
 }

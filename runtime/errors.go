@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -80,7 +81,12 @@ func describe(err error, debug bool) (msg string, code int) {
 		}
 		return "SyntaxError: " + ce.Message, 1
 	case errors.As(err, &ex):
-		msg, code = describeException(ex)
+		var at *rejectedAt
+		fallback := ""
+		if errors.As(err, &at) {
+			fallback = at.pos
+		}
+		msg, code = describeException(ex, fallback)
 		if debug {
 			msg += "\n" + strings.TrimRight(exceptionString(ex), "\n")
 		}
@@ -89,13 +95,19 @@ func describe(err error, debug bool) (msg string, code int) {
 	return err.Error(), 1
 }
 
-func describeException(ex *goja.Exception) (string, int) {
-	pos := ""
-	for _, f := range ex.Stack() {
-		if p := f.Position(); p.Line > 0 {
-			pos = p.String() + ": "
-			break
-		}
+// describeException is the line of an uncaught exception. Its position is
+// where it was thrown; else, for a Go error, where the script made the call
+// that failed (bindings.Error.At); else fallback (where a Promise was
+// rejected).
+func describeException(ex *goja.Exception, fallback string) (string, int) {
+	var be *bindings.Error
+	isGo := errors.As(ex.Unwrap(), &be)
+	if isGo && be.At != "" {
+		fallback = be.At
+	}
+	pos := cmp.Or(bindings.FirstPosition(ex.Stack()), fallback)
+	if pos != "" {
+		pos += ": "
 	}
 	code := 1
 	obj, isObj := ex.Value().(*goja.Object)
@@ -106,8 +118,7 @@ func describeException(ex *goja.Exception) (string, int) {
 	message := safeGet(obj, "message")
 	errCode := safeGet(obj, "code")
 	// A Go error thrown without fields still carries them in its chain.
-	var be *bindings.Error
-	if errors.As(ex.Unwrap(), &be) && errCode == "" {
+	if isGo && errCode == "" {
 		errCode = be.Code
 		message = be.Message
 	}

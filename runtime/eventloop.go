@@ -75,10 +75,18 @@ type eventLoop struct {
 
 	// rejected are Promises rejected with no handler yet, in order.
 	rejected []*goja.Promise
+	// rejectedAt is where in the script each of them was rejected (the
+	// reason need not be an Error with a stack: Promise.reject("x")).
+	rejectedAt map[*goja.Promise]string
+	// lastReason and lastAt are the latest rejection seen with a position:
+	// an await passes its reason on to the awaiting function's Promise,
+	// which is rejected from a job, where no script frame runs.
+	lastReason goja.Value
+	lastAt     string
 }
 
 func newEventLoop() *eventLoop {
-	l := &eventLoop{byID: map[int64]*timer{}, posted: make(chan func(), 64)}
+	l := &eventLoop{byID: map[int64]*timer{}, posted: make(chan func(), 64), rejectedAt: map[*goja.Promise]string{}}
 	l.opsCtx, l.opsCancel = context.WithCancel(context.Background())
 	return l
 }
@@ -141,6 +149,8 @@ func (l *eventLoop) cancelAll() {
 	l.pending = 0
 	l.gen++
 	l.rejected = nil
+	clear(l.rejectedAt)
+	l.lastReason, l.lastAt = nil, ""
 	l.opsMu.Lock()
 	l.opsCancel()
 	l.opsCtx, l.opsCancel = context.WithCancel(context.Background())
@@ -173,12 +183,17 @@ func (r *Runtime) start(work func(ctx context.Context) func()) {
 }
 
 // trackRejection is goja's rejection tracker: it keeps the Promises that
-// were rejected with nobody to handle them.
-func (l *eventLoop) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation) {
+// were rejected with nobody to handle them, and where the script was then.
+func (l *eventLoop) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation, at func() string) {
 	switch op {
 	case goja.PromiseRejectionReject:
 		l.rejected = append(l.rejected, p)
+		if pos := at(); pos != "" {
+			l.rejectedAt[p] = pos
+			l.lastReason, l.lastAt = p.Result(), pos
+		}
 	case goja.PromiseRejectionHandle:
+		delete(l.rejectedAt, p)
 		for i, q := range l.rejected {
 			if q == p {
 				l.rejected = append(l.rejected[:i], l.rejected[i+1:]...)
@@ -197,7 +212,7 @@ func (r *Runtime) takeRejection(except *goja.Promise) error {
 			continue
 		}
 		l.rejected = append(l.rejected[:i], l.rejected[i+1:]...)
-		return r.rejectionError(p.Result())
+		return r.rejectionError(p)
 	}
 	return nil
 }
@@ -213,15 +228,34 @@ func (l *eventLoop) forget(p *goja.Promise) {
 	}
 }
 
-// rejectionError turns a rejection reason into the error an uncaught throw
-// of it would be (a *goja.Exception), so Describe and Hint read it as one.
-func (r *Runtime) rejectionError(reason goja.Value) error {
-	_, err := r.rethrow(goja.Undefined(), reason)
+// rejectionError turns a rejected Promise's reason into the error an
+// uncaught throw of it would be (a *goja.Exception), so Describe and Hint
+// read it as one; it remembers where the Promise was rejected, for a reason
+// that carries no position of its own.
+func (r *Runtime) rejectionError(p *goja.Promise) error {
+	at := r.ev.rejectedAt[p]
+	delete(r.ev.rejectedAt, p)
+	if last := r.ev.lastReason; at == "" && last != nil && last.SameAs(p.Result()) {
+		at = r.ev.lastAt
+	}
+	_, err := r.rethrow(goja.Undefined(), p.Result())
 	if err == nil {
 		err = errors.New("a Promise was rejected")
 	}
+	if at != "" {
+		err = &rejectedAt{err: err, pos: at}
+	}
 	return err
 }
+
+// rejectedAt is a rejection with the script position where it happened.
+type rejectedAt struct {
+	err error
+	pos string
+}
+
+func (e *rejectedAt) Error() string { return e.err.Error() }
+func (e *rejectedAt) Unwrap() error { return e.err }
 
 // fireDue runs the timers whose time has come, in order. A callback that
 // throws ends the wait with its error.
@@ -331,7 +365,7 @@ func (r *Runtime) settle(ctx context.Context, v goja.Value, all bool) (goja.Valu
 		return p.Result(), nil
 	case goja.PromiseStateRejected:
 		r.ev.forget(p)
-		return nil, r.rejectionError(p.Result())
+		return nil, r.rejectionError(p)
 	}
 	if all {
 		return nil, errors.New("the script awaits a Promise that nothing can settle any more (no timer or request is pending)")

@@ -214,3 +214,27 @@ func TestAbortSignals(t *testing.T) {
 		t.Fatal("a setTimeout does not keep the script busy")
 	}
 }
+
+// TestRejectionHasItsPosition: a script ended by a rejected Promise prints
+// where it was rejected, also when the reason is not an Error with a stack
+// of its own (a string; a rejection in a timer callback).
+func TestRejectionHasItsPosition(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"string.js":   "\n\nPromise.reject(\"plain\")\n",
+		"awaited.js":  "\nawait Promise.reject(42)\n",
+		"timer.js":    "\nnew Promise((_, reject) => setTimeout(() => reject('timer'), 1))\n",
+		"errorobj.js": "\n\nawait new Promise((_, reject) => setTimeout(() => reject(new Error('obj')), 1))\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rt, _, _ := newTestRuntime(t, Options{Dir: dir})
+		_, err := rt.RunFile(context.Background(), path)
+		msg, code := Describe(err, false)
+		if !strings.HasPrefix(msg, path+":") || code != 1 {
+			t.Errorf("%s: %q exit %d, want %s:line:col first", name, msg, code, path)
+		}
+	}
+}

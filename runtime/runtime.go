@@ -86,7 +86,9 @@ func New(opts Options) (*Runtime, error) {
 	}
 	r.vm.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
 	r.gopd, _ = goja.AssertFunction(r.vm.Get("Object").ToObject(r.vm).Get("getOwnPropertyDescriptor"))
-	r.vm.SetPromiseRejectionTracker(r.ev.trackRejection)
+	r.vm.SetPromiseRejectionTracker(func(p *goja.Promise, op goja.PromiseRejectionOperation) {
+		r.ev.trackRejection(p, op, func() string { return bindings.CallSite(r.vm) })
+	})
 	r.invoke, _ = goja.AssertFunction(r.vm.ToValue(func(goja.FunctionCall) goja.Value {
 		t := r.thunk
 		r.thunk = nil
