@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 
@@ -65,14 +64,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	profile := cmp.Or(c.Profile, getenv("DATABRICKS_CONFIG_PROFILE"))
 	skipFile := profile == "" && (c.Host != "" || c.ClientID != "")
 	if !skipFile {
-		path := getenv("DATABRICKS_CONFIG_FILE")
-		if path == "" {
-			home := getenv("HOME")
-			if home == "" {
-				home, _ = os.UserHomeDir()
-			}
-			path = filepath.Join(home, ".databrickscfg")
-		}
+		path := databricksConfigPath(getenv)
 		sections, err := readINI(path)
 		if err != nil && !(errors.Is(err, os.ErrNotExist) && profile == "") {
 			return c, fmt.Errorf("databricks config: %w", err)

@@ -122,6 +122,7 @@ type TokenInfo struct {
 	ClientID  string
 	Tenant    string
 	Scope     string
+	Audience  string // the access token's aud claim ("" when it is not a JWT)
 	Authority string // host
 	ExpiresOn time.Time
 	FamilyID  string
@@ -319,7 +320,7 @@ func (s *Session) Tokens() ([]TokenInfo, error) {
 	var out []TokenInfo
 	for _, e := range d.AccessTokens {
 		out = append(out, TokenInfo{Kind: "access", Account: name(e.Environment, e.HomeAccountID), ClientID: e.ClientID,
-			Tenant: e.Tenant, Scope: e.Scope, Authority: e.Environment, ExpiresOn: time.Unix(e.ExpiresOn, 0)})
+			Tenant: e.Tenant, Scope: e.Scope, Audience: audienceOf(e.Secret), Authority: e.Environment, ExpiresOn: time.Unix(e.ExpiresOn, 0)})
 	}
 	for _, e := range d.RefreshTokens {
 		out = append(out, TokenInfo{Kind: "refresh", Account: name(e.Environment, e.HomeAccountID), ClientID: e.ClientID,

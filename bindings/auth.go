@@ -1,7 +1,6 @@
 package bindings
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -81,42 +80,9 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 	if err != nil {
 		Throw(rt, err)
 	}
-	if o.Flow == auth.FlowSecret && o.ClientSecret == "" && scriptEnv(rt, "AZURE_CLIENT_SECRET") == "" {
-		secret, err := readSecret(env.Context(), "Client secret (not echoed): ")
-		switch {
-		case errors.Is(err, errNoTerminal):
-			Throw(rt, &Error{Code: errcode.BadRequest,
-				Message: "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"})
-		case err != nil:
-			Throw(rt, AuthError(env, err))
-		}
-		o.ClientSecret = secret
-	}
-	if o.Flow == auth.FlowPassword && o.Password == "" && scriptEnv(rt, "AZURE_PASSWORD") == "" {
-		who := cmp.Or(o.Username, scriptEnv(rt, "AZURE_USERNAME"))
-		password, err := readSecret(env.Context(), "Password for "+who+" (not echoed): ")
-		switch {
-		case errors.Is(err, errNoTerminal):
-			Throw(rt, &Error{Code: errcode.BadRequest,
-				Message: "the password flow needs a password: pass password or set AZURE_PASSWORD (no terminal to ask on)"})
-		case err != nil:
-			Throw(rt, AuthError(env, err))
-		}
-		o.Password = password
-	}
-	if env.HTTP != nil {
-		for _, secret := range []string{o.ClientSecret, o.Password} {
-			if secret != "" {
-				env.HTTP.AddSecret(secret)
-			}
-		}
-	}
-	a, err := s.Login(env.Context(), o)
-	if dp := promptOf(s); dp != nil {
-		dp.Done()
-	}
+	a, err := signIn(env, s, func(name string) string { return scriptEnv(rt, name) }, o)
 	if err != nil {
-		Throw(rt, AuthError(env, err))
+		Throw(rt, err)
 	}
 	p.set(*a)
 	return accountObject(rt, *a)
@@ -175,27 +141,31 @@ func tokens(env *Env, rt *goja.Runtime) goja.Value {
 // loginOptions reads login's options object; unknown keys are an error
 // (a typo such as clientID would otherwise be silently ignored).
 func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, error) {
-	var o auth.LoginOptions
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
-		return o, nil
+		return auth.LoginOptions{}, nil
 	}
 	var lo loginOptionsJS
 	if err := DecodeOptions(rt, "login(opts)", v, &lo); err != nil {
-		return o, err
+		return auth.LoginOptions{}, err
 	}
-	o.Flow, o.Tenant, o.ClientID, o.Scope = lo.Flow, lo.Tenant, lo.ClientID, lo.Scope
-	o.ClientSecret, o.LoginHint, o.Alg = lo.ClientSecret, lo.LoginHint, lo.Alg
-	o.ObjectID, o.ResourceID, o.TokenFile = lo.ObjectID, lo.ResourceID, lo.TokenFile
-	o.Username, o.Password = lo.Username, lo.Password
 	// Files a script names are confined like fs's: a certificate or token
 	// file elsewhere (the token cache, ~/.azure) never leaves the machine.
-	if o.TokenFile != "" {
-		o.TokenFile = confinePath(env, rt, "login(opts.tokenFile)", o.TokenFile, false)
+	if lo.TokenFile != "" {
+		lo.TokenFile = confinePath(env, rt, "login(opts.tokenFile)", lo.TokenFile, false)
 	}
 	for i, c := range lo.Certificate {
 		lo.Certificate[i] = confinePath(env, rt, "login(opts.certificate)", c, false)
 	}
-	o.CertificatePath = strings.Join(lo.Certificate, string(os.PathListSeparator))
+	return lo.authOptions(), nil
+}
+
+// authOptions is what auth's Login takes.
+func (lo loginOptionsJS) authOptions() auth.LoginOptions {
+	o := auth.LoginOptions{Flow: lo.Flow, Tenant: lo.Tenant, ClientID: lo.ClientID, Scope: lo.Scope,
+		ClientSecret: lo.ClientSecret, LoginHint: lo.LoginHint, Alg: lo.Alg,
+		ObjectID: lo.ObjectID, ResourceID: lo.ResourceID, TokenFile: lo.TokenFile,
+		Username: lo.Username, Password: lo.Password,
+		CertificatePath: strings.Join(lo.Certificate, string(os.PathListSeparator))}
 	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
 		// The credential says which flow is meant.
 		o.Flow = auth.FlowSecret
@@ -203,7 +173,7 @@ func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, 
 			o.Flow = auth.FlowCertificate
 		}
 	}
-	return o, nil
+	return o
 }
 
 // session is the auth session, or a JS error when the host has none.

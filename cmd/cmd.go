@@ -16,7 +16,6 @@ import (
 	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/azrepl/azrepl/repl"
 	"github.com/azrepl/azrepl/runtime"
-	"github.com/dop251/goja"
 	"github.com/mattn/go-isatty"
 )
 
@@ -26,6 +25,8 @@ type Options struct {
 	Emulator bool
 	Debug    bool
 	Expr     string   // -e
+	Output   string   // -o json|raw, with -e
+	Query    string   // --query GJSON_PATH, with -e
 	File     string   // run FILE
 	Args     []string // run ARGS, or a subcommand's arguments
 	Help     bool     // the subcommand's --help
@@ -67,6 +68,12 @@ func Parse(args []string) (Options, error) {
 		case strings.HasPrefix(a, "-e="), strings.HasPrefix(a, "--eval="):
 			_, o.Expr, _ = strings.Cut(a, "=")
 			o.Command = "eval"
+		case isOutputFlag(a):
+			n, err := parseOutputFlag(&o, args, i)
+			if err != nil {
+				return o, err
+			}
+			i += n
 		case a == "--":
 			if i+1 < len(args) {
 				return o, &UsageError{fmt.Sprintf("unexpected argument %q", args[i+1])}
@@ -82,6 +89,9 @@ func Parse(args []string) (Options, error) {
 			rest := args[i+1:]
 			help, err := c.checkFlags(rest)
 			o.Command, o.Args, o.Help = a, rest, help
+			if err == nil {
+				err = checkOutputFlags(o)
+			}
 			if err != nil || help || a != "run" {
 				return o, err
 			}
@@ -97,7 +107,7 @@ func Parse(args []string) (Options, error) {
 			return o, nil
 		}
 	}
-	return o, nil
+	return o, checkOutputFlags(o)
 }
 
 // Main runs azrepl and returns the process exit code.
@@ -140,7 +150,8 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer w.close()
-	rtOpts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: o.Args, Debug: o.Debug, Environ: w.environ(), Setup: w.setupEnv}
+	rtOpts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: o.Args, Debug: o.Debug, Environ: w.environ(), Setup: w.setupEnv,
+		WholeBodies: !isTerminalWriter(stdout)}
 	switch o.Command {
 	case "run":
 		if st, err := os.Stat(o.File); err != nil || st.IsDir() {
@@ -195,6 +206,7 @@ func report(err error, debug bool, stderr io.Writer) int {
 	msg, code := runtime.Describe(err, debug)
 	if msg != "" {
 		fmt.Fprintln(stderr, msg)
+		printHint(stderr, msg, runtime.Hint(err))
 	}
 	return code
 }
@@ -212,10 +224,9 @@ func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stde
 	if err != nil {
 		return report(err, o.Debug, stderr)
 	}
-	if v != nil && !goja.IsUndefined(v) {
-		var text string
-		rt.Do(func(vm *goja.Runtime) { text = runtime.FormatResult(vm, v, colorOK(stdout)) })
-		fmt.Fprintln(stdout, text)
+	if err := printResult(rt, v, o, stdout); err != nil {
+		fmt.Fprintln(stderr, "azrepl:", err)
+		return 1
 	}
 	// Timers and requests still pending run to their end, as in a script.
 	return report(rt.Wait(ctx), o.Debug, stderr)

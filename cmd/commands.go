@@ -45,6 +45,7 @@ type flagDef struct {
 var globalFlags = []flagDef{
 	{Name: "--emulator"}, {Name: "--debug"}, {Name: "--eval", Alias: "-e", Value: "EXPR"},
 	{Name: "--help", Alias: "-h"}, {Name: "--version"},
+	{Name: "--output", Alias: "-o", Value: "FORMAT", Choices: outputFormats}, {Name: "--query", Value: "PATH"},
 }
 
 // commands is every subcommand, in the order --help lists them.
@@ -88,6 +89,7 @@ var commands = []*command{
 		Run: func(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 			return recordMain(ctx, o.Emulator, o.Args, stdout, stderr)
 		}},
+	loginCommand, logoutCommand, statusCommand, apiCommand,
 	{Name: "completion", Synopsis: "completion bash|zsh|fish|powershell", Summary: "print a shell completion script", Help: completionUsage,
 		Examples: []string{`source <(azrepl completion bash)`, `azrepl completion zsh > "${fpath[1]}/_azrepl"`, `azrepl completion fish > ~/.config/fish/completions/azrepl.fish`},
 		Choices:  completionShells},

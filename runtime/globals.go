@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/azrepl/azrepl/bindings"
@@ -35,6 +37,10 @@ func (r *Runtime) installGlobals(opts Options) error {
 	vm := r.vm
 	printer := func(w io.Writer) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
+			if body, ok := wholeBody(opts, w, call.Arguments); ok {
+				_, _ = w.Write(body)
+				return goja.Undefined()
+			}
 			parts := make([]string, len(call.Arguments))
 			for i, a := range call.Arguments {
 				if s, ok := plainString(a); ok {
@@ -110,4 +116,45 @@ func (r *Runtime) installGlobals(opts Options) error {
 		}
 	}
 	return nil
+}
+
+// wholeBody is what console.log prints for a lone Response when stdout is
+// not a terminal (Options.WholeBodies): its body as it came, so that
+// `azrepl run x.js | jq` gets JSON.
+func wholeBody(opts Options, w io.Writer, args []goja.Value) ([]byte, bool) {
+	if !opts.WholeBodies || w != opts.Stdout || len(args) != 1 {
+		return nil, false
+	}
+	body, ok := ResponseBody(args[0])
+	return WholeBody(body), ok
+}
+
+var jsonSourceType = reflect.TypeOf((*bindings.JSONSource)(nil)).Elem()
+
+// ResponseBody is the body of an HTTP Response value (the one Go value
+// that is a bindings.JSONSource); ok is false for any other value. The
+// export type is checked first: exporting a plain object would run its
+// getters. Call it on the runtime's goroutine.
+func ResponseBody(v goja.Value) (body []byte, ok bool) {
+	obj, isObj := v.(*goja.Object)
+	if !isObj {
+		return nil, false
+	}
+	if t := obj.ExportType(); t == nil || !t.Implements(jsonSourceType) {
+		return nil, false
+	}
+	src, ok := obj.Export().(bindings.JSONSource)
+	if !ok {
+		return nil, false
+	}
+	return src.JSON(), true
+}
+
+// WholeBody is a body to print exactly as it came, with a final newline
+// added only after JSON (which does not need one, and a shell prompt does).
+func WholeBody(body []byte) []byte {
+	if len(body) > 0 && body[len(body)-1] != '\n' && json.Valid(body) {
+		return append(body[:len(body):len(body)], '\n')
+	}
+	return body
 }

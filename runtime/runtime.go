@@ -25,6 +25,9 @@ type Options struct {
 	Environ        []string  // the `env` global; default os.Environ()
 	Dir            string    // folder that require() resolves against outside a file (REPL, -e); default cwd
 	Debug          bool
+	// WholeBodies: console.log of a lone Response prints its body alone and
+	// whole (stdout is a pipe or a file), not the terminal's summary.
+	WholeBodies bool
 	// Background: timers and completions run between evaluations too (the
 	// REPL); otherwise only while an evaluation or Wait drives the loop.
 	Background bool
