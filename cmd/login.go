@@ -28,8 +28,12 @@ az login --use-device-code.
 
 Flows (--flow): device (default), browser, secret, certificate, password,
 managed-identity, workload-identity, azcli (reuse az's login), auto
-(azidentity's chain). Secrets are never flags: set AZURE_CLIENT_SECRET or
-AZURE_PASSWORD, or type them when asked (not echoed).
+(azidentity's chain). Secrets are never flags (--client-secret and
+--password are refused: a command line lands in shell history): set
+AZURE_CLIENT_SECRET or AZURE_PASSWORD, or type them when asked (not echoed).
+An app's secret or certificate is kept in memory only: later commands
+(token, api, the shims) rebuild it from AZURE_CLIENT_SECRET or
+AZURE_CLIENT_CERTIFICATE_PATH, or reuse the tokens it cached.
 
 Flags:
 `
