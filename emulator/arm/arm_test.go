@@ -3,7 +3,7 @@ package arm
 import (
 	"encoding/json"
 	"fmt"
-	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,54 +15,62 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-
-var now = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
-
 func newServer(t *testing.T, subs int) *httptest.Server {
 	var list []Subscription
 	for i := range subs {
 		list = append(list, Subscription{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Sub %d", i)})
 	}
-	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
-		PublicKey: &fixture.Key().PublicKey, Subscriptions: list, Now: func() time.Time { return now }}))
+	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
+		PublicKey: &fixture.Key().PublicKey, Subscriptions: list, Now: func() time.Time { return fixture.Now }}))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
+// token is an ARM access token for user_impersonation; extra claims override the defaults.
 func token(t *testing.T, extra jwt.MapClaims) string {
-	c := jwt.MapClaims{"aud": "https://management.core.windows.net/", "tid": testTenant, "iss": "https://sts.windows.net/" + testTenant + "/",
-		"nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix(), "scp": "user_impersonation"}
-	for k, v := range extra {
-		c[k] = v
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	t.Helper()
+	c := jwt.MapClaims{"scp": "user_impersonation"}
+	maps.Copy(c, extra)
+	return fixture.Token(t, "https://management.core.windows.net/", c)
 }
 
-func get(t *testing.T, srv *httptest.Server, u, tok string) (int, http.Header, map[string]any) {
+// do sends method to u (a path is the server's) with tok as bearer and a
+// JSON body, each left out when empty.
+func do(t *testing.T, srv *httptest.Server, tok, method, u, body string) fixture.Reply {
 	t.Helper()
 	if strings.HasPrefix(u, "/") {
 		u = srv.URL + u
 	}
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	return fixture.Do(t, srv.Client(), req)
+}
+
+// get is a GET whose answer must be a JSON object.
+func get(t *testing.T, srv *httptest.Server, u, tok string) (int, http.Header, map[string]any) {
+	t.Helper()
+	r := do(t, srv, tok, http.MethodGet, u, "")
+	return r.Status, r.Header, r.JSON(t)
+}
+
+// call is any request; the answer's JSON object, nil when it is none.
+func call(t *testing.T, srv *httptest.Server, tok, method, u, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	r := do(t, srv, tok, method, u, body)
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%d: not JSON: %s", resp.StatusCode, b)
-	}
-	return resp.StatusCode, resp.Header, m
+	_ = json.Unmarshal([]byte(r.Body), &m)
+	return r.Status, r.Header, m
+}
+
+// send is a call with a default user's token.
+func send(t *testing.T, srv *httptest.Server, method, u, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	return call(t, srv, token(t, nil), method, u, body)
 }
 
 func armError(m map[string]any) (string, string) {
@@ -93,7 +101,7 @@ func TestTokenChecks(t *testing.T) {
 		{"missing", "", "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."},
 		{"graph token", token(t, jwt.MapClaims{"aud": "https://graph.microsoft.com"}), "InvalidAuthenticationTokenAudience",
 			"The access token has been obtained for wrong audience or resource 'https://graph.microsoft.com'."},
-		{"expired", token(t, jwt.MapClaims{"exp": now.Add(-time.Hour).Unix()}), "ExpiredAuthenticationToken",
+		{"expired", token(t, jwt.MapClaims{"exp": fixture.Now.Add(-time.Hour).Unix()}), "ExpiredAuthenticationToken",
 			"The access token expiry UTC time '9/1/2026 11:00:00 AM' is earlier than current UTC time '9/1/2026 12:00:00 PM'."},
 		{"garbage", "abc.def.ghi", "InvalidAuthenticationToken", "The access token is invalid."},
 		{"other tenant", token(t, jwt.MapClaims{"tid": "00000000-0000-0000-0000-000000000009"}), "InvalidAuthenticationTokenTenant", "The access token is from the wrong issuer"},
@@ -125,7 +133,7 @@ func TestTenants(t *testing.T) {
 		t.Fatalf("%d %v", status, m)
 	}
 	ten := v[0].(map[string]any)
-	if ten["id"] != "/tenants/"+testTenant || ten["tenantId"] != testTenant || ten["displayName"] != "Contoso" || ten["tenantCategory"] != "Home" {
+	if ten["id"] != "/tenants/"+fixture.Tenant || ten["tenantId"] != fixture.Tenant || ten["displayName"] != "Contoso" || ten["tenantCategory"] != "Home" {
 		t.Fatalf("tenant %v", ten)
 	}
 }
@@ -146,7 +154,7 @@ func TestSubscriptionsPaging(t *testing.T) {
 		for _, s := range m["value"].([]any) {
 			sub := s.(map[string]any)
 			seen[sub["subscriptionId"].(string)]++
-			if sub["id"] != "/subscriptions/"+sub["subscriptionId"].(string) || sub["state"] != "Enabled" || sub["tenantId"] != testTenant {
+			if sub["id"] != "/subscriptions/"+sub["subscriptionId"].(string) || sub["state"] != "Enabled" || sub["tenantId"] != fixture.Tenant {
 				t.Fatalf("subscription %v", sub)
 			}
 		}

@@ -2,8 +2,6 @@ package arm
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -32,8 +30,8 @@ const (
 // guest of a partner tenant that holds a subscription where she is Reader.
 func rbacServer(t *testing.T) *httptest.Server {
 	sub := "/subscriptions/" + rbacSub
-	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
-		PublicKey: &fixture.Key().PublicKey, Now: func() time.Time { return now },
+	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, TenantDisplayName: "Contoso", DefaultDomain: "contoso.onmicrosoft.com",
+		PublicKey: &fixture.Key().PublicKey, Now: func() time.Time { return fixture.Now },
 		Subscriptions: []Subscription{{ID: rbacSub, DisplayName: "Home"}, {ID: partnerSub, DisplayName: "Partner", TenantID: partner}},
 		Tenants:       []Tenant{{ID: partner, DisplayName: "Contoso Partner", DefaultDomain: "partner.onmicrosoft.com"}},
 		RBAC:          true,
@@ -56,21 +54,6 @@ func rbacServer(t *testing.T) *httptest.Server {
 
 func userToken(t *testing.T, oid, upn string) string {
 	return token(t, jwt.MapClaims{"oid": oid, "upn": upn})
-}
-
-func call(t *testing.T, srv *httptest.Server, tok, method, path, body string) (int, http.Header, map[string]any) {
-	t.Helper()
-	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return resp.StatusCode, resp.Header, m
 }
 
 func subscriptionIDs(m map[string]any) []string {

@@ -1,32 +1,9 @@
 package arm
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
-
-func send(t *testing.T, srv *httptest.Server, method, u, body string) (int, http.Header, map[string]any) {
-	t.Helper()
-	if strings.HasPrefix(u, "/") {
-		u = srv.URL + u
-	}
-	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token(t, nil))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return resp.StatusCode, resp.Header, m
-}
 
 func TestResourceGroupsAsyncDeletion(t *testing.T) {
 	srv := newServer(t, 1)

@@ -3,7 +3,6 @@ package databricks
 import (
 	"crypto/rsa"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -23,7 +22,7 @@ const (
 	seededPAT       = "dapi0123456789abcdef0123456789abcd00"
 	testAccount     = "9a7b6c5d-0000-4000-8000-000000000acc"
 	testIssuer      = "https://issuer.example/federation"
-	testTenant      = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	testTenant      = fixture.Tenant
 	spAppID         = "5b7a2c9e-0000-4000-8000-00000000a001"
 	spSecret        = "dose0123456789abcdef"
 	aliceOID        = "11111111-1111-1111-1111-111111111111"
@@ -108,13 +107,8 @@ func (r reply) json(t *testing.T) map[string]any {
 
 func send(t *testing.T, c *http.Client, req *http.Request) reply {
 	t.Helper()
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, string(b)}
+	r := fixture.Do(t, c, req)
+	return reply{r.Status, r.Header, r.Body}
 }
 
 func (ws *workspace) postForm(t *testing.T, path string, form url.Values, basicUser, basicPass string) reply {
@@ -136,15 +130,8 @@ func (ws *workspace) api(t *testing.T, path, token string) reply {
 	return send(t, ws.Client(), req)
 }
 
+// entraToken is an Entra access token for Azure Databricks; extra claims override the defaults.
 func entraToken(t *testing.T, extra jwt.MapClaims) string {
-	c := jwt.MapClaims{"aud": AzureDatabricksResource, "tid": testTenant, "iss": "https://sts.windows.net/" + testTenant + "/",
-		"nbf": start.Add(-time.Minute).Unix(), "exp": start.Add(time.Hour).Unix()}
-	for k, v := range extra {
-		c[k] = v
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	t.Helper()
+	return fixture.Token(t, AzureDatabricksResource, extra)
 }

@@ -35,14 +35,14 @@ func TestWrongAudienceIsRejectedWithGraphEnvelope(t *testing.T) {
 
 func TestTokenFailures(t *testing.T) {
 	srv := newTestServer(t, 3)
-	other := mintWithKey(t, jwt.MapClaims{"aud": "https://graph.microsoft.com", "tid": testTenant, "exp": fixedNow.Add(time.Hour).Unix(), "roles": []any{"Group.Read.All"}})
+	other := mintWithKey(t, jwt.MapClaims{"aud": "https://graph.microsoft.com", "tid": fixture.Tenant, "exp": fixture.Now.Add(time.Hour).Unix(), "roles": []any{"Group.Read.All"}})
 	cases := []struct {
 		name, token, message string
 	}{
 		{"missing", "", "Access token is empty."},
 		{"not a JWT", "opaque-token", "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'."},
-		{"expired", mint(t, jwt.MapClaims{"exp": fixedNow.Add(-time.Second).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is expired."},
-		{"not yet valid", mint(t, jwt.MapClaims{"nbf": fixedNow.Add(time.Minute).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is not yet valid."},
+		{"expired", mint(t, jwt.MapClaims{"exp": fixture.Now.Add(-time.Second).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is expired."},
+		{"not yet valid", mint(t, jwt.MapClaims{"nbf": fixture.Now.Add(time.Minute).Unix(), "roles": []any{"Group.Read.All"}}), "Lifetime validation failed, the token is not yet valid."},
 		{"other signer", other, "Access token validation failure."},
 		{"other tenant", mint(t, jwt.MapClaims{"tid": "00000000-0000-0000-0000-000000000001", "roles": []any{"Group.Read.All"}}), "Access token validation failure. Invalid issuer."},
 	}

@@ -14,8 +14,8 @@ import (
 // handler itself (no network): one iteration is a full walk (21 pages).
 func BenchmarkGroupsPages20k(b *testing.B) {
 	const n = 20000
-	h := New(Config{TenantID: testTenant, PublicKey: &fixture.Key().PublicKey, Users: testUsers(),
-		Groups: testGroups(n), Now: func() time.Time { return fixedNow }})
+	h := New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey, Users: testUsers(),
+		Groups: testGroups(n), Now: func() time.Time { return fixture.Now }})
 	auth := "Bearer " + appToken(b, "Group.Read.All")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -46,8 +46,8 @@ func BenchmarkGroupsPages20k(b *testing.B) {
 
 // BenchmarkGroupsPageEncode measures producing one 999-group page only.
 func BenchmarkGroupsPageEncode(b *testing.B) {
-	h := New(Config{TenantID: testTenant, PublicKey: &fixture.Key().PublicKey,
-		Groups: testGroups(20000), Now: func() time.Time { return fixedNow }})
+	h := New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey,
+		Groups: testGroups(20000), Now: func() time.Time { return fixture.Now }})
 	auth := "Bearer " + appToken(b, "Group.Read.All")
 	req := httptest.NewRequest(http.MethodGet, "https://graph.microsoft.com/v1.0/groups?$top=999", nil)
 	req.Header.Set("Authorization", auth)

@@ -17,8 +17,8 @@ const partnerTenant = "5e3a1f00-0000-4000-8000-00000000beef"
 func TestGuestTenantDirectory(t *testing.T) {
 	guest := User{ID: "99999999-9999-4999-8999-999999999999", DisplayName: "Alice Smith",
 		UserPrincipalName: "alice_contoso.onmicrosoft.com#EXT#@partner.onmicrosoft.com", Mail: "alice@contoso.onmicrosoft.com"}
-	srv := httptest.NewTLSServer(New(Config{TenantID: testTenant, PublicKey: &fixture.Key().PublicKey,
-		Users: testUsers(), Groups: testGroups(5), Now: func() time.Time { return fixedNow },
+	srv := httptest.NewTLSServer(New(Config{TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey,
+		Users: testUsers(), Groups: testGroups(5), Now: func() time.Time { return fixture.Now },
 		Guests: []GuestDirectory{{TenantID: partnerTenant, Users: []User{guest}}}}))
 	t.Cleanup(srv.Close)
 	tok := mint(t, jwt.MapClaims{"tid": partnerTenant, "iss": "https://sts.windows.net/" + partnerTenant + "/",

@@ -13,11 +13,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-const testTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-
-// fixedNow is the emulated clock of every test server.
-var fixedNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
-
 func testUsers() []User {
 	return []User{
 		{ID: "11111111-1111-1111-1111-111111111111", UserPrincipalName: "alice@contoso.onmicrosoft.com", DisplayName: "Alice Smith", Mail: "alice@contoso.onmicrosoft.com"},
@@ -35,7 +30,7 @@ func testGroups(n int) []Group {
 			MailNickname:    fmt.Sprintf("group%05d", i),
 			SecurityEnabled: i%3 != 0,
 			MailEnabled:     i%3 == 0,
-			CreatedDateTime: fixedNow.Add(-time.Duration(i) * time.Hour),
+			CreatedDateTime: fixture.Now.Add(-time.Duration(i) * time.Hour),
 		}
 	}
 	return out
@@ -43,35 +38,20 @@ func testGroups(n int) []Group {
 
 func newTestServer(t testing.TB, groups int) *httptest.Server {
 	srv := httptest.NewTLSServer(New(Config{
-		TenantID:  testTenant,
+		TenantID:  fixture.Tenant,
 		PublicKey: &fixture.Key().PublicKey,
 		Users:     testUsers(),
 		Groups:    testGroups(groups),
-		Now:       func() time.Time { return fixedNow },
+		Now:       func() time.Time { return fixture.Now },
 	}))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// mint signs an access token with the test key; extra claims override the defaults.
+// mint is a Graph access token signed with the test key; extra claims override the defaults.
 func mint(t testing.TB, extra jwt.MapClaims) string {
-	c := jwt.MapClaims{
-		"aud": "https://graph.microsoft.com",
-		"iss": "https://sts.windows.net/" + testTenant + "/",
-		"tid": testTenant,
-		"iat": fixedNow.Add(-time.Minute).Unix(),
-		"nbf": fixedNow.Add(-time.Minute).Unix(),
-		"exp": fixedNow.Add(time.Hour).Unix(),
-		"ver": "1.0",
-	}
-	for k, v := range extra {
-		c[k] = v
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, c).SignedString(fixture.Key())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	t.Helper()
+	return fixture.Token(t, "https://graph.microsoft.com", extra)
 }
 
 func userToken(t testing.TB, scp string) string {
@@ -120,16 +100,8 @@ func do(t testing.TB, srv *httptest.Server, method, url, token string, headers m
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return result{resp.StatusCode, resp.Header, b}
+	r := fixture.Do(t, srv.Client(), req)
+	return result{r.Status, r.Header, []byte(r.Body)}
 }
 
 func get(t testing.TB, srv *httptest.Server, url, token string, headers map[string]string) result {
