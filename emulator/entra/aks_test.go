@@ -67,3 +67,55 @@ func TestAKSFirstPartyApps(t *testing.T) {
 		t.Fatalf("managed identity aud %v", c["aud"])
 	}
 }
+
+// TestAKSAudienceForms: the AKS server app as a v1 resource (kubelogin's
+// ADAL device code, its --legacy "spn:" form, az's --resource) and as a v2
+// scope ("/.default"): a v1 token whose aud is the resource as requested,
+// "spn:" kept (Azure/kubelogin#331, Azure/aks-engine#376), the GUID for the
+// v2 scope.
+func TestAKSAudienceForms(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	c := em.HTTPClient()
+	w := em.World()
+	alice := w.User("alice")
+	v1 := "https://login.microsoftonline.com/" + w.TenantID + "/oauth2/token"
+	for _, tc := range []struct {
+		how, url string
+		form     url.Values
+		aud      string
+	}{
+		{"v1 resource", v1, url.Values{"resource": {entra.AKSServer}}, entra.AKSServer},
+		{"v1 spn: resource", v1, url.Values{"resource": {"spn:" + entra.AKSServer}}, "spn:" + entra.AKSServer},
+		{"v2 scope", fixture.LoginURL(w.TenantID, "token"), url.Values{"scope": {entra.AKSServer + "/.default"}}, entra.AKSServer},
+	} {
+		tc.form.Set("grant_type", "password")
+		tc.form.Set("client_id", entra.AKSClient)
+		tc.form.Set("username", alice.Username)
+		tc.form.Set("password", alice.Password)
+		st, body := fixture.PostForm(t, c, tc.url, tc.form)
+		if st != 200 {
+			t.Fatalf("%s: %d %v", tc.how, st, body)
+		}
+		claims := claimsOf(t, em, body["access_token"].(string))
+		if claims["aud"] != tc.aud || claims["ver"] != "1.0" || claims["iss"] != "https://sts.windows.net/"+w.TenantID+"/" || claims["appid"] != entra.AKSClient {
+			t.Errorf("%s: aud %v ver %v iss %v appid %v", tc.how, claims["aud"], claims["ver"], claims["iss"], claims["appid"])
+		}
+		if r, isV1 := body["resource"]; isV1 && r != tc.form.Get("resource") {
+			t.Errorf("%s: resource %v", tc.how, r)
+		}
+	}
+	// kubelogin's devicelogin: ADAL's v1 device code for the server app.
+	st, dc := fixture.PostForm(t, c, "https://login.microsoftonline.com/"+w.TenantID+"/oauth2/devicecode",
+		url.Values{"client_id": {entra.AKSClient}, "resource": {entra.AKSServer}})
+	if st != 200 {
+		t.Fatalf("v1 devicecode: %d %v", st, dc)
+	}
+	if err := em.ApproveDevice(dc["user_code"].(string), "alice"); err != nil {
+		t.Fatal(err)
+	}
+	st, body := fixture.PostForm(t, c, v1, url.Values{"grant_type": {"device_code"}, "client_id": {entra.AKSClient},
+		"resource": {entra.AKSServer}, "code": {dc["device_code"].(string)}})
+	if st != 200 || claimsOf(t, em, body["access_token"].(string))["aud"] != entra.AKSServer || body["resource"] != entra.AKSServer {
+		t.Fatalf("v1 device code: %d %v", st, body)
+	}
+}

@@ -80,8 +80,12 @@ func lookupResource(id string) *resourceInfo {
 	return findResource(knownResources, id)
 }
 
+// findResource looks a resource up by identifier; "spn:" before an app id
+// names the same service principal (the v1 form kubelogin's --legacy asks
+// for, whose tokens keep it in aud: Azure/kubelogin#331).
 func findResource(list []resourceInfo, id string) *resourceInfo {
 	key := strings.ToLower(strings.TrimSuffix(id, "/"))
+	key = strings.TrimPrefix(key, "spn:")
 	for i := range list {
 		for _, ident := range list[i].identifiers {
 			if key == strings.ToLower(ident) {
