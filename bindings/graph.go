@@ -24,7 +24,8 @@ func init() {
   graph.all(path, {max}) — every item of a collection, following @odata.nextLink
   for (const g of graph.iter(path, {max})) … — the same items streamed: one page in use, the next one coming
   graph.each(path, fn, {max}) — fn(item, index) per item; return false to stop (no further pages are fetched)
-  graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order
+  graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order;
+        GET items throttled inside the batch (429/503/504) are sent again after their Retry-After, up to 5 attempts
   Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)` + graphPermissionsHelp,
 		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
 			c, err := newCaller(env, rt)
