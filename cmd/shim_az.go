@@ -127,7 +127,7 @@ func azMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "account get-access-token":
 		return azGetAccessToken(ctx, a, stdout, stderr)
 	case "account show":
-		return azAccountShow(a, stdout, stderr)
+		return azAccountShow(ctx, a, stdout, stderr)
 	case "version":
 		return azVersion(a, stdout, stderr, false)
 	case "":
@@ -194,6 +194,9 @@ func azGetAccessToken(ctx context.Context, a azArgs, stdout, stderr io.Writer) i
 	if sub == "" {
 		sub = os.Getenv("AZURE_SUBSCRIPTION_ID")
 	}
+	if sub == "" && tenant == "" {
+		sub = ts.defaultSubscription(ctx, t.Account, tokenTenantID(t)).ID
+	}
 	v := azTokenJSON(t, sub, tenant != "")
 	fields := []azField{{"accessToken", v.AccessToken}, {"expiresOn", v.ExpiresOn}, {"expires_on", v.ExpiresOnInt}}
 	if v.Subscription != "" {
@@ -206,7 +209,7 @@ func azGetAccessToken(ctx context.Context, a azArgs, stdout, stderr io.Writer) i
 // azAccountShow answers `az account show` for the current login: the
 // Databricks SDKs' azure-cli auth runs it to tell users from managed
 // identities before asking for a token.
-func azAccountShow(a azArgs, stdout, stderr io.Writer) int {
+func azAccountShow(ctx context.Context, a azArgs, stdout, stderr io.Writer) int {
 	ts, err := openTokenSession(stderr)
 	if err != nil {
 		return ts.fail(stderr, "ERROR", err)
@@ -224,20 +227,19 @@ func azAccountShow(a azArgs, stdout, stderr io.Writer) int {
 	if tenant == "" {
 		tenant = acct.Tenant
 	}
-	sub := cmp.Or(a.get("--subscription"), os.Getenv("AZURE_SUBSCRIPTION_ID"))
-	name := "N/A(tenant level account)"
-	if sub == "" {
-		sub = tenant
-	} else {
-		name = sub
+	sub := subscription{ID: cmp.Or(a.get("--subscription"), os.Getenv("AZURE_SUBSCRIPTION_ID"))}
+	if sub.ID == "" {
+		sub = ts.defaultSubscription(ctx, acct, tenant)
 	}
+	// Without a subscription az shows the tenant as a tenant-level account.
+	id, name, state := cmp.Or(sub.ID, tenant), cmp.Or(sub.Name, sub.ID, "N/A(tenant level account)"), cmp.Or(sub.State, "Enabled")
 	userName, userType := acct.Username, "user"
 	if acct.Flow == auth.FlowSecret || acct.Flow == auth.FlowCertificate {
 		userName, userType = acct.ClientID, "servicePrincipal"
 	}
 	return azPrint([]azField{
-		{"environmentName", "AzureCloud"}, {"homeTenantId", tenant}, {"id", sub}, {"isDefault", true},
-		{"managedByTenants", []any{}}, {"name", name}, {"state", "Enabled"}, {"tenantId", tenant},
+		{"environmentName", "AzureCloud"}, {"homeTenantId", tenant}, {"id", id}, {"isDefault", true},
+		{"managedByTenants", []any{}}, {"name", name}, {"state", state}, {"tenantId", tenant},
 		{"user", map[string]string{"name": userName, "type": userType}},
 	}, a, stdout, stderr)
 }

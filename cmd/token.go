@@ -122,6 +122,9 @@ func tokenMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return ts.fail(stderr, "azrepl", err)
 	}
 	a.Sub = os.Getenv("AZURE_SUBSCRIPTION_ID")
+	if a.Output == "az" && a.Sub == "" && !a.TenantQ {
+		a.Sub = ts.defaultSubscription(ctx, t.Account, tokenTenantID(t)).ID
+	}
 	if err := writeToken(stdout, a.Output, t, a.Sub, a.TenantQ); err != nil {
 		return ts.fail(stderr, "azrepl", err)
 	}

@@ -89,8 +89,8 @@ func TestTokenCommandFormats(t *testing.T) {
 	if err != nil || local.Unix() != az.ExpiresOnInt {
 		t.Errorf("expiresOn %q (%v) and expires_on %d disagree", az.ExpiresOn, err, az.ExpiresOnInt)
 	}
-	if az.Tenant != tenant || az.Subscription != tenant || az.TokenType != "Bearer" {
-		t.Errorf("az output: tenant %q subscription %q type %q, want tenant %s", az.Tenant, az.Subscription, az.TokenType, tenant)
+	if sub := em.World().Subscriptions[0].ID; az.Tenant != tenant || az.Subscription != sub || az.TokenType != "Bearer" {
+		t.Errorf("az output: tenant %q subscription %q type %q, want tenant %s subscription %s", az.Tenant, az.Subscription, az.TokenType, tenant, sub)
 	}
 
 	r = robustRun(t, env, "token", "https://graph.microsoft.com/.default", "-o", "header")
@@ -273,5 +273,44 @@ func TestEnvNamesWhoseDatabricksToken(t *testing.T) {
 	entra := robustRun(t, env, "env", "--databricks", "--host", host)
 	if l := tokenLine(entra); !strings.Contains(l, "alice@") || strings.Contains(l, "service principal") {
 		t.Errorf("Entra: %q", l)
+	}
+}
+
+// TestAzOutputNamesTheSubscription: -o az and the az shim report the
+// login's default subscription (the first enabled one ARM lists in its
+// tenant), as az does after az login, not the tenant id; ARM is asked once,
+// then the answer is kept.
+func TestAzOutputNamesTheSubscription(t *testing.T) {
+	em, env := tokenEnv(t)
+	want := em.World().Subscriptions[0]
+	listed := func() int {
+		n := 0
+		for _, e := range robustLog(t, env) {
+			if e.Path == "/subscriptions" {
+				n++
+			}
+		}
+		return n
+	}
+	for i := range 2 {
+		r := robustRun(t, env, "token", "-o", "az")
+		var tok map[string]any
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &tok) != nil {
+			t.Fatalf("token -o az: exit %d %q %s", r.code, r.stdout, r.stderr)
+		}
+		if tok["subscription"] != want.ID {
+			t.Errorf("call %d: subscription %v, want %s", i+1, tok["subscription"], want.ID)
+		}
+	}
+	if n := listed(); n != 1 {
+		t.Errorf("ARM's /subscriptions asked %d times, want once", n)
+	}
+	r := runIn(t, env, filepath.Join(shimDir(t, env), "az"), "account", "show")
+	var show struct{ ID, Name, TenantID string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &show) != nil {
+		t.Fatalf("az account show: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	if show.ID != want.ID || show.Name != want.DisplayName || show.TenantID != em.World().TenantID {
+		t.Errorf("az account show: %+v, want %s %q", show, want.ID, want.DisplayName)
 	}
 }
