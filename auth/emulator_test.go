@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -191,7 +190,7 @@ func TestEmulatorSecretAndCertificate(t *testing.T) {
 	for _, alg := range []string{"PS256", "RS256"} {
 		s2 := emulatorSession(t, e, nil, nil)
 		a, err = s2.Login(ctx, LoginOptions{Flow: FlowCertificate, Tenant: w.TenantID, ClientID: reader.ClientID, Alg: alg,
-			CertificatePath: reader.CertificatePath + string(filepath.ListSeparator) + reader.KeyPath,
+			CertificatePath: []string{reader.CertificatePath, reader.KeyPath},
 			Scope:           "https://graph.microsoft.com/.default"})
 		if err != nil {
 			t.Fatalf("%s: %v", alg, err)

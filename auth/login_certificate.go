@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 )
 
@@ -18,25 +17,38 @@ func (certificateFlow) login(ctx context.Context, s *Session, o LoginOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	path, source := o.CertificatePath, "option certificate"
-	if path == "" {
-		path, source = s.env("AZURE_CLIENT_CERTIFICATE_PATH"), "env AZURE_CLIENT_CERTIFICATE_PATH"
+	paths, source := o.CertificatePath, "option certificate"
+	if len(paths) == 0 {
+		paths, source = envCertificate(s), "env AZURE_CLIENT_CERTIFICATE_PATH"
 	}
-	if path == "" {
+	if len(paths) == 0 {
 		return nil, errors.New("the certificate flow needs a PEM file: pass certificate or set AZURE_CLIENT_CERTIFICATE_PATH")
 	}
-	cert, err := LoadCertificate(filepath.SplitList(path)...)
+	cert, err := LoadCertificate(paths...)
 	if err != nil {
 		return nil, err
 	}
-	return s.appLogin(ctx, FlowCertificate, tenant, clientID, o.Scope, source+" ("+path+")", appCredential{clientID: clientID, cert: cert, alg: o.Alg})
+	return s.appLogin(ctx, FlowCertificate, tenant, clientID, o.Scope, source+" ("+strings.Join(paths, ", ")+")", appCredential{clientID: clientID, cert: cert, alg: o.Alg})
+}
+
+// envCertificate is the file AZURE_CLIENT_CERTIFICATE_PATH names: one file
+// with the key and the certificate, as azidentity's EnvironmentCredential
+// reads it (https://pkg.go.dev/github.com/Azure/azure-sdk-for-go/sdk/azidentity#EnvironmentCredential),
+// never a list — a list would let the environment pair a certificate of
+// its choosing with a private key kept in any other file, and have azrepl
+// sign assertions with that key.
+func envCertificate(s *Session) []string {
+	if p := s.env("AZURE_CLIENT_CERTIFICATE_PATH"); p != "" {
+		return []string{p}
+	}
+	return nil
 }
 
 // credential: AZURE_CLIENT_CERTIFICATE_PATH when the environment names the
 // same app.
 func (certificateFlow) credential(s *Session, a Account) (credential, error) {
-	if p := s.env("AZURE_CLIENT_CERTIFICATE_PATH"); p != "" && strings.EqualFold(s.env("AZURE_CLIENT_ID"), a.ClientID) {
-		cert, err := LoadCertificate(filepath.SplitList(p)...)
+	if p := envCertificate(s); p != nil && strings.EqualFold(s.env("AZURE_CLIENT_ID"), a.ClientID) {
+		cert, err := LoadCertificate(p...)
 		if err != nil {
 			return nil, err
 		}

@@ -69,7 +69,7 @@ type LoginOptions struct {
 	ClientID        string
 	Scope           string
 	ClientSecret    string
-	CertificatePath string // PEM file(s) with key and certificate; several separated by os.PathListSeparator
+	CertificatePath []string // PEM files holding, between them, the key and its certificate (default $AZURE_CLIENT_CERTIFICATE_PATH)
 	LoginHint       string
 	Alg             string // certificate assertion: PS256 (default) or RS256
 	ObjectID        string // managed identity: a user-assigned identity by object id

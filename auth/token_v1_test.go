@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -190,7 +189,7 @@ func TestTokenV1AgainstEmulator(t *testing.T) {
 	t.Run("certificate", func(t *testing.T) {
 		s, tap := tappedSession(t, e, nil)
 		if _, err := s.Login(ctx, LoginOptions{Flow: FlowCertificate, Tenant: w.TenantID, ClientID: reader.ClientID,
-			CertificatePath: reader.CertificatePath + string(filepath.ListSeparator) + reader.KeyPath}); err != nil {
+			CertificatePath: []string{reader.CertificatePath, reader.KeyPath}}); err != nil {
 			t.Fatal(err)
 		}
 		tok, err := s.Token(ctx, DatabricksResourceID, TokenOptions{V1: true})

@@ -3,7 +3,6 @@ package bindings
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -165,11 +164,11 @@ func (lo loginOptionsJS) authOptions() auth.LoginOptions {
 		ClientSecret: lo.ClientSecret, LoginHint: lo.LoginHint, Alg: lo.Alg,
 		ObjectID: lo.ObjectID, ResourceID: lo.ResourceID, TokenFile: lo.TokenFile,
 		Username: lo.Username, Password: lo.Password,
-		CertificatePath: strings.Join(lo.Certificate, string(os.PathListSeparator))}
-	if o.Flow == "" && (o.ClientSecret != "" || o.CertificatePath != "") {
+		CertificatePath: lo.Certificate} // each confined; never joined into one string a separator could split elsewhere
+	if o.Flow == "" && (o.ClientSecret != "" || len(o.CertificatePath) > 0) {
 		// The credential says which flow is meant.
 		o.Flow = auth.FlowSecret
-		if o.CertificatePath != "" {
+		if len(o.CertificatePath) > 0 {
 			o.Flow = auth.FlowCertificate
 		}
 	}
