@@ -130,3 +130,34 @@ func TestManagedIdentityFromMSIEnv(t *testing.T) {
 		t.Fatalf("managed identity at ARM: %v", err)
 	}
 }
+
+// The same client for bob, a Reader of the subscription: he lists the
+// groups, and creating one is the cloud's 403 AuthorizationFailed, which the
+// SDK surfaces as a ResponseError with that code.
+func TestARMResourceGroupsClientAsReader(t *testing.T) {
+	var user, pw string
+	for _, u := range world.Users {
+		if u.Name == "bob" {
+			user, pw = u.Username, u.Password
+		}
+	}
+	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	rgs, err := armresources.NewResourceGroupsClient(subscriptionID(t), cred, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rgs.NewListPager(nil).NextPage(ctx); err != nil {
+		t.Fatalf("a Reader lists resource groups: %v", err)
+	}
+	_, err = rgs.CreateOrUpdate(ctx, "bobs-rg", armresources.ResourceGroup{Location: to.Ptr("westeurope")}, nil)
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusForbidden || re.ErrorCode != "AuthorizationFailed" ||
+		!strings.Contains(err.Error(), "does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write'") {
+		t.Fatalf("a Reader creating a group: %v", err)
+	}
+}
