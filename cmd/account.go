@@ -99,13 +99,3 @@ func commandFail(stderr io.Writer, name string, err error, debug bool) int {
 	printHint(stderr, msg, shellAdvice(hint))
 	return code
 }
-
-// shellAdvice says in shell words what the JS API's advice says in JS:
-// "run login()" is `azrepl login` here.
-func shellAdvice(s string) string {
-	return strings.NewReplacer(
-		`login({flow: "azcli"})`, "azrepl login --flow azcli",
-		"run login()", "run azrepl login",
-		"accounts() lists who is", "azrepl status lists who is",
-	).Replace(s)
-}

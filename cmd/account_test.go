@@ -234,3 +234,18 @@ func TestRenderResult(t *testing.T) {
 		t.Errorf("undefined printed %q", out)
 	}
 }
+
+func TestShellAdvice(t *testing.T) {
+	for in, want := range map[string]string{
+		`not signed in: run login() first (or login({flow: "azcli"}) to reuse an az login)`:             `not signed in: run azrepl login first (or azrepl login --flow azcli to reuse an az login)`,
+		`kept in memory only: run login({flow: "secret", tenant: "f3f4", clientId: "ae9f", ...}) again`: `kept in memory only: run azrepl login --flow secret --tenant f3f4 --client-id ae9f again`,
+		`run login({flow: "device", scope: "https://graph.microsoft.com/.default"}) and complete`:       `run azrepl login --flow device --scope https://graph.microsoft.com/.default and complete`,
+		`run login({clientId: "a b'c"})`:                      `run azrepl login --client-id 'a b'\''c'`,
+		`"nobody" is not signed in (accounts() lists who is)`: `"nobody" is not signed in (azrepl status lists who is)`,
+		`token("x", {force: true})`:                           `token("x", {force: true})`,
+	} {
+		if got := shellAdvice(in); got != want {
+			t.Errorf("shellAdvice(%s)\n = %s\nwant %s", in, got, want)
+		}
+	}
+}

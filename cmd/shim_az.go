@@ -219,7 +219,7 @@ func azAccountShow(ctx context.Context, a azArgs, stdout, stderr io.Writer) int 
 		return ts.fail(stderr, "ERROR", err)
 	}
 	if len(accts) == 0 {
-		fmt.Fprintln(stderr, "ERROR: Please run 'az login' to setup account. (this az is azrepl: run azrepl -e 'login()')")
+		fmt.Fprintln(stderr, "ERROR: Please run 'az login' to setup account. (this az is azrepl: run azrepl login)")
 		return 1
 	}
 	acct := accts[0]

@@ -156,8 +156,8 @@ func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
 	if ts != nil && ts.http != nil {
 		msg = ts.http.Redact(msg)
 	}
-	// The REPL's advice names login(); from a shell it is one azrepl -e away.
-	msg = strings.ReplaceAll(msg, "run login()", "run azrepl -e 'login()'")
+	// The REPL's advice names login(); from a shell it is azrepl login.
+	msg = shellAdvice(msg)
 	fmt.Fprintf(stderr, "%s: %s\n", who, collapseSpace(msg))
 	return errcode.Exit(errcode.Of(err))
 }

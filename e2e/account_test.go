@@ -3,12 +3,14 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/testenv"
 )
 
 // The account commands — azrepl login, logout, status, api — run as a user
@@ -386,5 +388,58 @@ func TestEvalAndRunOutputForPipes(t *testing.T) {
 	r = robustRun(t, env, "-e", `graph.get("/nope/x")`)
 	if r.code == 0 || r.stdout != "" {
 		t.Errorf("-e failing: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// TestLoginBrowserAndAzCLI: the two flows that need something beside the
+// emulator — a browser (headless Chromium as $BROWSER, signing in on the
+// emulator's page) and the Azure CLI's cache (a fixture; the import is
+// offline and leaves the file as it was).
+func TestLoginBrowserAndAzCLI(t *testing.T) {
+	em, dir, env := accountSetup(t)
+
+	fixture, err := filepath.Abs("../auth/testdata/azcli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(fixture, "msal_token_cache.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := robustRun(t, robustEnv(env, "AZURE_CONFIG_DIR="+fixture), "login", "--flow", "azcli", "--login-hint", "alice@contoso.test", "-o", "json")
+	var a struct{ Username, Flow string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &a) != nil || a.Username != "alice@contoso.test" || a.Flow != "azcli" {
+		t.Errorf("login --flow azcli: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(fixture, "msal_token_cache.json")); string(after) != string(before) {
+		t.Error("the Azure CLI's cache was modified")
+	}
+	if strings.Contains(r.stdout+r.stderr, "fake-az-rt") {
+		t.Error("the imported refresh token was printed")
+	}
+
+	chromium := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			chromium = p
+			break
+		}
+	}
+	if chromium == "" {
+		testenv.Missing(t, "no chromium for the browser flow (.ci/run installs it)")
+	}
+	browser := filepath.Join(t.TempDir(), "testbrowser")
+	if out, err := exec.Command("go", "build", "-o", browser, "../internal/testbrowser").CombinedOutput(); err != nil {
+		t.Fatalf("building testbrowser: %v\n%s", err, out)
+	}
+	env = robustEnv(env, "AZREPL_HOME="+t.TempDir(),
+		"BROWSER="+browser+" --timeout 60s --env-file "+filepath.Join(dir, "env")+" --user bob %s")
+	r = robustRun(t, env, "login", "--flow", "browser", "--login-hint", "bob", "-o", "json")
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &a) != nil || a.Flow != "browser" || !strings.HasPrefix(a.Username, "bob@") {
+		t.Fatalf("login --flow browser: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	noSecrets(t, "browser login", r, worldSecrets(em))
+	if r := robustRun(t, env, "api", "/v1.0/me", "--query", "userPrincipalName"); r.code != 0 || r.stdout != a.Username+"\n" {
+		t.Errorf("api after the browser login: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 }

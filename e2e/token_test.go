@@ -118,7 +118,7 @@ func TestTokenCommandFormats(t *testing.T) {
 	}
 	fresh := robustEnv(env, "AZREPL_HOME="+t.TempDir())
 	r = robustRun(t, fresh, "token")
-	if msg := robustOneLineError(t, "no login", r); r.code != 3 || !strings.Contains(msg, "azrepl -e 'login()'") {
+	if msg := robustOneLineError(t, "no login", r); r.code != 3 || !strings.Contains(msg, "run azrepl login first") {
 		t.Errorf("no login: exit %d %q", r.code, msg)
 	}
 }
