@@ -7,23 +7,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/azrepl/azrepl/emulator"
 )
 
 // CAE end to end: a CP1 session's Graph token is refused after the user's
 // sessions are revoked; redeeming the challenge fails with one
 // INTERACTION_REQUIRED line naming the login; after that login it works.
 func TestEmulatorCAERevocation(t *testing.T) {
-	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
-	s := emulatorSession(t, e, nil, nil)
-	s.cfg.SendClaims = true
-	s.cfg.OnDeviceCode = func(DeviceCode) {}
+	e, s := aliceLoggedIn(t, func(c *Config) { c.SendClaims = true })
 	ctx := context.Background()
-	if _, err := s.Login(ctx, LoginOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	const scope = "https://graph.microsoft.com/.default"
 	groups := func(tok string) *http.Response {
 		req, _ := http.NewRequest("GET", "https://graph.microsoft.com/v1.0/groups", nil)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/databricks/databricks-sdk-go/config"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestDatabricksWireMatchesSDK(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
 	w := e.World()
-	sp, story := w.Databricks.ServicePrincipal, worldApp(w, "story-app")
+	sp, story := w.Databricks.ServicePrincipal, emulatortest.App(t, e, "story-app")
 	host := "https://" + w.Databricks.Host
 	oidc, err := e.FederatedToken(w.Databricks.Federation[0].Subject, host+"/oidc/v1/token", time.Hour)
 	if err != nil {

@@ -39,6 +39,23 @@ func emulatorSession(t *testing.T, e *emulator.Emulator, env map[string]string, 
 	return s
 }
 
+// aliceLoggedIn is an emulator whose device codes alice approves and a
+// session logged in there by device code, azrepl's default login; set, when
+// not nil, changes the session's Config first.
+func aliceLoggedIn(t *testing.T, set func(*Config)) (*emulator.Emulator, *Session) {
+	t.Helper()
+	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
+	s := emulatorSession(t, e, nil, nil)
+	s.cfg.OnDeviceCode = func(DeviceCode) {}
+	if set != nil {
+		set(&s.cfg)
+	}
+	if _, err := s.Login(context.Background(), LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return e, s
+}
+
 var (
 	formAction  = regexp.MustCompile(`<form[^>]*action="([^"]*)"`)
 	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
@@ -158,15 +175,7 @@ func TestEmulatorDeviceCodeThenResources(t *testing.T) {
 func TestEmulatorSecretAndCertificate(t *testing.T) {
 	e := startEmulator(t, emulator.Config{Dir: t.TempDir()})
 	w := e.World()
-	var story, reader emulator.App
-	for _, a := range w.Apps {
-		switch a.Name {
-		case "story-app":
-			story = a
-		case "reader-app":
-			reader = a
-		}
-	}
+	story, reader := emulatortest.App(t, e, "story-app"), emulatortest.App(t, e, "reader-app")
 	ctx := context.Background()
 	s := emulatorSession(t, e, map[string]string{"AZURE_TENANT_ID": w.TenantID, "AZURE_CLIENT_ID": story.ClientID}, nil)
 	_, err := s.Login(ctx, LoginOptions{Flow: FlowSecret, ClientSecret: "not-the-secret"})

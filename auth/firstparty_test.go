@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/azrepl/azrepl/emulator"
 )
@@ -16,13 +15,8 @@ const officeClientID = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
 // azrepl's one line names Microsoft Office and the call, and that call works
 // with the CLI login's family refresh token.
 func TestEmulatorPreauthorizationAdvice(t *testing.T) {
-	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
-	s := emulatorSession(t, e, nil, nil)
-	s.cfg.OnDeviceCode = func(DeviceCode) {}
+	_, s := aliceLoggedIn(t, nil)
 	ctx := context.Background()
-	if _, err := s.Login(ctx, LoginOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	const scope = "https://graph.microsoft.com/Mail.Read"
 	_, err := s.Token(ctx, scope, TokenOptions{})
 	var ee *EntraError

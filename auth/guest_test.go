@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // alice is a guest in the emulator's partner tenant. A token for it from her
@@ -19,15 +20,7 @@ func TestEmulatorGuestTenant(t *testing.T) {
 	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
 	w := e.World()
 	partner := w.GuestTenants[0]
-	var alice, bob emulator.User
-	for _, u := range w.Users {
-		switch u.Name {
-		case "alice":
-			alice = u
-		case "bob":
-			bob = u
-		}
-	}
+	alice, bob := emulatortest.User(t, e, "alice"), emulatortest.User(t, e, "bob")
 	var pages []string
 	s := emulatorSession(t, e, nil, mfaBrowser(t, e, alice.Username, alice.Password, "", &pages))
 	s.cfg.OnDeviceCode = func(DeviceCode) {}
@@ -80,12 +73,7 @@ func TestEmulatorGuestTenant(t *testing.T) {
 		t.Fatalf("error line: %s", msg)
 	}
 	// The world's apps are registered in its home tenant only: AADSTS700016 there.
-	var reader emulator.App
-	for _, a := range w.Apps {
-		if a.Name == "reader-app" {
-			reader = a
-		}
-	}
+	reader := emulatortest.App(t, e, "reader-app")
 	_, err = s.Login(ctx, LoginOptions{Flow: FlowSecret, Tenant: partner.TenantID, ClientID: reader.ClientID, ClientSecret: reader.ClientSecret,
 		Scope: graph})
 	if !errors.As(err, &ee) || !ee.HasCode(700016) || ee.Err != "unauthorized_client" {

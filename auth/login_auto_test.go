@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // The chain in azidentity's order: the result names the credential used
 // and why each earlier one was passed over.
 func TestAutoChain(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
-	story := worldApp(e.World(), "story-app")
+	story := emulatortest.App(t, e, "story-app")
 	noAz := "AZURE_CONFIG_DIR=" + t.TempDir()
 	ctx := context.Background()
 

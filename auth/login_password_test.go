@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 func TestPasswordAgainstEmulator(t *testing.T) {
@@ -93,12 +94,7 @@ func TestPasswordFederatedRealm(t *testing.T) {
 // is required of her, the same password works.
 func TestPasswordMFAAgainstEmulator(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
-	var carol emulator.User
-	for _, u := range e.World().Users {
-		if u.Name == "carol" {
-			carol = u
-		}
-	}
+	carol := emulatortest.User(t, e, "carol")
 	if len(carol.MFARequired) == 0 {
 		t.Fatal("the emulator's carol has no MFA requirement")
 	}

@@ -10,16 +10,8 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
-
-func worldApp(w *emulator.World, name string) emulator.App {
-	for _, a := range w.Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	panic("no app " + name)
-}
 
 func envOf(kvs ...[]string) map[string]string {
 	env := map[string]string{}
@@ -53,7 +45,7 @@ func TestWorkloadIdentityOutlivesAssertions(t *testing.T) {
 	dir := t.TempDir()
 	const life = 1500 * time.Millisecond
 	e := startEmulator(t, emulator.Config{Dir: dir, AssertionLifetime: life})
-	app := worldApp(e.World(), "workload-app")
+	app := emulatortest.App(t, e, "workload-app")
 	file := filepath.Join(dir, "federated-token")
 	env := map[string]string{"AZURE_TENANT_ID": e.World().TenantID, "AZURE_CLIENT_ID": app.ClientID, "AZURE_FEDERATED_TOKEN_FILE": file}
 	s := emulatorSession(t, e, env, nil)
@@ -98,7 +90,7 @@ func TestWorkloadIdentityOutlivesAssertions(t *testing.T) {
 // token endpoint before every exchange.
 func TestWorkloadIdentityCISources(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
-	app := worldApp(e.World(), "workload-app")
+	app := emulatortest.App(t, e, "workload-app")
 	for _, system := range []string{"github", "pipelines"} {
 		t.Run(system, func(t *testing.T) {
 			env := envOf(e.CIEnv(system), []string{"AZURE_TENANT_ID=" + e.World().TenantID, "AZURE_CLIENT_ID=" + app.ClientID})
@@ -129,7 +121,7 @@ func TestWorkloadIdentityCISources(t *testing.T) {
 
 func TestWorkloadIdentityFailures(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
-	app := worldApp(e.World(), "workload-app")
+	app := emulatortest.App(t, e, "workload-app")
 	tenant := e.World().TenantID
 	dir := t.TempDir()
 	write := func(name, subject, audience string) string {
@@ -174,7 +166,7 @@ func TestWorkloadIdentityFailures(t *testing.T) {
 		{"missing file", base("AZURE_FEDERATED_TOKEN_FILE", filepath.Join(dir, "nope")), LoginOptions{}, "the assertion file (AZURE_FEDERATED_TOKEN_FILE): " + filepath.Join(dir, "nope") + ": no such file"},
 		{"wrong subject", base(), LoginOptions{TokenFile: wrongSubject}, "AADSTS700213"},
 		{"wrong audience", base(), LoginOptions{TokenFile: wrongAudience}, "AADSTS700212"},
-		{"wrong app", map[string]string{"AZURE_TENANT_ID": tenant, "AZURE_CLIENT_ID": worldApp(e.World(), "reader-app").ClientID}, LoginOptions{TokenFile: good}, "was refused"},
+		{"wrong app", map[string]string{"AZURE_TENANT_ID": tenant, "AZURE_CLIENT_ID": emulatortest.App(t, e, "reader-app").ClientID}, LoginOptions{TokenFile: good}, "was refused"},
 		{"GitHub without token", base("ACTIONS_ID_TOKEN_REQUEST_URL", gh["ACTIONS_ID_TOKEN_REQUEST_URL"]), LoginOptions{}, "ACTIONS_ID_TOKEN_REQUEST_TOKEN is not (the job needs permissions: id-token: write)"},
 		{"GitHub wrong token", base("ACTIONS_ID_TOKEN_REQUEST_URL", gh["ACTIONS_ID_TOKEN_REQUEST_URL"], "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "wrong"), LoginOptions{}, "the GitHub Actions token endpoint answered HTTP 401: Bad credentials"},
 		{"GitHub unreachable", base("ACTIONS_ID_TOKEN_REQUEST_URL", closed, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "x"), LoginOptions{}, "the GitHub Actions token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) is unreachable"},

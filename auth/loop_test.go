@@ -5,21 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/azrepl/azrepl/emulator"
 )
 
 // token({force: true}) in a tight loop: the emulator, like Entra, ends it
 // with AADSTS50196 and azrepl says why in one line.
 func TestEmulatorRequestLoop(t *testing.T) {
-	e := startEmulator(t, emulator.Config{ApproveAfter: time.Second, ApproveAs: "alice"})
-	s := emulatorSession(t, e, nil, nil)
-	s.cfg.OnDeviceCode = func(DeviceCode) {}
+	_, s := aliceLoggedIn(t, nil)
 	ctx := context.Background()
-	if _, err := s.Login(ctx, LoginOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	var err error
 	n := 0
 	for n < 50 && err == nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // mfaBrowser is a person who signs in and, when the page asks, types the
@@ -82,12 +83,7 @@ func mfaBrowse(e *emulator.Emulator, authURL, login, password, code string, page
 func TestEmulatorMFARequired(t *testing.T) {
 	dir := t.TempDir()
 	e := startEmulator(t, emulator.Config{Dir: dir})
-	var carol emulator.User
-	for _, u := range e.World().Users {
-		if u.Name == "carol" {
-			carol = u
-		}
-	}
+	carol := emulatortest.User(t, e, "carol")
 	var pages []string
 	s := emulatorSession(t, e, nil, mfaBrowser(t, e, carol.Username, carol.Password, carol.OTPCode, &pages))
 	ctx := context.Background()

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // The API app (signed in with its secret) trades the token a user sent it
 // for a Graph token as that user; bob never consented: 65001, one line.
 func TestOnBehalfOf(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
-	api := worldApp(e.World(), "api-app")
+	api := emulatortest.App(t, e, "api-app")
 	ctx := context.Background()
 	userToken := func(u emulator.User) string {
 		s := emulatorSession(t, e, nil, nil)

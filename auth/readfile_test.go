@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // A token file, a certificate or a profile named by the environment or a
@@ -20,7 +21,7 @@ import (
 func TestHostileTokenFilesAreRefused(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
 	w := e.World()
-	app := worldApp(w, "workload-app")
+	app := emulatortest.App(t, e, "workload-app")
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)

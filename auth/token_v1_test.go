@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // tokenTap records the form and the raw answer of each token request, so a
@@ -161,15 +162,7 @@ func TestTokenV1AgainstEmulator(t *testing.T) {
 		}
 	})
 
-	var story, reader emulator.App
-	for _, a := range w.Apps {
-		switch a.Name {
-		case "story-app":
-			story = a
-		case "reader-app":
-			reader = a
-		}
-	}
+	story, reader := emulatortest.App(t, e, "story-app"), emulatortest.App(t, e, "reader-app")
 	t.Run("client credentials", func(t *testing.T) {
 		s, tap := tappedSession(t, e, nil)
 		if _, err := s.Login(ctx, LoginOptions{Flow: FlowSecret, Tenant: w.TenantID, ClientID: story.ClientID, ClientSecret: story.ClientSecret}); err != nil {

@@ -55,12 +55,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 				_ = em.Close() // now, not when b ends: only one emulator at a time
 			}
 			em, c, u = start(b)
-			var alice emulator.User
-			for _, usr := range em.World().Users {
-				if usr.Name == "alice" {
-					alice = usr
-				}
-			}
+			alice := emulatortest.User(b, em, "alice")
 			rt = post(b, c, u, url.Values{"grant_type": {"password"}, "client_id": {"04b07795-8ddb-461a-bbee-02f9e1bf7b46"},
 				"username": {alice.Username}, "password": {alice.Password}, "scope": {scopes[0] + " offline_access openid"}})["refresh_token"].(string)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -78,28 +77,11 @@ func TestFaultBodiesPerService(t *testing.T) {
 // a fractional Retry-After (microsoftgraph/microsoft-graph-docs#3877).
 func TestBatchItemThrottled(t *testing.T) {
 	em := startEmulator(t, Config{Faults: "every=1,kinds=429,host=graph.microsoft.com"})
-	w := em.World()
-	var app App
-	for _, a := range w.Apps {
-		if a.Name == "reader-app" {
-			app = a
-		}
-	}
 	c := em.HTTPClient()
-	resp, err := c.PostForm("https://login.microsoftonline.com/"+w.TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
 	req, _ := http.NewRequest("POST", "https://graph.microsoft.com/v1.0/$batch", strings.NewReader(`{"requests":[{"id":"1","method":"GET","url":"/groups?$top=1"},{"id":"2","method":"GET","url":"/users?$top=1"}]}`))
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Authorization", "Bearer "+readerToken(t, em))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err = c.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

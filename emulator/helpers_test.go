@@ -3,6 +3,8 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -27,6 +29,19 @@ func startEmulator(t *testing.T, cfg Config) *Emulator {
 }
 
 // claimsOf verifies a token with the emulator key and returns its claims.
+// readerToken is reader-app's Graph token (client credentials).
+func readerToken(t *testing.T, em *Emulator) string {
+	t.Helper()
+	w := em.World()
+	app := w.Apps[slices.IndexFunc(w.Apps, func(a App) bool { return a.Name == "reader-app" })]
+	st, tok := fixture.PostForm(t, em.HTTPClient(), fixture.LoginURL(w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
+		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
+	if st != 200 {
+		t.Fatalf("token: %d %v", st, tok)
+	}
+	return tok["access_token"].(string)
+}
+
 func claimsOf(t *testing.T, em *Emulator, token string) jwt.MapClaims {
 	t.Helper()
 	return fixture.Verify(t, em.PublicKey(), token)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/azrepl/azrepl/emulator/world"
 )
 
@@ -81,20 +80,8 @@ func graphPages[T any](fetch func(u string, v any), u string, each func(page int
 // Plain Go HTTP, so the tests measure the emulator.
 func readerGraph(t *testing.T, em *Emulator) func(u string, v any) {
 	t.Helper()
-	w := em.World()
-	var app App
-	for _, a := range w.Apps {
-		if a.Name == "reader-app" {
-			app = a
-		}
-	}
 	c := em.HTTPClient()
-	st, tok := fixture.PostForm(t, c, fixture.LoginURL(w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
-		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
-	if st != 200 {
-		t.Fatalf("token: %d %v", st, tok)
-	}
-	auth := "Bearer " + tok["access_token"].(string)
+	auth := "Bearer " + readerToken(t, em)
 	return func(u string, v any) {
 		t.Helper()
 		req, _ := http.NewRequest("GET", u, nil)

@@ -66,6 +66,18 @@ func App(tb testing.TB, em *emulator.Emulator, name string) emulator.App {
 	return emulator.App{}
 }
 
+// User is the world's user of that name; tb fails when there is none.
+func User(tb testing.TB, em *emulator.Emulator, name string) emulator.User {
+	tb.Helper()
+	for _, u := range em.World().Users {
+		if u.Name == name {
+			return u
+		}
+	}
+	tb.Fatalf("the emulator's world has no user %q", name)
+	return emulator.User{}
+}
+
 // Env is what a child process needs to reach em as the cloud, as KEY=VALUE
 // lines: its proxy for HTTPS, loopback without it, and its CA (written to
 // a file of tb's) as the trusted roots.

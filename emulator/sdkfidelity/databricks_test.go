@@ -214,12 +214,7 @@ func azLogin(t *testing.T, az string) {
 // entraToken is an app token (reader-app, client credentials) for resource.
 func entraToken(t *testing.T, resource string) string {
 	t.Helper()
-	var app emulator.App
-	for _, a := range em.World().Apps {
-		if a.Name == "reader-app" {
-			app = a
-		}
-	}
+	app := emulatortest.App(t, em, "reader-app")
 	resp, err := em.HTTPClient().PostForm("https://login.microsoftonline.com/"+em.World().TenantID+"/oauth2/v2.0/token", url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {resource + "/.default"}})
 	if err != nil {
@@ -240,12 +235,7 @@ func entraToken(t *testing.T, resource string) string {
 // in X-Databricks-Azure-SP-Management-Token). story-app is not a workspace
 // member but manages the workspace resource: the management token lets it in.
 func TestAzureClientSecret(t *testing.T) {
-	var app emulator.App
-	for _, a := range em.World().Apps {
-		if a.Name == "story-app" {
-			app = a
-		}
-	}
+	app := emulatortest.App(t, em, "story-app")
 	setEnv(t, map[string]string{"DATABRICKS_HOST": workspaceURL(), "DATABRICKS_AUTH_TYPE": "azure-client-secret",
 		"ARM_CLIENT_ID": app.ClientID, "ARM_CLIENT_SECRET": app.ClientSecret, "ARM_TENANT_ID": em.World().TenantID})
 	if got := me(t); got != app.ClientID {
