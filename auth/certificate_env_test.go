@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 )
 
 // AZURE_CLIENT_CERTIFICATE_PATH names one file holding the key and the
@@ -17,7 +18,7 @@ import (
 func TestCertificateFromTheEnvironmentIsOneFile(t *testing.T) {
 	e := startEmulator(t, emulator.Config{})
 	w := e.World()
-	reader := worldApp(w, "reader-app")
+	reader := emulatortest.App(t, e, "reader-app")
 	env := func(path string) map[string]string {
 		return map[string]string{"AZURE_TENANT_ID": w.TenantID, "AZURE_CLIENT_ID": reader.ClientID, "AZURE_CLIENT_CERTIFICATE_PATH": path}
 	}
