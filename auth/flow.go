@@ -33,15 +33,18 @@ var flows = map[string]flow{}
 
 func registerFlow(name string, f flow) { flows[name] = f }
 
-// flowNames lists the flows for error messages.
-func flowNames() string {
+// FlowNames lists the login flows, sorted.
+func FlowNames() []string {
 	names := make([]string, 0, len(flows))
 	for n := range flows {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
 }
+
+// flowNames lists the flows for error messages.
+func flowNames() string { return strings.Join(FlowNames(), ", ") }
 
 // loginResult is what a flow's login produced; Session.save stores it.
 type loginResult struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/errcode"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/safefile"
 	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/azrepl/azrepl/runtime"
@@ -284,10 +285,7 @@ func apiMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	rt.Do(func(vm *goja.Runtime) {
 		if status := responseStatus(v); status >= 400 {
 			// http.request answers any status; graph, arm and databricks throw.
-			code := cmp.Or(errcode.Status(status).Code, errcode.HTTPError)
-			err = &bindings.Error{Code: code, Status: status,
-				Message: fmt.Sprintf("%d %s (%s %s)", status, http.StatusText(status), c.Method, redactedTarget(c.Target)),
-				Hint:    errcode.Status(status).Hint}
+			err = answerError(v.(*goja.Object), status)
 			return
 		}
 		out, err = apiOutput(v, c.Query, isTerminalWriter(stdout))
@@ -335,11 +333,20 @@ func apiOutput(v goja.Value, query string, terminal bool) ([]byte, error) {
 	return runtime.WholeBody(body), nil
 }
 
-// redactedTarget drops a URL's query from an error line (it may carry a
-// SAS signature or a code).
-func redactedTarget(t string) string {
-	if i := strings.IndexByte(t, '?'); i >= 0 {
-		return t[:i]
+// answerError is a non-2xx answer of http.request as the error the
+// service helpers throw: the service's own code and message from its error
+// envelope (httpx reads Graph's, ARM's, Databricks', Entra's…), the status's
+// code in errcode's table and its hint.
+func answerError(res *goja.Object, status int) error {
+	body, _ := runtime.ResponseBody(res)
+	header := http.Header{}
+	if h, ok := res.Get("headers").(*goja.Object); ok {
+		for _, k := range h.Keys() {
+			header.Set(k, h.Get(k).String())
+		}
 	}
-	return t
+	se := httpx.ParseServiceError(status, header, body, res.Get("url").String())
+	se.Method, se.URL = res.Get("method").String(), res.Get("url").String()
+	return &bindings.Error{Code: cmp.Or(errcode.Status(status).Code, errcode.HTTPError), Status: status, Message: se.Error(),
+		Hint: cmp.Or(errcode.ServiceHint(se.Code, se.Message), errcode.Status(status).Hint)}
 }

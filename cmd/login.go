@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 // `azrepl login` is login(opts) with flags: each key of login's options is
@@ -107,7 +109,11 @@ func loginFlags() (specs []flagSpec, keyOf map[string]string) {
 			usage = "login({" + opt.Name + "})"
 		}
 		value := strings.ToUpper(strings.TrimPrefix(name, "--"))
-		specs = append(specs, flagSpec{flagDef: flagDef{Name: name, Value: value}, Repeat: opt.List, Usage: usage})
+		spec := flagSpec{flagDef: flagDef{Name: name, Value: value}, Repeat: opt.List, Usage: usage}
+		if opt.Name == "flow" {
+			spec.Choices = auth.FlowNames()
+		}
+		specs = append(specs, spec)
 		keyOf[name] = opt.Name
 	}
 	specs = append(specs, outputFlag)
@@ -137,6 +143,9 @@ func loginMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	if err == nil && len(p.args) > 0 {
 		err = &UsageError{fmt.Sprintf("login: unexpected argument %q (flags only)", p.args[0])}
+	}
+	if flow := p.get("--flow"); err == nil && flow != "" && !slices.Contains(auth.FlowNames(), flow) {
+		err = &UsageError{fmt.Sprintf("login: unknown flow %q (use %s)%s", flow, strings.Join(auth.FlowNames(), ", "), suggest.DidYouMean(flow, auth.FlowNames()))}
 	}
 	if err != nil {
 		return usageFail(stdout, stderr, "login", loginUsage(), err)

@@ -137,8 +137,8 @@ func TestLoginEveryFlow(t *testing.T) {
 		})
 	}
 
-	// The human form names the account; an unknown flow is a one-line error
-	// with the flows to choose from, exit 7 as login({flow}) has it.
+	// The human form names the account; an unknown flow is a one-line
+	// usage error with the flows to choose from and the one meant.
 	r := robustRun(t, base, "login")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "Signed in as "+alice.Username+" (tenant "+world.TenantID+", flow device)" {
 		t.Errorf("login: exit %d, stdout %q", r.code, r.stdout)
@@ -147,7 +147,7 @@ func TestLoginEveryFlow(t *testing.T) {
 		t.Errorf("login's device code is not on stderr: %q", r.stderr)
 	}
 	r = robustRun(t, base, "login", "--flow", "devcie")
-	if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr, "azrepl login:") || !strings.Contains(r.stderr, "workload-identity") {
+	if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, "did you mean device?") || !strings.Contains(r.stderr, "workload-identity") {
 		t.Errorf("--flow devcie: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 	// The secret flow with no secret and no terminal: one line, nothing sent.
@@ -314,6 +314,11 @@ func TestAPICommand(t *testing.T) {
 	r = robustRun(t, env, "api", "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration", "--query", "token_endpoint")
 	if r.code != 0 || r.stdout != "https://login.microsoftonline.com/organizations/oauth2/v2.0/token\n" {
 		t.Errorf("discovery: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+
+	r = robustRun(t, env, "api", "https://login.microsoftonline.com/organizations/v2.0/nope")
+	if r.code != 8 || r.stdout != "" || !strings.Contains(r.stderr, "azrepl api: NOT_FOUND: entra: 404") || !strings.Contains(r.stderr, "hint: no such resource") {
+		t.Errorf("404 from another host: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 
 	// The story app has no Graph permission: FORBIDDEN, exit 4, the
