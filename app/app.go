@@ -54,10 +54,11 @@ type Services struct {
 	Environ  []string           // the script's env: the process environment plus the emulator's defaults
 	Home     string             // where the token cache lives
 
-	route       httpx.Options // the HTTP client's roots and proxy (NewHTTPClient)
-	prompt      *bindings.DeviceCodePrompt
-	closers     []func()
-	emulatorDir string // where the emulator writes ca.pem, env, tenant.json
+	route        httpx.Options // the HTTP client's roots and proxy (NewHTTPClient)
+	prompt       *bindings.DeviceCodePrompt
+	closers      []func()
+	emulatorDir  string        // where the emulator writes ca.pem, env, tenant.json
+	approveAfter time.Duration // the emulator's pause before it approves a device code or signs in
 }
 
 // Setup builds the services. Close them when the process ends.
@@ -99,6 +100,9 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 	}
 	getenv := s.Getenv
 	s.prompt = &bindings.DeviceCodePrompt{W: o.Stderr, TTY: isTerminal(o.Stderr), OpenURL: browserOpener(getenv, s.browserEnv(), o.Stderr)}
+	if s.Emulator != nil && s.prompt.OpenURL == nil {
+		s.prompt.OpenURL = emulatorSignIn(s.Emulator, s.approvingUser(o.ApproveAs), s.approveAfter, o.Stderr)
+	}
 	if s.Emulator != nil {
 		s.prompt.Note = "(the emulator approves this code as " + approver(s.Emulator.World(), o.ApproveAs) + " in a moment)"
 	}

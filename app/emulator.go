@@ -32,6 +32,7 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 		dir = filepath.Join(s.Home, "emulator")
 	}
 	s.emulatorDir = dir
+	s.approveAfter = after
 	em, err := emulator.Start(ctx, emulator.Config{
 		Listen: "127.0.0.1:0", Proxy: "127.0.0.1:0", Dir: dir,
 		ApproveAfter: after, ApproveAs: o.ApproveAs, TokenLifetime: o.TokenLifetime,
@@ -73,6 +74,16 @@ func (s *Services) startEmulator(ctx context.Context, o Options) error {
 			defaults = append(defaults, "AZURE_USERNAME="+u.Username, "AZURE_PASSWORD="+u.Password)
 		}
 	}
+	// login({flow: "azcli"}): an Azure CLI folder as az login leaves it,
+	// unless the environment names one.
+	if !hasVar(s.Environ, "AZURE_CONFIG_DIR") {
+		azDir := filepath.Join(dir, "azure")
+		if err := writeAzureCLILogin(ctx, em, s.approvingUserOf(em, o.ApproveAs), azDir); err != nil {
+			fmt.Fprintf(o.Stderr, "azrepl: the emulator's Azure CLI sign-in could not be written: %v\n", err)
+		} else {
+			defaults = append(defaults, "AZURE_CONFIG_DIR="+azDir)
+		}
+	}
 	s.Environ = withDefaults(s.Environ, defaults)
 	fmt.Fprintf(o.Stderr, "azrepl: the offline emulator is running (%s); device codes are approved automatically as %s; its world (users, apps, secrets) is in %s\n",
 		em.World().DisplayName, approver(em.World(), o.ApproveAs), filepath.Join(dir, "tenant.json"))
@@ -104,6 +115,16 @@ func (s *Services) browserEnv() []string {
 		"SSL_CERT_FILE=" + filepath.Join(s.emulatorDir, "ca.pem"),
 		"AZREPL_EMULATOR_DIR=" + s.emulatorDir,
 	}
+}
+
+// hasVar reports whether environ sets key (to anything, "" included).
+func hasVar(environ []string, key string) bool {
+	for _, kv := range environ {
+		if k, _, ok := strings.Cut(kv, "="); ok && k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // withDefaults appends each KEY=value of defaults whose KEY is not set in
@@ -145,6 +166,20 @@ func worldSecrets(w *emulator.World) []string {
 }
 
 // approver is the username the emulator approves device codes as.
+// approvingUser is the world's user who approves device codes and signs in
+// on the emulator's pages.
+func (s *Services) approvingUser(as string) emulator.User { return s.approvingUserOf(s.Emulator, as) }
+
+func (s *Services) approvingUserOf(em *emulator.Emulator, as string) emulator.User {
+	name := approver(em.World(), as)
+	for _, u := range em.World().Users {
+		if u.Username == name {
+			return u
+		}
+	}
+	return emulator.User{Username: name}
+}
+
 func approver(w *emulator.World, as string) string {
 	if as == "" {
 		as = "alice"

@@ -32,6 +32,9 @@ type AuthCodeRequest struct {
 	OpenURL func(string) error
 	ShowURL func(string)
 	Timeout time.Duration // default 5 minutes
+	// OnWait is called once a second while the redirect is awaited, with
+	// the time left (a countdown); nil = none.
+	OnWait func(left time.Duration)
 }
 
 // AuthCodeFlow runs the login and redeems the one code it accepts.
@@ -81,7 +84,7 @@ func AuthCodeFlow(ctx context.Context, hc *http.Client, r AuthCodeRequest) (*Tok
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	res, err := lb.wait(ctx, timeout)
+	res, err := lb.wait(ctx, timeout, r.OnWait)
 	if err != nil {
 		return nil, err
 	}

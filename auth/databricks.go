@@ -80,14 +80,15 @@ func databricksPorts() []int {
 // DatabricksU2M is the per-user login: authorization code + PKCE with the
 // databricks-cli public client and a redirect to http://localhost:8020
 // (or the next free port up to 8040).
-func DatabricksU2M(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints, openURL func(string) error, showURL func(string), ports []int) (*TokenResponse, error) {
+// The browser side (open, show, countdown) is r's OpenURL, ShowURL and OnWait.
+func DatabricksU2M(ctx context.Context, hc *http.Client, ep *DatabricksEndpoints, browser AuthCodeRequest, ports []int) (*TokenResponse, error) {
 	if ports == nil {
 		ports = databricksPorts()
 	}
 	return AuthCodeFlow(ctx, hc, AuthCodeRequest{
 		AuthorizeURL: ep.AuthorizationEndpoint, TokenURL: ep.TokenEndpoint,
 		ClientID: DatabricksCLIClientID, Scope: databricksU2MScope, Ports: ports,
-		OpenURL: openURL, ShowURL: showURL,
+		OpenURL: browser.OpenURL, ShowURL: browser.ShowURL, OnWait: browser.OnWait,
 	})
 }
 

@@ -20,7 +20,7 @@ func (browserFlow) login(ctx context.Context, s *Session, o LoginOptions) (*logi
 		AuthorizeURL: cloud.AuthorizeURL(tenant), TokenURL: cloud.TokenURL(tenant),
 		ClientID: clientID, Scope: userScope(scope), Nonce: true,
 		AuthorizeExtra: authExtra, TokenExtra: s.userExtra(),
-		OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, Timeout: s.cfg.BrowserTimeout,
+		OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, Timeout: s.cfg.BrowserTimeout, OnWait: s.cfg.OnCountdown,
 	})
 	if err != nil {
 		return nil, err

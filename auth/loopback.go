@@ -166,16 +166,30 @@ func (lb *loopback) close() {
 }
 
 // wait returns the code, or an error on time-out or cancellation.
-func (lb *loopback) wait(ctx context.Context, timeout time.Duration) (callbackResult, error) {
+// wait returns the redirect the browser brings, calling tick (when set)
+// once a second with the time left, for a countdown.
+func (lb *loopback) wait(ctx context.Context, timeout time.Duration, tick func(left time.Duration)) (callbackResult, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
-	select {
-	case res := <-lb.result:
-		return res, res.err
-	case <-t.C:
-		return callbackResult{}, fmt.Errorf("no sign-in arrived at %s within %s", lb.redirectURI(), timeout)
-	case <-ctx.Done():
-		return callbackResult{}, fmt.Errorf("browser login cancelled: %w", ctx.Err())
+	end := time.Now().Add(timeout)
+	every := time.NewTicker(time.Second)
+	defer every.Stop()
+	if tick != nil {
+		tick(timeout)
+	}
+	for {
+		select {
+		case res := <-lb.result:
+			return res, res.err
+		case <-every.C:
+			if tick != nil {
+				tick(time.Until(end))
+			}
+		case <-t.C:
+			return callbackResult{}, fmt.Errorf("no sign-in arrived at %s within %s", lb.redirectURI(), timeout)
+		case <-ctx.Done():
+			return callbackResult{}, fmt.Errorf("browser login cancelled: %w", ctx.Err())
+		}
 	}
 }
 

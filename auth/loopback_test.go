@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -44,7 +45,7 @@ func TestLoopbackAnswersOnBothLoopbackAddresses(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("%s: status %d", base, resp.StatusCode)
 			}
-			res, err := lb.wait(t.Context(), time.Minute)
+			res, err := lb.wait(t.Context(), time.Minute, nil)
 			if err != nil || res.code != "C-"+host {
 				t.Fatalf("%s: code %q, %v", base, res.code, err)
 			}
@@ -80,5 +81,37 @@ func TestLoopbackSkipsAPortTakenOnIPv6(t *testing.T) {
 	}
 	if _, err := listenLoopback([]int{taken}, "s"); err == nil {
 		t.Fatalf("port %d alone accepted though [::1] is taken", taken)
+	}
+}
+
+// While the browser is awaited, the wait ticks with the time left (the
+// countdown a person sees), from the whole timeout down, until the redirect
+// comes.
+func TestLoopbackWaitCountsDown(t *testing.T) {
+	lb, err := listenLoopback(nil, "st")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.close()
+	ticks := make(chan time.Duration, 16)
+	done := make(chan error, 1)
+	go func() {
+		res, err := lb.wait(t.Context(), time.Hour, func(left time.Duration) { ticks <- left })
+		if err == nil && res.code != "C" {
+			err = errors.New("code " + res.code)
+		}
+		done <- err
+	}()
+	first, second := <-ticks, <-ticks
+	if first != time.Hour || second >= first || second <= 0 {
+		t.Fatalf("ticks %v then %v, want the whole hour then less", first, second)
+	}
+	resp, err := http.Get(lb.redirectURI() + "/?code=C&state=st")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,7 +50,8 @@ type Config struct {
 	Warn func(string)
 	// OnDeviceCode, when set, shows the device code instead of Prompt.
 	OnDeviceCode func(DeviceCode)
-	// OnCountdown is called before each device-code poll with the time left.
+	// OnCountdown is called before each device-code poll, and once a second
+	// while a browser sign-in is awaited, with the time left.
 	OnCountdown func(time.Duration)
 	// BrowserTimeout bounds the wait at the loopback listener (default 5 min).
 	BrowserTimeout time.Duration
@@ -219,7 +221,8 @@ func (s *Session) showDeviceCode(dc DeviceCode) {
 }
 
 func (s *Session) showURL(u string) {
-	fmt.Fprintf(s.cfg.Prompt, "Sign in with your browser. If it does not open, open this URL:\n%s\n", u)
+	wait := cmp.Or(s.cfg.BrowserTimeout, 5*time.Minute)
+	fmt.Fprintf(s.cfg.Prompt, "Sign in with your browser. If it does not open, open this URL:\n%s\nWaiting up to %s for the sign-in (Ctrl-C to cancel)…\n", u, wait)
 }
 
 func putAccess(d *cacheData, a Account, tenant, scope string, tr *TokenResponse, now int64) {

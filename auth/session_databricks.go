@@ -64,7 +64,7 @@ func (s *Session) databricksU2M(ctx context.Context, ep *DatabricksEndpoints, ho
 		}
 		fmt.Fprintf(s.cfg.Prompt, "The Databricks refresh token was refused (%s): signing in again.\n", ee.Err)
 	}
-	return DatabricksU2M(ctx, s.cfg.HTTP, ep, s.cfg.OpenURL, s.showURL, ports)
+	return DatabricksU2M(ctx, s.cfg.HTTP, ep, AuthCodeRequest{OpenURL: s.cfg.OpenURL, ShowURL: s.showURL, OnWait: s.cfg.OnCountdown}, ports)
 }
 
 func hostOf(u string) string {

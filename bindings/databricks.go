@@ -107,6 +107,9 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 // token gets (from the cache, or by signing in) the token for the workspace.
 func (d *databricksClient) token() *auth.Token {
 	t, cfg, err := d.c.env.Auth.DatabricksToken(d.c.env.Context(), d.opts)
+	if dp := promptOf(d.c.env.Auth); dp != nil {
+		dp.Done() // a browser sign-in's countdown line
+	}
 	if err != nil {
 		Throw(d.c.rt, d.c.transportError(err))
 	}
