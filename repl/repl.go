@@ -68,6 +68,16 @@ func orStderr(w io.Writer) io.Writer {
 	return w
 }
 
+// fdWriter is readline's stderr (which keeps the prompt whole) with the file
+// descriptor of the terminal under it, so that code asking whether stderr
+// is a terminal (paging progress) gets the terminal's answer.
+type fdWriter struct {
+	io.Writer
+	fd uintptr
+}
+
+func (w fdWriter) Fd() uintptr { return w.fd }
+
 func newSession(cfg Config) (*session, error) {
 	hist, saved, err := openHistory(cfg.Home)
 	if err != nil {
@@ -94,6 +104,9 @@ func newSession(cfg Config) (*session, error) {
 		_ = rl.SaveHistory(l)
 	}
 	s.out, s.errw = rl.Stdout(), rl.Stderr()
+	if f, ok := cfg.Stderr.(interface{ Fd() uintptr }); ok {
+		s.errw = fdWriter{s.errw, f.Fd()}
+	}
 	opts := cfg.Runtime
 	opts.Stdout, opts.Stderr = s.out, s.errw
 	opts.Background = true // a setTimeout typed at the prompt fires while it waits

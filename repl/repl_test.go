@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +192,26 @@ func TestSaveLeavesOutInlineSecrets(t *testing.T) {
 			!strings.Contains(text, "// input 2 left out") {
 			t.Errorf("%s: saved\n%s", in, text)
 		}
+	}
+}
+
+// The runtime's stderr in the REPL is readline's writer; it still tells
+// which file is under it, so paging progress (shown only when stderr is a
+// terminal) shows in the REPL as with -e.
+func TestREPLStderrKeepsItsFile(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := newSession(Config{Home: t.TempDir(), Stdin: io.NopCloser(strings.NewReader("")), Stdout: io.Discard, Stderr: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.rl.Close()
+	defer s.rt.Close()
+	got, ok := s.errw.(interface{ Fd() uintptr })
+	if !ok || got.Fd() != f.Fd() {
+		t.Fatalf("the REPL's stderr %T does not carry the file descriptor %d", s.errw, f.Fd())
 	}
 }
