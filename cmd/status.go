@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -191,11 +192,11 @@ func writeStatus(w io.Writer, st statusJSON, now time.Time) {
 		if a.Source != "" {
 			fmt.Fprintf(w, "  credential from %s\n", httpx.EscapeControls(a.Source))
 		}
-		writeTokens(w, a.Tokens, now)
+		writeTokens(w, a.Tokens, now, false)
 	}
 	if len(st.OtherTokens) > 0 {
 		fmt.Fprintf(w, "\nDatabricks tokens\n")
-		writeTokens(w, st.OtherTokens, now)
+		writeTokens(w, st.OtherTokens, now, true)
 	}
 	db := st.Databricks
 	switch {
@@ -218,15 +219,41 @@ func writeStatus(w io.Writer, st statusJSON, now time.Time) {
 	}
 }
 
-func writeTokens(w io.Writer, tokens []tokenInfoJSON, now time.Time) {
+// writeTokens lists tokens one a line. The same token cached under two
+// tenant names (a multi-tenant login's "organizations" and the home tenant
+// GUID) is one line naming both. byHost names a token by its host (the
+// Databricks CLI keys its tokens by workspace).
+func writeTokens(w io.Writer, tokens []tokenInfoJSON, now time.Time, byHost bool) {
+	type row struct {
+		t       tokenInfoJSON
+		tenants []string
+	}
+	var rows []*row
+	seen := map[string]*row{}
 	for _, t := range tokens {
+		if t.Kind != "access" {
+			rows = append(rows, &row{t: t})
+			continue
+		}
+		k := t.Audience + "|" + t.Scope + "|" + t.ClientID + "|" + t.ExpiresOn
+		if r, ok := seen[k]; ok {
+			r.tenants = append(r.tenants, cmp.Or(t.Tenant, "-"))
+			continue
+		}
+		r := &row{t: t, tenants: []string{cmp.Or(t.Tenant, "-")}}
+		seen[k] = r
+		rows = append(rows, r)
+	}
+	for _, r := range rows {
+		t := r.t
+		sort.Strings(r.tenants)
 		if t.Kind == "refresh" {
 			line := "  refresh token for client " + t.ClientID
 			if t.FamilyID != "" {
 				line += " (family " + t.FamilyID + ")"
 			}
-			if t.Account != "" {
-				line += " at " + t.Authority
+			if byHost {
+				line += " at https://" + t.Authority
 			}
 			fmt.Fprintln(w, line)
 			continue
@@ -236,8 +263,11 @@ func writeTokens(w io.Writer, tokens []tokenInfoJSON, now time.Time) {
 		if t.Expired {
 			when = "expired " + shortDuration(now.Sub(exp)) + " ago"
 		}
-		aud := cmp.Or(t.Audience, t.Authority)
-		fmt.Fprintf(w, "  token for %s: scope %s, tenant %s, %s (%s)\n", aud, t.Scope, cmp.Or(t.Tenant, "-"), when, exp.UTC().Format("2006-01-02 15:04 UTC"))
+		what := cmp.Or(t.Audience, t.Authority)
+		if byHost {
+			what = "https://" + t.Authority + " (client " + t.ClientID + ")"
+		}
+		fmt.Fprintf(w, "  token for %s: scope %s, tenant %s, %s (%s)\n", what, t.Scope, strings.Join(r.tenants, " and "), when, exp.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,7 +224,9 @@ func TestStatusAndLogout(t *testing.T) {
 	}
 
 	r = robustRun(t, env, "status")
-	for _, want := range []string{"alice@contoso.onmicrosoft.com", "token for https://graph.microsoft.com: scope https://graph.microsoft.com/.default", "expires in", "Databricks profiles", "DEFAULT (default)  https://adb-1.2.azuredatabricks.net  pat"} {
+	for _, want := range []string{"alice@contoso.onmicrosoft.com", "token for https://graph.microsoft.com: scope https://graph.microsoft.com/.default", "expires in", "Databricks profiles", "DEFAULT (default)  https://adb-1.2.azuredatabricks.net  pat",
+		// one ARM token cached under the home tenant and "organizations": one line
+		"scope https://management.core.windows.net//.default, tenant " + strings.Join(sorted(world.TenantID, "organizations"), " and ") + ", expires in"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("status lacks %q:\n%s", want, r.stdout)
 		}
@@ -338,6 +341,10 @@ func TestAPICommand(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "45" {
 		t.Errorf("databricks jobs: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
+	r = robustRun(t, dbEnv, "status")
+	if host := strings.TrimPrefix(em.World().Databricks.Host, "https://"); !strings.Contains(r.stdout, "Databricks tokens\n  token for https://"+host+" (client ") {
+		t.Errorf("status after a Databricks call lacks its token of %s:\n%s", host, r.stdout)
+	}
 
 	// Usage errors: one line, exit 2.
 	r = robustRun(t, env, "api", "/v1.0/me", "--qeury", "x")
@@ -447,4 +454,9 @@ func TestLoginBrowserAndAzCLI(t *testing.T) {
 	if r := robustRun(t, env, "api", "/v1.0/me", "--query", "userPrincipalName"); r.code != 0 || r.stdout != a.Username+"\n" {
 		t.Errorf("api after the browser login: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
+}
+
+func sorted(s ...string) []string {
+	slices.Sort(s)
+	return s
 }
