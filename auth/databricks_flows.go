@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 // A databricksFlow is one way to a Databricks token, named as the
@@ -57,6 +59,16 @@ func authTypeIs(name string) func(DatabricksConfig, DatabricksOptions) bool {
 	return func(c DatabricksConfig, _ DatabricksOptions) bool { return c.AuthType == name }
 }
 
+// DatabricksFlows are the names of the Databricks flows, in the order the
+// help lists them.
+func DatabricksFlows() []string {
+	names := make([]string, len(databricksFlows))
+	for i, f := range databricksFlows {
+		names[i] = f.name
+	}
+	return names
+}
+
 // pickDatabricksFlow is the flow named by the options, else the chain's.
 func pickDatabricksFlow(cfg DatabricksConfig, o DatabricksOptions) (databricksFlow, error) {
 	if o.Flow != "" {
@@ -65,7 +77,7 @@ func pickDatabricksFlow(cfg DatabricksConfig, o DatabricksOptions) (databricksFl
 				return f, nil
 			}
 		}
-		return databricksFlow{}, fmt.Errorf("unknown Databricks flow %q: use pat, u2m, m2m, azure, azure-client-secret, file-oidc, env-oidc or github-oidc", o.Flow)
+		return databricksFlow{}, fmt.Errorf("unknown Databricks flow %q%s: use pat, u2m, m2m, azure, azure-client-secret, file-oidc, env-oidc or github-oidc", o.Flow, suggest.DidYouMean(o.Flow, DatabricksFlows()))
 	}
 	for _, step := range databricksChain {
 		if step.when(cfg, o) {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 // A flow is one way to sign in, in one file (login_*.go): how it gets its
@@ -109,7 +111,7 @@ func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {
 	}
 	f, ok := flows[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown login flow %q: use %s", o.Flow, flowNames())
+		return nil, fmt.Errorf("unknown login flow %q%s: use %s", o.Flow, suggest.DidYouMean(o.Flow, FlowNames()), flowNames())
 	}
 	o.Flow = name
 	r, err := f.login(ctx, s, o)

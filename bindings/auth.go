@@ -89,10 +89,7 @@ func login(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Valu
 
 func logout(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Value {
 	s := session(env, rt)
-	who := ""
-	if !goja.IsUndefined(arg) && !goja.IsNull(arg) {
-		who = arg.String()
-	}
+	who := optionalStringArg(rt, "logout(account)", "account", arg)
 	if err := s.Logout(who); err != nil {
 		Throw(rt, AuthError(env, err))
 	}
@@ -145,6 +142,9 @@ func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, 
 	}
 	var lo loginOptionsJS
 	if err := DecodeOptions(rt, "login(opts)", v, &lo); err != nil {
+		return auth.LoginOptions{}, err
+	}
+	if err := checkFlow("login(opts)", lo.Flow, auth.FlowNames(), false); err != nil {
 		return auth.LoginOptions{}, err
 	}
 	// Files a script names are confined like fs's: a certificate or token

@@ -164,11 +164,11 @@ func TestSecretAndCertificateLogins(t *testing.T) {
 func TestLoginOptionsAreChecked(t *testing.T) {
 	h := newHarness(t, commandLine())
 	e := h.thrown(`login({clientID: "x"})`)
-	if msg, _ := e["message"].(string); e["code"] != "BAD_REQUEST" || !strings.Contains(msg, `"clientID"`) {
+	if msg, _ := e["message"].(string); e["code"] != "BAD_ARGUMENT" || !strings.Contains(msg, `"clientID"`) {
 		t.Errorf("a misspelt option threw %v", e)
 	}
 	e = h.thrown(`token(undefined, {tenants: "x"})`)
-	if e["code"] != "BAD_REQUEST" {
+	if e["code"] != "BAD_ARGUMENT" {
 		t.Errorf("a misspelt token option threw %v", e)
 	}
 	e = h.thrown(`token()`)

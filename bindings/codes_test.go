@@ -23,7 +23,7 @@ func TestExitFollowsCode(t *testing.T) {
 		src, code string
 	}{
 		{"trace.get(5)", "NOT_FOUND"},
-		{"graph.batch(5)", "BAD_REQUEST"},
+		{"graph.batch(5)", "BAD_ARGUMENT"},
 		{"exit('x')", "BAD_ARGUMENT"},
 		{"exit(300)", "BAD_ARGUMENT"},
 		{"exit(-1)", "BAD_ARGUMENT"},

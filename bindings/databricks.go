@@ -3,6 +3,7 @@ package bindings
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
@@ -58,17 +59,21 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	if c.env.Auth == nil {
 		Throw(c.rt, &Error{Code: errcode.NoClient, Message: "databricks(): no auth session in this runtime (offline mode)"})
 	}
+	const fn = "databricks(opts)"
 	var o auth.DatabricksOptions
 	if _, ok := v.(*goja.Object); ok {
 		var do databricksOptions
-		decodeOpts(c.rt, "databricks(opts)", v, &do)
+		decodeOpts(c.rt, fn, v, &do)
+		if err := checkFlow(fn, do.Flow, auth.DatabricksFlows(), true); err != nil {
+			Throw(c.rt, err)
+		}
 		if do.TokenFile != "" { // a script's path is confined like fs's
 			do.TokenFile = confinePath(c.env, c.rt, "databricks(opts.tokenFile)", do.TokenFile, false)
 		}
 		o = auth.DatabricksOptions{Host: do.Host, Profile: do.Profile, Flow: do.Flow, ClientID: do.ClientID, ClientSecret: do.ClientSecret, Token: do.Token, AccountID: do.AccountID,
 			TokenFile: do.TokenFile, Audience: do.Audience}
-	} else if s := str(v); s != "" && !goja.IsUndefined(v) {
-		o.Host = s // databricks("adb-….azuredatabricks.net")
+	} else if given(v) {
+		o.Host = databricksHostArg(c.rt, fn, v) // databricks("adb-….azuredatabricks.net")
 	}
 	for _, secret := range []string{o.ClientSecret, o.Token} {
 		if secret != "" {
@@ -102,6 +107,21 @@ func (c *caller) databricks(v goja.Value) goja.Value {
 	_ = obj.Set("token", func() goja.Value { return TokenObject(c.rt, c.conv, d.token()) })
 	_ = obj.Set(REPLMethod, func() string { return fmt.Sprintf("[Databricks %s (%s)]", d.cfg.Host, flow) })
 	return obj
+}
+
+// databricksHostArg is databricks("HOST")'s host: a host name or URL, not
+// a flow's name or another value.
+func databricksHostArg(rt *goja.Runtime, fn string, v goja.Value) string {
+	s, ok := v.Export().(string)
+	switch {
+	case !ok:
+		Throw(rt, argError(fn, "opts must be an object or a workspace host, not "+typeName(v)))
+	case slices.Contains(auth.DatabricksFlows(), strings.ToLower(s)):
+		Throw(rt, argError(fn, fmt.Sprintf("%q is a flow, not a host — did you mean databricks({flow: %q})?", s, s)))
+	case !strings.ContainsAny(s, ".:/"):
+		Throw(rt, argError(fn, fmt.Sprintf("%q is not a workspace host such as adb-1234567890123456.7.azuredatabricks.net", s)))
+	}
+	return s
 }
 
 // token gets (from the cache, or by signing in) the token for the workspace.

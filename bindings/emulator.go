@@ -20,8 +20,8 @@ type EmulatorControl interface {
 func init() {
 	Register(Binding{
 		Name: "emulator",
-		Help: `emulator.revoke(user) — only with --emulator: revoke the user's sessions, as an administrator or a
-  password change does in Entra (continuous access evaluation). Graph and ARM then answer that user's
+		Help: `emulator.revoke(user) — only with --emulator: revoke a user's sessions (continuous access evaluation)
+  As an administrator or a password change does in Entra. Graph and ARM then answer that user's
   tokens with their insufficient_claims challenge, the refresh token stops working, and azrepl throws
   INTERACTION_REQUIRED naming the login to run. (Without --emulator: POST user=NAME and key=<DIR/control-key>
   to $AZREPL_EMULATOR_URL/_emulator/revoke of a running azrepl emulate.)

@@ -54,7 +54,7 @@ func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
 	}
 	// A typo in init is refused before anything is sent.
 	e = h.run(`try { fetch("https://graph.microsoft.com/v1.0/me", {hedaers: {}}); "no error" } catch (e) { e.code + " " + e.message }`)
-	if !strings.Contains(e, `BAD_REQUEST fetch(url, init): unknown option "hedaers" — did you mean headers?`) {
+	if !strings.Contains(e, `BAD_ARGUMENT fetch(url, init): unknown option "hedaers" — did you mean headers?`) {
 		t.Errorf("typo: %s", e)
 	}
 	// A form body from URLSearchParams.
@@ -97,7 +97,7 @@ func TestFetchAbortSignal(t *testing.T) {
 		try { await fetch(url, {auth: false, signal: ctl.signal}) } catch (e) { names.push(e.name + ":" + (e === ctl.signal.reason)) }
 		let bad; try { fetch(url, {signal: {}}) } catch (e) { bad = e.code }
 		JSON.stringify([names, bad])`)
-	if want := `[["AbortError","TimeoutError","AbortError:true"],"BAD_REQUEST"]`; got != want {
+	if want := `[["AbortError","TimeoutError","AbortError:true"],"BAD_ARGUMENT"]`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	// The already-aborted fetch sent nothing; the two others were cut short.

@@ -85,7 +85,7 @@ func TestFilesConfined(t *testing.T) {
 	}
 	for src, want := range map[string]string{
 		`fs.readFile(` + q(p("sub/report.json")) + `, {encodng: "utf8"})`:    `unknown option \"encodng\" — did you mean encoding?`,
-		`fs.readFile(` + q(p("sub/report.json")) + `, {encoding: "latin1"})`: `"code":"BAD_REQUEST"`,
+		`fs.readFile(` + q(p("sub/report.json")) + `, {encoding: "latin1"})`: `"code":"BAD_ARGUMENT"`,
 		`fs.readFile(` + q(p("sub/missing.txt")) + `)`:                       `"code":"NOT_FOUND"`,
 		`fs.writeFile(` + q(p("sub/x.txt")) + `)`:                            `data is missing`,
 	} {

@@ -73,16 +73,13 @@ func graphURL(path, version string) string {
 // graphBatch sends the items through $batch; each answer is {id, status,
 // headers, body}, or {id, status: 0, error} when none came.
 func (c *caller) graphBatch(items goja.Value, version string) goja.Value {
-	arr, ok := items.(*goja.Object)
-	if !ok || arr.ClassName() != "Array" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: "graph.batch([...]): an array of {method, url, body, headers} is expected"})
-	}
+	arr := arrayArg(c.rt, "graph.batch(requests)", "requests", "paths or {method, url, body, headers}", items)
 	n := int(arr.Get("length").ToInteger())
 	subs := make([]httpx.SubRequest, n)
 	for i := 0; i < n; i++ {
 		v := arr.Get(fmt.Sprint(i))
 		if _, ok := v.(*goja.Object); !ok {
-			subs[i] = httpx.SubRequest{Method: http.MethodGet, URL: v.String()}
+			subs[i] = httpx.SubRequest{Method: http.MethodGet, URL: stringArg(c.rt, "graph.batch(requests)", fmt.Sprintf("requests[%d]", i), v)}
 			continue
 		}
 		var it graphBatchItem

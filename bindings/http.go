@@ -91,14 +91,15 @@ func (c *caller) httpObject() *goja.Object {
 		return c.send(c.specRequest("http.request(spec)", spec))
 	})
 	_ = o.Set("batch", func(call goja.FunctionCall) goja.Value { return c.batch(call.Argument(0)) })
-	_ = o.Set("scope", func(u string) goja.Value {
-		if s, ok := c.client().ScopeFor(u); ok {
+	_ = o.Set("scope", func(u goja.Value) goja.Value {
+		if s, ok := c.client().ScopeFor(stringArg(c.rt, "http.scope(url)", "url", u)); ok {
 			return c.rt.ToValue(s)
 		}
 		return goja.Undefined()
 	})
-	_ = o.Set("setScope", func(host, scope string) {
-		if err := c.client().SetScope(host, scope); err != nil {
+	_ = o.Set("setScope", func(host, scope goja.Value) {
+		const fn = "http.setScope(host, scope)"
+		if err := c.client().SetScope(stringArg(c.rt, fn, "host", host), stringArg(c.rt, fn, "scope", scope)); err != nil {
 			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: err.Error(), Err: err})
 		}
 	})
@@ -125,6 +126,9 @@ func (c *caller) label(method string) string {
 func (c *caller) newRequest(method string, u goja.Value, o *requestOptions) *httpx.Request {
 	if u == nil || goja.IsUndefined(u) || goja.IsNull(u) || u.String() == "" {
 		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: fmt.Sprintf("http.%s(url, …): a URL is expected", strings.ToLower(method))})
+	}
+	if !isURLValue(u) {
+		Throw(c.rt, argError(fmt.Sprintf("http.%s(url, …)", strings.ToLower(method)), "url must be a string or a URL, not "+typeName(u)))
 	}
 	req := &httpx.Request{Method: method, URL: u.String()}
 	if o != nil {
@@ -246,10 +250,7 @@ func (c *caller) transportError(err error) *Error {
 // batch runs the items concurrently; each answer is a Response, or an Error
 // object for a call that got no answer.
 func (c *caller) batch(items goja.Value) goja.Value {
-	arr, ok := items.(*goja.Object)
-	if !ok || arr.ClassName() != "Array" {
-		Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: "http.batch([...]): an array of URLs or {method, url, …} is expected"})
-	}
+	arr := arrayArg(c.rt, "http.batch(requests)", "requests", "URLs or {method, url, …}", items)
 	n := int(arr.Get("length").ToInteger())
 	reqs := make([]*httpx.Request, n)
 	for i := 0; i < n; i++ {
@@ -285,12 +286,16 @@ func (c *caller) setMethods(o *goja.Object, build func(method, path string, opts
 		hasBody bool
 	}{{"get", false}, {"delete", false}, {"post", true}, {"put", true}, {"patch", true}} {
 		method, hasBody := strings.ToUpper(m.name), m.hasBody
+		fn := c.name + "." + m.name + "(path, opts)"
+		if hasBody {
+			fn = c.name + "." + m.name + "(path, body, opts)"
+		}
 		_ = o.Set(m.name, func(fc goja.FunctionCall) goja.Value {
 			opts := fc.Argument(1)
 			if hasBody {
 				opts = fc.Argument(2)
 			}
-			req := build(method, fc.Argument(0).String(), opts)
+			req := build(method, stringArg(c.rt, fn, "path", fc.Argument(0)), opts)
 			if hasBody {
 				c.setBody(req, fc.Argument(1))
 			}

@@ -3,7 +3,6 @@ package bindings
 import (
 	"errors"
 
-	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 	"github.com/tidwall/gjson"
@@ -23,20 +22,19 @@ type listing func(fn, path string, opts goja.Value) (*httpx.Request, httpx.PageO
 // Breaking out of an iteration (or each's false) cancels the request in
 // flight: no further page is fetched.
 func (c *caller) setListing(o *goja.Object, service string, build listing, perm func(method, path string) string) {
-	_ = o.Set("all", func(path string, opts goja.Value) goja.Value {
-		req, po := build("all", path, opts)
+	_ = o.Set("all", func(path, opts goja.Value) goja.Value {
+		req, po := build("all", stringArg(c.rt, service+".all(path, opts)", "path", path), opts)
 		return c.pageItems(req, po, service+".all", c.sentToken(req), perm)
 	})
-	_ = o.Set("iter", func(path string, opts goja.Value) goja.Value {
-		req, po := build("iter", path, opts)
+	_ = o.Set("iter", func(path, opts goja.Value) goja.Value {
+		req, po := build("iter", stringArg(c.rt, service+".iter(path, opts)", "path", path), opts)
 		return c.iterator(c.newStream(req, po, perm))
 	})
-	_ = o.Set("each", func(path string, fn goja.Value, opts goja.Value) goja.Value {
-		f, ok := goja.AssertFunction(fn)
-		if !ok {
-			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: service + ".each(path, fn, opts): fn must be a function"})
-		}
-		req, po := build("each", path, opts)
+	_ = o.Set("each", func(path, fn, opts goja.Value) goja.Value {
+		const params = ".each(path, fn, opts)"
+		p := stringArg(c.rt, service+params, "path", path)
+		f := functionArg(c.rt, service+params, "fn", fn)
+		req, po := build("each", p, opts)
 		s := c.newStream(req, po, perm)
 		defer s.close()
 		for i := 0; ; i++ {

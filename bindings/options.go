@@ -7,14 +7,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/dop251/goja"
 )
 
 // Options objects of every binding are read here, into typed Go structs, so
-// that a typo ({hedaers: …}) or a wrong type is one BAD_REQUEST error naming
+// that a typo ({hedaers: …}) or a wrong type is one BAD_ARGUMENT error naming
 // the valid keys instead of an option silently ignored.
 //
 // A struct field takes part when it has an `opt:"name"` tag; anonymous
@@ -64,7 +63,7 @@ func decodeOpts(rt *goja.Runtime, fn string, v goja.Value, dst any) {
 }
 
 func optionError(fn, msg string) *Error {
-	return &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fn + ": " + msg}
+	return argError(fn, msg)
 }
 
 type optionField struct{ index []int }

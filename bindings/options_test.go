@@ -9,7 +9,7 @@ import (
 )
 
 // TestOptionTypos: a misspelt or mistyped option of every binding is a
-// BAD_REQUEST error that names the call, the key meant and the valid keys,
+// BAD_ARGUMENT error that names the call, the key meant and the valid keys,
 // thrown before anything is sent.
 func TestOptionTypos(t *testing.T) {
 	h := newHarness(t, emulated(emulator.Config{Groups: 3}))
@@ -47,7 +47,7 @@ func TestOptionTypos(t *testing.T) {
 	for _, tc := range cases {
 		e := h.thrown(tc.src)
 		msg, _ := e["message"].(string)
-		if e["code"] != "BAD_REQUEST" || e["name"] != "TypeError" || e["exitCode"] != float64(7) || !strings.Contains(msg, tc.want) {
+		if e["code"] != "BAD_ARGUMENT" || e["name"] != "TypeError" || e["exitCode"] != float64(2) || !strings.Contains(msg, tc.want) {
 			t.Errorf("%s threw %v\nwant a message with %s", tc.src, e, tc.want)
 		}
 	}

@@ -22,6 +22,8 @@ type Binding struct {
 	Name string // the global's name, e.g. "q"
 	// Help is shown by `.help NAME`; its first line is the summary in `.help`.
 	Help string
+	// Also are other globals this help covers (setInterval under setTimeout).
+	Also []string
 	// Install defines the global on rt. It runs on the runtime's goroutine.
 	// Nil for globals the runtime defines itself (console, require…): they are
 	// registered only for their help text.

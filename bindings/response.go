@@ -13,6 +13,19 @@ import (
 	"github.com/dop251/goja"
 )
 
+func init() {
+	// Not a global: the answer of http.*, graph.*, arm.* and databricks clients.
+	Register(Binding{Name: "Response", Help: `Response — what http.*, graph.*, arm.* and a databricks client's methods return
+  status, ok (2xx), url, method, duration (ms), attempts (retries included), size (bytes)
+  headers  lower-case names: res.headers["content-type"]
+  json     the body parsed, on first read (throws BAD_JSON when it is not JSON); text: the body as a string
+  get(path) a gjson query on the raw body, without parsing all of it: res.get("value.#.displayName")
+  curl()   the request as a curl command line, the token as $TOKEN
+  JSON.stringify(res) shows status, headers and the body; the REPL prints a summary.
+  fetch() returns the WHATWG Response instead (.help fetch).
+  Example: graph.get("/groups?$top=5").get("value.#.displayName")`})
+}
+
 // responseObject is an HTTP answer as JS sees it: a goja dynamic object whose
 // properties are computed from the Go response, so `json` is parsed only when
 // read (and only once) and `get(path)` runs gjson on the raw bytes. Being a Go

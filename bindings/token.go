@@ -36,10 +36,7 @@ func init() {
 			}
 			return rt.ToValue(func(call goja.FunctionCall) goja.Value {
 				s := session(env, rt)
-				scope := ""
-				if a := call.Argument(0); !goja.IsUndefined(a) && !goja.IsNull(a) {
-					scope = a.String()
-				}
+				scope := optionalStringArg(rt, "token(scope, opts)", "scope", call.Argument(0))
 				o, err := tokenOptions(rt, call.Argument(1))
 				if err != nil {
 					Throw(rt, err)

@@ -25,7 +25,7 @@ func TestTokenV1FromJS(t *testing.T) {
 		t.Errorf("a v1 scope threw %v", e)
 	}
 	e = h.thrown(`token("https://graph.microsoft.com", {V1: true})`)
-	if msg, _ := e["message"].(string); e["code"] != "BAD_REQUEST" || !strings.Contains(msg, "did you mean v1?") {
+	if msg, _ := e["message"].(string); e["code"] != "BAD_ARGUMENT" || !strings.Contains(msg, "did you mean v1?") {
 		t.Errorf("a misspelt v1 threw %v", e)
 	}
 }

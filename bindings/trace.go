@@ -47,7 +47,9 @@ func (c *caller) traceFunction() *goja.Object {
 		entry: func(i int) (httpx.Exchange, bool) { return c.client().TraceEntry(i) }}
 	fn := c.traceObject(live)
 	_ = fn.Set("clear", func() { c.client().ClearTrace() })
-	_ = fn.Set("load", func(file string) *goja.Object { return c.loadTrace(file) })
+	_ = fn.Set("load", func(file goja.Value) *goja.Object {
+		return c.loadTrace(stringArg(c.rt, "trace.load(file)", "file", file))
+	})
 	_ = fn.Set("diff", func(a, b goja.Value) goja.Value { return c.traceDiff(a, b, live) })
 	return fn
 }
@@ -66,9 +68,11 @@ func (c *caller) traceObject(v traceView) *goja.Object {
 	fn := c.rt.ToValue(func() goja.Value { return c.traceList(v.all()) }).ToObject(c.rt)
 	_ = fn.Set("curl", func(n goja.Value) string { return c.traceEntry(v, n).Curl() })
 	_ = fn.Set("get", func(n goja.Value) goja.Value { return c.exchangeDetail(c.traceEntry(v, n)) })
-	_ = fn.Set("har", func(file string) string { return c.writeExport(v.all(), "har", file) })
-	_ = fn.Set("http", func(file string) string { return c.writeExport(v.all(), "http", file) })
-	_ = fn.Set("report", func(file string) string { return c.writeExport(v.all(), "report", file) })
+	for _, kind := range []string{"har", "http", "report"} {
+		_ = fn.Set(kind, func(file goja.Value) string {
+			return c.writeExport(v.all(), kind, optionalStringArg(c.rt, "trace."+kind+"(file)", "file", file))
+		})
+	}
 	_ = fn.Set("diagram", func() string { return traceexport.Mermaid(v.all()) })
 	_ = fn.Set("explain", func() goja.Value { return c.traceExplain(v.all()) })
 	_ = fn.DefineDataProperty(traceViewKey, c.rt.ToValue(v), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)

@@ -287,3 +287,39 @@ func TestREPLAwaitAndCtrlCDuringDelay(t *testing.T) {
 	tm.keys("C-d")
 	tm.waitExit(0)
 }
+
+// The REPL greets in one line, completes dot-commands and namespace
+// members without Function.prototype's, answers .help for members, types
+// and web globals, and names the global a mistyped one most likely meant.
+func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	if s := tm.screen(); !strings.Contains(s, ".help lists the API, Tab completes, Ctrl-D leaves\n") {
+		t.Fatalf("no welcome line:\n%s", s)
+	}
+	tm.typeText(".he")
+	tm.keys("Tab")
+	tm.waitUntil("completed .help", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> .help") })
+	tm.line("graph.all")
+	tm.waitFor("every item of a collection, following @odata.nextLink")
+	for name, want := range map[string]string{
+		"http.batch": "concurrent, answers (or errors) in order",
+		"Response":   "a gjson query on the raw body",
+		"atob":       "standard base64",
+		"crypto":     "randomUUID",
+		"grpah":      `no help for "grpah" — did you mean graph?`,
+	} {
+		tm.line(".help " + name)
+		tm.waitFor(want)
+	}
+	tm.line("grpah.get('/me')")
+	tm.waitFor("ReferenceError: grpah is not defined — did you mean graph?")
+	tm.keys("C-l")
+	tm.typeText("trace.")
+	tm.keys("Tab", "Tab")
+	s := tm.waitFor("curl")
+	for _, noise := range []string{"apply", "bind", "call"} {
+		if strings.Contains(s, noise) {
+			t.Errorf("trace.<Tab><Tab> lists %s:\n%s", noise, s)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 const dotHelp = `.help [NAME]  list the JS API, or show NAME's help
@@ -18,6 +19,9 @@ const dotHelp = `.help [NAME]  list the JS API, or show NAME's help
 .report FILE  write the session's HTTP exchanges as one HTML page (diagram, decoded tokens, errors)
 .exit         leave (so do Ctrl-D and exit(code))
 Ctrl-C cancels a running evaluation or clears the line; Tab completes; _ is the last result.`
+
+// dotCommands are the commands of dotHelp, for Tab.
+var dotCommands = []string{".help", ".load", ".save", ".report", ".exit"}
 
 // command runs a dot-command; quit reports that the REPL should end.
 func (s *session) command(ctx context.Context, line string) (code int, quit bool) {
@@ -77,12 +81,12 @@ func (s *session) command(ctx context.Context, line string) (code int, quit bool
 
 func (s *session) help(name string) {
 	if name != "" {
-		b, ok := bindings.Lookup(name)
+		text, ok := bindings.HelpFor(name)
 		if !ok {
-			fmt.Fprintf(s.errw, "no help for %q; .help lists what exists\n", name)
+			fmt.Fprintf(s.errw, "no help for %q%s; .help lists what exists\n", name, suggest.DidYouMean(name, helpNames()))
 			return
 		}
-		fmt.Fprintln(s.out, b.Help)
+		fmt.Fprintln(s.out, text)
 		return
 	}
 	var b strings.Builder
@@ -96,6 +100,16 @@ func (s *session) help(name string) {
 		b.WriteString("  " + l + "\n")
 	}
 	fmt.Fprint(s.out, b.String())
+}
+
+// helpNames are the names .help knows without a member: bindings and the
+// globals they cover.
+func helpNames() []string {
+	var names []string
+	for _, b := range bindings.All() {
+		names = append(append(names, b.Name), b.Also...)
+	}
+	return names
 }
 
 // inlineSecret is a secret written as a literal: clientSecret: "…",

@@ -57,7 +57,11 @@ var dottedTail = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompil
 
 func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
-	if names, prefix, ok := scopeCompletions(before); ok {
+	names, prefix, ok := scopeCompletions(before)
+	if !ok {
+		names, prefix, ok = dotCompletions(before)
+	}
+	if ok {
 		out := make([][]rune, 0, len(names))
 		for _, n := range names {
 			out = append(out, []rune(n[len(prefix):]))
@@ -73,13 +77,12 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		return nil, 0
 	}
 	path := strings.Split(tail, ".")
-	prefix := path[len(path)-1]
+	prefix = path[len(path)-1]
 	parents := path[:len(path)-1]
 	if len(parents) > 0 && parents[0] == "" {
 		return nil, 0
 	}
 	lexical := c.lexicalNames()
-	var names []string
 	c.rt.Do(func(vm *goja.Runtime) {
 		names = completions(vm, c.rt.OwnData, lexical, parents, prefix)
 	})
@@ -88,6 +91,34 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		out = append(out, []rune(n[len(prefix):]))
 	}
 	return out, len([]rune(prefix))
+}
+
+// dotCompletions completes a dot-command at the start of the line, and
+// the name after ".help ".
+func dotCompletions(before string) (names []string, prefix string, ok bool) {
+	t := strings.TrimLeft(before, " ")
+	if !strings.HasPrefix(t, ".") {
+		return nil, "", false
+	}
+	if arg, isHelp := strings.CutPrefix(t, ".help "); isHelp {
+		arg = strings.TrimLeft(arg, " ")
+		for _, n := range helpNames() {
+			if strings.HasPrefix(n, arg) {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		return names, arg, true
+	}
+	if strings.Contains(t, " ") {
+		return nil, "", true // a file name: nothing to offer
+	}
+	for _, n := range dotCommands {
+		if strings.HasPrefix(n, t) {
+			names = append(names, n+" ")
+		}
+	}
+	return names, t, true
 }
 
 // completions lists property names under parents starting with prefix;
@@ -135,14 +166,21 @@ func lexicalValue(vm *goja.Runtime, name string) goja.Value {
 func properties(vm *goja.Runtime, obj *goja.Object, prefix string) []string {
 	// Object.prototype's methods (hasOwnProperty, valueOf…) are noise on
 	// every object: list them only when asked for Object.prototype itself.
+	// So are Function.prototype's (apply, bind, call) and a function's own
+	// length, name and prototype on functions that are namespaces (trace.).
 	objProto := vm.Get("Object").ToObject(vm).Get("prototype").ToObject(vm)
+	funcProto := vm.Get("Function").ToObject(vm).Get("prototype").ToObject(vm)
+	_, callable := goja.AssertFunction(obj)
 	seen := map[string]bool{}
 	var names []string
 	for o, depth := obj, 0; o != nil && depth < 16; o, depth = o.Prototype(), depth+1 {
-		if depth > 0 && o.SameAs(objProto) || runtime.IsProxy(o) {
+		if depth > 0 && (o.SameAs(objProto) || o.SameAs(funcProto)) || runtime.IsProxy(o) {
 			break // a Proxy's ownKeys and getPrototypeOf traps are script code
 		}
 		for _, n := range o.GetOwnPropertyNames() {
+			if callable && depth == 0 && (n == "length" || n == "name" || n == "prototype") {
+				continue
+			}
 			if strings.HasPrefix(n, prefix) && !seen[n] && n != "constructor" && !strings.HasPrefix(n, "__") {
 				seen[n] = true
 				names = append(names, n)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/azrepl/azrepl/internal/version"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/chzyer/readline"
 	"github.com/dop251/goja"
@@ -43,7 +44,13 @@ func Run(ctx context.Context, cfg Config) int {
 		return 1
 	}
 	defer s.close()
+	fmt.Fprintln(s.errw, welcome())
 	return s.loop(ctx)
+}
+
+// welcome is the REPL's one line before its first prompt.
+func welcome() string {
+	return "azrepl " + version.String() + " — .help lists the API, Tab completes, Ctrl-D leaves"
 }
 
 type session struct {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,5 +214,58 @@ func TestREPLStderrKeepsItsFile(t *testing.T) {
 	got, ok := s.errw.(interface{ Fd() uintptr })
 	if !ok || got.Fd() != f.Fd() {
 		t.Fatalf("the REPL's stderr %T does not carry the file descriptor %d", s.errw, f.Fd())
+	}
+}
+
+// Tab completes dot-commands and .help's names; a function used as a
+// namespace (trace) lists its members, not Function.prototype's.
+func TestCompleterDotCommandsAndFunctionMembers(t *testing.T) {
+	var out bytes.Buffer
+	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	c := &completer{rt: rt}
+	complete := func(line string) []string {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var s []string
+		for _, g := range got {
+			s = append(s, string(g))
+		}
+		return s
+	}
+	for line, want := range map[string]string{
+		".he":           "lp ",
+		".":             "help ,load ,save ,report ,exit ",
+		".r":            "eport ",
+		".help gra":     "ph",
+		".help clearT":  "imeout",
+		".help Respo":   "nse",
+		".load some/fi": "",
+		"trace.cu":      "rl",
+		"trace.ap":      "",
+		"trace.bi":      "",
+		"trace.le":      "",
+	} {
+		if got := strings.Join(complete(line), ","); got != want {
+			t.Errorf("%q<Tab>: %q, want %q", line, got, want)
+		}
+	}
+	members := complete("trace.")
+	for _, noise := range []string{"apply", "bind", "call", "length", "name", "prototype", "toString"} {
+		if slices.Contains(members, noise) {
+			t.Errorf("trace.<Tab> lists %s: %v", noise, members)
+		}
+	}
+	for _, want := range []string{"curl", "get", "har", "load"} {
+		if !slices.Contains(members, want) {
+			t.Errorf("trace.<Tab> lacks %s: %v", want, members)
+		}
+	}
+	for _, d := range dotCommands {
+		if !strings.Contains(dotHelp, d+" ") {
+			t.Errorf("%s is not in .help's list of commands", d)
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	bindings.Register(bindings.Binding{Name: "AbortController", Help: `AbortController, AbortSignal — cancel a fetch as in browsers and Node
+	bindings.Register(bindings.Binding{Name: "AbortController", Also: []string{"AbortSignal"}, Help: `AbortController, AbortSignal — cancel a fetch as in browsers and Node
   const c = new AbortController(); fetch(url, {signal: c.signal}); c.abort()   → rejects with AbortError
   fetch(url, {signal: AbortSignal.timeout(5000)})                              → TimeoutError after 5 s
   AbortSignal.abort(reason), AbortSignal.any([s1, s2]); signal.aborted, .reason, .throwIfAborted(),

@@ -10,15 +10,15 @@ import (
 )
 
 func init() {
-	bindings.Register(bindings.Binding{Name: "setTimeout", Help: `setTimeout(fn, ms, ...args) / setInterval(fn, ms, ...args) → id; clearTimeout(id) / clearInterval(id)
+	bindings.Register(bindings.Binding{Name: "setTimeout", Also: []string{"setInterval", "clearTimeout", "clearInterval"}, Help: `setTimeout(fn, ms, ...args) / setInterval(fn, ms, ...args) → id; clearTimeout(id) / clearInterval(id)
   Timers fire in order of their time, then of their setting. A script ends when none is pending;
   Ctrl-C cancels them all.`})
 	bindings.Register(bindings.Binding{Name: "sleep", Help: `sleep(ms) — wait, blocking (for simple scripts); Ctrl-C stops it
   In async code use await delay(ms), which lets timers and requests go on meanwhile.`})
-	bindings.Register(bindings.Binding{Name: "URL", Help: `URL, URLSearchParams — WHATWG URLs (goja_nodejs): new URL("/v1.0/me?$top=5", "https://graph.microsoft.com").searchParams.get("$top")
-  Also: TextEncoder / TextDecoder (UTF-8), atob / btoa, base64url.encode(s | bytes) / decode(s) / decodeBytes(s),
-  crypto.randomUUID(), crypto.getRandomValues(typedArray), structuredClone(value)
-  Example: JSON.parse(base64url.decode(login().clientInfo ?? "e30"))`})
+	bindings.Register(bindings.Binding{Name: "URL", Also: []string{"URLSearchParams"}, Help: `URL, URLSearchParams — WHATWG URLs (goja_nodejs)
+  new URL(url, base?): href, origin, protocol, host, hostname, port, pathname, search, hash, searchParams
+  new URLSearchParams("a=1&b=2" | {a: "1"}): get, getAll, set, append, delete, has, toString()
+  Example: new URL("/v1.0/me?$top=5", "https://graph.microsoft.com").searchParams.get("$top")`})
 	bindings.Register(bindings.Binding{Name: "delay", Help: `delay(ms) → Promise resolved after ms: await delay(500)
   Top-level await works in the REPL, -e and azrepl run; the REPL prints what a Promise settles to.`})
 }
