@@ -42,6 +42,12 @@ func TestArgumentsCheckedBeforeAnythingIsSent(t *testing.T) {
 		{`http.scope({})`, `http.scope(url): url must be a string, not an object`},
 		{`trace.load({})`, `trace.load(file): file must be a string, not an object`},
 		{`trace.har(1)`, `trace.har(file): file must be a string, not the number 1`},
+		{`fs.readFile({})`, `fs.readFile(path, opts): path must be a string, not an object`},
+		{`fs.writeFile(1, "x")`, `fs.writeFile(path, data, opts): path must be a string, not the number 1`},
+		{`fs.exists()`, `fs.exists(path): path is missing`},
+		{`graph.permission(["User.Read"])`, `graph.permission(name): name must be a string, not an array`},
+		{`graph.permissions({path: "/me"})`, `graph.permissions(request): request must be a string, not an object`},
+		{`q({a: 1}, {})`, `q(jsonOrValue, path): path must be a string, not an object`},
 	}
 	before := len(h.http.Trace())
 	for _, tc := range cases {
@@ -57,6 +63,9 @@ func TestArgumentsCheckedBeforeAnythingIsSent(t *testing.T) {
 	// Right types still work: a URL object, a host string, a path.
 	if got := h.js(`graph.get("/groups?$top=1").status`); got != "200" {
 		t.Errorf("graph.get: %s", got)
+	}
+	if e := h.thrown(`graph.get("/groups?$top=1").get(5)`); e["code"] != "BAD_ARGUMENT" || !strings.Contains(e["message"].(string), "Response.get(path): path must be a string, not the number 5") {
+		t.Errorf("Response.get(5) threw %v", e)
 	}
 	if got := h.js(`http.get(new URL("https://graph.microsoft.com/v1.0/groups?$top=1")).status`); got != "200" {
 		t.Errorf("http.get(URL): %s", got)

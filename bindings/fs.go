@@ -73,7 +73,8 @@ func (f *files) options(fn string, v goja.Value) fileOptions {
 	return o
 }
 
-func (f *files) readFile(path string, opts goja.Value) goja.Value {
+func (f *files) readFile(pathArg, opts goja.Value) goja.Value {
+	path := stringArg(f.rt, "fs.readFile(path, opts)", "path", pathArg)
 	p := f.confine("fs.readFile", path, false)
 	o := f.options("fs.readFile(path, opts)", opts)
 	b, err := safefile.Read(f.env.Context(), p, maxReadFile)
@@ -97,7 +98,8 @@ func (f *files) readFile(path string, opts goja.Value) goja.Value {
 	return f.rt.ToValue(strings.ToValidUTF8(string(b), "\uFFFD"))
 }
 
-func (f *files) writeFile(path string, data, opts goja.Value) {
+func (f *files) writeFile(pathArg, data, opts goja.Value) {
+	path := stringArg(f.rt, "fs.writeFile(path, data, opts)", "path", pathArg)
 	p := f.confine("fs.writeFile", path, true)
 	o := f.options("fs.writeFile(path, data, opts)", opts)
 	var b []byte
@@ -128,8 +130,8 @@ func (f *files) writeFile(path string, data, opts goja.Value) {
 	}
 }
 
-func (f *files) exists(path string) bool {
-	p := f.confine("fs.exists", path, false)
+func (f *files) exists(pathArg goja.Value) bool {
+	p := f.confine("fs.exists", stringArg(f.rt, "fs.exists(path)", "path", pathArg), false)
 	_, err := os.Stat(p)
 	return err == nil
 }

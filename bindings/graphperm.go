@@ -27,7 +27,7 @@ func splitRequest(s string) (method, path string) {
 // setPermissionLookups defines graph.permissions and graph.permission on o.
 func (c *caller) setPermissionLookups(o *goja.Object) {
 	_ = o.Set("permissions", func(arg goja.Value) goja.Value {
-		method, path := splitRequest(str(arg))
+		method, path := splitRequest(optionalStringArg(c.rt, "graph.permissions(request)", "request", arg))
 		if path == "" {
 			Throw(c.rt, &Error{Name: "TypeError", Code: errcode.BadArgument, Message: `graph.permissions(request): a path such as "/groups" or "POST /groups" is expected`})
 		}
@@ -52,7 +52,7 @@ func (c *caller) setPermissionLookups(o *goja.Object) {
 		return out
 	})
 	_ = o.Set("permission", func(arg goja.Value) goja.Value {
-		name := strings.TrimSpace(str(arg))
+		name := strings.TrimSpace(optionalStringArg(c.rt, "graph.permission(name)", "name", arg))
 		p, ok := graphperm.Get(name)
 		if !ok {
 			msg := "no Microsoft Graph permission named " + quoteName(name)

@@ -41,7 +41,7 @@ func init() {
 				if err != nil {
 					Throw(rt, err)
 				}
-				path := call.Argument(1).String()
+				path := optionalStringArg(rt, "q(jsonOrValue, path)", "path", call.Argument(1))
 				return conv.Result(Query(doc, path))
 			}), nil
 		},

@@ -51,7 +51,9 @@ var (
 func NewResponse(rt *goja.Runtime, conv *JSONConverter, resp *httpx.Response) goja.Value {
 	r := &responseObject{rt: rt, conv: conv, resp: resp}
 	r.fns = map[string]goja.Value{
-		"get": rt.ToValue(func(path string) goja.Value { return conv.Result(Query(resp.Body, path)) }),
+		"get": rt.ToValue(func(path goja.Value) goja.Value {
+			return conv.Result(Query(resp.Body, optionalStringArg(rt, "Response.get(path)", "path", path)))
+		}),
 		"curl": rt.ToValue(func() string {
 			return resp.Curl()
 		}),

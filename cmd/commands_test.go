@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -161,6 +162,72 @@ func TestBashCompletionInBash(t *testing.T) {
 	for _, c := range cases {
 		if got := strings.Join(bashComplete(t, script, c.line), " "); got != c.want {
 			t.Errorf("%q<Tab>: got %q, want %q", c.line, got, c.want)
+		}
+	}
+}
+
+// The README's command table names every subcommand.
+func TestREADMECommandTableIsComplete(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "| `azrepl") {
+			table = append(table, l)
+		}
+	}
+	for _, c := range commands {
+		found := false
+		for _, l := range table {
+			found = found || strings.Contains(l, " "+c.Name+" ") || strings.Contains(l, " "+c.Name+"`") || strings.Contains(l, "azrepl "+c.Name)
+		}
+		if !found {
+			t.Errorf("README's command table has no row for azrepl %s", c.Name)
+		}
+	}
+}
+
+// fish and zsh, where installed, load their scripts and offer the same
+// words (fish's complete -C completes a command line as if typed).
+func TestFishAndZshCompletion(t *testing.T) {
+	dir := t.TempDir()
+	for _, sh := range []string{"fish", "zsh"} {
+		if _, err := exec.LookPath(sh); err != nil {
+			t.Logf("%s is not installed: its script is not tried", sh)
+			continue
+		}
+		script, _, _ := azrepl(t, "completion", sh)
+		file := dir + "/azrepl." + sh
+		if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var cmd *exec.Cmd
+		if sh == "fish" {
+			cmd = exec.Command("fish", "--no-config", "-c", `source `+file+`; complete -C "azrepl tok"; complete -C "azrepl token -o e"; complete -C "azrepl completion z"`)
+		} else {
+			// bashcompinit's compgen leaves filtering by the typed prefix to
+			// zsh's completion system, so only the offered words are checked.
+			cmd = exec.Command("zsh", "-f", "-c", `autoload -U compinit && compinit -u -D; source `+file+`; setopt ksharrays;
+				COMP_WORDS=(azrepl token -o ""); COMP_CWORD=3; _azrepl; print -l -- "${COMPREPLY[@]}"
+				COMP_WORDS=(azrepl ""); COMP_CWORD=1; _azrepl; print -l -- "${COMPREPLY[@]}"`)
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v: %s", sh, err, out)
+		}
+		wants := []string{"token", "exec-credential", "completion"}
+		if sh == "fish" {
+			wants[2] = "zsh"
+		}
+		for _, want := range wants {
+			if !strings.Contains(string(out), want+"\n") && !strings.Contains(string(out), want+"\t") {
+				t.Errorf("%s does not offer %s:\n%s", sh, want, out)
+			}
+		}
+		if sh == "fish" && (strings.Contains(string(out), "emulate") || strings.Contains(string(out), "\nraw")) {
+			t.Errorf("fish offers words that do not match what was typed:\n%s", out)
 		}
 	}
 }
