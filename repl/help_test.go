@@ -1,14 +1,12 @@
 package repl
 
 import (
-	"bytes"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/azrepl/azrepl/bindings"
-	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
 
@@ -16,12 +14,7 @@ import (
 // member a help text names (graph.all, http.batch…) and every global azrepl
 // adds to JavaScript's own, and requires an answer for each.
 func TestHelpAnswersEveryListedNameAndGlobal(t *testing.T) {
-	var out bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	rt := newTestRuntime(t)
 	var globals []string
 	rt.Do(func(vm *goja.Runtime) { globals = vm.GlobalObject().GetOwnPropertyNames() })
 	standard := goja.New().GlobalObject().GetOwnPropertyNames()

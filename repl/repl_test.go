@@ -71,12 +71,7 @@ func TestOpenHistoryModes(t *testing.T) {
 }
 
 func TestCompleter(t *testing.T) {
-	var out bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	rt := newTestRuntime(t)
 	if _, err := rt.Eval(t.Context(), "x", `var calls = 0; var cfg = {alpha: 1, alps: {deep: 2}, beta: 3}; function called() { calls++; return cfg }`); err != nil {
 		t.Fatal(err)
 	}
@@ -138,12 +133,7 @@ func TestPrepare(t *testing.T) {
 // Proxy trap, not a replaced Object.getOwnPropertyDescriptor; and nothing it
 // meets crashes the process.
 func TestCompleterRunsNoCode(t *testing.T) {
-	var out bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	rt := newTestRuntime(t)
 	src := `var ran = 0;
 var g = {get boom() { ran++; throw new Error("getter ran") }, get counted() { ran++; return {inner: 1} }, plain: {inner: 1}};
 var p = new Proxy({a: 1}, {get() { ran++; throw 1 }, ownKeys() { ran++; throw 2 }, getPrototypeOf() { ran++; throw 3 },
@@ -220,12 +210,7 @@ func TestREPLStderrKeepsItsFile(t *testing.T) {
 // Tab completes dot-commands and .help's names; a function used as a
 // namespace (trace) lists its members, not Function.prototype's.
 func TestCompleterDotCommandsAndFunctionMembers(t *testing.T) {
-	var out bytes.Buffer
-	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	rt := newTestRuntime(t)
 	c := &completer{rt: rt}
 	complete := func(line string) []string {
 		got, _ := c.Do([]rune(line), len([]rune(line)))
@@ -268,4 +253,16 @@ func TestCompleterDotCommandsAndFunctionMembers(t *testing.T) {
 			t.Errorf("%s is not in .help's list of commands", d)
 		}
 	}
+}
+
+// newTestRuntime is an offline runtime closed when the test ends.
+func newTestRuntime(t *testing.T) *runtime.Runtime {
+	t.Helper()
+	var out bytes.Buffer
+	rt, err := runtime.New(runtime.Options{Stdout: &out, Stderr: &out, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rt.Close)
+	return rt
 }
