@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"reflect"
 	"strings"
@@ -93,6 +94,9 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 	c.Host = normalizeDatabricksHost(c.Host)
 	if !strings.HasPrefix(c.Host, "https://") {
 		return c, fmt.Errorf("%w: Databricks host %s: https only (the token and client secret would cross the network in clear)", ErrRefused, c.Host)
+	}
+	if u, err := url.Parse(c.Host); err != nil || u.Hostname() == "" {
+		return c, fmt.Errorf("Databricks host %q names no host", c.Host)
 	}
 	return c, nil
 }
