@@ -84,6 +84,14 @@ func checkEnvValue(name, v string) error {
 	default:
 		return nil
 	}
+	if !ok && name == "DATABRICKS_TOKEN" {
+		// A token is a secret even when malformed: say where, not what.
+		if v == "" {
+			return fmt.Errorf("refused: the login's %s is empty", name)
+		}
+		at := strings.IndexFunc(v, func(r rune) bool { return !tokenCharRE.MatchString(string(r)) })
+		return fmt.Errorf("refused: the login's %s is not well formed (%d bytes, a character no token has at byte %d)", name, len(v), at)
+	}
 	if !ok {
 		return fmt.Errorf("refused: the login's %s is not well formed (%q)", name, httpx.EscapeControls(truncate(v, 80)))
 	}
