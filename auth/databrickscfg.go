@@ -96,7 +96,7 @@ func LoadDatabricksConfig(getenv func(string) string, explicit DatabricksConfig)
 		return c, fmt.Errorf("%w: Databricks host %s: https only (the token and client secret would cross the network in clear)", ErrRefused, c.Host)
 	}
 	if u, err := url.Parse(c.Host); err != nil || u.Hostname() == "" {
-		return c, fmt.Errorf("Databricks host %q names no host", c.Host)
+		return c, fmt.Errorf("databricks: host %q names no host name", c.Host)
 	}
 	return c, nil
 }
