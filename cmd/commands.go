@@ -72,7 +72,7 @@ var commands = []*command{
 	{Name: "env", Synopsis: "env [--databricks]", Summary: "shell exports for the current login, for eval", Help: envUsage,
 		Examples: []string{`eval "$(azrepl env)"`, `eval "$(azrepl env --databricks --profile dev)"`},
 		Flags: []flagDef{{Name: "--databricks"}, {Name: "--host", Value: "H"}, {Name: "--profile", Value: "P"},
-			{Name: "--shell", Value: "SHELL", Choices: []string{"sh", "fish", "powershell"}}},
+			{Name: "--shell", Value: "SHELL", Choices: envShells}},
 		LoginsOnly: true, Run: func(_ context.Context, o Options, stdout, stderr io.Writer) int {
 			ctx, cancel := commandContext()
 			defer cancel()

@@ -66,6 +66,8 @@ func TestBadFlagsAreOneLineWithASuggestion(t *testing.T) {
 		{[]string{"emualte"}, "azrepl: unknown command \"emualte\" — did you mean emulate? (azrepl --help for usage)\n"},
 		{[]string{"tokne"}, "azrepl: unknown command \"tokne\" — did you mean token? (azrepl --help for usage)\n"},
 		{[]string{"help", "shmi"}, "azrepl: help: unknown command \"shmi\" — did you mean shim? (azrepl --help for usage)\n"},
+		{[]string{"token", "-o", "jsno"}, "azrepl: token: unknown output \"jsno\" — did you mean json? (use raw, header, json, az, exec-credential, databricks) (azrepl token --help)\n"},
+		{[]string{"env", "--shell", "fsh"}, "azrepl: env: --shell \"fsh\" is not one of sh, fish, powershell — did you mean fish? (azrepl env --help)\n"},
 		{[]string{"completion", "bahs"}, "azrepl: completion: unknown shell \"bahs\" — did you mean bash? (use bash, zsh, fish or powershell)\n"},
 	}
 	for _, c := range cases {
@@ -158,6 +160,8 @@ func TestBashCompletionInBash(t *testing.T) {
 		{"azrepl completion bash ", ""},
 		{"azrepl help tok", "token"},
 		{"azrepl run ", ""}, // a file name: bash's default completion
+		{"azrepl -o ", strings.Join(outputFormats, " ")},
+		{"azrepl -e 'x' --output r", "raw"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(bashComplete(t, script, c.line), " "); got != c.want {

@@ -59,6 +59,29 @@ func flagWords(flags []flagDef) string {
 	return strings.Join(append(w, "--help"), " ")
 }
 
+// commandFlag is a flag of a command ("" for the global flags).
+type commandFlag struct {
+	cmd string
+	flagDef
+}
+
+// choiceFlags are the flags whose values are a fixed set, with their command.
+func choiceFlags() []commandFlag {
+	var out []commandFlag
+	add := func(cmd string, flags []flagDef) {
+		for _, f := range flags {
+			if len(f.Choices) > 0 {
+				out = append(out, commandFlag{cmd, f})
+			}
+		}
+	}
+	add("", globalFlags)
+	for _, c := range commands {
+		add(c.Name, c.Flags)
+	}
+	return out
+}
+
 // valueFlags are the global flags whose next word is their value.
 func valueFlags(flags []flagDef) []string {
 	var w []string
@@ -88,17 +111,12 @@ _azrepl() {
     local words=
     case "$cmd $prev" in
 `)
-	for _, c := range commands {
-		for _, f := range c.Flags {
-			if len(f.Choices) == 0 {
-				continue
-			}
-			pat := fmt.Sprintf("%q", c.Name+" "+f.Name)
-			if f.Alias != "" {
-				pat += fmt.Sprintf("|%q", c.Name+" "+f.Alias)
-			}
-			fmt.Fprintf(&b, "        %s) words=%q ;;\n", pat, strings.Join(f.Choices, " "))
+	for _, cf := range choiceFlags() {
+		pat := fmt.Sprintf("%q", cf.cmd+" "+cf.Name)
+		if cf.Alias != "" {
+			pat += fmt.Sprintf("|%q", cf.cmd+" "+cf.Alias)
 		}
+		fmt.Fprintf(&b, "        %s) words=%q ;;\n", pat, strings.Join(cf.Choices, " "))
 	}
 	b.WriteString(`    esac
     if [[ -z $words ]]; then
@@ -188,14 +206,11 @@ Register-ArgumentCompleter -Native -CommandName azrepl -ScriptBlock {
 		if len(c.Choices) > 0 {
 			fmt.Fprintf(&b, "        '%s' = %s\n", c.Name, psList(c.Choices))
 		}
-		for _, f := range c.Flags {
-			if len(f.Choices) == 0 {
-				continue
-			}
-			for _, n := range []string{f.Name, f.Alias} {
-				if n != "" {
-					fmt.Fprintf(&b, "        '%s %s' = %s\n", c.Name, n, psList(f.Choices))
-				}
+	}
+	for _, cf := range choiceFlags() {
+		for _, n := range []string{cf.Name, cf.Alias} {
+			if n != "" {
+				fmt.Fprintf(&b, "        '%s %s' = %s\n", cf.cmd, n, psList(cf.Choices))
 			}
 		}
 	}
@@ -210,10 +225,15 @@ Register-ArgumentCompleter -Native -CommandName azrepl -ScriptBlock {
     }
     $prev = if ($words.Count -gt 0) { $words[-1] } else { '' }
     $candidates = @()
-    if ($values.ContainsKey("$cmd $prev")) { $candidates = $values["$cmd $prev"] }
-    elseif ($cmd -eq '' -and -not $wordToComplete.StartsWith('-')) { $candidates = ` + psList(commandNames()) + ` }
-    elseif ($wordToComplete.StartsWith('-') -and $flags.ContainsKey($cmd)) { $candidates = $flags[$cmd] }
-    elseif ($values.ContainsKey($cmd) -and $words.Count -eq $at + 1) { $candidates = $values[$cmd] }
+    if ($values.ContainsKey("$cmd $prev")) {
+        $candidates = $values["$cmd $prev"]
+    } elseif ($cmd -eq '' -and -not $wordToComplete.StartsWith('-')) {
+        $candidates = ` + psList(commandNames()) + `
+    } elseif ($wordToComplete.StartsWith('-') -and $flags.ContainsKey($cmd)) {
+        $candidates = $flags[$cmd]
+    } elseif ($values.ContainsKey($cmd) -and $words.Count -eq $at + 1) {
+        $candidates = $values[$cmd]
+    }
     $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
         [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
     }

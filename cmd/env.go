@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 const envUsage = `Usage: azrepl env [--databricks] [--host H] [--profile P] [--shell sh|fish|powershell]
@@ -24,6 +25,9 @@ also DATABRICKS_HOST and a short-lived DATABRICKS_TOKEN (with
 DATABRICKS_AUTH_TYPE=pat so that SDKs use it), for the host of --host,
 DATABRICKS_HOST or the ~/.databrickscfg profile.
 `
+
+// envShells are the shells --shell names (pwsh is powershell).
+var envShells = []string{"sh", "fish", "powershell"}
 
 // envMain is `azrepl env`.
 func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -50,7 +54,7 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case "--shell":
 				shell = strings.ToLower(val)
 				if shell != "sh" && shell != "fish" && shell != "powershell" && shell != "pwsh" {
-					fmt.Fprintf(stderr, "azrepl: env: --shell %q is not one of sh, fish, powershell (azrepl env --help)\n", val)
+					fmt.Fprintf(stderr, "azrepl: env: --shell %q is not one of sh, fish, powershell%s (azrepl env --help)\n", val, suggest.DidYouMean(val, envShells))
 					return 2
 				}
 				continue

@@ -13,6 +13,7 @@ import (
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/suggest"
 )
 
 // `azrepl token`, `azrepl env` and the az/databricks shims serve tokens to
@@ -76,7 +77,7 @@ func parseTokenArgs(args []string) (tokenArgs, error) {
 		case "-o", "--output":
 			a.Output, err = value()
 			if err == nil && !contains(tokenFormats, a.Output) {
-				err = &UsageError{fmt.Sprintf("token: unknown output %q (use %s)", a.Output, strings.Join(tokenFormats, ", "))}
+				err = &UsageError{fmt.Sprintf("token: unknown output %q%s (use %s)", a.Output, suggest.DidYouMean(a.Output, tokenFormats), strings.Join(tokenFormats, ", "))}
 			}
 		case "-h", "--help":
 			return a, errHelp

@@ -57,6 +57,9 @@ var dottedTail = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompil
 
 func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
+	if arg, isHelp := strings.CutPrefix(strings.TrimLeft(before, " "), ".help "); isHelp && strings.Contains(arg, ".") {
+		before = strings.TrimLeft(arg, " ") // .help graph.a: the members, as in JS
+	}
 	names, prefix, ok := scopeCompletions(before)
 	if !ok {
 		names, prefix, ok = dotCompletions(before)

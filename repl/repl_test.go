@@ -227,6 +227,7 @@ func TestCompleterDotCommandsAndFunctionMembers(t *testing.T) {
 		".help gra":     "ph",
 		".help clearT":  "imeout",
 		".help Respo":   "nse",
+		".help graph.a": "ll",
 		".load some/fi": "",
 		"trace.cu":      "rl",
 		"trace.ap":      "",
