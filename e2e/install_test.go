@@ -27,7 +27,7 @@ func TestInstallFromTheREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile("(?s)## Install\n.*?```(?:sh|bash)\n(.*?)```").FindSubmatch(readme)
+	block := regexp.MustCompile("(?s)## Install\n.*?```(?:sh|bash)[^\n]*\n(.*?)```").FindSubmatch(readme)
 	if block == nil || !strings.Contains(string(block[1]), "go install github.com/azrepl/azrepl@latest") {
 		t.Fatalf("README's Install block does not run go install github.com/azrepl/azrepl@latest:\n%s", block)
 	}
