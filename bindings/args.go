@@ -50,6 +50,17 @@ func optionalStringArg(rt *goja.Runtime, fn, param string, v goja.Value) string 
 	return s
 }
 
+// CheckNumberArg throws when fn's parameter param is given (not undefined
+// or null) and is not a number; for globals the runtime defines (sleep).
+func CheckNumberArg(rt *goja.Runtime, fn, param string, v goja.Value) {
+	if !given(v) {
+		return
+	}
+	if _, ok := number(v.Export()); !ok {
+		Throw(rt, argError(fn, fmt.Sprintf("%s must be a number, not %s", param, typeName(v))))
+	}
+}
+
 // checkFlow: flow is "" or one of flows (in any case when anyCase), else
 // an error naming the flow most likely meant.
 func checkFlow(fn, flow string, flows []string, anyCase bool) error {

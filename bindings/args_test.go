@@ -47,6 +47,8 @@ func TestArgumentsCheckedBeforeAnythingIsSent(t *testing.T) {
 		{`fs.exists()`, `fs.exists(path): path is missing`},
 		{`graph.permission(["User.Read"])`, `graph.permission(name): name must be a string, not an array`},
 		{`graph.permissions({path: "/me"})`, `graph.permissions(request): request must be a string, not an object`},
+		{`sleep("5s")`, `sleep(ms): ms must be a number, not the string "5s"`},
+		{`delay({})`, `delay(ms): ms must be a number, not an object`},
 		{`q({a: 1}, {})`, `q(jsonOrValue, path): path must be a string, not an object`},
 	}
 	before := len(h.http.Trace())

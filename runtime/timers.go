@@ -55,7 +55,10 @@ func (r *Runtime) installTimers() error {
 		}
 		return goja.Undefined()
 	}
+	// sleep and delay are azrepl's own: "5s" is a mistake, not 0 ms as
+	// setTimeout's browser rules would read it.
 	sleep := func(call goja.FunctionCall) goja.Value {
+		bindings.CheckNumberArg(vm, "sleep(ms)", "ms", call.Argument(0))
 		t := time.NewTimer(ms(call.Argument(0)))
 		defer t.Stop()
 		select {
@@ -67,6 +70,7 @@ func (r *Runtime) installTimers() error {
 		return goja.Undefined()
 	}
 	delay := func(call goja.FunctionCall) goja.Value {
+		bindings.CheckNumberArg(vm, "delay(ms)", "ms", call.Argument(0))
 		p, resolve, _ := vm.NewPromise()
 		id := r.ev.addTimer(nil, ms(call.Argument(0)), false, nil)
 		r.ev.byID[id].resolve = func() { _ = resolve(goja.Undefined()) }
