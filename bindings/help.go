@@ -46,7 +46,7 @@ func memberLines(help, root, member string) string {
 		indent := len(l) - len(strings.TrimLeft(l, " "))
 		for i+1 < len(lines) {
 			next := lines[i+1]
-			if strings.TrimSpace(next) == "" || len(next)-len(strings.TrimLeft(next, " ")) <= indent || namesMember(next, root, member) {
+			if strings.TrimSpace(next) == "" || len(next)-len(strings.TrimLeft(next, " ")) <= indent || namesMember(next, root, member) || startsOtherMember(next, root, member) {
 				break
 			}
 			out = append(out, next)
@@ -54,6 +54,19 @@ func memberLines(help, root, member string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// startsOtherMember: line begins the entry of another member of root
+// ("graph.batch(…) —", "for (const g of graph.iter(…", "Example: graph.all(…").
+func startsOtherMember(line, root, member string) bool {
+	t := strings.TrimSpace(line)
+	i := strings.Index(t, root+".")
+	if i < 0 || i > 30 {
+		return false
+	}
+	rest := t[i+len(root)+1:]
+	name := rest[:len(rest)-len(strings.TrimLeft(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"))]
+	return name != member && strings.HasPrefix(rest[len(name):], "(")
 }
 
 // namesMember: line documents root.member — written in full, or as one of

@@ -56,6 +56,9 @@ func TestHelpAnswersEveryListedNameAndGlobal(t *testing.T) {
 	if h, _ := bindings.HelpFor("graph.all"); strings.Contains(h, "graph.batch") || !strings.HasPrefix(strings.TrimSpace(h), "graph.all(") {
 		t.Errorf(".help graph.all is not about graph.all:\n%s", h)
 	}
+	if h, _ := bindings.HelpFor("graph.get"); !strings.Contains(h, "relative to https://graph.microsoft.com/v1.0") || strings.Contains(h, "graph.all(") || strings.Contains(h, "graph.permission(") {
+		t.Errorf(".help graph.get is not about graph.get alone:\n%s", h)
+	}
 	for _, n := range []string{"grpah", "graph.nope", "nope.get", ""} {
 		if h, ok := bindings.HelpFor(n); ok {
 			t.Errorf(".help %q answered %q", n, h)
