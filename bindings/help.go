@@ -1,8 +1,10 @@
 package bindings
 
 import (
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // HelpFor is what `.help NAME` shows: a binding's help, the help of the
@@ -29,6 +31,24 @@ func HelpFor(name string) (string, bool) {
 		return lines, true
 	}
 	return "", false
+}
+
+// documentedMember matches "root.member(" in a help text.
+var documentedMember = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)\(`) })
+
+// HelpNames are the names HelpFor answers: bindings, the globals they also
+// cover, and the members their help texts document (graph.all).
+func HelpNames() []string {
+	var names []string
+	for _, b := range All() {
+		names = append(append(names, b.Name), b.Also...)
+		for _, m := range documentedMember().FindAllStringSubmatch(b.Help, -1) {
+			if name := m[1] + "." + m[2]; !slices.Contains(names, name) && m[1] == b.Name {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
 }
 
 // memberLines picks from help the lines that name member — "graph.all(",

@@ -307,6 +307,7 @@ func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
 		"atob":       "standard base64",
 		"crypto":     "randomUUID",
 		"grpah":      `no help for "grpah" — did you mean graph?`,
+		"graph.gett": `no help for "graph.gett" — did you mean graph.get?`,
 	} {
 		tm.line(".help " + name)
 		tm.waitFor(want)

@@ -83,7 +83,7 @@ func (s *session) help(name string) {
 	if name != "" {
 		text, ok := bindings.HelpFor(name)
 		if !ok {
-			fmt.Fprintf(s.errw, "no help for %q%s; .help lists what exists\n", name, suggest.DidYouMean(name, helpNames()))
+			fmt.Fprintf(s.errw, "no help for %q%s; .help lists what exists\n", name, suggest.DidYouMean(name, bindings.HelpNames()))
 			return
 		}
 		fmt.Fprintln(s.out, text)

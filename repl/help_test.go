@@ -59,6 +59,14 @@ func TestHelpAnswersEveryListedNameAndGlobal(t *testing.T) {
 	if h, _ := bindings.HelpFor("graph.get"); !strings.Contains(h, "relative to https://graph.microsoft.com/v1.0") || strings.Contains(h, "graph.all(") || strings.Contains(h, "graph.permission(") {
 		t.Errorf(".help graph.get is not about graph.get alone:\n%s", h)
 	}
+	for _, n := range bindings.HelpNames() {
+		if _, ok := bindings.HelpFor(n); !ok {
+			t.Errorf("HelpNames lists %s, which has no help", n)
+		}
+	}
+	if !slices.Contains(bindings.HelpNames(), "graph.all") || !slices.Contains(bindings.HelpNames(), "clearTimeout") {
+		t.Errorf("HelpNames lacks members or covered globals: %v", bindings.HelpNames())
+	}
 	for _, n := range []string{"grpah", "graph.nope", "nope.get", ""} {
 		if h, ok := bindings.HelpFor(n); ok {
 			t.Errorf(".help %q answered %q", n, h)
