@@ -45,11 +45,35 @@ func emulatorSignIn(em *emulator.Emulator, user emulator.User, delay time.Durati
 			time.Sleep(delay)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := submitSignIn(ctx, signInClient(em), u, user); err != nil {
+			c := signInClient(em)
+			if err := submitSignIn(ctx, c, u, user); err != nil {
 				fmt.Fprintf(stderr, "azrepl: the emulator's sign-in as %s failed: %v\n", user.Username, err)
+				endAtLoopback(ctx, c, p, err)
 			}
 		}()
 		return nil
+	}
+}
+
+// endAtLoopback ends the login's wait at once: the loopback listener gets
+// the error redirect an authorization server sends (RFC 6749 §4.1.2.1),
+// instead of nothing until its timeout.
+func endAtLoopback(ctx context.Context, c *http.Client, authorize *url.URL, cause error) {
+	q := authorize.Query()
+	redirect := q.Get("redirect_uri")
+	if r, err := url.Parse(redirect); err != nil || !isLoopbackHost(r.Hostname()) {
+		return
+	}
+	v := url.Values{"error": {"access_denied"}, "error_description": {"the emulator's sign-in failed: " + cause.Error()}}
+	if st := q.Get("state"); st != "" {
+		v.Set("state", st)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, redirect+"?"+v.Encode(), nil)
+	if err != nil {
+		return
+	}
+	if resp, err := c.Do(req); err == nil {
+		resp.Body.Close()
 	}
 }
 
