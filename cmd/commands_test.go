@@ -170,29 +170,6 @@ func TestBashCompletionInBash(t *testing.T) {
 	}
 }
 
-// The README's command table names every subcommand.
-func TestREADMECommandTableIsComplete(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var table []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "| `azrepl") {
-			table = append(table, l)
-		}
-	}
-	for _, c := range commands {
-		found := false
-		for _, l := range table {
-			found = found || strings.Contains(l, " "+c.Name+" ") || strings.Contains(l, " "+c.Name+"`") || strings.Contains(l, "azrepl "+c.Name)
-		}
-		if !found {
-			t.Errorf("README's command table has no row for azrepl %s", c.Name)
-		}
-	}
-}
-
 // fish and zsh, where installed, load their scripts and offer the same
 // words (fish's complete -C completes a command line as if typed).
 func TestFishAndZshCompletion(t *testing.T) {
