@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io/fs"
 	"net"
 )
 
@@ -25,6 +26,7 @@ func Of(err error) string {
 		return c
 	}
 	var ne net.Error
+	var pe *fs.PathError
 	var ue x509.UnknownAuthorityError
 	var he x509.HostnameError
 	var ce x509.CertificateInvalidError
@@ -35,6 +37,12 @@ func Of(err error) string {
 		return Timeout
 	case errors.As(err, &ue), errors.As(err, &he), errors.As(err, &ce):
 		return Network
+	case errors.As(err, &pe):
+		// A file's error: its syscall.Errno would pass for a net.Error below.
+		if errors.Is(err, fs.ErrNotExist) {
+			return NotFound
+		}
+		return ""
 	case errors.As(err, &ne):
 		if ne.Timeout() {
 			return Timeout

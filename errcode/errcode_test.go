@@ -7,12 +7,14 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/azrepl/azrepl/auth"
@@ -163,6 +165,8 @@ func TestOf(t *testing.T) {
 		"empty code, cause decides": {&wrapper{coded{""}, context.Canceled}, "CANCELLED"},
 		"joined":                    {errors.Join(errors.New("a"), auth.ErrLoginNeeded), "UNAUTHENTICATED"},
 		"nothing better":            {errors.New("disk full"), ""},
+		"a missing file":            {fmt.Errorf("certificate: %w", &fs.PathError{Op: "stat", Path: "/x.pem", Err: syscall.ENOENT}), "NOT_FOUND"},
+		"an unreadable file":        {fmt.Errorf("certificate: %w", &fs.PathError{Op: "open", Path: "/x.pem", Err: syscall.EACCES}), ""},
 		"nil":                       {nil, ""},
 	}
 	for name, c := range cases {
