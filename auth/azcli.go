@@ -91,6 +91,9 @@ func sameHost(cloudHost, env string) bool {
 	return false
 }
 
+// FlowAzCLI is reusing an Azure CLI login.
+const FlowAzCLI = "azcli"
+
 // azcliFlow imports the refresh token of an Azure CLI account (read-only:
 // az's files are never written) so that Token() can redeem it.
 type azcliFlow struct{ refreshing }

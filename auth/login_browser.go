@@ -2,6 +2,9 @@ package auth
 
 import "context"
 
+// FlowBrowser is the browser login.
+const FlowBrowser = "browser"
+
 // browserFlow is az login: authorization code + PKCE through a loopback
 // redirect (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
 type browserFlow struct{ refreshing }

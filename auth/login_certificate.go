@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// FlowCertificate is the certificate login.
+const FlowCertificate = "certificate"
+
 // certificateFlow is client credentials with a certificate assertion
 // (https://learn.microsoft.com/entra/identity-platform/certificate-credentials). The key stays in this process's memory only.
 type certificateFlow struct{}

@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// FlowSecret is the client secret login.
+const FlowSecret = "secret"
+
 // secretFlow is client credentials with a client secret (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
 // The secret stays in this process's memory only.
 type secretFlow struct{}

@@ -23,15 +23,6 @@ const (
 	cp1Claims = `{"access_token":{"xms_cc":{"values":["CP1"]}}}`
 )
 
-// Flows a login can use.
-const (
-	FlowDevice      = "device"
-	FlowBrowser     = "browser"
-	FlowSecret      = "secret"
-	FlowCertificate = "certificate"
-	FlowAzCLI       = "azcli"
-)
-
 // expiryMargin: a cached token that expires sooner than this is renewed.
 const expiryMargin = 5 * time.Minute
 
