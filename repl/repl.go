@@ -85,6 +85,14 @@ type fdWriter struct {
 
 func (w fdWriter) Fd() uintptr { return w.fd }
 
+// withFdOf is w with the file descriptor of under, when under has one.
+func withFdOf(w, under io.Writer) io.Writer {
+	if f, ok := under.(interface{ Fd() uintptr }); ok {
+		return fdWriter{w, f.Fd()}
+	}
+	return w
+}
+
 func newSession(cfg Config) (*session, error) {
 	hist, saved, err := openHistory(cfg.Home)
 	if err != nil {
@@ -110,10 +118,7 @@ func newSession(cfg Config) (*session, error) {
 	for _, l := range saved {
 		_ = rl.SaveHistory(l)
 	}
-	s.out, s.errw = rl.Stdout(), rl.Stderr()
-	if f, ok := cfg.Stderr.(interface{ Fd() uintptr }); ok {
-		s.errw = fdWriter{s.errw, f.Fd()}
-	}
+	s.out, s.errw = rl.Stdout(), withFdOf(rl.Stderr(), cfg.Stderr)
 	opts := cfg.Runtime
 	opts.Stdout, opts.Stderr = s.out, s.errw
 	opts.Background = true // a setTimeout typed at the prompt fires while it waits

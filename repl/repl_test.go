@@ -186,24 +186,27 @@ func TestSaveLeavesOutInlineSecrets(t *testing.T) {
 	}
 }
 
-// The runtime's stderr in the REPL is readline's writer; it still tells
-// which file is under it, so paging progress (shown only when stderr is a
-// terminal) shows in the REPL as with -e.
+// The runtime's stderr in the REPL is readline's writer (newSession wraps
+// it with withFdOf); it still tells which file is under it, so paging
+// progress (shown only when stderr is a terminal) shows in the REPL as
+// with -e. Writes go to readline's writer.
 func TestREPLStderrKeepsItsFile(t *testing.T) {
 	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s, err := newSession(Config{Home: t.TempDir(), Stdin: io.NopCloser(strings.NewReader("")), Stdout: io.Discard, Stderr: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.rl.Close()
-	defer s.rt.Close()
-	got, ok := s.errw.(interface{ Fd() uintptr })
+	var through strings.Builder
+	w := withFdOf(&through, f)
+	got, ok := w.(interface{ Fd() uintptr })
 	if !ok || got.Fd() != f.Fd() {
-		t.Fatalf("the REPL's stderr %T does not carry the file descriptor %d", s.errw, f.Fd())
+		t.Fatalf("%T does not carry the file descriptor %d", w, f.Fd())
+	}
+	if _, err := w.Write([]byte("progress")); err != nil || through.String() != "progress" {
+		t.Errorf("written to the wrapped writer: %q, %v", through.String(), err)
+	}
+	if w := withFdOf(&through, &through); w != io.Writer(&through) {
+		t.Errorf("a writer without a file comes back as %T", w)
 	}
 }
 
