@@ -56,6 +56,21 @@ func aliceLoggedIn(t *testing.T, set func(*Config)) (*emulator.Emulator, *Sessio
 	return e, s
 }
 
+// loginFails is the error of a login that must fail, which must be one
+// line containing want.
+func loginFails(t *testing.T, e *emulator.Emulator, env map[string]string, o LoginOptions, want string) string {
+	t.Helper()
+	_, err := emulatorSession(t, e, env, nil).Login(context.Background(), o)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
+		t.Errorf("error %q, want one line with %q", msg, want)
+	}
+	return msg
+}
+
 var (
 	formAction  = regexp.MustCompile(`<form[^>]*action="([^"]*)"`)
 	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)

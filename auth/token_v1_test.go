@@ -128,23 +128,31 @@ func TestTokenV1AgainstEmulator(t *testing.T) {
 	w := e.World()
 	ctx := context.Background()
 
-	t.Run("refresh token", func(t *testing.T) {
-		alice := w.Users[0]
+	// v1Token logs a tapped session in with o and gets a v1 token for
+	// resource, checked as every v1 answer is.
+	v1Token := func(t *testing.T, o LoginOptions, resource string) (*Session, *tokenTap, *Token, tapped) {
+		t.Helper()
 		s, tap := tappedSession(t, e, nil)
-		if _, err := s.Login(ctx, LoginOptions{Flow: FlowPassword, Username: alice.Username, Password: alice.Password}); err != nil {
+		if _, err := s.Login(ctx, o); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.Token(ctx, "https://graph.microsoft.com", TokenOptions{V1: true})
+		tok, err := s.Token(ctx, resource, TokenOptions{V1: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		x := tap.last(t)
-		checkV1Answer(t, tok, x, w.TenantID, "https://graph.microsoft.com")
+		checkV1Answer(t, tok, x, w.TenantID, resource)
+		return s, tap, tok, x
+	}
+
+	t.Run("refresh token", func(t *testing.T) {
+		alice := w.Users[0]
+		s, tap, tok, x := v1Token(t, LoginOptions{Flow: FlowPassword, Username: alice.Username, Password: alice.Password}, "https://graph.microsoft.com")
 		if x.form.Get("grant_type") != "refresh_token" || tok.Claims["upn"] != alice.Username {
 			t.Errorf("grant %q, upn %v", x.form.Get("grant_type"), tok.Claims["upn"])
 		}
 		// ARM's resource keeps its trailing slash (…//.default in v2).
-		tok, err = s.Token(ctx, "https://management.core.windows.net//.default", TokenOptions{V1: true})
+		tok, err := s.Token(ctx, "https://management.core.windows.net//.default", TokenOptions{V1: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,33 +172,16 @@ func TestTokenV1AgainstEmulator(t *testing.T) {
 
 	story, reader := emulatortest.App(t, e, "story-app"), emulatortest.App(t, e, "reader-app")
 	t.Run("client credentials", func(t *testing.T) {
-		s, tap := tappedSession(t, e, nil)
-		if _, err := s.Login(ctx, LoginOptions{Flow: FlowSecret, Tenant: w.TenantID, ClientID: story.ClientID, ClientSecret: story.ClientSecret}); err != nil {
-			t.Fatal(err)
-		}
-		tok, err := s.Token(ctx, "https://graph.microsoft.com", TokenOptions{V1: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := tap.last(t)
-		checkV1Answer(t, tok, x, w.TenantID, "https://graph.microsoft.com")
+		_, _, tok, x := v1Token(t, LoginOptions{Flow: FlowSecret, Tenant: w.TenantID, ClientID: story.ClientID, ClientSecret: story.ClientSecret},
+			"https://graph.microsoft.com")
 		if x.form.Get("grant_type") != "client_credentials" || x.form.Get("client_id") != story.ClientID || tok.Claims["appid"] != story.ClientID {
 			t.Errorf("grant %q client %q appid %v", x.form.Get("grant_type"), x.form.Get("client_id"), tok.Claims["appid"])
 		}
 	})
 
 	t.Run("certificate", func(t *testing.T) {
-		s, tap := tappedSession(t, e, nil)
-		if _, err := s.Login(ctx, LoginOptions{Flow: FlowCertificate, Tenant: w.TenantID, ClientID: reader.ClientID,
-			CertificatePath: []string{reader.CertificatePath, reader.KeyPath}}); err != nil {
-			t.Fatal(err)
-		}
-		tok, err := s.Token(ctx, DatabricksResourceID, TokenOptions{V1: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := tap.last(t)
-		checkV1Answer(t, tok, x, w.TenantID, DatabricksResourceID)
+		_, _, _, x := v1Token(t, LoginOptions{Flow: FlowCertificate, Tenant: w.TenantID, ClientID: reader.ClientID,
+			CertificatePath: []string{reader.CertificatePath, reader.KeyPath}}, DatabricksResourceID)
 		// The assertion is addressed to the endpoint it is sent to.
 		j, err := DecodeJWT(x.form.Get("client_assertion"))
 		if err != nil || j.StringClaim("aud") != "https://login.microsoftonline.com/"+w.TenantID+"/oauth2/token" {

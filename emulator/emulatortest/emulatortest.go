@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
@@ -57,25 +58,24 @@ func start(cfg emulator.Config) (*emulator.Emulator, error) {
 // App is the world's app of that name; tb fails when there is none.
 func App(tb testing.TB, em *emulator.Emulator, name string) emulator.App {
 	tb.Helper()
-	for _, a := range em.World().Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	tb.Fatalf("the emulator's world has no app %q", name)
-	return emulator.App{}
+	return named(tb, em.World().Apps, "app", name, func(a emulator.App) string { return a.Name })
 }
 
 // User is the world's user of that name; tb fails when there is none.
 func User(tb testing.TB, em *emulator.Emulator, name string) emulator.User {
 	tb.Helper()
-	for _, u := range em.World().Users {
-		if u.Name == name {
-			return u
-		}
+	return named(tb, em.World().Users, "user", name, func(u emulator.User) string { return u.Name })
+}
+
+func named[T any](tb testing.TB, list []T, kind, name string, nameOf func(T) string) T {
+	tb.Helper()
+	i := slices.IndexFunc(list, func(x T) bool { return nameOf(x) == name })
+	if i < 0 {
+		var none T
+		tb.Fatalf("the emulator's world has no %s %q", kind, name)
+		return none
 	}
-	tb.Fatalf("the emulator's world has no user %q", name)
-	return emulator.User{}
+	return list[i]
 }
 
 // Env is what a child process needs to reach em as the cloud, as KEY=VALUE
