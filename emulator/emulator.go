@@ -21,6 +21,7 @@ import (
 	"github.com/azrepl/azrepl/emulator/msi"
 	"github.com/azrepl/azrepl/emulator/world"
 	"github.com/azrepl/azrepl/internal/connlistener"
+	"github.com/azrepl/azrepl/internal/leafca"
 )
 
 // Config configures Start. The zero value starts only the direct listener on
@@ -52,7 +53,7 @@ type Config struct {
 type Emulator struct {
 	cfg    Config
 	world  *world.World
-	ca     *authority
+	ca     *leafca.CA
 	entra  *entra.Server
 	faults *faultSpec
 	log    *requestLog
@@ -92,13 +93,11 @@ func (em *Emulator) ProxyURL() *url.URL {
 }
 
 // CAPEM is the emulator CA certificate in PEM.
-func (em *Emulator) CAPEM() []byte { return em.ca.certPEM }
+func (em *Emulator) CAPEM() []byte { return em.ca.PEM() }
 
 // CertPool holds only the emulator CA (no system roots).
 func (em *Emulator) CertPool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(em.ca.cert)
-	return p
+	return em.ca.Pool()
 }
 
 // HTTPClient trusts the CA and reaches the cloud host names through the

@@ -44,11 +44,11 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 	if rw.Reader.Buffered() > 0 {
 		raw = &prefixedConn{Conn: conn, r: rw.Reader}
 	}
-	cfg := em.ca.tlsConfig()
+	cfg := serverTLS(em.ca)
 	getCert := cfg.GetCertificate
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		if hello.ServerName == "" {
-			return em.ca.leaf(host) // no SNI: use the CONNECT target
+			return em.ca.Leaf(host) // no SNI: use the CONNECT target
 		}
 		return getCert(hello)
 	}

@@ -163,7 +163,7 @@ func (em *Emulator) bindDirect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", em.cfg.Listen, err)
 	}
-	em.direct = tls.NewListener(ln, em.ca.tlsConfig())
+	em.direct = tls.NewListener(ln, serverTLS(em.ca))
 	return nil
 }
 

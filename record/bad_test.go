@@ -116,11 +116,11 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // resolves nowhere). The recorder watches svc.test with --intercept.
 func localService(t *testing.T, h http.Handler) (url string, onward *httpx.Client, caFile string) {
 	t.Helper()
-	ca, err := authorityNamed("test server CA")
+	ca, err := testCA("test server CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := ca.leaf("svc.test")
+	leaf, err := ca.Leaf("svc.test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +148,9 @@ func localService(t *testing.T, h http.Handler) (url string, onward *httpx.Clien
 	t.Cleanup(mapper.Close)
 	mapperURL, _ := neturl.Parse(mapper.URL)
 	pool := x509.NewCertPool()
-	pool.AddCert(ca.cert)
+	pool.AddCert(ca.Certificate())
 	caFile = t.TempDir() + "/ca.pem"
-	if err := os.WriteFile(caFile, ca.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(caFile, ca.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return "https://svc.test", httpx.New(httpx.Options{RootCAs: pool, Proxy: http.ProxyURL(mapperURL), TraceSize: 10000}), caFile

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/azrepl/azrepl/internal/leafca"
 )
 
 // trustFiles are the files the child reads to trust the run's CA.
@@ -25,9 +27,9 @@ const maxRootFile = 8 << 20
 // The bundle is the run's CA and then each certificate block of the root
 // files as it is written there: PEM text copied, not decoded and encoded
 // again. Only the Java store needs the DER.
-func writeTrust(dir string, ca *authority, rootFiles []string) (trustFiles, error) {
+func writeTrust(dir string, ca *leafca.CA, rootFiles []string) (trustFiles, error) {
 	var pems [][]byte
-	size := len(ca.certPEM)
+	size := len(ca.PEM())
 	for _, f := range rootFiles {
 		data, err := readCapped(f, maxRootFile)
 		if err != nil {
@@ -39,10 +41,10 @@ func writeTrust(dir string, ca *authority, rootFiles []string) (trustFiles, erro
 		}
 	}
 	bundle := make([]byte, 0, size)
-	bundle = append(bundle, ca.certPEM...)
+	bundle = append(bundle, ca.PEM()...)
 	slab := make([]byte, 0, base64.StdEncoding.DecodedLen(size)) // every DER, in one allocation
 	ders := make([][]byte, 1, len(pems)+1)
-	ders[0] = ca.cert.Raw
+	ders[0] = ca.Certificate().Raw
 	for _, blk := range pems {
 		at := len(slab)
 		var ok bool

@@ -3,6 +3,7 @@ package record
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/internal/connlistener"
+	"github.com/azrepl/azrepl/internal/leafca"
 )
 
 // proxy is the recorder's forward proxy on loopback. A CONNECT to a watched
@@ -28,7 +30,8 @@ type proxy struct {
 	front  *http.Server
 	inner  *http.Server
 	innerL *connlistener.Listener
-	ca     *authority
+	ca     *leafca.CA
+	tls    *tls.Config // what every decrypted connection shares: one session ticket key
 	hosts  hostSet
 	onward http.RoundTripper // traced; strict TLS
 	plain  http.RoundTripper // plain-HTTP requests to hosts not watched
@@ -42,7 +45,7 @@ type proxy struct {
 }
 
 type proxyConfig struct {
-	CA     *authority
+	CA     *leafca.CA
 	Hosts  hostSet
 	Onward http.RoundTripper
 	Route  func(*http.Request) (*url.URL, error)
@@ -61,6 +64,17 @@ func startProxy(cfg proxyConfig) (*proxy, error) {
 	}
 	p := &proxy{ln: ln, ca: cfg.CA, hosts: cfg.Hosts, onward: cfg.Onward, route: cfg.Route, notes: cfg.Notes,
 		tunnels: map[net.Conn]bool{}}
+	p.tls = &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	// One ticket key for the run: a program that resumes TLS sessions (the
+	// JVM, curl, Go with a session cache) skips the certificate and its
+	// signature on its next connections. Each tls.Config otherwise makes
+	// keys of its own, and every connection has a config of its own.
+	var key [32]byte
+	if _, err := rand.Read(key[:]); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	p.tls.SetSessionTicketKeys([][32]byte{key})
 	p.plain = &http.Transport{Proxy: cfg.Route, DialContext: (&net.Dialer{Timeout: dialTimeout}).DialContext}
 	quiet := log.New(io.Discard, "", 0)
 	p.innerL = connlistener.New(ln.Addr())
@@ -191,15 +205,14 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 // pinned certificate) does: it is noted for the summary.
 func (p *proxy) intercept(conn net.Conn, target string) {
 	host := normalHost(target)
-	cfg := &tls.Config{
-		MinVersion: tls.VersionTLS12,
-		NextProtos: []string{"http/1.1"},
-		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-			if hello.ServerName != "" && normalHost(hello.ServerName) != host {
-				return nil, fmt.Errorf("SNI %s does not match the CONNECT target %s", hello.ServerName, host)
-			}
-			return p.ca.leaf(host)
-		},
+	cfg := p.tls.Clone()
+	cfg.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return p.ca.Leaf(host) }
+	// Checked here rather than in GetCertificate, which a resumed session skips.
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		if cs.ServerName != "" && normalHost(cs.ServerName) != host {
+			return fmt.Errorf("SNI %s does not match the CONNECT target %s", cs.ServerName, host)
+		}
+		return nil
 	}
 	tc := tls.Server(conn, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)

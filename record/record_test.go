@@ -134,11 +134,11 @@ type testServer struct {
 
 func newTLSServer(t *testing.T) testServer {
 	t.Helper()
-	ca, err := authorityNamed("test server CA")
+	ca, err := testCA("test server CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := ca.leaf("127.0.0.1")
+	leaf, err := ca.Leaf("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,5 +146,5 @@ func newTLSServer(t *testing.T) testServer {
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{*leaf}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return testServer{url: srv.URL, caPEM: ca.certPEM}
+	return testServer{url: srv.URL, caPEM: ca.PEM()}
 }

@@ -13,15 +13,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/azrepl/azrepl/internal/leafca"
 )
 
 // rootsFile writes a PEM file the way distributions and users make them:
 // comments, CRLF lines, blocks that are not certificates, a broken block.
 func rootsFile(t *testing.T) (path string, want [][]byte) {
 	t.Helper()
-	var certs []*authority
+	var certs []*leafca.CA
 	for _, n := range []string{"root A", "root B", "root C"} {
-		a, err := authorityNamed(n)
+		a, err := testCA(n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,18 +32,18 @@ func rootsFile(t *testing.T) (path string, want [][]byte) {
 	}
 	var f bytes.Buffer
 	f.WriteString("# a distribution's comment\n")
-	f.Write(certs[0].certPEM)
+	f.Write(certs[0].PEM())
 	f.WriteString("-----BEGIN TRUSTED CERTIFICATE-----\nMIIBoz\n-----END TRUSTED CERTIFICATE-----\n")
 	f.Write(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("not for the bundle")}))
-	f.WriteString(strings.ReplaceAll(string(certs[1].certPEM), "\n", "\r\n"))
+	f.WriteString(strings.ReplaceAll(string(certs[1].PEM()), "\n", "\r\n"))
 	f.WriteString("-----BEGIN CERTIFICATE-----\nMIIBtruncated\n") // no END of its own
-	f.Write(certs[2].certPEM)
+	f.Write(certs[2].PEM())
 	path = filepath.Join(t.TempDir(), "roots.pem")
 	if err := os.WriteFile(path, f.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range certs {
-		want = append(want, c.cert.Raw)
+		want = append(want, c.Certificate().Raw)
 	}
 	return path, want
 }
@@ -51,7 +54,7 @@ func TestTrustFilesHoldTheCAAndEveryRootCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = append([][]byte{ca.cert.Raw}, want...)
+	want = append([][]byte{ca.Certificate().Raw}, want...)
 	tf, err := writeTrust(t.TempDir(), ca, []string{filepath.Join(t.TempDir(), "missing.pem"), roots})
 	if err != nil {
 		t.Fatal(err)
@@ -205,4 +208,9 @@ func TestDERLengths(t *testing.T) {
 			t.Errorf("%d bytes: header % x, tlv %d; encoding/asn1 writes % x, %d bytes", n, got[:min(len(got), 6)], tlv(n), want[:min(len(want), 6)], len(want))
 		}
 	}
+}
+
+// testCA is a CA standing for a server's own or a root of the system.
+func testCA(name string) (*leafca.CA, error) {
+	return leafca.New(leafca.Config{Name: name, Lifetime: time.Hour, Backdate: time.Minute})
 }

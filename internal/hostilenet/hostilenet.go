@@ -7,15 +7,9 @@ package hostilenet
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/leafca"
 )
 
 // Request is one request the network saw.
@@ -49,40 +45,12 @@ type Server struct {
 // New starts the network; h answers every request, https and http.
 func New(t testing.TB, h http.HandlerFunc) *Server {
 	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hostile CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	ca, err := leafca.New(leafca.Config{Name: "hostile CA", Lifetime: time.Hour, Backdate: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, _ := x509.ParseCertificate(caDER)
-	s := &Server{handler: h, Pool: x509.NewCertPool(), CAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
-	s.Pool.AddCert(ca)
-	var serial int64 = 1
-	var certMu sync.Mutex
-	tlsCfg := &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-		certMu.Lock()
-		serial++
-		n := serial
-		certMu.Unlock()
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(n), Subject: pkix.Name{CommonName: hello.ServerName},
-			DNSNames: []string{hello.ServerName}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-		if ip := net.ParseIP(hello.ServerName); ip != nil || hello.ServerName == "" {
-			tmpl.DNSNames, tmpl.IPAddresses = nil, []net.IP{net.ParseIP("127.0.0.1")}
-			if ip != nil {
-				tmpl.IPAddresses = []net.IP{ip}
-			}
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			return nil, err
-		}
-		return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
-	}, NextProtos: []string{"http/1.1"}}
+	s := &Server{handler: h, Pool: ca.Pool(), CAPEM: ca.PEM()}
+	tlsCfg := &tls.Config{GetCertificate: ca.GetCertificate, NextProtos: []string{"http/1.1"}}
 	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.record("https", r)
 		s.handler(w, r)
