@@ -39,6 +39,11 @@ type proxy struct {
 	route func(*http.Request) (*url.URL, error)
 	notes *notes
 
+	// served counts decrypted connections from their CONNECT until the
+	// inner server is done with them, so that close returns after their
+	// last note.
+	served sync.WaitGroup
+
 	mu      sync.Mutex
 	tunnels map[net.Conn]bool
 	closed  bool
@@ -106,7 +111,17 @@ func (p *proxy) close() {
 	_ = p.front.Close()
 	_ = p.inner.Close()
 	_ = p.innerL.Close()
+	done := make(chan struct{})
+	go func() { p.served.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait): // a connection pushed but never accepted
+	}
 }
+
+// closeWait bounds how long close waits for the inner server's last
+// connection states.
+const closeWait = 2 * time.Second
 
 type targetKey struct{}
 
@@ -133,6 +148,7 @@ func (p *proxy) connState(c net.Conn, st http.ConnState) {
 		if !t.used.Load() {
 			p.notes.closedUnused(normalHost(t.target))
 		}
+		p.served.Done()
 	}
 }
 
@@ -180,10 +196,18 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if watched {
+		// Counted before the program hears 200: if it hangs up and exits
+		// at once, close still waits for this connection's note.
+		p.served.Add(1)
+	}
 	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
 		_ = conn.Close()
 		if upstream != nil {
 			_ = upstream.Close()
+		}
+		if watched {
+			p.served.Done()
 		}
 		return
 	}
@@ -199,7 +223,7 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 	p.intercept(client, target)
 }
 
-// intercept completes the TLS handshake with the child as target and hands
+// intercept (counted in served) completes the TLS handshake with the child as target and hands
 // the connection to the inner server. A handshake the child breaks off is
 // what a program that does not trust the run's CA (its own trust store, a
 // pinned certificate) does: it is noted for the summary.
@@ -221,10 +245,15 @@ func (p *proxy) intercept(conn net.Conn, target string) {
 	if err != nil {
 		p.notes.handshakeFailed(host, err)
 		_ = tc.Close()
+		p.served.Done()
 		return
 	}
 	p.notes.intercepted(host)
-	p.innerL.Push(&targetConn{Conn: tc, target: target})
+	if !p.innerL.Push(&targetConn{Conn: tc, target: target}) {
+		// The program ended before a request: noted as connState would.
+		p.notes.closedUnused(host)
+		p.served.Done()
+	}
 }
 
 // forwarder passes each request on unchanged but for hop-by-hop headers

@@ -26,12 +26,15 @@ func New(addr net.Addr) *Listener {
 	return &Listener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
 }
 
-// Push waits for Accept to take c; after Close it closes c instead.
-func (l *Listener) Push(c net.Conn) {
+// Push waits for Accept to take c and reports true; after Close it closes
+// c instead and reports false.
+func (l *Listener) Push(c net.Conn) bool {
 	select {
 	case l.conns <- c:
+		return true
 	case <-l.closed:
 		_ = c.Close()
+		return false
 	}
 }
 
