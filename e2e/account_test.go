@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -459,4 +460,51 @@ func TestLoginBrowserAndAzCLI(t *testing.T) {
 func sorted(s ...string) []string {
 	slices.Sort(s)
 	return s
+}
+
+// startCommand runs azrepl with args in a tmux terminal of its own, in the
+// environment env alone; the screen ends with its exit status.
+func startCommand(t *testing.T, env []string, args ...string) *term {
+	t.Helper()
+	testenv.LookPath(t, "tmux")
+	terms++
+	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
+	cmd := append([]string{"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl", "env", "-i"}, env...)
+	cmd = append(append(cmd, "TERM=xterm-256color", bin), args...)
+	tm.tmux(append(append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "110", "-y", "45"}, cmd...),
+		";", "set-option", "-t", "main", "remain-on-exit", "on")...)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	return tm
+}
+
+// TestLoginAsksForTheSecret: `azrepl login --flow secret` with no
+// AZURE_CLIENT_SECRET asks on the terminal, shows nothing of what is
+// typed, and signs in; a wrong secret is INVALID_CLIENT (exit 6) with its
+// hint, and the secret appears nowhere on the screen.
+func TestLoginAsksForTheSecret(t *testing.T) {
+	em, _, env := accountSetup(t)
+	var story emulator.App
+	for _, a := range em.World().Apps {
+		if a.Name == "story-app" {
+			story = a
+		}
+	}
+	args := []string{"login", "--flow", "secret", "--tenant", em.World().TenantID, "--client-id", story.ClientID}
+
+	tm := startCommand(t, env, args...)
+	tm.waitFor("Client secret (not echoed):")
+	tm.line(story.ClientSecret)
+	tm.waitExit(0)
+	if s := tm.screen(); !strings.Contains(s, "Signed in as app "+story.ClientID) || strings.Contains(s, story.ClientSecret) {
+		t.Errorf("screen:\n%s", s)
+	}
+
+	const wrong = "not-the-secret-0123456789"
+	tm = startCommand(t, env, args...)
+	tm.waitFor("Client secret (not echoed):")
+	tm.line(wrong)
+	tm.waitExit(6)
+	if s := tm.screen(); !strings.Contains(s, "azrepl login: INVALID_CLIENT") || strings.Contains(s, wrong) {
+		t.Errorf("screen:\n%s", s)
+	}
 }
