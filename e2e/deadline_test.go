@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,23 +20,7 @@ import (
 // commands had no deadline).
 func TestTokenCommandEndsOnATricklingEndpoint(t *testing.T) {
 	_, env := tokenEnv(t)
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	hs := hostilenet.New(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		for {
-			if _, err := w.Write([]byte(" ")); err != nil {
-				return
-			}
-			http.NewResponseController(w).Flush()
-			select {
-			case <-stop:
-				return
-			case <-time.After(500 * time.Millisecond):
-			}
-		}
-	})
+	hs := hostilenet.New(t, hostilenet.Trickle(t, 500*time.Millisecond))
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, hs.CAPEM, 0o600); err != nil {
 		t.Fatal(err)

@@ -7,29 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/azrepl/azrepl/internal/hostilenet"
 )
 
 // A token endpoint that sends its headers, then trickles its body a byte a
 // second, never ends a request by itself: HTTPClient's whole-request
 // deadline (RequestTimeout) does.
 func TestTokenRequestHasAWholeRequestDeadline(t *testing.T) {
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	hs := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		for {
-			if _, err := w.Write([]byte(" ")); err != nil {
-				return
-			}
-			http.NewResponseController(w).Flush()
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Second):
-			}
-		}
-	})
+	hs := newHostile(t, hostilenet.Trickle(t, time.Second))
 	proxyURL, _ := url.Parse(hs.proxy.URL)
 	c := New(Options{RootCAs: hs.pool, Proxy: http.ProxyURL(proxyURL), RequestTimeout: 300 * time.Millisecond})
 	done := make(chan error, 1)

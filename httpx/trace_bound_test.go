@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -16,16 +17,7 @@ import (
 // size (a slice of the captured body kept all of it alive).
 func TestTraceBoundAfter1000Pages(t *testing.T) {
 	const pages, size, bodyLimit, keep = 1000, 64 << 10, 4 << 10, 500
-	filler := strings.Repeat("x", size)
-	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var n int
-		fmt.Sscan(r.URL.Query().Get("page"), &n)
-		next := ""
-		if n+1 < pages {
-			next = fmt.Sprintf(`,"@odata.nextLink":"https://%s/items?page=%d"`, r.Host, n+1)
-		}
-		fmt.Fprintf(w, `{"value":[{"id":%d,"pad":"%s"}]%s}`, n, filler, next)
-	}), Options{})
+	srv := pagedServer(t, pages, size)
 	c := clientFor(srv, Options{TraceSize: keep, BodyLimit: bodyLimit})
 	seen := 0
 	_, err := c.Pages(context.Background(), &Request{URL: srv.URL + "/items?page=0"}, PageOptions{}, func(p Page) error {
@@ -62,20 +54,7 @@ func TestTraceBoundAfter1000Pages(t *testing.T) {
 // still goes in, and the default budget is DefaultTraceBytes.
 func TestTraceByteBudget(t *testing.T) {
 	const pages, size, budget = 1000, 64 << 10, 1 << 20
-	filler := strings.Repeat("x", size)
-	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/small" {
-			fmt.Fprint(w, `{"ok":true}`)
-			return
-		}
-		var n int
-		fmt.Sscan(r.URL.Query().Get("page"), &n)
-		next := ""
-		if n+1 < pages {
-			next = fmt.Sprintf(`,"@odata.nextLink":"https://%s/items?page=%d"`, r.Host, n+1)
-		}
-		fmt.Fprintf(w, `{"value":[{"id":%d,"pad":"%s"}]%s}`, n, filler, next)
-	}), Options{})
+	srv := pagedServer(t, pages, size)
 	if c := clientFor(srv, Options{}); c.trace.budget != DefaultTraceBytes || c.trace.bodyLimit != 64<<10 {
 		t.Fatalf("default budget %d, body limit %d", c.trace.budget, c.trace.bodyLimit)
 	}
@@ -144,4 +123,25 @@ func TestTraceLargeRequestStreams(t *testing.T) {
 	if got != size || len(tr) != 1 || tr[0].ReqSize != size || !tr[0].ReqBodyCut || strings.Contains(tr[0].ReqBody, "hunter2") {
 		t.Errorf("server got %d bytes; trace %d exchanges, size %d, cut %v, body %.60q", got, len(tr), tr[0].ReqSize, tr[0].ReqBodyCut, tr[0].ReqBody)
 	}
+}
+
+// pagedServer serves Graph-style pages at /items?page=N, each padded to
+// about size bytes and linking to the next until pages; /small is a small
+// answer of its own.
+func pagedServer(t *testing.T, pages, size int) *httptest.Server {
+	filler := strings.Repeat("x", size)
+	srv, _, _ := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/small" {
+			fmt.Fprint(w, `{"ok":true}`)
+			return
+		}
+		var n int
+		fmt.Sscan(r.URL.Query().Get("page"), &n)
+		next := ""
+		if n+1 < pages {
+			next = fmt.Sprintf(`,"@odata.nextLink":"https://%s/items?page=%d"`, r.Host, n+1)
+		}
+		fmt.Fprintf(w, `{"value":[{"id":%d,"pad":"%s"}]%s}`, n, filler, next)
+	}), Options{})
+	return srv
 }
