@@ -20,17 +20,17 @@ package docs
 //	              typed into `azrepl --emulator`; each output line of the
 //	              transcript that does not change from run to run (codes, times)
 //	              must appear in what it prints
-//	yaml          a kubeconfig: its exec user runs as kubectl runs it, and the
-//	              ExecCredential it prints must hold a token
+//	yaml          a kubeconfig: its exec user runs through kubectl's own code
+//	              (client-go's exec plugin), whose request must carry a token
 //	text, console shown output, not run
 //
 // A block without an info string fails the test: each one says what it is.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,6 +40,9 @@ import (
 	"testing"
 	"time"
 
+	kexec "k8s.io/client-go/plugin/pkg/client/auth/exec"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"k8s.io/client-go/transport"
 	"sigs.k8s.io/yaml"
 
 	"github.com/azrepl/azrepl/internal/testenv"
@@ -307,46 +310,59 @@ func (e *docsEnv) runTranscript(t *testing.T, b block, dir string, env []string)
 	}
 }
 
-// runKubeconfig runs a kubeconfig block's exec user as kubectl does: the
-// command with its args and KUBERNETES_EXEC_INFO, after one sign-in; the
-// answer must be a v1 ExecCredential with a token.
+// runKubeconfig runs a kubeconfig block's exec user with kubectl's own
+// code (client-go's exec credential plugin), after one sign-in: the request
+// it authenticates must carry azrepl's token.
 func (e *docsEnv) runKubeconfig(t *testing.T, b block, dir string, env []string) {
 	t.Helper()
 	var kc struct {
 		Users []struct {
+			Name string `json:"name"`
 			User struct {
 				Exec *struct {
-					APIVersion string   `json:"apiVersion"`
-					Command    string   `json:"command"`
-					Args       []string `json:"args"`
+					APIVersion      string   `json:"apiVersion"`
+					Command         string   `json:"command"`
+					Args            []string `json:"args"`
+					InteractiveMode string   `json:"interactiveMode"`
 				} `json:"exec"`
 			} `json:"user"`
 		} `json:"users"`
 	}
-	if err := yaml.Unmarshal([]byte(b.text), &kc); err != nil {
+	if err := yaml.UnmarshalStrict([]byte(b.text), &kc); err != nil {
 		t.Fatalf("%s: %v", b, err)
 	}
 	if len(kc.Users) == 0 || kc.Users[0].User.Exec == nil {
 		t.Fatalf("%s: no exec user", b)
 	}
-	x := kc.Users[0].User.Exec
+	u := kc.Users[0].User.Exec
+	x := &clientcmdapi.ExecConfig{APIVersion: u.APIVersion, Command: u.Command, Args: u.Args,
+		InteractiveMode: clientcmdapi.ExecInteractiveMode(u.InteractiveMode)}
 	if out, err := e.run(t, dir, env, "", e.bin, "login"); err != nil {
 		t.Fatalf("azrepl login: %v\n%s", err, out)
 	}
-	info := `{"kind":"ExecCredential","apiVersion":"` + x.APIVersion + `","spec":{"interactive":false}}`
-	command := x.Command
-	if command == "azrepl" { // as found on the block's PATH
-		command = e.bin
+	// client-go runs the plugin with this process's environment: the
+	// block's (azrepl on PATH, the fresh HOME, the emulator).
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
 	}
-	out, err := e.run(t, dir, append(env, "KUBERNETES_EXEC_INFO="+info), "", append([]string{command}, x.Args...)...)
+	var sent string
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { sent = r.Header.Get("Authorization") }))
+	defer srv.Close()
+	a, err := kexec.GetAuthenticator(x, nil)
 	if err != nil {
-		t.Fatalf("%s: %s %v: %v\n%s", b, x.Command, x.Args, err, out)
+		t.Fatalf("%s: %v", b, err)
 	}
-	var cred struct {
-		APIVersion string `json:"apiVersion"`
-		Status     struct{ Token string }
+	tc := &transport.Config{}
+	if err := a.UpdateTransportConfig(tc); err != nil {
+		t.Fatal(err)
 	}
-	if err := json.Unmarshal(bytes.TrimSpace([]byte(out)), &cred); err != nil || cred.APIVersion != x.APIVersion || strings.Count(cred.Status.Token, ".") != 2 {
-		t.Fatalf("%s: not an ExecCredential with a token (%v):\n%s", b, err, out)
+	resp, err := (&http.Client{Transport: tc.WrapTransport(http.DefaultTransport)}).Get(srv.URL)
+	if err != nil {
+		t.Fatalf("%s: client-go's exec plugin: %v", b, err)
+	}
+	resp.Body.Close()
+	if tok, ok := strings.CutPrefix(sent, "Bearer "); !ok || strings.Count(tok, ".") != 2 {
+		t.Fatalf("%s: kubectl's request carried %.20q…, want azrepl's JWT", b, sent)
 	}
 }
