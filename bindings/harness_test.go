@@ -33,15 +33,16 @@ type harness struct {
 	t       *testing.T
 	rt      *runtime.Runtime
 	http    *httpx.Client
-	session *auth.Session     // nil offline
-	world   *emulator.World   // nil offline
-	svc     *app.Services     // set by commandLine()
-	server  *httptest.Server  // set by serving()
-	stdout  *testenv.Buffer   // the runtime's console output
-	stderr  *testenv.Buffer   // the runtime's and the session's diagnostics
-	home    string            // HOME; AZREPL_HOME is home/.azrepl
-	env     map[string]string // the script's env and the session's getenv
-	emu     emulator.Config   // with the emulator: its settings
+	session *auth.Session      // nil offline
+	world   *emulator.World    // nil offline
+	em      *emulator.Emulator // nil offline
+	svc     *app.Services      // set by commandLine()
+	server  *httptest.Server   // set by serving()
+	stdout  *testenv.Buffer    // the runtime's console output
+	stderr  *testenv.Buffer    // the runtime's and the session's diagnostics
+	home    string             // HOME; AZREPL_HOME is home/.azrepl
+	env     map[string]string  // the script's env and the session's getenv
+	emu     emulator.Config    // with the emulator: its settings
 	mode    harnessMode
 	dir     string // the runtime's folder ("" = a temp dir)
 	handler http.Handler
@@ -119,7 +120,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 func (h *harness) wireEmulator(azreplHome string) func(*bindings.Env) error {
 	t := h.t
 	em := emulatortest.Start(t, h.emu)
-	h.world = em.World()
+	h.em, h.world = em, em.World()
 	h.env["DATABRICKS_HOST"] = h.world.Databricks.Host
 	proxy := em.ProxyURL()
 	h.http = httpx.New(httpx.Options{RootCAs: em.CertPool(), Proxy: func(*http.Request) (*url.URL, error) { return proxy, nil }})
@@ -159,7 +160,7 @@ func (h *harness) wireCommandLine(azreplHome string) func(*bindings.Env) error {
 		t.Fatal(err)
 	}
 	t.Cleanup(svc.Close)
-	h.svc, h.http, h.session, h.world = svc, svc.HTTP, svc.Auth, svc.Emulator.World()
+	h.svc, h.http, h.session, h.em, h.world = svc, svc.HTTP, svc.Auth, svc.Emulator, svc.Emulator.World()
 	return svc.Install
 }
 
@@ -240,24 +241,12 @@ func (h *harness) thrown(src string) map[string]any {
 
 func (h *harness) app(name string) emulator.App {
 	h.t.Helper()
-	for _, a := range h.world.Apps {
-		if a.Name == name {
-			return a
-		}
-	}
-	h.t.Fatalf("no app %s in the world", name)
-	return emulator.App{}
+	return emulatortest.App(h.t, h.em, name)
 }
 
 func (h *harness) user(name string) emulator.User {
 	h.t.Helper()
-	for _, u := range h.world.Users {
-		if u.Name == name {
-			return u
-		}
-	}
-	h.t.Fatalf("no user %s in the world", name)
-	return emulator.User{}
+	return emulatortest.User(h.t, h.em, name)
 }
 
 // loginApp signs in as a seeded app with its secret.
