@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 // Resource groups: PUT (create or update, 201/200), GET, HEAD, list and
@@ -193,7 +195,7 @@ func (s *server) serveResourceGroups(rc *requestContext, sub string, name string
 			return
 		}
 		rg.deleting = true
-		tok := base64.RawURLEncoding.EncodeToString([]byte(`{"jobId":"ResourceGroupDeletionJob-` + strings.ToUpper(strings.ReplaceAll(newGUID()[:13], "-", "")) + `","jobLocation":"` + rg.Location + `"}`))
+		tok := base64.RawURLEncoding.EncodeToString([]byte(`{"jobId":"ResourceGroupDeletionJob-` + strings.ToUpper(strings.ReplaceAll(wire.RandomGUID()[:13], "-", "")) + `","jobLocation":"` + rg.Location + `"}`))
 		g.ops[tok] = &operation{sub: sub, group: name}
 		rc.w.Header().Set("Location", rc.absolute("/subscriptions/"+sub+"/operationresults/"+tok, rc.r.URL.Query().Get("api-version")))
 		rc.w.Header().Set("Retry-After", retryAfter)

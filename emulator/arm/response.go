@@ -1,10 +1,8 @@
 package arm
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -25,7 +24,7 @@ type requestContext struct {
 }
 
 func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *requestContext {
-	id := newGUID()
+	id := wire.RandomGUID()
 	h := w.Header()
 	h.Set("x-ms-request-id", id)
 	corr := r.Header.Get("x-ms-correlation-request-id")
@@ -128,14 +127,6 @@ func decodeSkipToken(tok string) (int, bool) {
 	num, ok := strings.CutPrefix(string(b), "arm-skip:")
 	n, err := strconv.Atoi(num)
 	return n, ok && err == nil && n >= 0
-}
-
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // methodIs answers 405 unless the request is a GET (or HEAD) or the given method.

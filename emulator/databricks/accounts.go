@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 func (s *server) onAccountsHost(r *http.Request) bool {
@@ -86,7 +87,7 @@ func (s *server) authenticateAccount(w http.ResponseWriter, r *http.Request) (*c
 	raw, f := bearer.Token(r.Header.Get("Authorization"))
 	if f != nil {
 		writeAPIError(w, http.StatusUnauthorized, 401,
-			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+newGUID()+"]")
+			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+wire.RandomGUID()+"]")
 		return nil, false
 	}
 	claims, err := s.parse(raw, &s.key.PublicKey)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/bearer"
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -38,7 +39,7 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 	raw, f := bearer.Token(r.Header.Get("Authorization"))
 	if f != nil {
 		writeAPIError(w, http.StatusUnauthorized, 401,
-			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+newGUID()+"]")
+			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+wire.RandomGUID()+"]")
 		return nil, false
 	}
 	var c *caller

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -39,7 +40,7 @@ func (s *server) mintAccessToken(st site, subject, clientID string, scopes []str
 		"iat":       now.Unix(),
 		"nbf":       now.Unix(),
 		"exp":       exp.Unix(),
-		"jti":       newGUID(),
+		"jti":       wire.RandomGUID(),
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	t.Header["kid"] = s.kid

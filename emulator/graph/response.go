@@ -1,10 +1,11 @@
 package graph
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 const (
@@ -23,7 +24,7 @@ type requestContext struct {
 }
 
 func newRequestContext(s *server, w http.ResponseWriter, r *http.Request) *requestContext {
-	rc := &requestContext{s: s, w: w, r: r, requestID: newGUID()}
+	rc := &requestContext{s: s, w: w, r: r, requestID: wire.RandomGUID()}
 	rc.clientRequestID = r.Header.Get("client-request-id")
 	if rc.clientRequestID == "" {
 		rc.clientRequestID = rc.requestID
@@ -99,12 +100,4 @@ func (rc *requestContext) writeBody(contentType string, body []byte) {
 	rc.w.Header().Set("Content-Type", contentType)
 	rc.w.WriteHeader(http.StatusOK)
 	_, _ = rc.w.Write(body)
-}
-
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -1,7 +1,7 @@
-// Package wire is what the emulator's host and Entra put on the wire the
-// same way: JSON bodies, the request's trace id (Entra's trace_id, the
-// request log's id), host names from Host headers, and random opaque
-// values (codes, tokens, GUIDs, serial numbers).
+// Package wire is what the emulator's host, Entra and the resource servers
+// put on the wire the same way: JSON bodies, the request's trace id
+// (Entra's trace_id, the request log's id), host names from Host headers,
+// and random opaque values (codes, tokens, GUIDs, serial numbers).
 package wire
 
 import (
