@@ -3,8 +3,6 @@ package httpx
 import (
 	"context"
 	"encoding/pem"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/azrepl/azrepl/internal/hostilenet"
 )
 
 // connectProxy is a CONNECT proxy on 127.0.0.1 that sends every tunnel to
@@ -32,23 +32,7 @@ func (p *connectProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.hosts = append(p.hosts, r.Host)
 	p.mu.Unlock()
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
-	conn, buf, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		up.Close()
-		return
-	}
-	go func() {
-		_, _ = io.Copy(up, buf)
-		up.Close()
-	}()
-	_, _ = io.Copy(conn, up)
-	conn.Close()
+	hostilenet.Tunnel(w, p.target)
 }
 
 // The proxy and the trust come from the environment, as a user sets them:

@@ -6,11 +6,9 @@
 package hostilenet
 
 import (
-	"bufio"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -67,20 +65,7 @@ func New(t testing.TB, h http.HandlerFunc) *Server {
 			s.handler(w, r)
 			return
 		}
-		up, err := net.Dial("tcp", tlsSrv.Listener.Addr().String())
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			up.Close()
-			return
-		}
-		go func() { _, _ = io.Copy(up, buf); up.Close() }()
-		_, _ = io.Copy(conn, bufio.NewReader(up))
-		conn.Close()
+		Tunnel(w, tlsSrv.Listener.Addr().String())
 	}))
 	t.Cleanup(s.Proxy.Close)
 	return s
