@@ -102,6 +102,10 @@ func (s *Session) save(v saved) error {
 	})
 }
 
+// FlowDevice is the device code login (login_device.go), the flow of a
+// login that names none.
+const FlowDevice = "device"
+
 // Login signs in with the chosen flow, stores the tokens and makes the
 // account the default one.
 func (s *Session) Login(ctx context.Context, o LoginOptions) (*Account, error) {

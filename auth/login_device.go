@@ -2,9 +2,6 @@ package auth
 
 import "context"
 
-// FlowDevice is the device code login.
-const FlowDevice = "device"
-
 // deviceFlow is az login --use-device-code: a person enters a code on
 // another device (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code).
 type deviceFlow struct{ refreshing }
