@@ -220,14 +220,7 @@ func FuzzJSONConvert(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		rt := goja.New()
-		conv, err := bindings.NewJSONConverter(rt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := rt.RunString(sameJS); err != nil {
-			t.Fatal(err)
-		}
+		rt, conv := sameRuntime(t)
 		mine, err := conv.Parse(string(body))
 		parse, _ := goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("parse"))
 		var theirs goja.Value
@@ -266,14 +259,7 @@ const MaxFuzzDepth = 9_000
 // Lazy items (what graph.all returns) behave as JSON.parse's objects under
 // the same operations, on the same random documents.
 func TestLazyItemsMatchJSONParse(t *testing.T) {
-	rt := goja.New()
-	conv, err := bindings.NewJSONConverter(rt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rt.RunString(sameJS); err != nil {
-		t.Fatal(err)
-	}
+	rt, conv := sameRuntime(t)
 	_ = rt.Set("lazy", func(s string) goja.Value {
 		v, err := conv.Lazy(s)
 		if err != nil {
@@ -315,4 +301,18 @@ func TestLazyItemsMatchJSONParse(t *testing.T) {
 			t.Fatalf("%s\n%v", d, err)
 		}
 	}
+}
+
+// sameRuntime is a runtime with sameJS defined and its JSON converter.
+func sameRuntime(t *testing.T) (*goja.Runtime, *bindings.JSONConverter) {
+	t.Helper()
+	rt := goja.New()
+	conv, err := bindings.NewJSONConverter(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.RunString(sameJS); err != nil {
+		t.Fatal(err)
+	}
+	return rt, conv
 }
