@@ -159,14 +159,7 @@ func TestNormalizeScope(t *testing.T) {
 // A tokens.json found readable by others is made 0600 when it is read,
 // not at the next write.
 func TestCacheModeFixedOnRead(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "azrepl")
-	c, err := openTokenCache(home, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.update(func(d *cacheData) error { d.Default = "x"; return nil }); err != nil {
-		t.Fatal(err)
-	}
+	c := cacheWithDefault(t, "x")
 	if err := os.Chmod(c.path, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -182,14 +175,7 @@ func TestCacheModeFixedOnRead(t *testing.T) {
 // answered from memory, and a write by another process (a rename: another
 // file) is seen by the next read.
 func TestCacheParsedOncePerVersion(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "azrepl")
-	c, err := openTokenCache(home, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.update(func(d *cacheData) error { d.Default = "first"; return nil }); err != nil {
-		t.Fatal(err)
-	}
+	c := cacheWithDefault(t, "first")
 	d1, err := c.read()
 	if err != nil || d1.Default != "first" {
 		t.Fatalf("read: %v %+v", err, d1)
@@ -215,7 +201,7 @@ func TestCacheParsedOncePerVersion(t *testing.T) {
 	}
 
 	// Another process writes (a rename over the file): the next read sees it.
-	other, _ := openTokenCache(home, nil)
+	other, _ := openTokenCache(filepath.Dir(c.path), nil)
 	if err := other.update(func(d *cacheData) error { d.Default = "second"; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -234,4 +220,18 @@ func TestCacheParsedOncePerVersion(t *testing.T) {
 	if d4, _ := c.read(); d4.Default != "third" {
 		t.Fatalf("own write not seen: %q", d4.Default)
 	}
+}
+
+// cacheWithDefault is a new tokens.json in a folder of t's, written once
+// with def as its default account.
+func cacheWithDefault(t *testing.T, def string) *tokenCache {
+	t.Helper()
+	c, err := openTokenCache(filepath.Join(t.TempDir(), "azrepl"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.update(func(d *cacheData) error { d.Default = def; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
