@@ -19,7 +19,7 @@ func TestCIRunsTheREADMETestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile("(?s)## Quick start.*?```(?:sh|bash)?\n(.*?)```").FindSubmatch(readme)
+	block := regexp.MustCompile("(?s)## Quick start.*?```(?:sh|bash)?[^\n]*\n(.*?)```").FindSubmatch(readme)
 	if block == nil {
 		t.Fatal("README has no Quick start block")
 	}

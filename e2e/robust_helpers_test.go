@@ -68,15 +68,16 @@ func robustRunIn(t *testing.T, dir string, env []string, args ...string) robustR
 }
 
 // robustOneLineError checks a failed run: a non-zero exit and exactly one
-// line on stderr, without Go panic or goroutine dumps; it returns the line.
+// error line on stderr, at most followed by one "  hint: " line, without Go
+// panic or goroutine dumps; it returns the error line.
 func robustOneLineError(t *testing.T, what string, r robustResult) string {
 	t.Helper()
 	if r.code == 0 {
 		t.Errorf("%s: exit 0, want an error (stdout %q)", what, r.stdout)
 	}
-	msg := strings.TrimRight(r.stderr, "\n")
-	if msg == "" || strings.Contains(msg, "\n") {
-		t.Errorf("%s: want one line on stderr, got %q", what, r.stderr)
+	msg, hint, hasHint := strings.Cut(strings.TrimRight(r.stderr, "\n"), "\n")
+	if msg == "" || strings.HasPrefix(msg, " ") || hasHint && (!strings.HasPrefix(hint, "  hint: ") || strings.Contains(hint, "\n")) {
+		t.Errorf("%s: want one error line (and at most one hint line) on stderr, got %q", what, r.stderr)
 	}
 	for _, bad := range []string{"goroutine ", "panic", "runtime error", ".go:"} {
 		if strings.Contains(r.stderr, bad) {
