@@ -2,15 +2,8 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/azrepl/azrepl/bindings"
-	"github.com/azrepl/azrepl/errcode"
-	"github.com/azrepl/azrepl/httpx"
-	"github.com/azrepl/azrepl/runtime"
 )
 
 // The account commands — azrepl login, logout, status and api — do from a
@@ -32,9 +25,6 @@ var (
 		Help: apiUsage + flagTable(apiFlags), Examples: apiExamples, Flags: defs(apiFlags), Run: accountMain}
 )
 
-// plainFlags: logout and status take -o json only.
-var plainFlags = []flagSpec{outputFlag}
-
 // accountMain runs one account command.
 func accountMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	if o.Emulator {
@@ -52,50 +42,4 @@ func accountMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		return statusMain(ctx, o, stdout, stderr)
 	}
 	return apiMain(ctx, o, stdout, stderr)
-}
-
-// usageFail prints a command-line error as one line; exit 2. Help goes
-// to stdout, exit 0.
-func usageFail(stdout, stderr io.Writer, name, usage string, err error) int {
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "azrepl: %v (azrepl %s --help)\n", err, name)
-	return 2
-}
-
-// commandFail prints an account command's error as a script's uncaught
-// error is printed — `azrepl NAME: CODE: message` and its hint below, on
-// stderr — and returns the exit status of its code (errcode).
-func commandFail(stderr io.Writer, name string, err error, debug bool) int {
-	var (
-		msg, hint string
-		code      int
-		be        *bindings.Error
-	)
-	switch {
-	case errors.As(err, &be):
-		msg, hint = be.Message, be.Hint
-		if be.Code != "" {
-			msg = be.Code + ": " + msg
-		}
-		code = errcode.Exit(be.Code)
-	case errors.Is(err, runtime.ErrInterrupted):
-		msg, code = "interrupted", 130
-	default:
-		var ok bool
-		msg, code = runtime.Describe(err, debug)
-		hint = runtime.Hint(err)
-		// The position is that of the command's own one-line call.
-		if msg, ok = strings.CutPrefix(msg, jsCallName+":"); ok {
-			if _, rest, found := strings.Cut(msg, ": "); found {
-				msg = rest
-			}
-		}
-	}
-	msg = httpx.EscapeControls(httpx.RedactText(shellAdvice(collapseSpace(msg))))
-	fmt.Fprintf(stderr, "azrepl %s: %s\n", name, msg)
-	printHint(stderr, msg, shellAdvice(hint))
-	return code
 }

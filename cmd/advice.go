@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // shellAdvice says in shell words what an error's advice says in JS, for
@@ -33,3 +34,17 @@ var (
 	jsLoginCall = regexp.MustCompile(`\blogin\(\{([^{}]*)\}\)`)
 	jsOption    = regexp.MustCompile(`(\w+): ("(?:[^"\\]|\\.)*"|[\w.]+)`)
 )
+
+// kebab turns a JS option key into a flag name: clientId → --client-id.
+func kebab(key string) string {
+	var b strings.Builder
+	b.WriteString("--")
+	for _, r := range key {
+		if unicode.IsUpper(r) {
+			b.WriteByte('-')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

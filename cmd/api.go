@@ -198,10 +198,6 @@ func apiService(target, service string) (string, error) {
 	return "graph", nil
 }
 
-// jsCallName names the one-line program of an account command in error
-// positions (commandFail takes the position off).
-const jsCallName = "azrepl-api"
-
 // program is the JS of the call: the data stays in args (target, options,
 // body, Databricks options); the source holds only fixed names.
 func (c apiCall) program() (src string, args []string, err error) {

@@ -1,10 +1,16 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/azrepl/azrepl/bindings"
+	"github.com/azrepl/azrepl/errcode"
+	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/suggest"
+	"github.com/azrepl/azrepl/runtime"
 )
 
 // A small flag reader for the account commands (login, logout, status,
@@ -110,3 +116,68 @@ func flagTable(specs []flagSpec) string {
 	}
 	return b.String()
 }
+
+// flagDef is one flag of a command.
+type flagDef struct {
+	Name    string   // "--tenant"
+	Alias   string   // "-t", or ""
+	Value   string   // its value's placeholder; "" for a switch
+	Choices []string // the values completions offer
+}
+
+// plainFlags: logout and status take -o json only.
+var plainFlags = []flagSpec{outputFlag}
+
+// usageFail prints a command-line error as one line; exit 2. Help goes
+// to stdout, exit 0.
+func usageFail(stdout, stderr io.Writer, name, usage string, err error) int {
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "azrepl: %v (azrepl %s --help)\n", err, name)
+	return 2
+}
+
+// commandFail prints an account command's error as a script's uncaught
+// error is printed — `azrepl NAME: CODE: message` and its hint below, on
+// stderr — and returns the exit status of its code (errcode).
+func commandFail(stderr io.Writer, name string, err error, debug bool) int {
+	var (
+		msg, hint string
+		code      int
+		be        *bindings.Error
+	)
+	switch {
+	case errors.As(err, &be):
+		msg, hint = be.Message, be.Hint
+		if be.Code != "" {
+			msg = be.Code + ": " + msg
+		}
+		code = errcode.Exit(be.Code)
+	case errors.Is(err, runtime.ErrInterrupted):
+		msg, code = "interrupted", 130
+	default:
+		var ok bool
+		msg, code = runtime.Describe(err, debug)
+		hint = runtime.Hint(err)
+		// The position is that of the command's own one-line call.
+		if msg, ok = strings.CutPrefix(msg, jsCallName+":"); ok {
+			if _, rest, found := strings.Cut(msg, ": "); found {
+				msg = rest
+			}
+		}
+	}
+	msg = httpx.EscapeControls(httpx.RedactText(shellAdvice(collapseSpace(msg))))
+	fmt.Fprintf(stderr, "azrepl %s: %s\n", name, msg)
+	printHint(stderr, msg, shellAdvice(hint))
+	return code
+}
+
+var outputFlag = flagSpec{flagDef: flagDef{Name: "--output", Alias: "-o", Value: "FORMAT", Choices: []string{"json"}}, Usage: "json: the result as JSON on stdout"}
+
+var errHelp = errors.New("help")
+
+// jsCallName names the one-line program of an account command in error
+// positions (commandFail takes the position off).
+const jsCallName = "azrepl-api"

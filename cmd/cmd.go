@@ -9,39 +9,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/azrepl/azrepl/repl"
 	"github.com/azrepl/azrepl/runtime"
-	"github.com/mattn/go-isatty"
 )
-
-// Options is the parsed command line.
-type Options struct {
-	Command  string // "repl", "run", "eval", "emulate", "version", "help"
-	Emulator bool
-	Debug    bool
-	Expr     string   // -e
-	Output   string   // -o json|raw, with -e
-	Query    string   // --query GJSON_PATH, with -e
-	File     string   // run FILE
-	Args     []string // run ARGS, or a subcommand's arguments
-	Help     bool     // the subcommand's --help
-}
-
-// UsageError is a bad command line: one line on stderr, exit 2.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-// commandUsageError is a bad command line of a subcommand, whose --help
-// the error line points at.
-type commandUsageError struct{ Msg, Command string }
-
-func (e *commandUsageError) Error() string { return e.Msg }
 
 // Parse reads the command line (without the program name).
 func Parse(args []string) (Options, error) {
@@ -178,11 +152,6 @@ func Main(args []string, stdin io.ReadCloser, stdout, stderr io.Writer) int {
 	})
 }
 
-// interruptible cancels ctx on Ctrl-C while a script runs.
-func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt)
-}
-
 func runScript(ctx context.Context, opts runtime.Options, o Options, stderr io.Writer) int {
 	if dir := filepath.Dir(o.File); dir != "" {
 		opts.Dir = dir
@@ -230,25 +199,4 @@ func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stde
 	}
 	// Timers and requests still pending run to their end, as in a script.
 	return report(rt.Wait(ctx), o.Debug, stderr)
-}
-
-// Home is azrepl's own folder: $AZREPL_HOME, else the user config dir + /azrepl.
-func Home() (string, error) {
-	if h := os.Getenv("AZREPL_HOME"); h != "" {
-		return h, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find a folder for azrepl's files (set AZREPL_HOME): %w", err)
-	}
-	return filepath.Join(dir, "azrepl"), nil
-}
-
-// colorOK: color only on a terminal, and never with NO_COLOR or TERM=dumb.
-func colorOK(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return isatty.IsTerminal(f.Fd())
 }

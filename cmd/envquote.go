@@ -114,3 +114,6 @@ func commentText(s string) string {
 		return r
 	}, collapseSpace(s))
 }
+
+// collapseSpace joins the words of s with single spaces: any text on one line.
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

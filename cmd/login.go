@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
@@ -82,20 +81,6 @@ var secretOptions = map[string]string{
 	"password":     "AZURE_PASSWORD",
 }
 
-// kebab turns a JS option key into a flag name: clientId → --client-id.
-func kebab(key string) string {
-	var b strings.Builder
-	b.WriteString("--")
-	for _, r := range key {
-		if unicode.IsUpper(r) {
-			b.WriteByte('-')
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // loginFlags are the flags of azrepl login and the option key of each.
 func loginFlags() (specs []flagSpec, keyOf map[string]string) {
 	keyOf = map[string]string{}
@@ -119,8 +104,6 @@ func loginFlags() (specs []flagSpec, keyOf map[string]string) {
 	specs = append(specs, outputFlag)
 	return specs, keyOf
 }
-
-var outputFlag = flagSpec{flagDef: flagDef{Name: "--output", Alias: "-o", Value: "FORMAT", Choices: []string{"json"}}, Usage: "json: the result as JSON on stdout"}
 
 func loginUsage() string {
 	specs, _ := loginFlags()

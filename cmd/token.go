@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/auth"
-	"github.com/azrepl/azrepl/errcode"
-	"github.com/azrepl/azrepl/httpx"
 	"github.com/azrepl/azrepl/internal/suggest"
 )
 
@@ -92,8 +90,6 @@ func parseTokenArgs(args []string) (tokenArgs, error) {
 	return a, nil
 }
 
-var errHelp = errors.New("help")
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -131,40 +127,6 @@ func tokenMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	return 0
 }
-
-// tokenSession is what the token commands need of the app: the HTTP client
-// (for a refresh exchange, and for redacting error messages) and the
-// session on the token cache. No emulator, no runtime.
-type tokenSession struct {
-	http    *httpx.Client
-	session *auth.Session
-}
-
-func openTokenSession(stderr io.Writer) (*tokenSession, error) {
-	ts := &tokenSession{http: httpx.New(httpx.Options{RequestTimeout: httpx.ParseTimeout(os.Getenv("AZREPL_TIMEOUT"))})}
-	home, err := Home()
-	if err != nil {
-		return ts, err
-	}
-	ts.session, err = auth.NewSession(auth.Config{HTTP: ts.http.HTTPClient(), Home: home, Prompt: stderr, SendClaims: true})
-	return ts, err
-}
-
-// fail prints err as one redacted line and returns the exit code of the
-// code table (errcode). Entra errors carry their hint already.
-func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
-	msg := err.Error()
-	if ts != nil && ts.http != nil {
-		msg = ts.http.Redact(msg)
-	}
-	// The REPL's advice names login(); from a shell it is azrepl login.
-	msg = shellAdvice(msg)
-	fmt.Fprintf(stderr, "%s: %s\n", who, collapseSpace(msg))
-	return errcode.Exit(errcode.Of(err))
-}
-
-// collapseSpace joins the words of s with single spaces: any text on one line.
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // writeToken prints t in one of the token formats.
 func writeToken(w io.Writer, format string, t *auth.Token, sub string, tenantGiven bool) error {
