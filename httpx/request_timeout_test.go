@@ -1,9 +1,12 @@
 package httpx
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +32,9 @@ func TestTokenRequestHasAWholeRequestDeadline(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "Client.Timeout") {
+		// Under load the deadline may strike in the proxy's CONNECT or the
+		// handshake rather than the body; any of them is the deadline.
+		if err == nil || !(os.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout")) {
 			t.Errorf("err = %v, want the request's deadline", err)
 		}
 	case <-time.After(time.Minute): // a hang is the failure, not a timing
