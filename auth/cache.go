@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/azrepl/azrepl/internal/safefile"
 	"github.com/gofrs/flock"
 )
 
@@ -256,34 +257,13 @@ func (c *tokenCache) update(fn func(*cacheData) error) error {
 	return c.write(d)
 }
 
-// write replaces tokens.json atomically: temp file in the same folder,
-// fsync, rename.
+// write replaces tokens.json atomically (safefile.Replace).
 func (c *tokenCache) write(d *cacheData) error {
 	raw, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(c.dir, ".tokens-*.tmp")
-	if err != nil {
-		return fmt.Errorf("token cache: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: %w", err)
-	}
-	if _, err := tmp.Write(append(raw, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("token cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
+	if err := safefile.Replace(c.path, append(raw, '\n'), 0o600); err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
 	if st, err := os.Stat(c.path); err == nil { // writers hold the lock: this is our file

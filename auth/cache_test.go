@@ -75,7 +75,7 @@ func TestCacheManyProcesses(t *testing.T) {
 	if len(d.AccessTokens) != n {
 		t.Errorf("%d entries, want %d", len(d.AccessTokens), n)
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(home, ".tokens-*.tmp"))
+	leftovers, _ := filepath.Glob(filepath.Join(home, ".tokens.json.tmp-*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temp files left: %v", leftovers)
 	}

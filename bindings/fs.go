@@ -172,9 +172,8 @@ func jsonIndent(rt *goja.Runtime, v goja.Value) (string, error) {
 	return out.String(), nil
 }
 
-// writeAtomic writes b to a temporary file beside p and renames it over p,
-// so a reader never sees half a file. The file keeps its mode, or gets 0644,
-// unless mode is set.
+// writeAtomic replaces p with b atomically (safefile.Replace). The file
+// keeps its mode, or gets 0644, unless mode is set.
 func writeAtomic(p string, b []byte, mode fs.FileMode) error {
 	if mode == 0 {
 		mode = 0o644
@@ -182,26 +181,7 @@ func writeAtomic(p string, b []byte, mode fs.FileMode) error {
 			mode = st.Mode().Perm()
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	return safefile.Replace(p, b, mode)
 }
 
 func (f *files) fileError(fn, path string, err error) *Error { return fileError(fn, path, err) }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -65,7 +64,7 @@ func (ts *tokenSession) defaultSubscription(ctx context.Context, acct auth.Accou
 	}
 	known[key] = s
 	if b, err := json.MarshalIndent(known, "", "  "); err == nil {
-		_ = writeFileAtomic(file, b)
+		_ = safefile.Replace(file, b, 0o600)
 	}
 	return s
 }
@@ -99,22 +98,4 @@ func (ts *tokenSession) listSubscription(ctx context.Context, tenant string) (su
 		}
 	}
 	return subscription{}, true
-}
-
-// writeFileAtomic replaces file with b (0600) through a temporary file in
-// the same folder, so a reader never sees half of it.
-func writeFileAtomic(file string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(file), ".subscriptions-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), file)
 }
