@@ -211,7 +211,13 @@ func (s *Services) home(o Options) (string, error) {
 		s.closers = append(s.closers, func() { _ = os.RemoveAll(dir) })
 		return dir, nil
 	}
-	if h := s.Getenv("AZREPL_HOME"); h != "" {
+	return Home(s.Getenv)
+}
+
+// Home is azrepl's own folder for real logins: $AZREPL_HOME, else the
+// user config dir + /azrepl.
+func Home(getenv func(string) string) (string, error) {
+	if h := getenv("AZREPL_HOME"); h != "" {
 		return h, nil
 	}
 	dir, err := os.UserConfigDir()

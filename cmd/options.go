@@ -5,12 +5,11 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 
+	"github.com/azrepl/azrepl/app"
 	"github.com/mattn/go-isatty"
 )
 
@@ -44,16 +43,7 @@ func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // Home is azrepl's own folder: $AZREPL_HOME, else the user config dir + /azrepl.
-func Home() (string, error) {
-	if h := os.Getenv("AZREPL_HOME"); h != "" {
-		return h, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find a folder for azrepl's files (set AZREPL_HOME): %w", err)
-	}
-	return filepath.Join(dir, "azrepl"), nil
-}
+func Home() (string, error) { return app.Home(os.Getenv) }
 
 // colorOK: color only on a terminal, and never with NO_COLOR or TERM=dumb.
 func colorOK(w io.Writer) bool {
