@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/testenv"
 )
 
 // runMain starts `azrepl emulate` in-process and waits for its ready line.
-func runMain(t *testing.T, args ...string) (stdout *syncBuffer, stop func() int) {
+func runMain(t *testing.T, args ...string) (stdout *testenv.Buffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout = &syncBuffer{}
-	var stderr syncBuffer
+	stdout = &testenv.Buffer{}
+	var stderr testenv.Buffer
 	done := make(chan int, 1)
 	go func() { done <- Main(ctx, args, stdout, &stderr) }()
 	deadline := time.After(30 * time.Second)

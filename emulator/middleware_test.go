@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,33 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
+	"github.com/azrepl/azrepl/internal/testenv"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestRequestLogMasksSecrets(t *testing.T) {
 	dir := t.TempDir()
-	var extra syncBuffer
+	var extra testenv.Buffer
 	em := startEmulator(t, Config{Dir: dir, Log: &extra})
 	app := em.World().Apps[0]
 	st, tok := fixture.PostForm(t, em.HTTPClient(), fixture.LoginURL(em.World().TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
@@ -141,7 +123,7 @@ func TestFaultsEveryNth(t *testing.T) {
 }
 
 func TestLatencyIsAdded(t *testing.T) {
-	var log syncBuffer
+	var log testenv.Buffer
 	em := startEmulator(t, Config{Latency: 50 * time.Millisecond, Log: &log})
 	if st, _ := fixture.GetJSON(t, em.HTTPClient(), "https://login.microsoftonline.com/common/discovery/v2.0/keys"); st != 200 {
 		t.Fatalf("status %d", st)

@@ -23,13 +23,6 @@ func getWithToken(t *testing.T, em *Emulator, u, token string) (int, map[string]
 	return resp.StatusCode, fixture.DecodeJSON(t, resp.Body)
 }
 
-func graphError(body map[string]any) (string, string) {
-	e, _ := body["error"].(map[string]any)
-	code, _ := e["code"].(string)
-	msg, _ := e["message"].(string)
-	return code, msg
-}
-
 // TestSeededStory reproduces the project's story on the seeded world through
 // the proxy: the 403 of an app without Graph permission, the 401 of an ARM
 // token sent to Graph, and the refresh-token exchange that fixes it.
@@ -42,13 +35,13 @@ func TestSeededStory(t *testing.T) {
 	_, cc := fixture.PostForm(t, em.HTTPClient(), fixture.LoginURL(w.TenantID, "token"), url.Values{"grant_type": {"client_credentials"},
 		"client_id": {story.ClientID}, "client_secret": {story.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}})
 	st, body := getWithToken(t, em, groups, cc["access_token"].(string))
-	if code, msg := graphError(body); st != 403 || code != "Authorization_RequestDenied" || msg != "Insufficient privileges to complete the operation." {
+	if code, msg := fixture.ErrorCodeMessage(body); st != 403 || code != "Authorization_RequestDenied" || msg != "Insufficient privileges to complete the operation." {
 		t.Errorf("story-app on Graph: %d %s %q", st, code, msg)
 	}
 
 	arm := deviceLogin(t, em, fixture.AzureCLI, "https://management.core.windows.net//.default offline_access openid profile")
 	st, body = getWithToken(t, em, groups, arm["access_token"].(string))
-	if code, msg := graphError(body); st != 401 || code != "InvalidAuthenticationToken" || msg != "Access token validation failure. Invalid audience." {
+	if code, msg := fixture.ErrorCodeMessage(body); st != 401 || code != "InvalidAuthenticationToken" || msg != "Access token validation failure. Invalid audience." {
 		t.Errorf("ARM token on Graph: %d %s %q", st, code, msg)
 	}
 	if st, body := getWithToken(t, em, "https://management.azure.com/tenants?api-version=2022-12-01", arm["access_token"].(string)); st != 200 {

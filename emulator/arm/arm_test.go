@@ -73,22 +73,15 @@ func send(t *testing.T, srv *httptest.Server, method, u, body string) (int, http
 	return call(t, srv, token(t, nil), method, u, body)
 }
 
-func armError(m map[string]any) (string, string) {
-	e, _ := m["error"].(map[string]any)
-	c, _ := e["code"].(string)
-	msg, _ := e["message"].(string)
-	return c, msg
-}
-
 func TestAPIVersionRequired(t *testing.T) {
 	srv := newServer(t, 1)
 	status, _, m := get(t, srv, "/subscriptions", token(t, nil))
-	code, msg := armError(m)
+	code, msg := fixture.ErrorCodeMessage(m)
 	if status != 400 || code != "MissingApiVersionParameter" || msg != "The api-version query parameter (?api-version=) is required for all requests." {
 		t.Fatalf("%d %s %q", status, code, msg)
 	}
 	status, _, m = get(t, srv, "/tenants?api-version=yesterday", token(t, nil))
-	if code, _ := armError(m); status != 400 || code != "InvalidApiVersionParameter" {
+	if code, _ := fixture.ErrorCodeMessage(m); status != 400 || code != "InvalidApiVersionParameter" {
 		t.Fatalf("%d %v", status, m)
 	}
 }
@@ -109,7 +102,7 @@ func TestTokenChecks(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, h, m := get(t, srv, "/subscriptions?api-version=2022-12-01", c.tok)
-			code, msg := armError(m)
+			code, msg := fixture.ErrorCodeMessage(m)
 			if status != 401 || code != c.code || !strings.HasPrefix(msg, c.msgPrefix) {
 				t.Fatalf("%d %s %q", status, code, msg)
 			}
@@ -193,7 +186,7 @@ func TestSubscriptionByID(t *testing.T) {
 		t.Fatalf("%d %v", status, m)
 	}
 	status, _, m = get(t, srv, "/subscriptions/00000000-0000-4000-8000-00000000cafe?api-version=2022-12-01", token(t, nil))
-	if code, _ := armError(m); status != 404 || code != "SubscriptionNotFound" {
+	if code, _ := fixture.ErrorCodeMessage(m); status != 404 || code != "SubscriptionNotFound" {
 		t.Fatalf("%d %v", status, m)
 	}
 	// A name where the id belongs is malformed, not missing (Azure/apiops#460),
@@ -201,14 +194,14 @@ func TestSubscriptionByID(t *testing.T) {
 	for path, named := range map[string]string{"/subscriptions/Pay-As-You-Go?api-version=2022-12-01": "Pay-As-You-Go",
 		"/subscriptions//resourceGroups/x?api-version=2021-04-01": "resourceGroups"} {
 		status, _, m = get(t, srv, path, token(t, nil))
-		code, msg := armError(m)
+		code, msg := fixture.ErrorCodeMessage(m)
 		if status != 400 || code != "InvalidSubscriptionId" || msg != "The provided subscription identifier '"+named+"' is malformed or invalid." {
 			t.Fatalf("%s: %d %v", path, status, m)
 		}
 	}
 	// A path with no subscription (cloudquery/cloudquery#6635).
 	status, _, m = get(t, srv, "/global/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01", token(t, nil))
-	if code, _ := armError(m); status != 404 || code != "MissingSubscription" {
+	if code, _ := fixture.ErrorCodeMessage(m); status != 404 || code != "MissingSubscription" {
 		t.Fatalf("%d %v", status, m)
 	}
 }

@@ -93,23 +93,22 @@ func (c caller) holds(a *assignment) bool {
 
 // allowed reports whether the caller may perform action over scope.
 func (s *server) allowed(c caller, action, scope string) bool {
-	if !s.cfg.RBAC {
-		return true
-	}
-	s.rbac.mu.Lock()
-	defer s.rbac.mu.Unlock()
-	for i := range s.rbac.assignments {
-		a := &s.rbac.assignments[i]
-		if c.holds(a) && within(scope, a.Scope) && a.role.Allows(action) {
-			return true
-		}
-	}
-	return false
+	return s.anyAssignment(c, func(a *assignment) bool {
+		return within(scope, a.Scope) && a.role.Allows(action)
+	})
 }
 
 // hasAnyRole: some assignment of the caller's lies over or under scope (a
 // subscription is listed to whoever holds a role anywhere in it).
 func (s *server) hasAnyRole(c caller, scope string) bool {
+	return s.anyAssignment(c, func(a *assignment) bool {
+		return within(scope, a.Scope) || within(a.Scope, scope)
+	})
+}
+
+// anyAssignment reports whether one of the caller's role assignments
+// satisfies match; with RBAC off, every caller passes.
+func (s *server) anyAssignment(c caller, match func(*assignment) bool) bool {
 	if !s.cfg.RBAC {
 		return true
 	}
@@ -117,7 +116,7 @@ func (s *server) hasAnyRole(c caller, scope string) bool {
 	defer s.rbac.mu.Unlock()
 	for i := range s.rbac.assignments {
 		a := &s.rbac.assignments[i]
-		if c.holds(a) && (within(scope, a.Scope) || within(a.Scope, scope)) {
+		if c.holds(a) && match(a) {
 			return true
 		}
 	}

@@ -75,7 +75,7 @@ func TestRBACAuthorizationFailed(t *testing.T) {
 		t.Fatalf("bob lists groups: %d %v", status, m)
 	}
 	status, _, m := call(t, srv, bob, "PUT", rg+"?api-version=2021-04-01", `{"location":"westeurope"}`)
-	code, msg := armError(m)
+	code, msg := fixture.ErrorCodeMessage(m)
 	want := "The client 'bob@contoso.onmicrosoft.com' with object id '" + bobOID + "' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope '" + rg + "' or the scope is invalid. If access was recently granted, please refresh your credentials."
 	if status != 403 || code != "AuthorizationFailed" || msg != want {
 		t.Fatalf("bob PUT: %d %s\n%s\nwant\n%s", status, code, msg, want)
@@ -91,7 +91,7 @@ func TestRBACAuthorizationFailed(t *testing.T) {
 		t.Fatalf("app lists %d %v", status, m)
 	}
 	status, _, m = call(t, srv, app, "GET", "/subscriptions/"+rbacSub+"/resourcegroups?api-version=2021-04-01", "")
-	if code, msg := armError(m); status != 403 || code != "AuthorizationFailed" || !strings.HasPrefix(msg, "The client '"+appClientID+"' with object id '"+appOID+"'") {
+	if code, msg := fixture.ErrorCodeMessage(m); status != 403 || code != "AuthorizationFailed" || !strings.HasPrefix(msg, "The client '"+appClientID+"' with object id '"+appOID+"'") {
 		t.Fatalf("app lists groups: %d %v", status, m)
 	}
 	// Contributor through a group: writes, but may not grant roles.
@@ -102,7 +102,7 @@ func TestRBACAuthorizationFailed(t *testing.T) {
 	assign := "/subscriptions/" + rbacSub + "/providers/Microsoft.Authorization/roleAssignments/3fa85f64-5717-4562-b3fc-2c963f66afa6?api-version=2022-04-01"
 	body := `{"properties":{"roleDefinitionId":"/subscriptions/` + rbacSub + `/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c","principalId":"` + appOID + `","principalType":"ServicePrincipal"}}`
 	status, _, m = call(t, srv, carol, "PUT", assign, body)
-	if code, msg := armError(m); status != 403 || code != "AuthorizationFailed" || !strings.Contains(msg, "'Microsoft.Authorization/roleAssignments/write'") {
+	if code, msg := fixture.ErrorCodeMessage(m); status != 403 || code != "AuthorizationFailed" || !strings.Contains(msg, "'Microsoft.Authorization/roleAssignments/write'") {
 		t.Fatalf("carol assigns: %d %v", status, m)
 	}
 }
@@ -169,7 +169,7 @@ func TestRBACRoleAssignments(t *testing.T) {
 		{"not-a-guid", body, "InvalidRoleAssignmentId"},
 	} {
 		status, _, m := call(t, srv, admin, "PUT", sub+"/providers/Microsoft.Authorization/roleAssignments/"+c.name+"?api-version=2022-04-01", c.body)
-		if code, _ := armError(m); status != 400 || code != c.code {
+		if code, _ := fixture.ErrorCodeMessage(m); status != 400 || code != c.code {
 			t.Errorf("%s: %d %v", c.code, status, m)
 		}
 	}
@@ -212,7 +212,7 @@ func TestTenantsAndGuestSubscriptions(t *testing.T) {
 	// A subscription call with the other tenant's token names the right
 	// authority, in the challenge and in the text (Azure/AKS#1238).
 	status, h, m := call(t, srv, home, "GET", "/subscriptions/"+partnerSub+"/resourcegroups?api-version=2021-04-01", "")
-	code, msg := armError(m)
+	code, msg := fixture.ErrorCodeMessage(m)
 	if status != 401 || code != "InvalidAuthenticationTokenTenant" ||
 		!strings.Contains(msg, "Please use the authority (URL) 'https://login.windows.net/"+partner+"' to get the token. Note, if the subscription is transferred") ||
 		!strings.HasPrefix(h.Get("WWW-Authenticate"), `Bearer authorization_uri="https://login.windows.net/`+partner+`"`) {
@@ -224,7 +224,7 @@ func TestResourceGroupLocation(t *testing.T) {
 	srv := rbacServer(t)
 	alice := userToken(t, aliceOID, "alice@contoso.onmicrosoft.com")
 	status, _, m := call(t, srv, alice, "PUT", "/subscriptions/"+rbacSub+"/resourcegroups/rg1?api-version=2021-04-01", `{"location":"Canada"}`)
-	code, msg := armError(m)
+	code, msg := fixture.ErrorCodeMessage(m)
 	if status != 400 || code != "LocationNotAvailableForResourceGroup" ||
 		!strings.HasPrefix(msg, "The provided location 'Canada' is not available for resource group. List of available regions is 'eastasia,southeastasia,") {
 		t.Fatalf("%d %s %q", status, code, msg)

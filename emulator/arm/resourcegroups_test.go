@@ -3,6 +3,8 @@ package arm
 import (
 	"strings"
 	"testing"
+
+	"github.com/azrepl/azrepl/emulator/internal/fixture"
 )
 
 func TestResourceGroupsAsyncDeletion(t *testing.T) {
@@ -99,7 +101,7 @@ func TestRateLimitHeadersAndGroupNames(t *testing.T) {
 		}
 	}
 	status, _, m := send(t, srv, "PUT", rg+"a%27b%20c?api-version=2021-04-01", `{"location":"westus"}`)
-	if code, msg := armError(m); status != 400 || code != "InvalidResourceGroup" ||
+	if code, msg := fixture.ErrorCodeMessage(m); status != 400 || code != "InvalidResourceGroup" ||
 		msg != "The provided resource group name 'a'b c' has these invalid characters: '' '. The name can only be a letter, digit, '-', '.', '(', ')' or '_'." {
 		t.Fatalf("%d %s %q", status, code, msg)
 	}

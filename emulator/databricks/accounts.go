@@ -4,9 +4,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/azrepl/azrepl/emulator/internal/bearer"
-	"github.com/azrepl/azrepl/emulator/internal/wire"
 )
 
 func (s *server) onAccountsHost(r *http.Request) bool {
@@ -84,10 +81,8 @@ func (s *server) serveAccounts(w http.ResponseWriter, r *http.Request) {
 // authenticateAccount accepts only account-level OAuth tokens: a workspace
 // token, a PAT or an Entra token is refused as Databricks refuses it there.
 func (s *server) authenticateAccount(w http.ResponseWriter, r *http.Request) (*caller, bool) {
-	raw, f := bearer.Token(r.Header.Get("Authorization"))
-	if f != nil {
-		writeAPIError(w, http.StatusUnauthorized, 401,
-			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+wire.RandomGUID()+"]")
+	raw, ok := bearerToken(w, r)
+	if !ok {
 		return nil, false
 	}
 	claims, err := s.parse(raw, &s.key.PublicKey)

@@ -34,12 +34,22 @@ func (c *caller) principal() string {
 
 var errNoPrincipal = errors.New("no such principal")
 
-// authenticate answers Databricks' 400/401/403 itself when the token is not usable.
-func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, bool) {
+// bearerToken is the request's bearer token; without one it answers
+// Databricks' 401 for a credential missing or of another type.
+func bearerToken(w http.ResponseWriter, r *http.Request) (string, bool) {
 	raw, f := bearer.Token(r.Header.Get("Authorization"))
 	if f != nil {
 		writeAPIError(w, http.StatusUnauthorized, 401,
 			"Credential was not sent or was of an unsupported type for this API. [ReqId: "+wire.RandomGUID()+"]")
+		return "", false
+	}
+	return raw, true
+}
+
+// authenticate answers Databricks' 400/401/403 itself when the token is not usable.
+func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, bool) {
+	raw, ok := bearerToken(w, r)
+	if !ok {
 		return nil, false
 	}
 	var c *caller

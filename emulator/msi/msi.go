@@ -126,13 +126,22 @@ func imdsError(w http.ResponseWriter, status int, code, desc string) {
 	wire.JSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
-func (m *Server) imds(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "The requested HTTP method is not supported")
-		return
+// metadataRequest checks what IMDS and Cloud Shell ask of every request, the
+// method and the Metadata: true header, and answers IMDS's error otherwise.
+func metadataRequest(w http.ResponseWriter, r *http.Request, method, wrongMethod string) bool {
+	if r.Method != method {
+		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", wrongMethod)
+		return false
 	}
 	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
 		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+		return false
+	}
+	return true
+}
+
+func (m *Server) imds(w http.ResponseWriter, r *http.Request) {
+	if !metadataRequest(w, r, http.MethodGet, "The requested HTTP method is not supported") {
 		return
 	}
 	q := r.URL.Query()
@@ -172,12 +181,7 @@ func (m *Server) appService(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Server) cloudShell(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		imdsError(w, http.StatusMethodNotAllowed, "invalid_request", "Cloud Shell's token endpoint takes POST")
-		return
-	}
-	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
-		imdsError(w, http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+	if !metadataRequest(w, r, http.MethodPost, "Cloud Shell's token endpoint takes POST") {
 		return
 	}
 	_ = r.ParseForm()
