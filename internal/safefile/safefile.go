@@ -30,21 +30,8 @@ var (
 func Read(ctx context.Context, path string, max int64) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	if err := regular(path, os.Stat); err != nil {
-		return nil, err
-	}
-	// Non-blocking open: a FIFO swapped in after the check does not wait for a writer.
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, err := Open(path, max)
 	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := check(path, st, max); err != nil {
-		f.Close()
 		return nil, err
 	}
 	type result struct {
@@ -78,6 +65,7 @@ func Open(path string, max int64) (*os.File, error) {
 	if err := regular(path, os.Stat); err != nil {
 		return nil, err
 	}
+	// Non-blocking open: a FIFO swapped in after the check does not wait for a writer.
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
 	if err != nil {
 		return nil, err
