@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/internal/tabletest"
 )
 
 const officeClientID = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
@@ -50,16 +51,12 @@ func TestPreauthorizedClients(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	for scope, want := range map[string]string{
+	tabletest.Each(t, "PreauthorizedClients", names, map[string]string{
 		"Mail.Read": "Microsoft Office,Microsoft Teams",
 		"https://management.core.windows.net//.default": "Microsoft Azure CLI,Microsoft Azure PowerShell,Visual Studio",
 		"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default": "Microsoft Azure CLI",
 		"https://example.com/x":                         "",
-	} {
-		if got := names(scope); got != want {
-			t.Errorf("%s: %q, want %q", scope, got, want)
-		}
-	}
+	})
 }
 
 // The browser login meets 65002 at /authorize (a redirect, no sign-in): the

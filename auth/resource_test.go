@@ -1,9 +1,13 @@
 package auth
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/azrepl/azrepl/internal/tabletest"
+)
 
 func TestScopeOrResource(t *testing.T) {
-	for in, want := range map[string]string{
+	tabletest.Each(t, "ScopeOrResource", ScopeOrResource, map[string]string{
 		"https://graph.microsoft.com":                  "https://graph.microsoft.com/.default",
 		"https://management.core.windows.net/":         "https://management.core.windows.net//.default",
 		"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d":         "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default",
@@ -14,9 +18,5 @@ func TestScopeOrResource(t *testing.T) {
 		"api://0b8f7a6e-1111-2222-3333-444455556666/x": "api://0b8f7a6e-1111-2222-3333-444455556666/x",
 		"":          "",
 		"User.Read": "User.Read",
-	} {
-		if got := ScopeOrResource(in); got != want {
-			t.Errorf("ScopeOrResource(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }

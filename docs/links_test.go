@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/azrepl/azrepl/internal/tabletest"
 )
 
 // pages are the documents a user reads: the README and every page here.
@@ -84,15 +86,11 @@ func TestLinksResolve(t *testing.T) {
 
 // TestSlug pins the anchor rule on headings of the kind the README has.
 func TestSlug(t *testing.T) {
-	for h, want := range map[string]string{
+	tabletest.Each(t, "slug", slug, map[string]string{
 		"Snippets (`scripts/`)":                            "snippets-scripts",
 		"Tokens for other tools, and the session as files": "tokens-for-other-tools-and-the-session-as-files",
 		"A five-minute tour":                               "a-five-minute-tour",
-	} {
-		if got := slug(h); got != want {
-			t.Errorf("slug(%q) = %q, want %q", h, got, want)
-		}
-	}
+	})
 }
 
 // TestREADMELinksEveryDoc: each page of docs/ is reachable from the README.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/tabletest"
 )
 
 // jwt builds an unsigned-looking JWS with the claims (the signature part
@@ -151,7 +152,7 @@ func TestExports(t *testing.T) {
 // Only the real hosts of a service are named as that service in the
 // diagram; a look-alike keeps its own name.
 func TestParticipantsAreRealHostsOnly(t *testing.T) {
-	for u, want := range map[string]string{
+	tabletest.Each(t, "participantOf", participantOf, map[string]string{
 		"https://login.microsoftonline.com/t/oauth2/v2.0/token": Entra,
 		"https://graph.microsoft.com/v1.0/me":                   Graph,
 		"https://management.azure.com/subscriptions":            ARM,
@@ -161,11 +162,7 @@ func TestParticipantsAreRealHostsOnly(t *testing.T) {
 		"https://management.evil.example/subscriptions":         "management.evil.example",
 		"https://databricks.evil.example/api/2.0/clusters":      "databricks.evil.example",
 		"https://login.microsoft.com.evil.example/token":        "login.microsoft.com.evil.example",
-	} {
-		if got := participantOf(u); got != want {
-			t.Errorf("%s is drawn as %q, want %q", u, got, want)
-		}
-	}
+	})
 }
 
 // Server text in a Mermaid label is never markup: <, >, & and " are
