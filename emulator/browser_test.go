@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
+	"github.com/azrepl/azrepl/internal/testbrowser/redirect"
 	"github.com/azrepl/azrepl/internal/testenv"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -55,6 +55,18 @@ func newBrowser(t *testing.T, ctx context.Context, em *Emulator) context.Context
 		t.Fatalf("chromium: %v", err)
 	}
 	return bctx
+}
+
+// emulatorInChromium starts an emulator and a browser on it (newBrowser),
+// given timeout to finish; it returns the emulator, the context bounding the
+// test and the browser's context.
+func emulatorInChromium(t *testing.T, timeout time.Duration) (*Emulator, context.Context, context.Context) {
+	t.Helper()
+	requireBinary(t, "chromium") // skip before an emulator is started
+	em := startEmulator(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	return em, ctx, newBrowser(t, ctx, em)
 }
 
 func fulfil(ctx context.Context, client *http.Client, ev fetch.EventRequestPaused) {
@@ -106,28 +118,11 @@ func signInWithBrowser(bctx context.Context, url, login, password string) error 
 	); err != nil {
 		return err
 	}
-	for {
-		loc, err := chromedp.Run(bctx, chromedp.Location())
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(loc, "http://localhost") || strings.HasPrefix(loc, "http://127.0.0.1") {
-			return nil
-		}
-		select {
-		case <-bctx.Done():
-			return fmt.Errorf("browser stayed on %s: %w", loc, bctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return redirect.AwaitLoopback(bctx)
 }
 
 func TestDeviceLoginPageInChromium(t *testing.T) {
-	requireBinary(t, "chromium")
-	em := startEmulator(t, Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	bctx := newBrowser(t, ctx, em)
+	em, _, bctx := emulatorInChromium(t, 60*time.Second)
 	c := em.HTTPClient()
 	_, dc := fixture.PostForm(t, c, fixture.LoginURL("organizations", "devicecode"), map[string][]string{"client_id": {fixture.AzureCLI},
 		"scope": {"https://management.core.windows.net//.default offline_access openid profile"}})

@@ -104,11 +104,7 @@ func TestMSALClientCredentials(t *testing.T) {
 }
 
 func TestMSALInteractiveWithChromium(t *testing.T) {
-	requireBinary(t, "chromium")
-	em := startEmulator(t, Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	bctx := newBrowser(t, ctx, em)
+	em, ctx, bctx := emulatorInChromium(t, 90*time.Second)
 	alice := em.World().User("alice")
 	browserErr := make(chan error, 1)
 	app := msalPublic(t, em)

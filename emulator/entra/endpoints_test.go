@@ -266,14 +266,7 @@ func TestPreauthorization(t *testing.T) {
 func TestCertificateChainChecked(t *testing.T) {
 	em := startEmulator(t, emulator.Config{Groups: 1})
 	app := worldApp(t, em, "reader-app")
-	keyPEM, err := os.ReadFile(app.KeyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := jwt.ParseRSAPrivateKeyFromPEM(keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := readKey(t, app.KeyPath)
 	cert, err := entra.ReadCertificate(app.CertificatePath)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/azrepl/azrepl/emulator/entra"
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
 	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/emulator/world"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -64,11 +65,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 }
 
 func TestClientAssertionChecks(t *testing.T) {
-	em := startEmulator(t, emulator.Config{})
+	em, reader, tokenURL, key := certificateApp(t)
 	c := em.HTTPClient()
-	reader := em.World().Apps[1]
-	tokenURL := "https://login.microsoftonline.com/" + em.World().TenantID + "/oauth2/v2.0/token"
-	key := readKey(t, reader.KeyPath)
 	st, ok := fixture.PostForm(t, c, tokenURL, assertionForm(t, reader.ClientID, key, reader.CertificatePath, tokenURL, time.Now().Add(5*time.Minute)))
 	if st != 200 || claimsOf(t, em, ok["access_token"].(string))["appidacr"] != "2" {
 		t.Fatalf("good assertion: %d %v", st, ok)
@@ -84,11 +82,8 @@ func TestClientAssertionChecks(t *testing.T) {
 // send it, with no x5t); an assertion naming none is AADSTS5002723, whose
 // text MSAL.NET's tests quote (MockHelpers.BadCredMissingSha1Error5002723).
 func TestAssertionCertificateNames(t *testing.T) {
-	em := startEmulator(t, emulator.Config{})
+	em, reader, tokenURL, key := certificateApp(t)
 	c := em.HTTPClient()
-	reader := em.World().Apps[1]
-	tokenURL := "https://login.microsoftonline.com/" + em.World().TenantID + "/oauth2/v2.0/token"
-	key := readKey(t, reader.KeyPath)
 	cert, err := entra.ReadCertificate(reader.CertificatePath)
 	if err != nil {
 		t.Fatal(err)
@@ -265,6 +260,17 @@ func TestUnknownTenantDiscovery(t *testing.T) {
 	fixture.WantEntraError(t, st, body, 400, "invalid_tenant", 90002)
 }
 
+// certificateApp starts an emulator and returns its seeded app that signs in
+// with a certificate (Apps[1]), the tenant's v2 token endpoint and the app's
+// private key, to sign client assertions with.
+func certificateApp(t *testing.T) (*emulator.Emulator, world.App, string, *rsa.PrivateKey) {
+	t.Helper()
+	em := startEmulator(t, emulator.Config{})
+	app := em.World().Apps[1]
+	return em, app, "https://login.microsoftonline.com/" + em.World().TenantID + "/oauth2/v2.0/token", readKey(t, app.KeyPath)
+}
+
+// readKey reads an app's PEM private key.
 func readKey(t *testing.T, path string) *rsa.PrivateKey {
 	t.Helper()
 	data, err := os.ReadFile(path)

@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/azrepl/azrepl/internal/testbrowser/redirect"
 	"github.com/chromedp/chromedp"
 )
 
@@ -225,18 +226,5 @@ func signIn(chromium, proxy, caFile, user, password, url string, timeout time.Du
 	); err != nil {
 		return fmt.Errorf("signing in: %w", err)
 	}
-	for {
-		loc, err := chromedp.Run(bctx, chromedp.Location())
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(loc, "http://localhost") || strings.HasPrefix(loc, "http://127.0.0.1") {
-			return nil
-		}
-		select {
-		case <-bctx.Done():
-			return fmt.Errorf("the browser stayed on %s: %w", strings.SplitN(loc, "?", 2)[0], bctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return redirect.AwaitLoopback(bctx)
 }
