@@ -45,6 +45,7 @@ import (
 	"k8s.io/client-go/transport"
 	"sigs.k8s.io/yaml"
 
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/internal/testenv"
 )
 
@@ -164,26 +165,9 @@ func newDocsEnv(t *testing.T) *docsEnv {
 	}
 	e.base = []string{"PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"), "NO_COLOR=1"}
 	for _, f := range []string{"env", "credentials.env"} {
-		e.base = append(e.base, exports(t, filepath.Join(e.emDir, f))...)
+		e.base = append(e.base, emulatortest.EnvFile(t, filepath.Join(e.emDir, f))...)
 	}
 	return e
-}
-
-// exports reads the export NAME=value lines of an emulator env file.
-func exports(t *testing.T, path string) []string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(raw), "\n") {
-		if kv, ok := strings.CutPrefix(strings.TrimSpace(line), "export "); ok {
-			k, v, _ := strings.Cut(kv, "=")
-			out = append(out, k+"="+strings.Trim(v, "'"))
-		}
-	}
-	return out
 }
 
 // workdir is a fresh working folder with the repository's scripts/ in it,
@@ -252,7 +236,7 @@ func TestBlocksRun(t *testing.T) {
 				}
 			}
 			if b.value("env") == "workload" {
-				env = append(env, exports(t, filepath.Join(e.emDir, "workload.env"))...)
+				env = append(env, emulatortest.EnvFile(t, filepath.Join(e.emDir, "workload.env"))...)
 			}
 			switch b.words()[0] {
 			case "sh":

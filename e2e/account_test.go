@@ -12,35 +12,13 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/internal/testenv"
 )
 
 // The account commands — azrepl login, logout, status, api — run as a user
 // runs them: the built binary against an emulator reached through
 // HTTPS_PROXY and SSL_CERT_FILE, a fresh AZREPL_HOME per test.
-
-// emulatorEnvFile reads one of the emulator's DIR/*.env files (lines
-// `export K=V`, values maybe single-quoted) as KEY=VALUE entries.
-func emulatorEnvFile(t *testing.T, path string) []string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(raw), "\n") {
-		line, ok := strings.CutPrefix(strings.TrimSpace(line), "export ")
-		if !ok {
-			continue
-		}
-		k, v, _ := strings.Cut(line, "=")
-		if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-			v = strings.ReplaceAll(v[1:len(v)-1], `'\''`, "'")
-		}
-		out = append(out, k+"="+v)
-	}
-	return out
-}
 
 // accountSetup is an emulator, its folder and a fresh AZREPL_HOME.
 func accountSetup(t *testing.T) (*emulator.Emulator, string, []string) {
@@ -88,19 +66,19 @@ func TestLoginEveryFlow(t *testing.T) {
 		t.Fatalf("no app %s", name)
 		return emulator.App{}
 	}
-	story, reader, workload := app("story-app"), app("reader-app"), emulatorEnvFile(t, filepath.Join(dir, "workload.env"))
+	story, reader, workload := app("story-app"), app("reader-app"), emulatortest.EnvFile(t, filepath.Join(dir, "workload.env"))
 	var alice emulator.User
 	for _, u := range world.Users {
 		if u.Name == "alice" {
 			alice = u
 		}
 	}
-	cert := strings.TrimPrefix(emulatorEnvFile(t, filepath.Join(dir, "reader-app-certificate.env"))[2], "AZURE_CLIENT_CERTIFICATE_PATH=")
-	msi := emulatorEnvFile(t, filepath.Join(dir, "msi.env"))
+	cert := strings.TrimPrefix(emulatortest.EnvFile(t, filepath.Join(dir, "reader-app-certificate.env"))[2], "AZURE_CLIENT_CERTIFICATE_PATH=")
+	msi := emulatortest.EnvFile(t, filepath.Join(dir, "msi.env"))
 	// App secrets and certificates stay in the process that signed in: a
 	// later command rebuilds the credential from the environment, as a CI
 	// job that exports AZURE_* has it (later).
-	certEnv := emulatorEnvFile(t, filepath.Join(dir, "reader-app-certificate.env"))
+	certEnv := emulatortest.EnvFile(t, filepath.Join(dir, "reader-app-certificate.env"))
 	for _, c := range []struct {
 		name, flow, client, user string
 		args, env, later         []string
@@ -327,7 +305,7 @@ func TestAPICommand(t *testing.T) {
 
 	// The story app has no Graph permission: FORBIDDEN, exit 4, the
 	// permission hint on stderr and nothing on stdout.
-	appEnv := robustEnv(env, emulatorEnvFile(t, filepath.Join(dir, "credentials.env"))...)
+	appEnv := robustEnv(env, emulatortest.EnvFile(t, filepath.Join(dir, "credentials.env"))...)
 	if r := robustRun(t, appEnv, "login", "--flow", "secret"); r.code != 0 {
 		t.Fatalf("login --flow secret: %s", r.stderr)
 	}
@@ -337,7 +315,7 @@ func TestAPICommand(t *testing.T) {
 	}
 
 	// Databricks: the workspace of DATABRICKS_HOST with its service principal.
-	dbEnv := robustEnv(env, emulatorEnvFile(t, filepath.Join(dir, "credentials.env"))...)
+	dbEnv := robustEnv(env, emulatortest.EnvFile(t, filepath.Join(dir, "credentials.env"))...)
 	r = robustRun(t, dbEnv, "api", "/api/2.1/jobs/list", "--paginate", "--query", "#")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "45" {
 		t.Errorf("databricks jobs: exit %d, %q %q", r.code, r.stdout, r.stderr)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,5 +55,31 @@ func TestStartAppEnv(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("discovery through the proxy: %d", resp.StatusCode)
+	}
+}
+
+func TestReadEnvFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.env")
+	body := "# a comment\nexport A=plain\n  export B='it'\\''s quoted'\n# export C=off\nD=no-export\nexport E=''\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := emulatortest.EnvFile(t, path)
+	if want := []string{"A=plain", "B=it's quoted", "E="}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if _, err := emulatortest.ReadEnvFile(filepath.Join(t.TempDir(), "missing.env")); err == nil {
+		t.Error("a missing file read without an error")
+	}
+}
+
+// What the emulator writes reads back: the app's secret in APP.env.
+func TestReadEnvFileOfTheEmulator(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "em")
+	em := emulatortest.Start(t, emulator.Config{Groups: 1, Dir: dir})
+	a := emulatortest.App(t, em, "reader-app")
+	got := emulatortest.EnvFile(t, filepath.Join(dir, "reader-app.env"))
+	if !slices.Contains(got, "AZURE_CLIENT_SECRET="+a.ClientSecret) || !slices.Contains(got, "AZURE_CLIENT_ID="+a.ClientID) {
+		t.Errorf("reader-app.env reads as %q", got)
 	}
 }
