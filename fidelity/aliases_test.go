@@ -1,9 +1,7 @@
 package fidelity
 
 import (
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,26 +24,9 @@ func TestAliasAuthorityHosts(t *testing.T) {
 				t.Fatal(err)
 			}
 			listGroups(t, cred)
-			if !loggedAt(t, strings.TrimSuffix(strings.TrimPrefix(host, "https://"), "/"), "/oauth2/v2.0/token") {
+			if !logged(t, strings.TrimSuffix(strings.TrimPrefix(host, "https://"), "/"), "/oauth2/v2.0/token", "") {
 				t.Fatalf("requests.log shows no token request at %s", host)
 			}
 		})
 	}
-}
-
-// loggedAt reports whether requests.log has a request to host whose path
-// contains part.
-func loggedAt(t *testing.T, host, part string) bool {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "requests.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		var e struct{ Host, Path string }
-		if json.Unmarshal([]byte(line), &e) == nil && strings.EqualFold(e.Host, host) && strings.Contains(e.Path, part) {
-			return true
-		}
-	}
-	return false
 }

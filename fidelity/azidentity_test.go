@@ -7,7 +7,6 @@
 package fidelity
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +24,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/azrepl/azrepl/emulator"
+	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/internal/testenv"
 )
 
@@ -104,26 +105,17 @@ func run(m *testing.M) (int, error) {
 
 // setExports applies the `export K=V` lines of an emulator env file.
 func setExports(path string, set func(k, v string) error) error {
-	f, err := os.Open(path)
+	env, err := emulatortest.ReadEnvFile(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "export ")
-		if !ok {
-			continue
-		}
-		k, v, _ := strings.Cut(line, "=")
-		if len(v) >= 2 && v[0] == '\'' {
-			v = strings.ReplaceAll(v[1:len(v)-1], `'\''`, "'")
-		}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
 		if err := set(k, v); err != nil {
 			return err
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
 func useEnvFile(t *testing.T, name string) {
@@ -157,9 +149,10 @@ func listGroups(t *testing.T, cred azcore.TokenCredential) {
 	}
 }
 
-// logged reports whether requests.log has a request whose path contains part
-// and (when field is not "") whose form carried field: what the library sent.
-func logged(t *testing.T, part, field string) bool {
+// logged reports whether requests.log has a request to host (any host when
+// host is "") whose path contains part and (when field is not "") whose form
+// carried field: what the library sent, and where.
+func logged(t *testing.T, host, part, field string) bool {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "requests.log"))
 	if err != nil {
@@ -167,19 +160,15 @@ func logged(t *testing.T, part, field string) bool {
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		var e struct {
+			Host string   `json:"host"`
 			Path string   `json:"path"`
 			Form []string `json:"form"`
 		}
-		if json.Unmarshal([]byte(line), &e) != nil || !strings.Contains(e.Path, part) {
+		if json.Unmarshal([]byte(line), &e) != nil || !strings.Contains(e.Path, part) || host != "" && !strings.EqualFold(e.Host, host) {
 			continue
 		}
-		if field == "" {
+		if field == "" || slices.Contains(e.Form, field) {
 			return true
-		}
-		for _, f := range e.Form {
-			if f == field {
-				return true
-			}
 		}
 	}
 	return false
@@ -195,82 +184,70 @@ func alice(t *testing.T) (string, string) {
 	return "", ""
 }
 
-func TestClientSecret(t *testing.T) {
-	useEnvFile(t, "reader-app.env")
-	cred, err := azidentity.NewEnvironmentCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-}
-
-func TestCertificate(t *testing.T) {
-	useEnvFile(t, "reader-app-certificate.env")
-	cred, err := azidentity.NewEnvironmentCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-}
-
-// With the chain in the assertion's x5c header (subject name/issuer auth).
-func TestCertificateWithChain(t *testing.T) {
-	useEnvFile(t, "reader-app-certificate.env")
-	t.Setenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "true")
-	cred, err := azidentity.NewEnvironmentCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-}
-
-// Device code with the library's defaults (Azure CLI client, organizations);
-// the emulator approves as alice after a second (--approve-after).
-func TestDeviceCode(t *testing.T) {
-	cred, err := azidentity.NewDeviceCodeCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-}
-
-func TestUsernamePassword(t *testing.T) {
-	user, pw := alice(t)
-	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-	if !logged(t, "/common/UserRealm/", "") || !logged(t, "/oauth2/v2.0/token", "password") {
-		t.Fatal("requests.log shows no UserRealm lookup and password grant")
-	}
-}
-
-// The library opens the sign-in page with xdg-open, which is headless
-// Chromium here; alice signs in on the emulator's page.
-func TestInteractiveBrowser(t *testing.T) {
-	testenv.LookPath(t, "chromium")
-	if _, err := os.Stat(filepath.Join(binDir, "xdg-open")); err != nil {
-		t.Fatal("testbrowser could not be built")
-	}
-	t.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	cred, err := azidentity.NewInteractiveBrowserCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-}
-
-// Workload identity from DIR/workload.env and the assertion file the
-// emulator keeps fresh.
-func TestWorkloadIdentity(t *testing.T) {
-	useEnvFile(t, "workload.env")
-	cred, err := azidentity.NewWorkloadIdentityCredential(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	listGroups(t, cred)
-	if !logged(t, "/oauth2/v2.0/token", "client_assertion") {
-		t.Fatal("requests.log shows no client_assertion exchange")
+// TestCredentials: each credential gets a Graph token that lists groups,
+// set up only as the library documents: environment variables from the
+// emulator's files, or the library's defaults.
+func TestCredentials(t *testing.T) {
+	environment := func(*testing.T) (azcore.TokenCredential, error) { return azidentity.NewEnvironmentCredential(nil) }
+	for _, c := range []struct {
+		name    string
+		envFile string   // the emulator's file set first ("" = none)
+		env     []string // KEY=VALUE set then
+		cred    func(t *testing.T) (azcore.TokenCredential, error)
+		check   func(t *testing.T) // what requests.log must show besides (nil = nothing)
+	}{
+		{name: "client secret", envFile: "reader-app.env", cred: environment},
+		{name: "certificate", envFile: "reader-app-certificate.env", cred: environment},
+		// With the chain in the assertion's x5c header (subject name/issuer auth).
+		{name: "certificate with chain", envFile: "reader-app-certificate.env", env: []string{"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=true"}, cred: environment},
+		// Device code with the library's defaults (Azure CLI client,
+		// organizations); the emulator approves as alice after a second
+		// (--approve-after).
+		{name: "device code", cred: func(*testing.T) (azcore.TokenCredential, error) { return azidentity.NewDeviceCodeCredential(nil) }},
+		{name: "username and password", cred: func(t *testing.T) (azcore.TokenCredential, error) {
+			user, pw := alice(t)
+			return azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
+		}, check: func(t *testing.T) {
+			if !logged(t, "", "/common/UserRealm/", "") || !logged(t, "", "/oauth2/v2.0/token", "password") {
+				t.Fatal("requests.log shows no UserRealm lookup and password grant")
+			}
+		}},
+		// The library opens the sign-in page with xdg-open, which is headless
+		// Chromium here; alice signs in on the emulator's page.
+		{name: "interactive browser", cred: func(t *testing.T) (azcore.TokenCredential, error) {
+			testenv.LookPath(t, "chromium")
+			if _, err := os.Stat(filepath.Join(binDir, "xdg-open")); err != nil {
+				t.Fatal("testbrowser could not be built")
+			}
+			t.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+			return azidentity.NewInteractiveBrowserCredential(nil)
+		}},
+		// Workload identity from DIR/workload.env and the assertion file the
+		// emulator keeps fresh.
+		{name: "workload identity", envFile: "workload.env", cred: func(*testing.T) (azcore.TokenCredential, error) {
+			return azidentity.NewWorkloadIdentityCredential(nil)
+		}, check: func(t *testing.T) {
+			if !logged(t, "", "/oauth2/v2.0/token", "client_assertion") {
+				t.Fatal("requests.log shows no client_assertion exchange")
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.envFile != "" {
+				useEnvFile(t, c.envFile)
+			}
+			for _, kv := range c.env {
+				k, v, _ := strings.Cut(kv, "=")
+				t.Setenv(k, v)
+			}
+			cred, err := c.cred(t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			listGroups(t, cred)
+			if c.check != nil {
+				c.check(t)
+			}
+		})
 	}
 }

@@ -91,6 +91,7 @@ type replayer struct {
 	em     *emulator.Emulator
 	hc     *http.Client
 	w      ledgerWorld
+	values map[string]string // placeholder name → value of w
 	mu     sync.Mutex
 	tokens map[string]string
 }
@@ -178,6 +179,7 @@ func startReplayer(t testing.TB, o options) (*replayer, error) {
 	if err := json.Unmarshal(raw, &rp.w); err != nil {
 		return nil, err
 	}
+	rp.values = placeholders(&rp.w)
 	return rp, nil
 }
 
@@ -223,54 +225,42 @@ func checkCount(t *testing.T, counts map[string][3]int) {
 
 var placeholder = regexp.MustCompile(`\{[a-z-]+(:[^{}]+)?\}`)
 
-// expand replaces the placeholders of the world: {tenant}, {domain},
-// {partner}, {sub}, {databricks}, {cli}, {client:APP}, {secret:APP},
-// {username:USER}, {password:USER}.
+// expand replaces the placeholders of the world (see placeholders); any
+// other {…} stays as it is.
 func (rp *replayer) expand(s string) string {
 	return placeholder.ReplaceAllStringFunc(s, func(p string) string {
-		kind, arg, _ := strings.Cut(p[1:len(p)-1], ":")
-		w := &rp.w
-		switch kind {
-		case "tenant":
-			return w.TenantID
-		case "domain":
-			return w.Domain
-		case "partner":
-			if len(w.GuestTenants) > 0 {
-				return w.GuestTenants[0].TenantID
-			}
-		case "sub":
-			if len(w.Subscriptions) > 0 {
-				return w.Subscriptions[0].ID
-			}
-		case "databricks":
-			return w.Databricks.Host
-		case "cli":
-			return azureCLI
-		case "databricks-basic":
-			sp := w.Databricks.ServicePrincipal
-			return base64.StdEncoding.EncodeToString([]byte(sp.ClientID + ":" + sp.ClientSecret))
-		case "client", "secret":
-			for _, a := range w.Apps {
-				if a.Name == arg {
-					if kind == "client" {
-						return a.ClientID
-					}
-					return a.ClientSecret
-				}
-			}
-		case "username", "password":
-			for _, u := range w.Users {
-				if u.Name == arg {
-					if kind == "username" {
-						return u.Username
-					}
-					return u.Password
-				}
-			}
+		if v, ok := rp.values[p[1:len(p)-1]]; ok {
+			return v
 		}
 		return p
 	})
+}
+
+// placeholders are the values of the world the recordings name: {tenant},
+// {domain}, {partner}, {sub}, {databricks}, {databricks-basic}, {cli},
+// {client:APP}, {secret:APP}, {username:USER}, {password:USER}.
+func placeholders(w *ledgerWorld) map[string]string {
+	sp := w.Databricks.ServicePrincipal
+	v := map[string]string{
+		"tenant":           w.TenantID,
+		"domain":           w.Domain,
+		"databricks":       w.Databricks.Host,
+		"databricks-basic": base64.StdEncoding.EncodeToString([]byte(sp.ClientID + ":" + sp.ClientSecret)),
+		"cli":              azureCLI,
+	}
+	if len(w.GuestTenants) > 0 {
+		v["partner"] = w.GuestTenants[0].TenantID
+	}
+	if len(w.Subscriptions) > 0 {
+		v["sub"] = w.Subscriptions[0].ID
+	}
+	for _, a := range w.Apps {
+		v["client:"+a.Name], v["secret:"+a.Name] = a.ClientID, a.ClientSecret
+	}
+	for _, u := range w.Users {
+		v["username:"+u.Name], v["password:"+u.Name] = u.Username, u.Password
+	}
+	return v
 }
 
 func (rp *replayer) replay(x *exchange) ([]string, error) {
@@ -470,20 +460,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // when one is named.
 func (rp *replayer) deviceCode(ctx context.Context, user string) (string, error) {
 	form := url.Values{"client_id": {azureCLI}, "scope": {resources["arm"] + " offline_access"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode", strings.NewReader(form.Encode()))
+	status, b, err := rp.postForm(ctx, "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode", form, [2]string{})
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := rp.hc.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	dc := gjson.GetBytes(b, "device_code").String()
 	if dc == "" {
-		return "", fmt.Errorf("devicecode: %d %.200s", resp.StatusCode, b)
+		return "", fmt.Errorf("devicecode: %d %.200s", status, b)
 	}
 	if user != "" {
 		if err := rp.em.ApproveDevice(gjson.GetBytes(b, "user_code").String(), user); err != nil {
@@ -551,9 +534,25 @@ func (rp *replayer) token(ctx context.Context, auth string) (string, error) {
 	default:
 		return "", fmt.Errorf("unknown auth %q", auth)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	status, b, err := rp.postForm(ctx, endpoint, form, basic)
 	if err != nil {
 		return "", err
+	}
+	tok := gjson.GetBytes(b, "access_token").String()
+	if status != 200 || tok == "" {
+		return "", fmt.Errorf("%d %.300s", status, b)
+	}
+	rp.tokens[auth] = tok
+	return tok, nil
+}
+
+// postForm posts form to endpoint, with basic as the client's Basic
+// credentials when basic[0] is not "", and returns the answer's status and
+// body.
+func (rp *replayer) postForm(ctx context.Context, endpoint string, form url.Values, basic [2]string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if basic[0] != "" {
@@ -561,14 +560,9 @@ func (rp *replayer) token(ctx context.Context, auth string) (string, error) {
 	}
 	resp, err := rp.hc.Do(req)
 	if err != nil {
-		return "", err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	tok := gjson.GetBytes(b, "access_token").String()
-	if resp.StatusCode != 200 || tok == "" {
-		return "", fmt.Errorf("%d %.300s", resp.StatusCode, b)
-	}
-	rp.tokens[auth] = tok
-	return tok, nil
+	return resp.StatusCode, b, nil
 }
