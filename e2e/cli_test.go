@@ -42,9 +42,33 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func TestRunScripts(t *testing.T) {
+// cliCase is one run of azrepl: its arguments, the output wanted and the
+// exit code wanted.
+type cliCase struct {
+	args []string
+	want string
+	code int
+}
+
+// runCases writes files to a fresh folder and runs each case in it; match
+// says whether the output agrees with the case's want. It returns the folder.
+func runCases(t *testing.T, files map[string]string, match func(out, want string) bool, cases []cliCase) string {
+	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	writeFiles(t, dir, files)
+	for _, c := range cases {
+		out, code := run(t, dir, c.args...)
+		if !match(out, c.want) || code != c.code {
+			t.Errorf("azrepl %s:\n got %q exit %d\nwant %q exit %d", strings.Join(c.args, " "), out, code, c.want, c.code)
+		}
+	}
+	return dir
+}
+
+func equal(out, want string) bool { return out == want }
+
+func TestRunScripts(t *testing.T) {
+	dir := runCases(t, map[string]string{
 		"app/main.js":     "const lib = require('./lib/math');\nconsole.log(args.length, args.join('+'), '=', lib.sum(args.map(Number)));\n",
 		"app/lib/math.js": "exports.sum = (xs) => xs.reduce((a, b) => a + b, 0);\n",
 		"app/boom.js":     "// comment\nfunction f() {\n  throw new Error('it broke');\n}\nf();\n",
@@ -54,12 +78,7 @@ func TestRunScripts(t *testing.T) {
 		"app/escape.js":   "require('../outside.js');\n",
 		"outside.js":      "module.exports = 1;\n",
 		"app/shebang.js":  "#!/usr/bin/env -S azrepl run\nconsole.log(typeof env.PATH);\n",
-	})
-	cases := []struct {
-		args []string
-		want string
-		code int
-	}{
+	}, equal, []cliCase{
 		{[]string{"run", "app/main.js", "1", "2", "39"}, "3 1+2+39 = 42\n", 0},
 		{[]string{"run", "app/boom.js"}, "app/boom.js:3:9: it broke\n", 1},
 		{[]string{"run", "app/syntax.js"}, "app/syntax.js:2:7: SyntaxError: Unexpected token ;\n", 1},
@@ -75,13 +94,7 @@ func TestRunScripts(t *testing.T) {
 		{[]string{"-e", "q('{\"a\":{\"b\":\"c\"}}', 'a.b')"}, "c\n", 0}, // a string result prints as it is
 		{[]string{"-e", "let o = {};\no.a.b"}, "-e:2:5: TypeError: Cannot read property 'b' of undefined\n", 1},
 		{[]string{"-e"}, "azrepl: -e needs an expression (azrepl --help for usage)\n", 2},
-	}
-	for _, c := range cases {
-		out, code := run(t, dir, c.args...)
-		if out != c.want || code != c.code {
-			t.Errorf("azrepl %s:\n got %q exit %d\nwant %q exit %d", strings.Join(c.args, " "), out, code, c.want, c.code)
-		}
-	}
+	})
 	out, code := run(t, dir, "run", "app/escape.js")
 	if code != 16 || !strings.Contains(out, "app/escape.js:1:8: REFUSED:") || !strings.Contains(out, "outside the script's folder") {
 		t.Errorf("escape: %q %d", out, code)
@@ -127,28 +140,18 @@ func TestBundledScriptsRun(t *testing.T) {
 // TestAwaitThroughTheBinary: top-level await, timers and rejections in
 // -e and run, with their exit codes (the REPL's side is in term_test.go).
 func TestAwaitThroughTheBinary(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	// A run's output holds what it wants, and never what comes after the end.
+	holds := func(out, want string) bool { return strings.Contains(out, want) && !strings.Contains(out, "never") }
+	runCases(t, map[string]string{
 		"timers.js":   "setTimeout(() => console.log('b'), 20);\nsetTimeout(() => console.log('a'), 10);\nconst v = await delay(5).then(() => 'awaited');\nconsole.log(v);\n",
 		"rejected.js": "// line 1\nawait Promise.reject(Object.assign(new Error('gone'), {code: 'NOT_FOUND'}));\n",
 		"lost.js":     "Promise.reject(Object.assign(new Error('nobody catches'), {code: 'FORBIDDEN'}));\nsetTimeout(() => console.log('never'), 50);\n",
-	})
-	cases := []struct {
-		args []string
-		want string
-		code int
-	}{
+	}, holds, []cliCase{
 		{[]string{"-e", "await delay(5); 6 * 7"}, "42\n", 0},
 		{[]string{"-e", "setTimeout(() => console.log('later'), 10); 'now'"}, "now\nlater\n", 0},
 		{[]string{"run", "timers.js"}, "awaited\na\nb\n", 0},
 		{[]string{"run", "rejected.js"}, "NOT_FOUND: gone", 8},
 		{[]string{"run", "lost.js"}, "FORBIDDEN: nobody catches", 4},
 		{[]string{"-e", "await Promise.reject(Object.assign(new Error('x'), {code: 'THROTTLED'}))"}, "THROTTLED: x", 9},
-	}
-	for _, c := range cases {
-		out, code := run(t, dir, c.args...)
-		if !strings.Contains(out, c.want) || code != c.code || strings.Contains(out, "never") {
-			t.Errorf("azrepl %s:\n got %q exit %d\nwant %q exit %d", strings.Join(c.args, " "), out, code, c.want, c.code)
-		}
-	}
+	})
 }

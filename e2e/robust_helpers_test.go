@@ -47,9 +47,16 @@ func robustRun(t *testing.T, env []string, args ...string) robustResult {
 // robustRunIn is robustRun in the working folder dir ("" = this one).
 func robustRunIn(t *testing.T, dir string, env []string, args ...string) robustResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	return runWithin(t, 90*time.Second, dir, env, append([]string{bin}, args...)...)
+}
+
+// runWithin runs argv in dir ("" = this one) with env and kills it after
+// limit (then the run failed: a hang is the failure, not a timing).
+func runWithin(t *testing.T, limit time.Duration, dir string, env []string, argv ...string) robustResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir = env, dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -58,7 +65,7 @@ func robustRunIn(t *testing.T, dir string, env []string, args ...string) robustR
 	var ee *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
-		t.Fatalf("azrepl %q did not finish in time; stderr: %s", args, r.stderr)
+		t.Fatalf("%q still running after %s; stderr: %s", argv, limit, r.stderr)
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -143,20 +142,10 @@ func shimDir(t *testing.T, env []string) string {
 	return dir
 }
 
+// runIn runs the program name (a shim, say) with env, bounded as robustRun is.
 func runIn(t *testing.T, env []string, name string, args ...string) robustResult {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Env = env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := robustResult{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return runWithin(t, 90*time.Second, "", env, append([]string{name}, args...)...)
 }
 
 func TestAzShimAnswersTokenCommands(t *testing.T) {

@@ -155,6 +155,20 @@ func loadTrace(t *testing.T, dir string) traceexport.TraceFile {
 	return f
 }
 
+// checkSummary fails for each of want that the run's summary (its stderr)
+// lacks; what names the run when a test has several.
+func checkSummary(t *testing.T, what, summary string, want ...string) {
+	t.Helper()
+	if what != "" {
+		what += ": "
+	}
+	for _, w := range want {
+		if !strings.Contains(summary, w) {
+			t.Errorf("%sthe summary lacks %q:\n%s", what, w, summary)
+		}
+	}
+}
+
 // checkNoSecrets fails when a world secret or a signed JWT is in any file of
 // dir or in text.
 func checkNoSecrets(t *testing.T, c *cloud, dir, text string) {
@@ -288,15 +302,11 @@ curl -sS --fail-with-body -o /dev/null -w '%{http_code}\n' -H "Authorization: Be
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "200" {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
-		"sh → Entra: client credentials (secret), client " + a.ClientID + ", tenant " + c.em.World().TenantID + ", scope Graph .default → 200: token (aud Graph, roles Group.Read.All User.Read.All, 3599 s)",
+	checkSummary(t, "", r.stderr,
+		"sh → Entra: client credentials (secret), client "+a.ClientID+", tenant "+c.em.World().TenantID+", scope Graph .default → 200: token (aud Graph, roles Group.Read.All User.Read.All, 3599 s)",
 		"sh → Graph: GET /v1.0/groups, token (aud Graph, roles Group.Read.All User.Read.All) → 200",
 		"[curl/",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the summary lacks %q:\n%s", want, r.stderr)
-		}
-	}
+	)
 	for _, f := range []string{"trace.json", "report.html", "flow.har", "flow.js"} {
 		st, err := os.Stat(filepath.Join(r.dir, f))
 		if err != nil || st.Mode().Perm() != 0o600 {
@@ -313,7 +323,7 @@ func TestGoAzidentityWithEmulatorFlag(t *testing.T) {
 		// The emulator's default app (story-app) has no Graph role: 403 is the story's answer.
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
+	checkSummary(t, "", r.stderr,
 		"azid → Entra: discovery: instance discovery",
 		"azid → Entra: discovery: OIDC metadata of ",
 		"azid → Entra: client credentials (secret), client ",
@@ -321,11 +331,7 @@ func TestGoAzidentityWithEmulatorFlag(t *testing.T) {
 		"[MSAL.Go ",
 		"azid → Graph: GET /v1.0/groups, token (aud Graph, no scp or roles)",
 		"→ 403 Authorization_RequestDenied",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the summary lacks %q:\n%s", want, r.stderr)
-		}
-	}
+	)
 }
 
 func TestGoAzidentityThroughUserProxy(t *testing.T) {
@@ -336,9 +342,7 @@ func TestGoAzidentityThroughUserProxy(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "200" {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "azid → Entra: client credentials (secret)") || !strings.Contains(r.stderr, "[MSAL.Go") {
-		t.Errorf("summary:\n%s", r.stderr)
-	}
+	checkSummary(t, "", r.stderr, "azid → Entra: client credentials (secret)", "[MSAL.Go")
 	checkNoSecrets(t, c, r.dir, r.stderr)
 	replay(t, c, r, env)
 }
@@ -359,15 +363,11 @@ func TestPythonRequests(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "200" {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
-		"python3 → Entra: client credentials (secret), client " + a.ClientID,
+	checkSummary(t, "", r.stderr,
+		"python3 → Entra: client credentials (secret), client "+a.ClientID,
 		"→ 200: token (aud Graph, roles Group.Read.All User.Read.All, 3599 s) [python-requests/",
 		"python3 → Graph: GET /v1.0/groups, token (aud Graph, roles Group.Read.All User.Read.All) → 200 [python-requests/",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the summary lacks %q:\n%s", want, r.stderr)
-		}
-	}
+	)
 	checkNoSecrets(t, c, r.dir, r.stderr)
 	replay(t, c, r, env)
 }
@@ -381,15 +381,11 @@ func TestDatabricksSDKMachineToMachine(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) == "" {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
+	checkSummary(t, "", r.stderr,
 		"dbsdk → Databricks: Databricks M2M (client credentials, ",
 		"dbsdk → Databricks: GET /api/2.0/preview/scim/v2/Me, ",
 		"[databricks-sdk-go/",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the summary lacks %q:\n%s", want, r.stderr)
-		}
-	}
+	)
 	checkNoSecrets(t, c, r.dir, r.stderr)
 	replay(t, c, r, env)
 }
@@ -410,37 +406,29 @@ func TestAzureCLI(t *testing.T) {
 	if login.code != 0 {
 		t.Fatalf("az login: exit %d, stderr:\n%s", login.code, login.stderr)
 	}
-	for _, want := range []string{
+	checkSummary(t, "az login", login.stderr,
 		"az → Entra: device code requested, client Microsoft Azure CLI (04b07795…), tenant organizations, scope ARM .default offline_access openid profile",
 		"az → Entra: device code, client Microsoft Azure CLI (04b07795…), tenant organizations",
 		"→ 200: token (aud ARM, scp user_impersonation, ",
 		"az → ARM: GET /tenants, token (aud ARM, scp user_impersonation, xms_cc) → 200",
 		"az → Entra: device code, client Microsoft Azure CLI (04b07795…), tenant organizations, claims xms_cc (CAE) → 400 authorization_pending, CAE capable",
-		"az → Entra: refresh token redeemed for ARM (FOCI family), client Microsoft Azure CLI (04b07795…), tenant " + tenant,
+		"az → Entra: refresh token redeemed for ARM (FOCI family), client Microsoft Azure CLI (04b07795…), tenant "+tenant,
 		"[MSAL.Python ",
-	} {
-		if !strings.Contains(login.stderr, want) {
-			t.Errorf("az login: the summary lacks %q:\n%s", want, login.stderr)
-		}
-	}
+	)
 	checkNoSecrets(t, c, login.dir, login.stderr)
 
 	tok := record(t, env, az, "account", "get-access-token", "--scope", "https://graph.microsoft.com/.default")
 	if tok.code != 0 || !strings.Contains(tok.stdout, "accessToken") {
 		t.Fatalf("az account get-access-token: exit %d, stderr:\n%s", tok.code, tok.stderr)
 	}
-	if want := "az → Entra: refresh token redeemed for Graph (FOCI family), client Microsoft Azure CLI (04b07795…), tenant " + tenant + ", scope Graph .default"; !strings.Contains(tok.stderr, want) {
-		t.Errorf("get-access-token: the summary lacks %q:\n%s", want, tok.stderr)
-	}
+	checkSummary(t, "get-access-token", tok.stderr, "az → Entra: refresh token redeemed for Graph (FOCI family), client Microsoft Azure CLI (04b07795…), tenant "+tenant+", scope Graph .default")
 	checkNoSecrets(t, c, tok.dir, tok.stderr)
 
 	rest := record(t, env, az, "rest", "--url", "https://graph.microsoft.com/v1.0/groups")
 	if rest.code != 0 || !strings.Contains(rest.stdout, c.em.World().Group(0).DisplayName) {
 		t.Fatalf("az rest: exit %d, stderr:\n%s", rest.code, rest.stderr)
 	}
-	if want := "az → Graph: GET /v1.0/groups, token (aud Graph, scp "; !strings.Contains(rest.stderr, want) {
-		t.Errorf("az rest: the summary lacks %q:\n%s", want, rest.stderr)
-	}
+	checkSummary(t, "az rest", rest.stderr, "az → Graph: GET /v1.0/groups, token (aud Graph, scp ")
 	checkNoSecrets(t, c, rest.dir, rest.stderr)
 
 	// az login's flow, replayed by azrepl (a fresh AZREPL_HOME: it signs in anew).
