@@ -194,44 +194,32 @@ func TestRenderResult(t *testing.T) {
 	if !bytes.HasPrefix(out, []byte("200 OK")) || !bytes.Contains(out, []byte("shown of")) {
 		t.Errorf("terminal: %.80q", out)
 	}
-	out, _ = renderResult(vm, resp, resultShape{Query: "value.#.id|@reverse|0"})
-	if string(out) != "299\n" {
-		t.Errorf("--query = %q", out)
-	}
-	out, _ = renderResult(vm, resp, resultShape{Query: "name"})
-	if string(out) != "a\x1b[31mb\n" {
-		t.Errorf("--query string into a pipe = %q (exact text expected)", out)
-	}
 	out, _ = renderResult(vm, resp, resultShape{Query: "name", Terminal: true})
 	if bytes.ContainsRune(out, 0x1b) {
 		t.Errorf("--query string on a terminal = %q (escape shown escaped expected)", out)
 	}
-	out, _ = renderResult(vm, resp, resultShape{Query: "name", Output: "json"})
-	if string(out) != "\"a\\u001b[31mb\"\n" {
-		t.Errorf("--query -o json = %q", out)
-	}
 	if _, err := renderResult(vm, resp, resultShape{Query: "nope"}); !errors.Is(err, errNoMatch) {
 		t.Errorf("--query nope: %v", err)
 	}
-	out, _ = renderResult(vm, text, resultShape{Output: "json"})
-	if string(out) != "\"plain\\n\"\n" {
-		t.Errorf("-o json of a text body = %q", out)
-	}
-	out, _ = renderResult(vm, text, resultShape{Output: "raw"})
-	if string(out) != "plain\n" {
-		t.Errorf("-o raw of a text body = %q", out)
-	}
-	v, _ := vm.RunString(`({a: [1, "x"]})`)
-	out, _ = renderResult(vm, v, resultShape{Output: "json"})
-	if string(out) != "{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}\n" {
-		t.Errorf("-o json of an object = %q", out)
-	}
-	out, _ = renderResult(vm, vm.ToValue("tok"), resultShape{Output: "raw"})
-	if string(out) != "tok\n" {
-		t.Errorf("-o raw of a string = %q", out)
-	}
-	if out, _ := renderResult(vm, goja.Undefined(), resultShape{Output: "json"}); len(out) != 0 {
-		t.Errorf("undefined printed %q", out)
+	obj, _ := vm.RunString(`({a: [1, "x"]})`)
+	for _, c := range []struct {
+		what  string
+		v     goja.Value
+		shape resultShape
+		want  string
+	}{
+		{"--query value.#.id|@reverse|0", resp, resultShape{Query: "value.#.id|@reverse|0"}, "299\n"},
+		{"--query string into a pipe (exact text expected)", resp, resultShape{Query: "name"}, "a\x1b[31mb\n"},
+		{"--query -o json", resp, resultShape{Query: "name", Output: "json"}, "\"a\\u001b[31mb\"\n"},
+		{"-o json of a text body", text, resultShape{Output: "json"}, "\"plain\\n\"\n"},
+		{"-o raw of a text body", text, resultShape{Output: "raw"}, "plain\n"},
+		{"-o json of an object", obj, resultShape{Output: "json"}, "{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}\n"},
+		{"-o raw of a string", vm.ToValue("tok"), resultShape{Output: "raw"}, "tok\n"},
+		{"-o json of undefined", goja.Undefined(), resultShape{Output: "json"}, ""},
+	} {
+		if out, err := renderResult(vm, c.v, c.shape); err != nil || string(out) != c.want {
+			t.Errorf("%s = %q, %v; want %q", c.what, out, err, c.want)
+		}
 	}
 }
 

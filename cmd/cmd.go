@@ -156,6 +156,15 @@ func runScript(ctx context.Context, opts runtime.Options, o Options, stderr io.W
 	if dir := filepath.Dir(o.File); dir != "" {
 		opts.Dir = dir
 	}
+	return withRuntime(ctx, opts, stderr, func(ctx context.Context, rt *runtime.Runtime) int {
+		_, err := rt.RunFile(ctx, o.File)
+		return report(err, o.Debug, stderr)
+	})
+}
+
+// withRuntime starts a runtime with opts and runs do in it, under a context
+// that Ctrl-C cancels; the runtime is closed when do returns.
+func withRuntime(ctx context.Context, opts runtime.Options, stderr io.Writer, do func(context.Context, *runtime.Runtime) int) int {
 	rt, err := runtime.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "azrepl:", err)
@@ -164,8 +173,7 @@ func runScript(ctx context.Context, opts runtime.Options, o Options, stderr io.W
 	defer rt.Close()
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	_, err = rt.RunFile(ctx, o.File)
-	return report(err, o.Debug, stderr)
+	return do(ctx, rt)
 }
 
 // report prints an evaluation's error as one line (with the JS stack under
@@ -181,22 +189,16 @@ func report(err error, debug bool, stderr io.Writer) int {
 }
 
 func evalExpr(ctx context.Context, opts runtime.Options, o Options, stdout, stderr io.Writer) int {
-	rt, err := runtime.New(opts)
-	if err != nil {
-		fmt.Fprintln(stderr, "azrepl:", err)
-		return 1
-	}
-	defer rt.Close()
-	ctx, stop := interruptible(ctx)
-	defer stop()
-	v, err := rt.Eval(ctx, "-e", o.Expr)
-	if err != nil {
-		return report(err, o.Debug, stderr)
-	}
-	if err := printResult(rt, v, o, stdout); err != nil {
-		fmt.Fprintln(stderr, "azrepl:", err)
-		return 1
-	}
-	// Timers and requests still pending run to their end, as in a script.
-	return report(rt.Wait(ctx), o.Debug, stderr)
+	return withRuntime(ctx, opts, stderr, func(ctx context.Context, rt *runtime.Runtime) int {
+		v, err := rt.Eval(ctx, "-e", o.Expr)
+		if err != nil {
+			return report(err, o.Debug, stderr)
+		}
+		if err := printResult(rt, v, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "azrepl:", err)
+			return 1
+		}
+		// Timers and requests still pending run to their end, as in a script.
+		return report(rt.Wait(ctx), o.Debug, stderr)
+	})
 }

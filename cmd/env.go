@@ -69,11 +69,7 @@ func envMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	ts, err := openTokenSession(stderr)
-	if err != nil {
-		return ts.fail(stderr, "azrepl", err)
-	}
-	accts, err := ts.session.Accounts()
+	ts, accts, err := openAccounts(stderr)
 	if err != nil {
 		return ts.fail(stderr, "azrepl", err)
 	}

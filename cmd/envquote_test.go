@@ -10,40 +10,28 @@ import (
 // unquoteFish reads one word as fish does: inside single quotes \' and \\
 // are escapes; outside, a backslash escapes the next character.
 func unquoteFish(w string) (string, bool) {
-	var b strings.Builder
-	inQuote := false
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case inQuote && c == '\\' && i+1 < len(w) && (w[i+1] == '\'' || w[i+1] == '\\'):
-			i++
-			b.WriteByte(w[i])
-		case inQuote && c == '\'':
-			inQuote = false
-		case inQuote:
-			b.WriteByte(c)
-		case c == '\'':
-			inQuote = true
-		case c == '\\' && i+1 < len(w):
-			i++
-			b.WriteByte(w[i])
-		case strings.IndexByte(" \t\n;|&$()<>*?{}[]\"#~%", c) >= 0:
-			return "", false // a character fish would act on
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), !inQuote
+	return unquoteWord(w, true, " \t\n;|&$()<>*?{}[]\"#~%")
 }
 
 // unquotePOSIX reads one word as sh does: inside single quotes nothing is
 // special; outside, a backslash escapes the next character.
 func unquotePOSIX(w string) (string, bool) {
+	return unquoteWord(w, false, " \t\n;|&$()<>*?`\"#~")
+}
+
+// unquoteWord reads one word of a shell that quotes with ' and escapes with
+// a backslash outside quotes; quoteEscapes: \' and \\ are escapes inside
+// quotes too. An unquoted, unescaped character of special is one the shell
+// would act on: the word is refused.
+func unquoteWord(w string, quoteEscapes bool, special string) (string, bool) {
 	var b strings.Builder
 	inQuote := false
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		switch {
+		case inQuote && quoteEscapes && c == '\\' && i+1 < len(w) && (w[i+1] == '\'' || w[i+1] == '\\'):
+			i++
+			b.WriteByte(w[i])
 		case inQuote && c == '\'':
 			inQuote = false
 		case inQuote:
@@ -53,7 +41,7 @@ func unquotePOSIX(w string) (string, bool) {
 		case c == '\\' && i+1 < len(w):
 			i++
 			b.WriteByte(w[i])
-		case strings.IndexByte(" \t\n;|&$()<>*?`\"#~", c) >= 0:
+		case strings.IndexByte(special, c) >= 0:
 			return "", false
 		default:
 			b.WriteByte(c)
@@ -98,15 +86,7 @@ var hostileValues = []string{"", "plain", "it's", `a\`, `a\'; touch /tmp/pwned; 
 // ending in a backslash ended fish's quoting early with the old quoting.
 func TestEnvQuotingForEveryShell(t *testing.T) {
 	for _, v := range hostileValues {
-		if got, ok := unquoteFish(shellWord(v)); !ok || got != v {
-			t.Errorf("fish reads %s as %q, %v; want %q", shellWord(v), got, ok, v)
-		}
-		if got, ok := unquotePOSIX(shellWord(v)); !ok || got != v {
-			t.Errorf("sh reads %s as %q, %v; want %q", shellWord(v), got, ok, v)
-		}
-		if got, ok := unquotePowerShell(powershellWord(v)); !ok || got != v {
-			t.Errorf("PowerShell reads %s as %q, %v; want %q", powershellWord(v), got, ok, v)
-		}
+		checkShellsRead(t, v)
 		// The real sh agrees with the oracle.
 		out, err := exec.Command("sh", "-c", "printf %s "+shellWord(v)).Output()
 		if err != nil || string(out) != v {
@@ -119,17 +99,24 @@ func FuzzShellWord(f *testing.F) {
 	for _, v := range hostileValues {
 		f.Add(v)
 	}
-	f.Fuzz(func(t *testing.T, v string) {
-		if got, ok := unquoteFish(shellWord(v)); !ok || got != v {
-			t.Errorf("fish: %q → %s → %q", v, shellWord(v), got)
+	f.Fuzz(checkShellsRead)
+}
+
+// checkShellsRead reports each shell that reads v's quoting as other than v.
+func checkShellsRead(t *testing.T, v string) {
+	t.Helper()
+	for _, sh := range []struct {
+		name, word string
+		unquote    func(string) (string, bool)
+	}{
+		{"fish", shellWord(v), unquoteFish},
+		{"sh", shellWord(v), unquotePOSIX},
+		{"PowerShell", powershellWord(v), unquotePowerShell},
+	} {
+		if got, ok := sh.unquote(sh.word); !ok || got != v {
+			t.Errorf("%s reads %s as %q, %v; want %q", sh.name, sh.word, got, ok, v)
 		}
-		if got, ok := unquotePOSIX(shellWord(v)); !ok || got != v {
-			t.Errorf("sh: %q → %s → %q", v, shellWord(v), got)
-		}
-		if got, ok := unquotePowerShell(powershellWord(v)); !ok || got != v {
-			t.Errorf("PowerShell: %q → %s → %q", v, powershellWord(v), got)
-		}
-	})
+	}
 }
 
 // Values from a server or a cache are checked before they are printed: a

@@ -154,11 +154,7 @@ func azGetAccessToken(ctx context.Context, a azArgs, stdout, stderr io.Writer) i
 // Databricks SDKs' azure-cli auth runs it to tell users from managed
 // identities before asking for a token.
 func azAccountShow(ctx context.Context, a azArgs, stdout, stderr io.Writer) int {
-	ts, err := openTokenSession(stderr)
-	if err != nil {
-		return ts.fail(stderr, "ERROR", err)
-	}
-	accts, err := ts.session.Accounts()
+	ts, accts, err := openAccounts(stderr)
 	if err != nil {
 		return ts.fail(stderr, "ERROR", err)
 	}

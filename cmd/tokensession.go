@@ -30,6 +30,16 @@ func openTokenSession(stderr io.Writer) (*tokenSession, error) {
 	return ts, err
 }
 
+// openAccounts opens the token session and reads the logins it holds.
+func openAccounts(stderr io.Writer) (*tokenSession, []auth.Account, error) {
+	ts, err := openTokenSession(stderr)
+	if err != nil {
+		return ts, nil, err
+	}
+	accts, err := ts.session.Accounts()
+	return ts, accts, err
+}
+
 // fail prints err as one redacted line and returns the exit code of the
 // code table (errcode). Entra errors carry their hint already.
 func (ts *tokenSession) fail(stderr io.Writer, who string, err error) int {
