@@ -121,26 +121,24 @@ func Setup(ctx context.Context, o Options) (s *Services, err error) {
 		return nil, err
 	}
 	bindings.AttachDeviceCodePrompt(s.Auth, s.prompt)
-	// Requests that need a bearer token (http.get with a scope, graph, arm)
-	// take it from the signed-in session.
-	session := s.Auth
-	s.HTTP.SetTokenSource(func(ctx context.Context, scope string) (string, error) {
-		t, err := session.Token(ctx, scope, auth.TokenOptions{})
-		if err != nil {
-			return "", err
-		}
-		return t.AccessToken, nil
-	})
-	// A 401 with a claims challenge (CAE: revoked session, new location…)
-	// is answered once with a token redeemed for those claims.
-	s.HTTP.SetClaimsTokenSource(func(ctx context.Context, scope, claims string) (string, error) {
+	UseSessionTokens(s.HTTP, s.Auth)
+	return s, nil
+}
+
+// UseSessionTokens has c take its bearer tokens (http.get with a scope,
+// graph, arm) from session; a 401 with a claims challenge (CAE: revoked
+// session, new location…) is answered once with a token redeemed for those
+// claims.
+func UseSessionTokens(c *httpx.Client, session *auth.Session) {
+	token := func(ctx context.Context, scope, claims string) (string, error) {
 		t, err := session.Token(ctx, scope, auth.TokenOptions{Claims: claims})
 		if err != nil {
 			return "", err
 		}
 		return t.AccessToken, nil
-	})
-	return s, nil
+	}
+	c.SetTokenSource(func(ctx context.Context, scope string) (string, error) { return token(ctx, scope, "") })
+	c.SetClaimsTokenSource(token)
 }
 
 // NewHTTPClient is another client that goes where Services.HTTP goes (the

@@ -11,8 +11,7 @@ import (
 // BAD_ARGUMENT TypeError naming the call and the parameter, and nothing
 // goes to the network (no "[object Object]" scope, path or host).
 func TestArgumentsCheckedBeforeAnythingIsSent(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 3}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 3}))
 	cases := []struct{ src, want string }{
 		{`token({tenant: "x"})`, `token(scope, opts): scope must be a string, not an object (options go after it)`},
 		{`token(42)`, `token(scope, opts): scope must be a string, not the number 42`},
@@ -53,11 +52,7 @@ func TestArgumentsCheckedBeforeAnythingIsSent(t *testing.T) {
 	}
 	before := len(h.http.Trace())
 	for _, tc := range cases {
-		e := h.thrown(tc.src)
-		msg, _ := e["message"].(string)
-		if e["code"] != "BAD_ARGUMENT" || e["name"] != "TypeError" || e["exitCode"] != float64(2) || !strings.Contains(msg, tc.want) {
-			t.Errorf("%s threw %v\nwant BAD_ARGUMENT with %s", tc.src, e, tc.want)
-		}
+		h.throwsBadArgument(tc.src, tc.want)
 	}
 	for _, x := range h.http.Trace()[before:] {
 		t.Errorf("a call with a bad argument was sent: %s %s", x.Method, x.URL)

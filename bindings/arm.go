@@ -25,14 +25,7 @@ func init() {
         or Location) until it ends, honouring Retry-After; returns the final resource (PUT/PATCH), the
         operation's result or null; throws the operation's error (err.serviceCode) or TIMEOUT (default 30 min)
   Example: arm.all("/subscriptions?api-version=2022-12-01").map(s => s.displayName)` + armRolesHelp,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			c.name = "arm"
-			return c.armObject(), nil
-		},
+		Value: callerValue("arm", func(c *caller) goja.Value { return c.armObject() }),
 	})
 }
 
@@ -59,10 +52,8 @@ func (c *caller) armRequest(method, path string, opts goja.Value) *httpx.Request
 
 func (c *caller) armRequestWith(method, path string, o *requestOptions) *httpx.Request {
 	full := path
-	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
-		if !strings.HasPrefix(path, "/") {
-			path = "/" + path
-		}
+	if !isURL(path) {
+		path = rooted(path)
 		full = ARMHost + path
 	}
 	req := c.newRequest(method, c.rt.ToValue(full), o)

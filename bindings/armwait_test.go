@@ -77,8 +77,7 @@ func TestARMWaitStaysOnTheRequestsOrigin(t *testing.T) {
 // and azrepl's hint names the action, the scope and the built-in roles that
 // grant it; an app with no role at all sees no subscription.
 func TestARMAuthorizationFailedHint(t *testing.T) {
-	h := newHarness(t)
-	h.loginApp("reader-app") // Reader of the subscription
+	h := readerHarness(t) // Reader of the subscription
 	e := h.thrown(`(() => {
 		const sub = arm.all("/subscriptions?api-version=2022-12-01")[0].subscriptionId;
 		arm.put("/subscriptions/" + sub + "/resourcegroups/rg-denied?api-version=2021-04-01", {location: "westeurope"});

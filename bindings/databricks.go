@@ -38,14 +38,9 @@ func init() {
            all(path, {max, items}), token()}; get/post… throw on non-2xx like graph.*.
   all() follows next_page_token / has_more (iter(path) and each(path, fn) stream it); items: the array's name (default from the path: jobs/list → "jobs")
   Example: databricks({flow: "m2m"}).all("/api/2.1/jobs/list").length`,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			c.name = "databricks"
-			return rt.ToValue(func(opts goja.Value) goja.Value { return c.databricks(opts) }), nil
-		},
+		Value: callerValue("databricks", func(c *caller) goja.Value {
+			return c.rt.ToValue(func(opts goja.Value) goja.Value { return c.databricks(opts) })
+		}),
 	})
 }
 
@@ -151,11 +146,8 @@ func (d *databricksClient) request(method, path string, opts goja.Value) *httpx.
 
 func (d *databricksClient) requestWith(method, path string, o *requestOptions) *httpx.Request {
 	full := path
-	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
-		if !strings.HasPrefix(path, "/") {
-			path = "/" + path
-		}
-		full = d.cfg.Host + path
+	if !isURL(path) {
+		full = d.cfg.Host + rooted(path)
 	} else if u, err := url.Parse(path); err != nil || !strings.EqualFold(u.Scheme+"://"+u.Host, d.cfg.Host) {
 		// The workspace token is for the workspace only.
 		Throw(d.c.rt, &Error{Code: errcode.Refused, Message: fmt.Sprintf("databricks: %s is not on %s: the workspace token is not sent elsewhere (use http.get for other hosts)",

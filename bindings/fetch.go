@@ -26,14 +26,9 @@ func init() {
   Response: ok, status, statusText, url, redirected, headers.get(name)/has/forEach/entries(),
             text(), json(), arrayBuffer() (Promises)
   Example: const r = await fetch("https://graph.microsoft.com/v1.0/me"); (await r.json()).displayName`,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			c.name = "fetch"
-			return rt.ToValue(func(call goja.FunctionCall) goja.Value { return c.fetch(call.Argument(0), call.Argument(1)) }), nil
-		},
+		Value: callerValue("fetch", func(c *caller) goja.Value {
+			return c.rt.ToValue(func(call goja.FunctionCall) goja.Value { return c.fetch(call.Argument(0), call.Argument(1)) })
+		}),
 	})
 }
 

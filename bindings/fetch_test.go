@@ -10,8 +10,7 @@ import (
 )
 
 func TestFetchAutomaticAudienceAndRedactedTrace(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 7}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 7}))
 	before := len(h.http.Trace())
 	got := h.run(`
 		const r = await fetch(new URL("https://graph.microsoft.com/v1.0/groups?$top=3"), {headers: [["x-test", "1"]]});

@@ -27,16 +27,11 @@ func init() {
   graph.batch([{method, url, body, headers}, …]) — JSON batching, 20 per $batch; [{id, status, headers, body}] in order;
         GET items throttled inside the batch (429/503/504) are sent again after their Retry-After, up to 5 attempts
   Example: graph.all("/groups?$select=displayName", {max: 100}).map(g => g.displayName)` + graphPermissionsHelp,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			c.name = "graph"
+		Value: callerValue("graph", func(c *caller) goja.Value {
 			g := c.graphObject("v1.0")
 			_ = g.Set("beta", c.graphObject("beta"))
-			return g, nil
-		},
+			return g
+		}),
 	})
 }
 
@@ -58,16 +53,27 @@ func (c *caller) graphObject(version string) *goja.Object {
 // graphURL resolves a graph.* path against the version's base.
 func graphURL(path, version string) string {
 	switch {
-	case strings.HasPrefix(path, "https://"), strings.HasPrefix(path, "http://"):
+	case isURL(path):
 		return path
 	case path == "/v1.0" || path == "/beta" || strings.HasPrefix(path, "/v1.0/") || strings.HasPrefix(path, "/beta/") ||
 		strings.HasPrefix(path, "/v1.0?") || strings.HasPrefix(path, "/beta?"):
 		return GraphHost + path
 	}
+	return GraphHost + "/" + version + rooted(path)
+}
+
+// isURL: a binding's path argument is a whole http(s) URL, not a path on
+// the binding's host.
+func isURL(path string) bool {
+	return strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://")
+}
+
+// rooted is a path on a host with its leading slash, given or not.
+func rooted(path string) string {
 	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
+		return "/" + path
 	}
-	return GraphHost + "/" + version + path
+	return path
 }
 
 // graphBatch sends the items through $batch; each answer is {id, status,

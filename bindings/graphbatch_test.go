@@ -24,8 +24,7 @@ func batchPosts(h *harness) int {
 // their Retry-After, a bounded number of times, and only idempotent ones.
 func TestGraphBatchResendsThrottledItems(t *testing.T) {
 	// Every second request is throttled: each item ends 200.
-	h := newHarness(t, emulated(emulator.Config{Groups: 30, Faults: "every=2,kinds=429,host=graph.microsoft.com"}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 30, Faults: "every=2,kinds=429,host=graph.microsoft.com"}))
 	got := h.js(`(() => {
 		const ids = graph.all("/groups?$select=id", {max: 25}).map(g => g.id);
 		const answers = graph.batch(ids.map(id => ({method: "GET", url: "/groups/" + id + "?$select=id"})));
@@ -40,8 +39,7 @@ func TestGraphBatchResendsThrottledItems(t *testing.T) {
 
 	// Every post throttles its first item: that item is given up after the
 	// client's 5 attempts, answered as Graph last answered it.
-	h = newHarness(t, emulated(emulator.Config{Groups: 30, Faults: "every=1,kinds=429,host=graph.microsoft.com"}))
-	h.loginApp("reader-app")
+	h = readerHarness(t, emulated(emulator.Config{Groups: 30, Faults: "every=1,kinds=429,host=graph.microsoft.com"}))
 	got = h.js(`(() => {
 		const answers = graph.batch(Array.from({length: 25}, (_, i) => ({method: "GET", url: "/groups?$top=1&$select=id"})));
 		return {first: answers[0].status, retryAfter: answers[0].headers["retry-after"],
@@ -55,8 +53,7 @@ func TestGraphBatchResendsThrottledItems(t *testing.T) {
 	}
 
 	// A POST is not sent again: it may have been done.
-	h = newHarness(t, emulated(emulator.Config{Groups: 5, Faults: "every=1,kinds=429,host=graph.microsoft.com"}))
-	h.loginApp("reader-app")
+	h = readerHarness(t, emulated(emulator.Config{Groups: 5, Faults: "every=1,kinds=429,host=graph.microsoft.com"}))
 	got = h.js(`graph.batch([{method: "POST", url: "/groups", body: {displayName: "x"}}, {method: "GET", url: "/groups?$top=1"}]).map(a => a.status).join(",")`)
 	if got != `"429,200"` {
 		t.Fatalf("POST then GET: %s", got)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/azrepl/azrepl/auth"
+	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/internal/graphperm"
 )
 
@@ -32,7 +33,7 @@ func graphForbiddenHint(method, path string, claims map[string]any) string {
 	scheme, kind := graphperm.Application, "an application permission (the token is an app's)"
 	if _, delegated := claims["scp"]; delegated {
 		scheme, kind = graphperm.DelegatedWork, "a delegated permission (the token is a user's: scp)"
-		if claimText(claims, "tid") == personalTenant {
+		if explain.ClaimText(claims["tid"]) == personalTenant {
 			scheme, kind = graphperm.DelegatedPersonal, "a delegated permission for a personal Microsoft account"
 		}
 	}
@@ -97,7 +98,7 @@ func otherLeast(r *graphperm.Result, s graphperm.Scheme, best graphperm.Grant) [
 func tokenPermissions(claims map[string]any) map[string]bool {
 	out := map[string]bool{}
 	for _, name := range []string{"scp", "roles"} {
-		for _, p := range strings.Fields(claimText(claims, name)) {
+		for _, p := range strings.Fields(explain.ClaimText(claims[name])) {
 			out[strings.ToLower(p)] = true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,15 @@ func serving(handler http.Handler) harnessOption {
 	return func(h *harness) { h.mode, h.handler = modeOffline, handler }
 }
 
+// readerHarness is newHarness signed in as reader-app, the seeded app that
+// reads the directory and is Reader of the subscription.
+func readerHarness(t *testing.T, opts ...harnessOption) *harness {
+	t.Helper()
+	h := newHarness(t, opts...)
+	h.loginApp("reader-app")
+	return h
+}
+
 // inDir sets the runtime's folder (where require and fs start).
 func inDir(dir string) harnessOption { return func(h *harness) { h.dir = dir } }
 
@@ -130,14 +140,7 @@ func (h *harness) wireEmulator(azreplHome string) func(*bindings.Env) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	session := h.session
-	h.http.SetTokenSource(func(ctx context.Context, scope string) (string, error) {
-		tok, err := session.Token(ctx, scope, auth.TokenOptions{})
-		if err != nil {
-			return "", err
-		}
-		return tok.AccessToken, nil
-	})
+	app.UseSessionTokens(h.http, h.session)
 	return func(e *bindings.Env) error { e.HTTP, e.Auth = h.http, h.session; return nil }
 }
 
@@ -239,6 +242,16 @@ func (h *harness) thrown(src string) map[string]any {
 	return m
 }
 
+// throwsBadArgument checks that src throws a BAD_ARGUMENT TypeError (exit
+// code 2) whose message has want.
+func (h *harness) throwsBadArgument(src, want string) {
+	h.t.Helper()
+	e := h.thrown(src)
+	if msg, _ := e["message"].(string); e["code"] != "BAD_ARGUMENT" || e["name"] != "TypeError" || e["exitCode"] != float64(2) || !strings.Contains(msg, want) {
+		h.t.Errorf("%s threw %v\nwant BAD_ARGUMENT with %s", src, e, want)
+	}
+}
+
 func (h *harness) app(name string) emulator.App {
 	h.t.Helper()
 	return emulatortest.App(h.t, h.em, name)
@@ -253,18 +266,21 @@ func (h *harness) user(name string) emulator.User {
 func (h *harness) loginApp(name string) {
 	h.t.Helper()
 	a := h.app(name)
-	if _, err := h.session.Login(context.Background(), auth.LoginOptions{Flow: auth.FlowSecret, Tenant: h.world.TenantID,
-		ClientID: a.ClientID, ClientSecret: a.ClientSecret}); err != nil {
-		h.t.Fatal(err)
-	}
+	h.login(auth.LoginOptions{Flow: auth.FlowSecret, ClientID: a.ClientID, ClientSecret: a.ClientSecret})
 }
 
 // loginUser signs in as a seeded user with the password grant (the Azure CLI's client).
 func (h *harness) loginUser(name string) {
 	h.t.Helper()
 	u := h.user(name)
-	if _, err := h.session.Login(context.Background(), auth.LoginOptions{Flow: auth.FlowPassword, Tenant: h.world.TenantID,
-		Username: u.Username, Password: u.Password}); err != nil {
+	h.login(auth.LoginOptions{Flow: auth.FlowPassword, Username: u.Username, Password: u.Password})
+}
+
+// login signs in to the world's tenant with opts.
+func (h *harness) login(opts auth.LoginOptions) {
+	h.t.Helper()
+	opts.Tenant = h.world.TenantID
+	if _, err := h.session.Login(context.Background(), opts); err != nil {
 		h.t.Fatal(err)
 	}
 }

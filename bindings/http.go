@@ -11,6 +11,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/errcode"
+	"github.com/azrepl/azrepl/explain"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
 	"github.com/mattn/go-isatty"
@@ -28,14 +29,7 @@ func init() {
   http.batch([url | {method, url, body, headers, …}, …]) — concurrent, answers (or errors) in order
   http.scope(url) — the scope whose token goes to url; http.setScope("api.contoso.com", "api://…/.default")
   Example: http.get("https://graph.microsoft.com/v1.0/me").get("displayName")`,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			c.name = "http"
-			return c.httpObject(), nil
-		},
+		Value: callerValue("http", func(c *caller) goja.Value { return c.httpObject() }),
 	})
 }
 
@@ -54,6 +48,19 @@ func newCaller(env *Env, rt *goja.Runtime) (*caller, error) {
 	}
 	conv.SetContext(env.Context)
 	return &caller{env: env, rt: rt, conv: conv}, nil
+}
+
+// callerValue is the Value of a binding that speaks HTTP: value makes the
+// global of a caller named name.
+func callerValue(name string, value func(*caller) goja.Value) func(*Env, *goja.Runtime) (goja.Value, error) {
+	return func(env *Env, rt *goja.Runtime) (goja.Value, error) {
+		c, err := newCaller(env, rt)
+		if err != nil {
+			return nil, err
+		}
+		c.name = name
+		return value(c), nil
+	}
 }
 
 func (c *caller) client() *httpx.Client {
@@ -388,10 +395,10 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 	switch {
 	case wrongClaim && strings.HasPrefix(se.Message, "Expected iss claim"):
 		return fmt.Sprintf("wrong tenant: the token is from %s, this workspace wants a token from its own tenant (%s): login({tenant: ...}) into the workspace's tenant, then call again",
-			cmp.Or(claimText(claims, "iss"), "another tenant"), strings.TrimSuffix(strings.TrimPrefix(expectedClaim(se.Message), "https://sts.windows.net/"), "/"))
+			cmp.Or(explain.ClaimText(claims["iss"]), "another tenant"), strings.TrimSuffix(strings.TrimPrefix(expectedClaim(se.Message), "https://sts.windows.net/"), "/"))
 	case (se.Status == 401 && strings.Contains(strings.ToLower(se.Message), "audience")) || wrongClaim:
 		want, _ := c.client().ScopeFor(se.URL)
-		aud := claimText(claims, "aud")
+		aud := explain.ClaimText(claims["aud"])
 		if aud == "" {
 			aud = "(unknown: no JWT was sent)"
 		}
@@ -425,26 +432,12 @@ func (c *caller) hintFor(se *httpx.ServiceError, sent func() string, permHint fu
 	return hint
 }
 
-func claimText(claims map[string]any, name string) string {
-	switch v := claims[name].(type) {
-	case string:
-		return v
-	case []any:
-		parts := make([]string, 0, len(v))
-		for _, x := range v {
-			parts = append(parts, fmt.Sprint(x))
-		}
-		return strings.Join(parts, " ")
-	}
-	return ""
-}
-
 // grantText says what a token allows: delegated scopes (scp) and app roles.
 func grantText(claims map[string]any) string {
 	if claims == nil {
 		return "no readable claims"
 	}
-	scp, roles := claimText(claims, "scp"), claimText(claims, "roles")
+	scp, roles := explain.ClaimText(claims["scp"]), explain.ClaimText(claims["roles"])
 	if scp == "" {
 		scp = "(none)"
 	}

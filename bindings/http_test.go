@@ -17,8 +17,7 @@ import (
 )
 
 func TestResponseObject(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 30}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 30}))
 	got := h.js(`(() => {
 		const r = http.get("https://graph.microsoft.com/v1.0/groups", {query: {"$top": "3", "$select": "id,displayName"}});
 		return {status: r.status, ok: r.ok, ct: r.headers["content-type"].split(";")[0], n: r.json.value.length,
@@ -40,8 +39,7 @@ func TestResponseObject(t *testing.T) {
 }
 
 func TestResponseREPLRendering(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 200}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 200}))
 	v, err := h.rt.Eval(context.Background(), "t", `http.get("https://graph.microsoft.com/v1.0/groups?$top=200")`)
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +56,7 @@ func TestResponseREPLRendering(t *testing.T) {
 }
 
 func TestHTTPBatchKeepsOrder(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 60}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 60}))
 	got := h.js(`(() => {
 		const ids = graph.all("/groups?$select=id", {max: 40}).map(g => g.id);
 		const answers = http.batch(ids.map(id => "https://graph.microsoft.com/v1.0/groups/" + id + "?$select=id")
@@ -75,8 +72,7 @@ func TestHTTPBatchKeepsOrder(t *testing.T) {
 
 func TestGraphAllUnderFaults(t *testing.T) {
 	const n = 3000
-	h := newHarness(t, emulated(emulator.Config{Groups: n, Faults: "rate=0.2,kinds=429+503+reset+truncate,host=graph.microsoft.com"}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: n, Faults: "rate=0.2,kinds=429+503+reset+truncate,host=graph.microsoft.com"}))
 	got := h.js(`(() => {
 		const all = graph.all("/groups?$top=100&$select=id,displayName");
 		return {n: all.length, unique: new Set(all.map(g => g.id)).size}
@@ -90,8 +86,7 @@ func TestGraphAllUnderFaults(t *testing.T) {
 }
 
 func TestGraphBatchSplitsAndKeepsOrder(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 50}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 50}))
 	got := h.js(`(() => {
 		const ids = graph.all("/groups?$select=id", {max: 45}).map(g => g.id);
 		const answers = graph.batch(ids.map(id => ({method: "GET", url: "/groups/" + id + "?$select=id"})));
@@ -139,8 +134,7 @@ func TestGraphForbiddenHint(t *testing.T) {
 }
 
 func TestWrongAudienceHint(t *testing.T) {
-	h := newHarness(t)
-	h.loginApp("reader-app")
+	h := readerHarness(t)
 	// Ask for an ARM token and send it to Graph.
 	got := h.thrown(`graph.get("/groups", {scope: "https://management.core.windows.net//.default"})`)
 	hint, _ := got["hint"].(string)
@@ -151,8 +145,7 @@ func TestWrongAudienceHint(t *testing.T) {
 }
 
 func TestARMMissingAPIVersion(t *testing.T) {
-	h := newHarness(t)
-	h.loginApp("reader-app")
+	h := readerHarness(t)
 	before := len(h.http.Trace())
 	got := h.thrown(`arm.get("/subscriptions")`)
 	if got["code"] != "BAD_REQUEST" || !strings.Contains(got["hint"].(string), "?api-version=2022-12-01") {
@@ -164,8 +157,7 @@ func TestARMMissingAPIVersion(t *testing.T) {
 }
 
 func TestTraceAndCurl(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 5}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 5}))
 	tok, err := h.session.Token(context.Background(), "https://graph.microsoft.com/.default", auth.TokenOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -219,8 +211,7 @@ func TestDatabricksM2M(t *testing.T) {
 }
 
 func TestResponseStringify(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 12}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 12}))
 	got := h.js(`(() => {
 		const j = JSON.parse(JSON.stringify(graph.get("/groups?$top=2")));
 		const n = JSON.parse(JSON.stringify(graph.get("/groups/$count")));
@@ -235,8 +226,7 @@ func TestResponseStringify(t *testing.T) {
 // HTML 400 (io.jsonwebtoken.IncorrectClaimException); azrepl reads it as a
 // wrong audience and says which token to ask for.
 func TestDatabricksWrongAudienceHint(t *testing.T) {
-	h := newHarness(t)
-	h.loginApp("reader-app")
+	h := readerHarness(t)
 	got := h.thrown(`databricks({flow: "azure"}).get("/api/2.0/clusters/list", {headers: {Authorization: "Bearer " + token("https://management.core.windows.net//.default").token}})`)
 	hint, _ := got["hint"].(string)
 	msg, _ := got["message"].(string)

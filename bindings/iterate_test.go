@@ -20,8 +20,7 @@ func graphRequests(log *testenv.Buffer) int {
 // early fetches at most the one page that was already coming.
 func TestGraphIterAndEach(t *testing.T) {
 	log := &testenv.Buffer{}
-	h := newHarness(t, emulated(emulator.Config{Groups: 1000, Log: log}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 1000, Log: log}))
 
 	if got := h.js(`(() => { let n = 0; const ids = new Set();
 		for (const g of graph.iter("/groups?$top=100&$select=id")) { ids.add(g.id); if (++n === 150) break }
@@ -58,8 +57,7 @@ func TestGraphIterAndEach(t *testing.T) {
 // for a slow page at once, with CANCELLED.
 func TestGraphIterInterrupted(t *testing.T) {
 	log := &testenv.Buffer{}
-	h := newHarness(t, emulated(emulator.Config{Groups: 1000, Latency: 100 * time.Millisecond, Log: log}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 1000, Latency: 100 * time.Millisecond, Log: log}))
 	h.js(`graph.get("/groups?$top=1").status`) // token and connection ready
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(500*time.Millisecond, cancel)

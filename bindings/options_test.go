@@ -12,8 +12,7 @@ import (
 // BAD_ARGUMENT error that names the call, the key meant and the valid keys,
 // thrown before anything is sent.
 func TestOptionTypos(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 3}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 3}))
 	sp := h.world.Databricks.ServicePrincipal
 	const u = `"https://graph.microsoft.com/v1.0/groups"`
 	const sub = `"/subscriptions?api-version=2022-12-01"`
@@ -45,11 +44,7 @@ func TestOptionTypos(t *testing.T) {
 	}
 	before := len(h.http.Trace())
 	for _, tc := range cases {
-		e := h.thrown(tc.src)
-		msg, _ := e["message"].(string)
-		if e["code"] != "BAD_ARGUMENT" || e["name"] != "TypeError" || e["exitCode"] != float64(2) || !strings.Contains(msg, tc.want) {
-			t.Errorf("%s threw %v\nwant a message with %s", tc.src, e, tc.want)
-		}
+		h.throwsBadArgument(tc.src, tc.want)
 	}
 	for _, x := range h.http.Trace()[before:] {
 		if strings.Contains(x.URL, "graph.microsoft.com") || strings.Contains(x.URL, "management.azure.com") {

@@ -13,8 +13,7 @@ import (
 // sent, a Graph token never goes over http, and setScope refuses a wildcard
 // over a public suffix. Nothing reaches another host or http://.
 func TestCredentialsStayWithTheirHost(t *testing.T) {
-	h := newHarness(t, emulated(emulator.Config{Groups: 5}))
-	h.loginApp("reader-app")
+	h := readerHarness(t, emulated(emulator.Config{Groups: 5}))
 	sp := h.world.Databricks.ServicePrincipal
 	d := fmt.Sprintf(`databricks({flow: "m2m", clientId: %q, clientSecret: %q})`, sp.ClientID, sp.ClientSecret)
 	for src, code := range map[string]string{

@@ -32,13 +32,7 @@ func init() {
                        which form fields, headers and token claims differ
   Exports are redacted as trace() is: tokens appear only as their decoded public claims.
   --debug prints each exchange to stderr as it happens.`,
-		Value: func(env *Env, rt *goja.Runtime) (goja.Value, error) {
-			c, err := newCaller(env, rt)
-			if err != nil {
-				return nil, err
-			}
-			return c.traceFunction(), nil
-		},
+		Value: callerValue("trace", func(c *caller) goja.Value { return c.traceFunction() }),
 	})
 }
 
