@@ -2,7 +2,6 @@ package httpx
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -38,17 +37,8 @@ func (e Exchange) Curl() string {
 			add("-H", shellQuote("Authorization: "+scheme+" ")+`"$AUTHORIZATION"`)
 		}
 	}
-	keys := make([]string, 0, len(e.ReqHeader))
-	for k := range e.ReqHeader {
-		if !curlSkipHeaders[k] {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range e.ReqHeader[k] {
-			add("-H", shellQuote(k+": "+v))
-		}
+	for k, v := range SortedHeader(e.ReqHeader, curlSkipHeaders) {
+		add("-H", shellQuote(k+": "+v))
 	}
 	switch {
 	case len(e.ReqForm) > 0:

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -47,15 +46,8 @@ func (e Exchange) debugText() string {
 }
 
 func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
-		}
+	for k, v := range SortedHeader(h, nil) {
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
 	}
 }
 

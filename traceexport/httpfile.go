@@ -23,17 +23,8 @@ func HTTPFile(w io.Writer, all []httpx.Exchange) error {
 	for _, e := range sorted(all) {
 		fmt.Fprintf(&body, "\n### %d. %s %s → %s\n", e.Index, e.Method, shorten(pathOf(e.URL), 80), statusWord(e))
 		fmt.Fprintf(&body, "%s %s\n", e.Method, httpURL(e.URL, vars))
-		keys := make([]string, 0, len(e.ReqHeader))
-		for k := range e.ReqHeader {
-			if !httpSkipHeaders[k] {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			for _, v := range e.ReqHeader[k] {
-				fmt.Fprintf(&body, "%s: %s\n", k, httpHeaderValue(k, v, e, vars))
-			}
+		for k, v := range httpx.SortedHeader(e.ReqHeader, httpSkipHeaders) {
+			fmt.Fprintf(&body, "%s: %s\n", k, httpHeaderValue(k, v, e, vars))
 		}
 		switch {
 		case e.ReqForm != nil:
