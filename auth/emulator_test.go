@@ -79,9 +79,16 @@ var (
 // signIn is a person in a browser: it opens the sign-in page, fills in the
 // form, follows the redirect back to azrepl's loopback listener.
 func signIn(t *testing.T, e *emulator.Emulator, fields url.Values) func(string) error {
+	return inBrowser(t, func(authURL string) error { return browse(e, authURL, fields) })
+}
+
+// inBrowser opens each URL azrepl hands to the browser as a person's
+// browser does, in the background while azrepl waits; the test fails if
+// visit does not get through.
+func inBrowser(t *testing.T, visit func(authURL string) error) func(string) error {
 	return func(authURL string) error {
 		go func() {
-			if err := browse(e, authURL, fields); err != nil {
+			if err := visit(authURL); err != nil {
 				t.Errorf("browser: %v", err)
 			}
 		}()
@@ -89,31 +96,59 @@ func signIn(t *testing.T, e *emulator.Emulator, fields url.Values) func(string) 
 	}
 }
 
-func browse(e *emulator.Emulator, authURL string, fields url.Values) error {
+// newBrowser is a browser at the emulator: it keeps cookies and leaves each
+// redirect to the caller to follow.
+func newBrowser(e *emulator.Emulator) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	c := e.HTTPClient()
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+// pageForm reads a sign-in page's form: the URL it posts to (resolved
+// against authURL) and its hidden fields; ok is false for a page without one.
+func pageForm(authURL string, page []byte) (action string, form url.Values, ok bool) {
+	m := formAction.FindSubmatch(page)
+	if m == nil {
+		return "", nil, false
+	}
+	u, _ := url.Parse(authURL)
+	u, _ = u.Parse(html.UnescapeString(string(m[1])))
+	form = url.Values{}
+	for _, h := range hiddenInput.FindAllSubmatch(page, -1) {
+		form.Set(html.UnescapeString(string(h[1])), html.UnescapeString(string(h[2])))
+	}
+	return u.String(), form, true
+}
+
+// backToLoopback follows the sign-in's redirect to http://localhost:PORT,
+// which the browser reaches directly, not through the cloud proxy.
+func backToLoopback(loc string) (*http.Response, error) {
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(strings.Replace(loc, "//localhost:", "//127.0.0.1:", 1))
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	return resp, nil
+}
+
+func browse(e *emulator.Emulator, authURL string, fields url.Values) error {
+	c := newBrowser(e)
 	resp, err := c.Get(authURL)
 	if err != nil {
 		return err
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := formAction.FindSubmatch(page)
-	if m == nil {
+	action, form, ok := pageForm(authURL, page)
+	if !ok {
 		return fmt.Errorf("no sign-in form (HTTP %d): %.300s", resp.StatusCode, page)
-	}
-	action, _ := url.Parse(authURL)
-	action, _ = action.Parse(html.UnescapeString(string(m[1])))
-	form := url.Values{}
-	for _, h := range hiddenInput.FindAllSubmatch(page, -1) {
-		form.Set(html.UnescapeString(string(h[1])), html.UnescapeString(string(h[2])))
 	}
 	for k, v := range fields {
 		form[k] = v
 	}
-	resp, err = c.PostForm(action.String(), form)
+	resp, err = c.PostForm(action, form)
 	if err != nil {
 		return err
 	}
@@ -122,13 +157,10 @@ func browse(e *emulator.Emulator, authURL string, fields url.Values) error {
 	if loc == "" {
 		return fmt.Errorf("sign-in answered HTTP %d without a redirect", resp.StatusCode)
 	}
-	// The redirect goes to http://localhost:PORT, which the browser reaches
-	// directly, not through the cloud proxy.
-	resp, err = (&http.Client{Timeout: 10 * time.Second}).Get(strings.Replace(loc, "//localhost:", "//127.0.0.1:", 1))
+	resp, err = backToLoopback(loc)
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("loopback answered HTTP %d", resp.StatusCode)
 	}

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/emulator/emulatortest"
@@ -20,21 +16,11 @@ import (
 // mfaBrowser is a person who signs in and, when the page asks, types the
 // one-time code; pages tells the test which steps were shown.
 func mfaBrowser(t *testing.T, e *emulator.Emulator, login, password, code string, pages *[]string) func(string) error {
-	return func(authURL string) error {
-		go func() {
-			if err := mfaBrowse(e, authURL, login, password, code, pages); err != nil {
-				t.Errorf("browser: %v", err)
-			}
-		}()
-		return nil
-	}
+	return inBrowser(t, func(authURL string) error { return mfaBrowse(e, authURL, login, password, code, pages) })
 }
 
 func mfaBrowse(e *emulator.Emulator, authURL, login, password, code string, pages *[]string) error {
-	jar, _ := cookiejar.New(nil)
-	c := e.HTTPClient()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := newBrowser(e)
 	resp, err := c.Get(authURL)
 	if err != nil {
 		return err
@@ -44,20 +30,12 @@ func mfaBrowse(e *emulator.Emulator, authURL, login, password, code string, page
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if loc := resp.Header.Get("Location"); loc != "" {
-			resp, err = (&http.Client{Timeout: 10 * time.Second}).Get(strings.Replace(loc, "//localhost:", "//127.0.0.1:", 1))
-			if err != nil {
-				return err
-			}
-			resp.Body.Close()
-			return nil
+			_, err := backToLoopback(loc)
+			return err
 		}
-		m := formAction.FindSubmatch(page)
-		if m == nil {
+		action, form, ok := pageForm(authURL, page)
+		if !ok {
 			return fmt.Errorf("no form (HTTP %d): %.300s", resp.StatusCode, page)
-		}
-		form := url.Values{}
-		for _, h := range hiddenInput.FindAllSubmatch(page, -1) {
-			form.Set(html.UnescapeString(string(h[1])), html.UnescapeString(string(h[2])))
 		}
 		if strings.Contains(string(page), `name="otc"`) {
 			*pages = append(*pages, "code")
@@ -68,9 +46,7 @@ func mfaBrowse(e *emulator.Emulator, authURL, login, password, code string, page
 				form[k] = v
 			}
 		}
-		action, _ := url.Parse(authURL)
-		action, _ = action.Parse(html.UnescapeString(string(m[1])))
-		if resp, err = c.PostForm(action.String(), form); err != nil {
+		if resp, err = c.PostForm(action, form); err != nil {
 			return err
 		}
 	}
