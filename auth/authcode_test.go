@@ -194,20 +194,3 @@ func TestAuthCodeTimesOutAndCancels(t *testing.T) {
 		t.Fatalf("cancel: %v", err)
 	}
 }
-
-func TestLoopbackUsesNextFreePort(t *testing.T) {
-	first, err := listenLoopback(nil, "s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.close()
-	busy := first.port()
-	second, err := listenLoopback([]int{busy, 0}, "s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.close()
-	if second.port() == busy {
-		t.Fatal("bound the busy port")
-	}
-}

@@ -19,6 +19,25 @@ func ipv6Loopback() bool {
 	return true
 }
 
+// listening is a loopback listener for state on the first free port of
+// ports, closed when the test ends.
+func listening(t *testing.T, ports []int, state string) *loopback {
+	t.Helper()
+	lb, err := listenLoopback(ports, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lb.close)
+	return lb
+}
+
+func TestLoopbackUsesNextFreePort(t *testing.T) {
+	busy := listening(t, nil, "s").port()
+	if second := listening(t, []int{busy, 0}, "s"); second.port() == busy {
+		t.Fatal("bound the busy port")
+	}
+}
+
 // The redirect URI says localhost; a browser may reach it on 127.0.0.1 or
 // on [::1]. Both addresses answer on the port, and a code sent to either is
 // the one the flow receives.
@@ -28,11 +47,7 @@ func TestLoopbackAnswersOnBothLoopbackAddresses(t *testing.T) {
 	}
 	for _, host := range []string{"127.0.0.1", "::1"} {
 		t.Run(host, func(t *testing.T) {
-			lb, err := listenLoopback(nil, "st")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lb.close()
+			lb := listening(t, nil, "st")
 			if want := "http://localhost:" + strconv.Itoa(lb.port()); lb.redirectURI() != want {
 				t.Fatalf("redirect URI %s, want %s", lb.redirectURI(), want)
 			}
@@ -71,11 +86,7 @@ func TestLoopbackSkipsAPortTakenOnIPv6(t *testing.T) {
 	}
 	probe.Close()
 
-	lb, err := listenLoopback([]int{taken, 0}, "s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lb.close()
+	lb := listening(t, []int{taken, 0}, "s")
 	if lb.port() == taken {
 		t.Fatalf("listened on port %d, which another program holds on [::1]", taken)
 	}
@@ -88,11 +99,7 @@ func TestLoopbackSkipsAPortTakenOnIPv6(t *testing.T) {
 // countdown a person sees), from the whole timeout down, until the redirect
 // comes.
 func TestLoopbackWaitCountsDown(t *testing.T) {
-	lb, err := listenLoopback(nil, "st")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lb.close()
+	lb := listening(t, nil, "st")
 	ticks := make(chan time.Duration, 16)
 	done := make(chan error, 1)
 	go func() {
