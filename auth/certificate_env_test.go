@@ -8,6 +8,7 @@ import (
 
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/emulator/emulatortest"
+	"github.com/azrepl/azrepl/internal/testkey"
 )
 
 // AZURE_CLIENT_CERTIFICATE_PATH names one file holding the key and the
@@ -28,16 +29,8 @@ func TestCertificateFromTheEnvironmentIsOneFile(t *testing.T) {
 		t.Fatalf("AZURE_CLIENT_CERTIFICATE_PATH=%s (a certificate and a key elsewhere) signed in", listed)
 	}
 
-	cert, err := os.ReadFile(reader.CertificatePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := os.ReadFile(reader.KeyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	both := filepath.Join(t.TempDir(), "with-key.pem")
-	if err := os.WriteFile(both, append(key, cert...), 0o600); err != nil {
+	if err := os.WriteFile(both, testkey.ReadPEM(t, reader.KeyPath, reader.CertificatePath), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s = emulatorSession(t, e, env(both), nil)

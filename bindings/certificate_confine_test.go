@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/azrepl/azrepl/internal/testkey"
 )
 
 // A confined certificate path stays one path: a name holding the list
@@ -17,14 +19,7 @@ import (
 func TestCertificatePathsAreNotSplitAfterConfinement(t *testing.T) {
 	h := newHarness(t)
 	reader := h.app("reader-app")
-	certPEM, err := os.ReadFile(reader.CertificatePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM, err := os.ReadFile(reader.KeyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	certPEM, keyPEM := testkey.ReadPEM(t, reader.CertificatePath), testkey.ReadPEM(t, reader.KeyPath)
 	if err := os.WriteFile(filepath.Join(h.dir, "x"), certPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package emulator
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
 	"github.com/azrepl/azrepl/emulator/internal/fixture"
+	"github.com/azrepl/azrepl/internal/testkey"
 )
 
 // MSAL Go, a client this project did not write, against the emulator over
@@ -68,15 +68,7 @@ func TestMSALClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pemData, err := os.ReadFile(reader.CertificatePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyData, err := os.ReadFile(reader.KeyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, key, err := confidential.CertFromPEM(append(pemData, keyData...), "")
+	certs, key, err := confidential.CertFromPEM(testkey.ReadPEM(t, reader.CertificatePath, reader.KeyPath), "")
 	if err != nil {
 		t.Fatal(err)
 	}

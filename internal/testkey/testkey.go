@@ -1,7 +1,8 @@
 // Package testkey is the tests' RSA keys: two 2048-bit keys made once per
 // test binary (generating one takes tens of milliseconds, with a long tail),
-// and self-signed certificates for them. Test code only; it imports nothing
-// of azrepl, so tests on both sides of the emulator's wall may use it.
+// self-signed certificates for them, and the reading of key and certificate
+// files as PEM. Test code only; it imports nothing of azrepl, so tests on
+// both sides of the emulator's wall may use it.
 package testkey
 
 import (
@@ -10,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -44,4 +46,20 @@ func SelfSigned(t testing.TB, key *rsa.PrivateKey, cn string) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// ReadPEM is the text of the PEM files at paths, one after the other: an
+// app's certificate and key as one PEM (as MSAL and azidentity take them),
+// or one of them alone.
+func ReadPEM(t testing.TB, paths ...string) []byte {
+	t.Helper()
+	var all []byte
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
 }
