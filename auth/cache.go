@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/azrepl/azrepl/internal/safefile"
+	"github.com/azrepl/azrepl/internal/atomicfile"
 	"github.com/gofrs/flock"
 )
 
@@ -257,13 +257,13 @@ func (c *tokenCache) update(fn func(*cacheData) error) error {
 	return c.write(d)
 }
 
-// write replaces tokens.json atomically (safefile.Replace).
+// write replaces tokens.json atomically (atomicfile.Replace).
 func (c *tokenCache) write(d *cacheData) error {
 	raw, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
-	if err := safefile.Replace(c.path, append(raw, '\n'), 0o600); err != nil {
+	if err := atomicfile.Replace(c.path, append(raw, '\n'), 0o600); err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
 	if st, err := os.Stat(c.path); err == nil { // writers hold the lock: this is our file

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/azrepl/azrepl/internal/atomicfile"
 	"github.com/azrepl/azrepl/internal/safefile"
 	"github.com/dop251/goja"
 
@@ -172,7 +173,7 @@ func jsonIndent(rt *goja.Runtime, v goja.Value) (string, error) {
 	return out.String(), nil
 }
 
-// writeAtomic replaces p with b atomically (safefile.Replace). The file
+// writeAtomic replaces p with b atomically (atomicfile.Replace). The file
 // keeps its mode, or gets 0644, unless mode is set.
 func writeAtomic(p string, b []byte, mode fs.FileMode) error {
 	if mode == 0 {
@@ -181,7 +182,7 @@ func writeAtomic(p string, b []byte, mode fs.FileMode) error {
 			mode = st.Mode().Perm()
 		}
 	}
-	return safefile.Replace(p, b, mode)
+	return atomicfile.Replace(p, b, mode)
 }
 
 func (f *files) fileError(fn, path string, err error) *Error { return fileError(fn, path, err) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/atomicfile"
 	"github.com/azrepl/azrepl/internal/safefile"
 )
 
@@ -64,7 +65,7 @@ func (ts *tokenSession) defaultSubscription(ctx context.Context, acct auth.Accou
 	}
 	known[key] = s
 	if b, err := json.MarshalIndent(known, "", "  "); err == nil {
-		_ = safefile.Replace(file, b, 0o600)
+		_ = atomicfile.Replace(file, b, 0o600)
 	}
 	return s
 }

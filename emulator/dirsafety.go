@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/azrepl/azrepl/internal/atomicfile"
 	"github.com/azrepl/azrepl/internal/dirsafe"
 )
 
@@ -64,5 +65,5 @@ func prepareDir(dir string) error {
 			}
 		}
 	}
-	return writeFresh(marker, []byte("The azrepl emulator's folder: it replaces its files here at each start.\n"), 0o600)
+	return atomicfile.Replace(marker, []byte("The azrepl emulator's folder: it replaces its files here at each start.\n"), 0o600)
 }

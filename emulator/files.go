@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/world"
+	"github.com/azrepl/azrepl/internal/atomicfile"
 	"github.com/azrepl/azrepl/internal/dirsafe"
 )
 
@@ -25,7 +26,7 @@ var systemBundles = []string{
 func (em *Emulator) writeFiles() error {
 	dir := em.cfg.Dir
 	caPath := filepath.Join(dir, "ca.pem")
-	if err := writeFresh(caPath, em.CAPEM(), 0o644); err != nil {
+	if err := atomicfile.Replace(caPath, em.CAPEM(), 0o644); err != nil {
 		return err
 	}
 	var bundle []byte
@@ -36,7 +37,7 @@ func (em *Emulator) writeFiles() error {
 		}
 	}
 	bundlePath := filepath.Join(dir, "ca-bundle.pem")
-	if err := writeFresh(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
+	if err := atomicfile.Replace(bundlePath, append(bundle, em.CAPEM()...), 0o644); err != nil {
 		return err
 	}
 	tenant, err := json.MarshalIndent(em.world, "", "  ")
@@ -171,33 +172,10 @@ func (em *Emulator) openRequestLog() error {
 	return nil
 }
 
-// writePrivate writes a fresh 0600 file.
+// writePrivate replaces path (atomicfile.Replace) with a 0600 file: a reader
+// never sees half a file and a symlink planted at path is not written through.
 func writePrivate(path string, data []byte) error {
-	return writeFresh(path, data, 0o600)
-}
-
-// writeFresh replaces path atomically: the data goes to a new file created
-// exclusively beside it, which is renamed over path, so a reader never sees
-// half a file and a symlink someone planted at path is replaced, never
-// written through.
-func writeFresh(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Replace(path, data, 0o600)
 }
 
 // Exports are the shell lines that point clients at the emulator.

@@ -1,4 +1,6 @@
-package safefile
+// Package atomicfile replaces a file atomically. It imports nothing of
+// azrepl: azrepl's caches and exports and the emulator's folder use it.
+package atomicfile
 
 import (
 	"os"
