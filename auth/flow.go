@@ -31,9 +31,17 @@ type credential interface {
 }
 
 // flows maps LoginOptions.Flow (and Account.Flow) to its flow.
-var flows = map[string]flow{}
+var flows = map[string]registered{}
 
-func registerFlow(name string, f flow) { flows[name] = f }
+// registered is a flow and its line in the help texts.
+type registered struct {
+	flow
+	summary string
+}
+
+// registerFlow adds a flow (from its file's init); summary is the one line
+// login()'s help and `azrepl login --help` show for it.
+func registerFlow(name string, f flow, summary string) { flows[name] = registered{f, summary} }
 
 // FlowNames lists the login flows, sorted.
 func FlowNames() []string {
@@ -47,6 +55,47 @@ func FlowNames() []string {
 
 // flowNames lists the flows for error messages.
 func flowNames() string { return strings.Join(FlowNames(), ", ") }
+
+// FlowHelp is a login flow as the help texts list it.
+type FlowHelp struct{ Name, Summary string }
+
+// Flows lists every login flow for help texts: the default one first, the
+// others by name.
+func Flows() []FlowHelp {
+	out := []FlowHelp{{FlowDevice, flows[FlowDevice].summary}}
+	for _, n := range FlowNames() {
+		if n != FlowDevice {
+			out = append(out, FlowHelp{n, flows[n].summary})
+		}
+	}
+	return out
+}
+
+// A secretAsker is a flow that signs in with a secret a person may type (a
+// client secret, a password). The caller asks for it on a terminal, where
+// there is one, when neither the options nor the environment hold it.
+type secretAsker interface {
+	missingSecret(o LoginOptions, getenv func(string) string) *MissingSecret
+}
+
+// MissingSecret is a secret a login needs and was not given.
+type MissingSecret struct {
+	Prompt     string // what to ask, without echo
+	NoTerminal string // the error when there is no terminal to ask on
+	fill       func(o *LoginOptions, secret string)
+}
+
+// Fill puts the secret a person typed into the options.
+func (m *MissingSecret) Fill(o *LoginOptions, secret string) { m.fill(o, secret) }
+
+// SecretToAsk is the secret o's flow needs and lacks (getenv reads the
+// caller's environment), or nil.
+func SecretToAsk(o LoginOptions, getenv func(string) string) *MissingSecret {
+	if a, ok := flows[cmp.Or(o.Flow, FlowDevice)].flow.(secretAsker); ok {
+		return a.missingSecret(o, getenv)
+	}
+	return nil
+}
 
 // loginResult is what a flow's login produced; Session.save stores it.
 type loginResult struct {

@@ -18,7 +18,10 @@ const FlowPassword = "password"
 
 type passwordFlow struct{ refreshing }
 
-func init() { registerFlow(FlowPassword, passwordFlow{}) }
+func init() {
+	registerFlow(FlowPassword, passwordFlow{},
+		"username + password (ROPC after a user realm lookup); no MFA, no federated domains; the password is asked without echo when not given and never kept")
+}
 
 // explained is an Entra error with a line that says what it means; errors.As
 // still finds the *EntraError (its code, for the exit status).
@@ -60,6 +63,17 @@ func (s *Session) userRealm(ctx context.Context, username string) (kind, domain 
 		return "", "", fmt.Errorf("password sign-in: the user realm lookup answered HTTP %d", status)
 	}
 	return v.AccountType, v.DomainName, nil
+}
+
+// missingSecret: the password, when neither the option nor AZURE_PASSWORD
+// holds it.
+func (passwordFlow) missingSecret(o LoginOptions, getenv func(string) string) *MissingSecret {
+	if o.Password != "" || getenv("AZURE_PASSWORD") != "" {
+		return nil
+	}
+	return &MissingSecret{Prompt: "Password for " + cmp.Or(o.Username, getenv("AZURE_USERNAME")) + " (not echoed): ",
+		NoTerminal: "the password flow needs a password: pass password or set AZURE_PASSWORD (no terminal to ask on)",
+		fill:       func(o *LoginOptions, password string) { o.Password = password }}
 }
 
 func (passwordFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {

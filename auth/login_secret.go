@@ -13,7 +13,10 @@ const FlowSecret = "secret"
 // The secret stays in this process's memory only.
 type secretFlow struct{}
 
-func init() { registerFlow(FlowSecret, secretFlow{}) }
+func init() {
+	registerFlow(FlowSecret, secretFlow{},
+		"an app's client secret: clientSecret, else $AZURE_CLIENT_SECRET, else asked without echo")
+}
 
 func (secretFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, err := s.appIdentity(FlowSecret, o)
@@ -25,9 +28,21 @@ func (secretFlow) login(ctx context.Context, s *Session, o LoginOptions) (*login
 		secret, source = s.env("AZURE_CLIENT_SECRET"), "env AZURE_CLIENT_SECRET"
 	}
 	if secret == "" {
-		return nil, errors.New("the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET")
+		return nil, errors.New(errNoClientSecret)
 	}
 	return s.appLogin(ctx, FlowSecret, tenant, clientID, o.Scope, source, appCredential{clientID: clientID, secret: secret})
+}
+
+const errNoClientSecret = "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"
+
+// missingSecret: the client secret, when neither clientSecret nor
+// AZURE_CLIENT_SECRET holds it.
+func (secretFlow) missingSecret(o LoginOptions, getenv func(string) string) *MissingSecret {
+	if o.ClientSecret != "" || getenv("AZURE_CLIENT_SECRET") != "" {
+		return nil
+	}
+	return &MissingSecret{Prompt: "Client secret (not echoed): ", NoTerminal: errNoClientSecret,
+		fill: func(o *LoginOptions, secret string) { o.ClientSecret = secret }}
 }
 
 // credential: AZURE_CLIENT_SECRET when the environment names the same app.

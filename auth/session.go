@@ -55,21 +55,23 @@ type Config struct {
 }
 
 // LoginOptions chooses the flow and its parameters; empty fields take the
-// Azure CLI's defaults or the AZURE_* environment.
+// Azure CLI's defaults or the AZURE_* environment. A field's opt tag is its
+// key in login({…}) and, in kebab case, its flag of azrepl login (bindings
+// and cmd read the tags, so a new option is one field here).
 type LoginOptions struct {
-	Flow            string
-	Tenant          string
-	ClientID        string
-	Scope           string
-	ClientSecret    string
-	CertificatePath []string // PEM files holding, between them, the key and its certificate (default $AZURE_CLIENT_CERTIFICATE_PATH)
-	LoginHint       string
-	Alg             string // certificate assertion: PS256 (default) or RS256
-	ObjectID        string // managed identity: a user-assigned identity by object id
-	ResourceID      string // managed identity: a user-assigned identity by ARM resource id
-	TokenFile       string // workload identity: the assertion file (default $AZURE_FEDERATED_TOKEN_FILE)
-	Username        string // password flow (default $AZURE_USERNAME)
-	Password        string // password flow: used once, never stored (default $AZURE_PASSWORD)
+	Flow            string   `opt:"flow"`
+	Tenant          string   `opt:"tenant"`
+	ClientID        string   `opt:"clientId"`
+	Scope           string   `opt:"scope"`
+	ClientSecret    string   `opt:"clientSecret"`
+	CertificatePath []string `opt:"certificate"` // PEM files holding, between them, the key and its certificate (default $AZURE_CLIENT_CERTIFICATE_PATH)
+	LoginHint       string   `opt:"loginHint"`
+	Alg             string   `opt:"alg"`        // certificate assertion: PS256 (default) or RS256
+	ObjectID        string   `opt:"objectId"`   // managed identity: a user-assigned identity by object id
+	ResourceID      string   `opt:"resourceId"` // managed identity: a user-assigned identity by ARM resource id
+	TokenFile       string   `opt:"tokenFile"`  // workload identity: the assertion file (default $AZURE_FEDERATED_TOKEN_FILE)
+	Username        string   `opt:"username"`   // password flow (default $AZURE_USERNAME)
+	Password        string   `opt:"password"`   // password flow: used once, never stored (default $AZURE_PASSWORD)
 }
 
 // TokenOptions picks another tenant or client than the login's.

@@ -10,6 +10,7 @@ import (
 	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/errcode"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/textwrap"
 	"github.com/dop251/goja"
 )
 
@@ -18,17 +19,8 @@ func init() {
 		Name: "login",
 		Help: `login(opts?) — sign in; returns the account {username, tenantId, objectId, clientId, flow, authority}
   With no options: like az login --use-device-code (Azure CLI client, tenant "organizations", ARM scope).
-  opts.flow          "device" (default), "browser", "secret", "certificate", "azcli" (reuse az's login),
-                     "managed-identity" (IDENTITY_ENDPOINT+IDENTITY_HEADER, MSI_ENDPOINT, Arc, or the
-                     IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself),
-                     "workload-identity" (a federated assertion: tokenFile / AZURE_FEDERATED_TOKEN_FILE,
-                     GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI;
-                     read again before every exchange, so the session outlives each assertion),
-                     "auto" (azidentity's chain: env secret/certificate, workload identity, managed
-                     identity, az login, azrepl's cached account; .source says which, .skipped why not the others),
-                     "password" (username + password, ROPC after a user realm lookup; no MFA, no federated
-                     domains; the password is asked without echo when not given and never kept)
-  opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
+  opts.flow          how to sign in, one of:
+` + FlowList("    ", 112) + `  opts.tenant        tenant GUID or domain (secret/certificate: default $AZURE_TENANT_ID)
   opts.clientId      the app (default: Azure CLI; secret/certificate: $AZURE_CLIENT_ID)
   opts.scope         the first token's scope
   opts.clientSecret  secret flow: else $AZURE_CLIENT_SECRET, else asked on the terminal without echo
@@ -53,6 +45,17 @@ func init() {
 		Help: `tokens() — the token cache: kind, account, clientId, tenant, scope, expiresOn; never the tokens themselves`,
 		// installed with login
 	})
+}
+
+// FlowList is the login flows as help lists them, the default first, one
+// per row (login()'s help and `azrepl login --help`).
+func FlowList(indent string, width int) string {
+	var items []textwrap.Item
+	for _, f := range auth.Flows() {
+		items = append(items, textwrap.Item{Name: f.Name, Text: f.Summary})
+	}
+	items[0].Text += " (the default)"
+	return textwrap.List(items, indent, width)
 }
 
 // installLogin defines login, logout, accounts and tokens: they share the
@@ -140,7 +143,7 @@ func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, 
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return auth.LoginOptions{}, nil
 	}
-	var lo loginOptionsJS
+	var lo auth.LoginOptions // its opt tags are login's keys
 	if err := DecodeOptions(rt, "login(opts)", v, &lo); err != nil {
 		return auth.LoginOptions{}, err
 	}
@@ -152,21 +155,16 @@ func loginOptions(env *Env, rt *goja.Runtime, v goja.Value) (auth.LoginOptions, 
 	if lo.TokenFile != "" {
 		lo.TokenFile = confinePath(env, rt, "login(opts.tokenFile)", lo.TokenFile, false)
 	}
-	for i, c := range lo.Certificate {
-		lo.Certificate[i] = confinePath(env, rt, "login(opts.certificate)", c, false)
+	for i, c := range lo.CertificatePath { // each confined; never joined into one string a separator could split elsewhere
+		lo.CertificatePath[i] = confinePath(env, rt, "login(opts.certificate)", c, false)
 	}
-	return lo.authOptions(), nil
+	return withImpliedFlow(lo), nil
 }
 
-// authOptions is what auth's Login takes.
-func (lo loginOptionsJS) authOptions() auth.LoginOptions {
-	o := auth.LoginOptions{Flow: lo.Flow, Tenant: lo.Tenant, ClientID: lo.ClientID, Scope: lo.Scope,
-		ClientSecret: lo.ClientSecret, LoginHint: lo.LoginHint, Alg: lo.Alg,
-		ObjectID: lo.ObjectID, ResourceID: lo.ResourceID, TokenFile: lo.TokenFile,
-		Username: lo.Username, Password: lo.Password,
-		CertificatePath: lo.Certificate} // each confined; never joined into one string a separator could split elsewhere
+// withImpliedFlow: with no flow named, a client secret or a certificate
+// says which flow is meant.
+func withImpliedFlow(o auth.LoginOptions) auth.LoginOptions {
 	if o.Flow == "" && (o.ClientSecret != "" || len(o.CertificatePath) > 0) {
-		// The credential says which flow is meant.
 		o.Flow = auth.FlowSecret
 		if len(o.CertificatePath) > 0 {
 			o.Flow = auth.FlowCertificate

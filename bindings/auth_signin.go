@@ -1,7 +1,6 @@
 package bindings
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -12,32 +11,19 @@ import (
 )
 
 // signIn is login() after its options are read: a secret the flow needs and
-// was not given is asked on the terminal without echo, every secret is
+// was not given (auth.SecretToAsk) is asked on the terminal without echo, every secret is
 // masked in the trace, then auth signs in. getenv reads the environment the
 // caller sees (a script's env global). Errors are *Error, as JS throws them.
 func signIn(env *Env, s *auth.Session, getenv func(string) string, o auth.LoginOptions) (*auth.Account, error) {
-	if o.Flow == auth.FlowSecret && o.ClientSecret == "" && getenv("AZURE_CLIENT_SECRET") == "" {
-		secret, err := readSecret(env.Context(), "Client secret (not echoed): ")
+	if m := auth.SecretToAsk(o, getenv); m != nil {
+		secret, err := readSecret(env.Context(), m.Prompt)
 		switch {
 		case errors.Is(err, errNoTerminal):
-			return nil, &Error{Code: errcode.BadRequest,
-				Message: "the secret flow needs a client secret: pass clientSecret or set AZURE_CLIENT_SECRET"}
+			return nil, &Error{Code: errcode.BadRequest, Message: m.NoTerminal}
 		case err != nil:
 			return nil, AuthError(env, err)
 		}
-		o.ClientSecret = secret
-	}
-	if o.Flow == auth.FlowPassword && o.Password == "" && getenv("AZURE_PASSWORD") == "" {
-		who := cmp.Or(o.Username, getenv("AZURE_USERNAME"))
-		password, err := readSecret(env.Context(), "Password for "+who+" (not echoed): ")
-		switch {
-		case errors.Is(err, errNoTerminal):
-			return nil, &Error{Code: errcode.BadRequest,
-				Message: "the password flow needs a password: pass password or set AZURE_PASSWORD (no terminal to ask on)"}
-		case err != nil:
-			return nil, AuthError(env, err)
-		}
-		o.Password = password
+		m.Fill(&o, secret)
 	}
 	if env.HTTP != nil {
 		for _, secret := range []string{o.ClientSecret, o.Password} {
@@ -65,7 +51,7 @@ type LoginOption struct {
 
 // LoginOptions lists the keys of login(opts), sorted.
 func LoginOptions() []LoginOption {
-	t := reflect.TypeOf(loginOptionsJS{})
+	t := reflect.TypeOf(auth.LoginOptions{})
 	fields := optionFields(t)
 	out := make([]LoginOption, 0, len(fields))
 	for name, f := range fields {
@@ -83,7 +69,7 @@ func Login(env *Env, getenv func(string) string, values map[string][]string) (*a
 	if env.Auth == nil {
 		return nil, &Error{Code: errcode.NoClient, Message: "sign-in is not available here (no auth session)"}
 	}
-	var lo loginOptionsJS
+	var lo auth.LoginOptions
 	dv := reflect.ValueOf(&lo).Elem()
 	fields := optionFields(dv.Type())
 	for name, vs := range values {
@@ -101,5 +87,5 @@ func Login(env *Env, getenv func(string) string, values map[string][]string) (*a
 			return nil, &Error{Name: "TypeError", Code: errcode.BadRequest, Message: fmt.Sprintf("login: option %q takes no text value", name)}
 		}
 	}
-	return signIn(env, env.Auth, getenv, lo.authOptions())
+	return signIn(env, env.Auth, getenv, withImpliedFlow(lo))
 }

@@ -287,23 +287,6 @@ func (c *caller) listRequest(fn string, u goja.Value, opts goja.Value, lo *listO
 	return c.newRequest("GET", u, &lo.requestOptions)
 }
 
-// loginOptionsJS: login({…}).
-type loginOptionsJS struct {
-	Flow         string   `opt:"flow"`
-	Tenant       string   `opt:"tenant"`
-	ClientID     string   `opt:"clientId"`
-	Scope        string   `opt:"scope"`
-	ClientSecret string   `opt:"clientSecret"`
-	Certificate  []string `opt:"certificate"` // PEM path(s)
-	LoginHint    string   `opt:"loginHint"`
-	Alg          string   `opt:"alg"`
-	ObjectID     string   `opt:"objectId"`   // managed identity
-	ResourceID   string   `opt:"resourceId"` // managed identity
-	TokenFile    string   `opt:"tokenFile"`  // workload identity
-	Username     string   `opt:"username"`   // password
-	Password     string   `opt:"password"`   // password
-}
-
 // tokenOptionsJS: token(scope, {…}).
 type tokenOptionsJS struct {
 	Tenant   string `opt:"tenant"`

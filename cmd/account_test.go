@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/azrepl/azrepl/auth"
 	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/httpx"
 	"github.com/dop251/goja"
@@ -234,6 +235,22 @@ func TestShellAdvice(t *testing.T) {
 	} {
 		if got := shellAdvice(in); got != want {
 			t.Errorf("shellAdvice(%s)\n = %s\nwant %s", in, got, want)
+		}
+	}
+}
+
+// TestLoginHelpListsEveryFlow: azrepl login --help and login()'s help list
+// the flows auth registers, each with its line.
+func TestLoginHelpListsEveryFlow(t *testing.T) {
+	jsHelp, ok := bindings.HelpFor("login")
+	if !ok {
+		t.Fatal("login() has no help")
+	}
+	for _, f := range auth.Flows() {
+		for name, text := range map[string]string{"azrepl login --help": loginUsage(), ".help login": jsHelp} {
+			if !strings.Contains(text, "  "+f.Name+"  ") || !strings.Contains(text, strings.Fields(f.Summary)[0]) {
+				t.Errorf("%s does not list the flow %s", name, f.Name)
+			}
 		}
 	}
 }

@@ -27,14 +27,16 @@ the shims and scripts; the same as login({…}) in a script. With no flags: a
 device code for the Azure CLI's client in tenant "organizations", as
 az login --use-device-code.
 
-Flows (--flow): device (default), browser, secret, certificate, password,
-managed-identity, workload-identity, azcli (reuse az's login), auto
-(azidentity's chain). Secrets are never flags (--client-secret and
---password are refused: a command line lands in shell history): set
-AZURE_CLIENT_SECRET or AZURE_PASSWORD, or type them when asked (not echoed).
-An app's secret or certificate is kept in memory only: later commands
-(token, api, the shims) rebuild it from AZURE_CLIENT_SECRET or
-AZURE_CLIENT_CERTIFICATE_PATH, or reuse the tokens it cached.
+Flows (--flow):
+`
+
+const loginUsageTail = `
+Secrets are never flags (--client-secret and --password are refused: a
+command line lands in shell history): set AZURE_CLIENT_SECRET or
+AZURE_PASSWORD, or type them when asked (not echoed). An app's secret or
+certificate is kept in memory only: later commands (token, api, the shims)
+rebuild it from AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or
+reuse the tokens it cached.
 
 Flags:
 `
@@ -107,7 +109,7 @@ func loginFlags() (specs []flagSpec, keyOf map[string]string) {
 
 func loginUsage() string {
 	specs, _ := loginFlags()
-	return loginUsageHead + flagTable(specs)
+	return loginUsageHead + bindings.FlowList("  ", 80) + loginUsageTail + flagTable(specs)
 }
 
 func loginMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
