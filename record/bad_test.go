@@ -116,18 +116,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // resolves nowhere). The recorder watches svc.test with --intercept.
 func localService(t *testing.T, h http.Handler) (url string, onward *httpx.Client, caFile string) {
 	t.Helper()
-	ca, err := testCA("test server CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Leaf("svc.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{*leaf}}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
+	srv, ca := tlsServer(t, "svc.test", h)
 	target := srv.Listener.Addr().String()
 	mapper := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		up, err := net.Dial("tcp", target)

@@ -1,7 +1,8 @@
 package record
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -67,21 +68,21 @@ func (n *notes) snapshot() Connections {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	counts := func(m map[string]int) []HostCount {
-		var out []HostCount
-		for h, c := range m {
-			out = append(out, HostCount{h, c})
-		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
-		return out
+		return byHost(m, func(h string, c int) HostCount { return HostCount{h, c} })
 	}
 	errs := func(m map[string]string) []HostError {
-		var out []HostError
-		for h, e := range m {
-			out = append(out, HostError{h, e})
-		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
-		return out
+		return byHost(m, func(h, e string) HostError { return HostError{h, e} })
 	}
 	return Connections{Tunnelled: counts(n.tunnels), Intercepted: counts(n.intercepts),
 		HandshakeFailed: errs(n.handshakes), TunnelFailed: errs(n.tunnelFails), ClosedUnused: counts(n.unused)}
+}
+
+// byHost is the entries of m made into Ts, in the order of their hosts
+// (nil for none).
+func byHost[V, T any](m map[string]V, entry func(host string, v V) T) []T {
+	var out []T
+	for _, h := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, entry(h, m[h]))
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/azrepl/azrepl/emulator"
 	"github.com/azrepl/azrepl/emulator/emulatortest"
 	"github.com/azrepl/azrepl/httpx"
+	"github.com/azrepl/azrepl/internal/leafca"
 	"github.com/azrepl/azrepl/internal/testenv"
 )
 
@@ -134,17 +135,25 @@ type testServer struct {
 
 func newTLSServer(t *testing.T) testServer {
 	t.Helper()
+	srv, ca := tlsServer(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello") }))
+	return testServer{url: srv.URL, caPEM: ca.PEM()}
+}
+
+// tlsServer starts an HTTPS server of h with its own CA ("test server CA")
+// and a certificate for host, closed when t ends.
+func tlsServer(t *testing.T, host string, h http.Handler) (*httptest.Server, *leafca.CA) {
+	t.Helper()
 	ca, err := testCA("test server CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := ca.Leaf("127.0.0.1")
+	leaf, err := ca.Leaf(host)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello") }))
+	srv := httptest.NewUnstartedServer(h)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{*leaf}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return testServer{url: srv.URL, caPEM: ca.PEM()}
+	return srv, ca
 }
