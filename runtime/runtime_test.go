@@ -29,6 +29,18 @@ func newTestRuntime(t *testing.T, opts Options) (*Runtime, *bytes.Buffer, *bytes
 	return rt, &out, &errb
 }
 
+// writeFile writes s to p, making p's folders; private, as the credential
+// stores a test plants are.
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func evalString(t *testing.T, rt *Runtime, src string) string {
 	t.Helper()
 	v, err := rt.Eval(context.Background(), "test", src)
@@ -116,20 +128,11 @@ func TestConsoleArgsEnv(t *testing.T) {
 func TestRequireRelativeConfinedAndBundled(t *testing.T) {
 	root := t.TempDir()
 	app := filepath.Join(root, "app")
-	write := func(p, s string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(filepath.Join(app, "lib", "a.js"), `const b = require("./b"); module.exports = { v: b.v + 1, file: __filename.endsWith("a.js") };`)
-	write(filepath.Join(app, "lib", "b.js"), `exports.v = 41; exports.count = (exports.count || 0) + 1;`)
-	write(filepath.Join(app, "data.json"), `{"n": 3}`)
-	write(filepath.Join(app, "main.js"), `var a = require("./lib/a"); var again = require("./lib/b.js"); var d = require("./data.json");`)
-	write(filepath.Join(root, "secret.js"), `module.exports = "outside"`)
+	writeFile(t, filepath.Join(app, "lib", "a.js"), `const b = require("./b"); module.exports = { v: b.v + 1, file: __filename.endsWith("a.js") };`)
+	writeFile(t, filepath.Join(app, "lib", "b.js"), `exports.v = 41; exports.count = (exports.count || 0) + 1;`)
+	writeFile(t, filepath.Join(app, "data.json"), `{"n": 3}`)
+	writeFile(t, filepath.Join(app, "main.js"), `var a = require("./lib/a"); var again = require("./lib/b.js"); var d = require("./data.json");`)
+	writeFile(t, filepath.Join(root, "secret.js"), `module.exports = "outside"`)
 	if err := os.Symlink(filepath.Join(root, "secret.js"), filepath.Join(app, "link.js")); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +145,7 @@ func TestRequireRelativeConfinedAndBundled(t *testing.T) {
 		t.Fatal(got)
 	}
 	for spec, want := range map[string]int{"../secret.js": 16, "./link.js": 16, "fs": 2, "azrepl/scripts/../x": 16} {
-		write(filepath.Join(app, "bad.js"), `require(`+"`"+spec+"`"+`)`)
+		writeFile(t, filepath.Join(app, "bad.js"), `require(`+"`"+spec+"`"+`)`)
 		_, err := rt.RunFile(context.Background(), filepath.Join(app, "bad.js"))
 		if err == nil {
 			t.Fatalf("require(%q) succeeded", spec)
@@ -238,20 +241,11 @@ func TestDoFromManyGoroutines(t *testing.T) {
 // ~/.databrickscfg cannot require them: they hold refresh tokens and secrets.
 func TestRequireRefusesCredentialStores(t *testing.T) {
 	dir := t.TempDir()
-	write := func(p, s string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(filepath.Join(dir, "home", ".config", "azrepl", "tokens.json"), `{"refresh":"S3KRIT-RT"}`)
-	write(filepath.Join(dir, "home", ".azure", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ"}`)
-	write(filepath.Join(dir, "azcfg", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ2"}`)
-	write(filepath.Join(dir, "home", ".databrickscfg"), "module.exports = 'S3KRIT-DB'")
-	write(filepath.Join(dir, "ok.json"), `{"fine":true}`)
+	writeFile(t, filepath.Join(dir, "home", ".config", "azrepl", "tokens.json"), `{"refresh":"S3KRIT-RT"}`)
+	writeFile(t, filepath.Join(dir, "home", ".azure", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ"}`)
+	writeFile(t, filepath.Join(dir, "azcfg", "msal_token_cache.json"), `{"RefreshToken":"S3KRIT-AZ2"}`)
+	writeFile(t, filepath.Join(dir, "home", ".databrickscfg"), "module.exports = 'S3KRIT-DB'")
+	writeFile(t, filepath.Join(dir, "ok.json"), `{"fine":true}`)
 	rt, _, _ := newTestRuntime(t, Options{Dir: dir, Environ: []string{
 		"HOME=" + filepath.Join(dir, "home"), "AZREPL_HOME=" + filepath.Join(dir, "home", ".config", "azrepl"),
 		"AZURE_CONFIG_DIR=" + filepath.Join(dir, "azcfg")}})
