@@ -30,14 +30,11 @@ func main() {
 }
 
 func run(n int, bin string) error {
-	tmp, err := os.MkdirTemp("", "azrepl-bench-")
+	tmp, bin, err := measure.Azrepl("azrepl-bench-", bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin, err = measure.Azrepl(bin, tmp); err != nil {
-		return err
-	}
 	env := append(os.Environ(), "AZREPL_HOME="+filepath.Join(tmp, "home"), "NO_COLOR=1", "NODE_REPL_HISTORY=")
 
 	fmt.Printf("%-28s %12s %12s %-22s %8s\n", "measure (median of "+fmt.Sprint(n)+")", "azrepl", "baseline", "", "ratio")

@@ -50,14 +50,11 @@ func run(n int, base, bin string) error {
 	if base == "" || n < 1 {
 		return errors.New("-base BINARY is required and -n must be at least 1")
 	}
-	tmp, err := os.MkdirTemp("", "azrepl-versus-")
+	tmp, bin, err := measure.Azrepl("azrepl-versus-", bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin, err = measure.Azrepl(bin, tmp); err != nil {
-		return err
-	}
 	stop, emuEnv, err := startEmulator(bin, filepath.Join(tmp, "emulator"))
 	if err != nil {
 		return err

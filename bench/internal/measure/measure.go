@@ -101,16 +101,22 @@ func Median[T cmp.Ordered](xs []T) T {
 // MS is d in milliseconds.
 func MS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// Azrepl is bin, or, when bin is "", azrepl built from this tree into dir.
-func Azrepl(bin, dir string) (string, error) {
+// Azrepl makes a scratch folder, which the caller removes, and returns it
+// with bin, or, when bin is "", with azrepl built from this tree into it.
+func Azrepl(prefix, bin string) (dir, azrepl string, err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", "", err
+	}
 	if bin != "" {
-		return bin, nil
+		return dir, bin, nil
 	}
 	bin = filepath.Join(dir, "azrepl")
 	build := exec.Command("go", "build", "-o", bin, "github.com/azrepl/azrepl")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
-		return "", fmt.Errorf("build: %w", err)
+		_ = os.RemoveAll(dir)
+		return "", "", fmt.Errorf("build: %w", err)
 	}
-	return bin, nil
+	return dir, bin, nil
 }
