@@ -119,9 +119,9 @@ func buildTarget(dist, version, goos, goarch string) (string, error) {
 	}
 	files := map[string]string{bin: filepath.Join(work, bin), "README.md": "README.md"}
 	if goos == "windows" {
-		return name + ".zip", writeZip(filepath.Join(dist, name+".zip"), name, files)
+		return name + ".zip", writeArchive(filepath.Join(dist, name+".zip"), name, files, newZip)
 	}
-	return name + ".tar.gz", writeTarGz(filepath.Join(dist, name+".tar.gz"), name, files)
+	return name + ".tar.gz", writeArchive(filepath.Join(dist, name+".tar.gz"), name, files, newTarGz)
 }
 
 // goBuild cross-compiles a static, trimmed binary with the version stamped
@@ -155,63 +155,79 @@ func mode(name string) int64 {
 	return 0o644
 }
 
-func writeTarGz(path, dir string, files map[string]string) error {
+// writeArchive writes the files (member name → path) to a new archive at
+// path, each as dir/name, in name order; open makes the archive's writer.
+func writeArchive(path, dir string, files map[string]string, open func(io.Writer) archive) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	gz := gzip.NewWriter(f)
-	tw := tar.NewWriter(gz)
+	a := open(f)
 	for _, n := range sorted(files) {
 		b, err := os.ReadFile(files[n])
 		if err != nil {
 			return err
 		}
-		hdr := &tar.Header{Name: dir + "/" + n, Mode: mode(n), Size: int64(len(b)), ModTime: epoch, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := tw.Write(b); err != nil {
+		if err := a.add(dir+"/"+n, mode(n), b); err != nil {
 			return err
 		}
 	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := gz.Close(); err != nil {
+	if err := a.Close(); err != nil {
 		return err
 	}
 	return f.Close()
 }
 
-func writeZip(path, dir string, files map[string]string) error {
-	f, err := os.Create(path)
+// archive is a .tar.gz or .zip being written: add puts one member, Close
+// ends the archive (not the file under it).
+type archive interface {
+	add(name string, mode int64, body []byte) error
+	Close() error
+}
+
+type tarGz struct {
+	gz *gzip.Writer
+	tw *tar.Writer
+}
+
+func newTarGz(w io.Writer) archive {
+	gz := gzip.NewWriter(w)
+	return &tarGz{gz: gz, tw: tar.NewWriter(gz)}
+}
+
+func (a *tarGz) add(name string, mode int64, body []byte) error {
+	hdr := &tar.Header{Name: name, Mode: mode, Size: int64(len(body)), ModTime: epoch, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+	if err := a.tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	_, err := a.tw.Write(body)
+	return err
+}
+
+func (a *tarGz) Close() error {
+	if err := a.tw.Close(); err != nil {
+		return err
+	}
+	return a.gz.Close()
+}
+
+type zipArchive struct{ zw *zip.Writer }
+
+func newZip(w io.Writer) archive { return zipArchive{zip.NewWriter(w)} }
+
+func (a zipArchive) add(name string, mode int64, body []byte) error {
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: epoch}
+	h.SetMode(os.FileMode(mode))
+	w, err := a.zw.CreateHeader(h)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	zw := zip.NewWriter(f)
-	for _, n := range sorted(files) {
-		b, err := os.ReadFile(files[n])
-		if err != nil {
-			return err
-		}
-		h := &zip.FileHeader{Name: dir + "/" + n, Method: zip.Deflate, Modified: epoch}
-		h.SetMode(os.FileMode(mode(n)))
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return f.Close()
+	_, err = w.Write(body)
+	return err
 }
+
+func (a zipArchive) Close() error { return a.zw.Close() }
 
 // writeSums writes SHA256SUMS: "<hex>  <name>" per archive, as sha256sum.
 func writeSums(dist string, archives []string) error {
