@@ -21,8 +21,7 @@ func TestREPLCtrlCCancelsDeviceCodeLogin(t *testing.T) {
 		}
 	}
 	tm := startTerm(t, home, extra...)
-	tm.line("login()")
-	tm.waitFor("First copy your one-time code")
+	tm.enter("login()", "First copy your one-time code")
 	// Cancel while polling: after the first poll (authorization_pending).
 	deadline := time.Now().Add(20 * time.Second)
 	for countTokenPolls(t, env) == 0 {
@@ -37,8 +36,7 @@ func TestREPLCtrlCCancelsDeviceCodeLogin(t *testing.T) {
 	if strings.Contains(s, "alice@") {
 		t.Fatalf("signed in although cancelled:\n%s", s)
 	}
-	tm.line("accounts().length + 40")
-	tm.waitFor("\n40\n")
+	tm.enter("accounts().length + 40", "\n40\n")
 	// No more polls once cancelled: wait longer than the poll interval.
 	time.Sleep(deviceInterval + time.Second)
 	if after := countTokenPolls(t, env); after > polled+1 {

@@ -74,6 +74,18 @@ func runWithin(t *testing.T, limit time.Duration, dir string, env []string, argv
 	return r
 }
 
+// readJSON decodes the JSON file at path into v; t fails when it cannot.
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
 // robustOneLineError checks a failed run: a non-zero exit and exactly one
 // error line on stderr, at most followed by one "  hint: " line, without Go
 // panic or goroutine dumps; it returns the error line.

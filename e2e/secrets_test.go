@@ -156,18 +156,14 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 // azure_tenant_id / azure_workspace_resource_id keys.
 func writeAzureSPProfile(t *testing.T, worldPath, path string) {
 	t.Helper()
-	raw, err := os.ReadFile(worldPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var w struct {
 		TenantID      string
 		Apps          []struct{ Name, ClientID, ClientSecret string }
 		Databricks    struct{ Host string }
 		Subscriptions []struct{ ID string }
 	}
-	if err := json.Unmarshal(raw, &w); err != nil || len(w.Subscriptions) == 0 {
-		t.Fatalf("world: %v", err)
+	if readJSON(t, worldPath, &w); len(w.Subscriptions) == 0 {
+		t.Fatal("world: no subscription")
 	}
 	for _, a := range w.Apps {
 		if a.Name == "story-app" {
@@ -191,10 +187,6 @@ func (tm *term) scrollback() string {
 // scanWorldSecrets reads the passwords and client secrets of an emulator world.
 func scanWorldSecrets(t *testing.T, path string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var w struct {
 		Users      []struct{ Username, Password string }
 		Apps       []struct{ Name, ClientSecret string }
@@ -202,9 +194,7 @@ func scanWorldSecrets(t *testing.T, path string) map[string]string {
 			ServicePrincipal struct{ ClientSecret string }
 		}
 	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, path, &w)
 	out := map[string]string{}
 	for _, u := range w.Users {
 		out["the password of "+u.Username] = u.Password
@@ -224,17 +214,11 @@ func scanWorldSecrets(t *testing.T, path string) map[string]string {
 // scanCachedTokens reads every access and refresh token in azrepl's cache.
 func scanCachedTokens(t *testing.T, path string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var c struct {
 		AccessTokens  map[string]struct{ Secret string }
 		RefreshTokens map[string]struct{ Secret string }
 	}
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, path, &c)
 	out := map[string]string{}
 	for k, e := range c.AccessTokens {
 		out["access token "+k] = e.Secret

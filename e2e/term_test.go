@@ -65,6 +65,13 @@ func (tm *term) line(s string) {
 	tm.keys("Enter")
 }
 
+// enter types input, presses Enter and waits until the screen shows want.
+func (tm *term) enter(input, want string) string {
+	tm.t.Helper()
+	tm.line(input)
+	return tm.waitFor(want)
+}
+
 func (tm *term) screen() string { return tm.tmux("capture-pane", "-p", "-t", "main") }
 
 // waitUntil polls the screen until ok holds.
@@ -111,25 +118,19 @@ func lastLine(screen string) string {
 
 func TestREPLExpressionAndMultiLine(t *testing.T) {
 	tm := startTerm(t, t.TempDir())
-	tm.line("6 * 7")
-	tm.waitFor("\n42\n")
-	tm.line("function greet(name) {")
-	tm.waitFor("...")
+	tm.enter("6 * 7", "\n42\n")
+	tm.enter("function greet(name) {", "...")
 	tm.line(`  return {hello: name, n: [1, 2]}`)
 	tm.line("}")
 	tm.waitCount("azrepl>", 3)
-	tm.line(`greet("alice")`)
-	s := tm.waitFor(`"hello": "alice"`)
+	s := tm.enter(`greet("alice")`, `"hello": "alice"`)
 	if !strings.Contains(s, "{\n  \"hello\": \"alice\",\n  \"n\": [\n    1,\n    2\n  ]\n}") {
 		t.Fatalf("not indented JSON:\n%s", s)
 	}
-	tm.line("_.n.length + 40")
-	tm.waitFor("\n42\n")
+	tm.enter("_.n.length + 40", "\n42\n")
 	// A real syntax error is reported at once, not treated as more input.
-	tm.line("let x = = 1")
-	tm.waitFor("<repl>:1:9: SyntaxError: Unexpected token =")
-	tm.line("throw new Error('bad thing')")
-	tm.waitFor("<repl>:1:7: bad thing")
+	tm.enter("let x = = 1", "<repl>:1:9: SyntaxError: Unexpected token =")
+	tm.enter("throw new Error('bad thing')", "<repl>:1:7: bad thing")
 }
 
 func TestREPLTabCompletion(t *testing.T) {
@@ -149,17 +150,14 @@ func TestREPLTabCompletion(t *testing.T) {
 func TestREPLHistoryUpAndFile(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "azhome")
 	tm := startTerm(t, home)
-	tm.line("40 + 2")
-	tm.waitFor("\n42\n")
+	tm.enter("40 + 2", "\n42\n")
 	tm.keys("Up")
 	tm.waitUntil("recalled line", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> 40 + 2") })
 	tm.keys("Enter")
 	tm.waitCount("\n42\n", 2)
 	jwtLine := `jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").claims.sub`
-	tm.line(jwtLine)
-	tm.waitFor("\nx\n")
-	tm.line(` "hidden" + 1`)
-	tm.waitFor("\nhidden1\n")
+	tm.enter(jwtLine, "\nx\n")
+	tm.enter(` "hidden" + 1`, "\nhidden1\n")
 	tm.line(`var o = {clientSecret: "s3cr3t"}`)
 	tm.waitCount("azrepl>", 6)
 	tm.keys("C-d")
@@ -202,19 +200,16 @@ func TestREPLCtrlC(t *testing.T) {
 	tm.keys("C-c")
 	tm.waitFor("interrupted")
 	tm.waitCount("azrepl>", 2)
-	tm.line("1 + 1")
-	tm.waitFor("\n2\n")
+	tm.enter("1 + 1", "\n2\n")
 
 	// At the prompt Ctrl-C clears the line and pending multi-line input.
 	tm.typeText("garbage(")
 	tm.keys("C-c")
 	tm.waitCount("azrepl>", 4)
-	tm.line("function half() {")
-	tm.waitFor("...")
+	tm.enter("function half() {", "...")
 	tm.keys("C-c")
 	tm.waitCount("azrepl>", 5)
-	tm.line("'still' + ' alive'")
-	s := tm.waitFor("\nstill alive\n")
+	s := tm.enter("'still' + ' alive'", "\nstill alive\n")
 	if strings.Contains(s, "garbage is not defined") {
 		t.Fatalf("Ctrl-C did not clear the line:\n%s", s)
 	}
@@ -225,26 +220,21 @@ func TestREPLCtrlC(t *testing.T) {
 func TestREPLDotCommands(t *testing.T) {
 	dir := t.TempDir()
 	tm := startTerm(t, filepath.Join(dir, "home"))
-	tm.line(".help")
-	tm.waitFor("jwt(token)")
-	tm.line(".help q")
-	tm.waitFor("gjson path")
+	tm.enter(".help", "jwt(token)")
+	tm.enter(".help q", "gjson path")
 	lib := filepath.Join(dir, "lib.js")
 	if err := os.WriteFile(lib, []byte("var loaded = 'yes';\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tm.line(".load " + lib)
-	tm.line("loaded")
-	tm.waitFor("\nyes\n") // a string result prints as it is, without quotes
+	tm.enter("loaded", "\nyes\n") // a string result prints as it is, without quotes
 	tm.line("var total = 20")
 	tm.line("nope()") // fails: not saved
 	tm.waitFor("nope is not defined")
 	tm.line("total += 1")
-	tm.line("console.log('total', total * 2)")
-	tm.waitFor("total 42")
+	tm.enter("console.log('total', total * 2)", "total 42")
 	saved := filepath.Join(dir, "session.js")
-	tm.line(".save " + saved)
-	tm.waitFor("saved ")
+	tm.enter(".save "+saved, "saved ")
 	tm.line(".exit")
 	tm.waitExit(0)
 
@@ -260,8 +250,7 @@ func TestREPLColor(t *testing.T) {
 		color bool
 	}{{nil, true}, {[]string{"NO_COLOR=1"}, false}} {
 		tm := startTerm(t, t.TempDir(), c.env...)
-		tm.line(`({name: "x"})`)
-		tm.waitFor(`"name"`)
+		tm.enter(`({name: "x"})`, `"name"`)
 		s := tm.tmux("capture-pane", "-e", "-p", "-t", "main")
 		if got := strings.Contains(s, "\x1b["); got != c.color {
 			t.Errorf("env %v: color=%v\n%q", c.env, got, s)
@@ -272,18 +261,15 @@ func TestREPLColor(t *testing.T) {
 
 func TestREPLAwaitAndCtrlCDuringDelay(t *testing.T) {
 	tm := startTerm(t, t.TempDir())
-	tm.line("await delay(10); 6 * 7")
-	tm.waitFor("\n42\n")
-	tm.line("await Promise.reject(Object.assign(new Error('nope'), {code: 'FORBIDDEN', hint: 'ask an admin'}))")
-	tm.waitFor("FORBIDDEN: nope")
+	tm.enter("await delay(10); 6 * 7", "\n42\n")
+	tm.enter("await Promise.reject(Object.assign(new Error('nope'), {code: 'FORBIDDEN', hint: 'ask an admin'}))", "FORBIDDEN: nope")
 	tm.waitFor("hint: ask an admin")
 	tm.line("await delay(60000)")
 	// Let the wait start: the prompt must not be back yet.
 	time.Sleep(200 * time.Millisecond)
 	tm.keys("C-c")
 	tm.waitFor("interrupted")
-	tm.line("'back' + ' at once'")
-	tm.waitFor("\nback at once\n")
+	tm.enter("'back' + ' at once'", "\nback at once\n")
 	tm.keys("C-d")
 	tm.waitExit(0)
 }
@@ -299,8 +285,7 @@ func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
 	tm.typeText(".he")
 	tm.keys("Tab")
 	tm.waitUntil("completed .help", func(s string) bool { return strings.HasSuffix(lastLine(s), "azrepl> .help") })
-	tm.line("graph.all")
-	tm.waitFor("every item of a collection, following @odata.nextLink")
+	tm.enter("graph.all", "every item of a collection, following @odata.nextLink")
 	for name, want := range map[string]string{
 		"http.batch": "concurrent, answers (or errors) in order",
 		"Response":   "a gjson query on the raw body",
@@ -309,11 +294,9 @@ func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
 		"grpah":      `no help for "grpah" — did you mean graph?`,
 		"graph.gett": `no help for "graph.gett" — did you mean graph.get?`,
 	} {
-		tm.line(".help " + name)
-		tm.waitFor(want)
+		tm.enter(".help "+name, want)
 	}
-	tm.line("grpah.get('/me')")
-	tm.waitFor("ReferenceError: grpah is not defined — did you mean graph?")
+	tm.enter("grpah.get('/me')", "ReferenceError: grpah is not defined — did you mean graph?")
 	tm.keys("C-l")
 	tm.typeText("trace.")
 	tm.keys("Tab", "Tab")
