@@ -102,23 +102,12 @@ func logout(env *Env, rt *goja.Runtime, p *promptState, arg goja.Value) goja.Val
 
 func accounts(env *Env, rt *goja.Runtime) goja.Value {
 	list, err := session(env, rt).Accounts()
-	if err != nil {
-		Throw(rt, AuthError(env, err))
-	}
-	out := make([]any, len(list))
-	for i, a := range list {
-		out[i] = accountObject(rt, a)
-	}
-	return rt.NewArray(out...)
+	return sessionList(env, rt, list, err, func(a auth.Account) any { return accountObject(rt, a) })
 }
 
 func tokens(env *Env, rt *goja.Runtime) goja.Value {
 	list, err := session(env, rt).Tokens()
-	if err != nil {
-		Throw(rt, AuthError(env, err))
-	}
-	out := make([]any, len(list))
-	for i, t := range list {
+	return sessionList(env, rt, list, err, func(t auth.TokenInfo) any {
 		o := rt.NewObject()
 		set(o, "kind", t.Kind)
 		set(o, "account", t.Account)
@@ -132,7 +121,19 @@ func tokens(env *Env, rt *goja.Runtime) goja.Value {
 		if t.FamilyID != "" {
 			set(o, "familyId", t.FamilyID)
 		}
-		out[i] = o
+		return o
+	})
+}
+
+// sessionList is what the session listed as a JS array, each element made
+// by each; a failed read throws its auth error.
+func sessionList[T any](env *Env, rt *goja.Runtime, list []T, err error, each func(T) any) goja.Value {
+	if err != nil {
+		Throw(rt, AuthError(env, err))
+	}
+	out := make([]any, len(list))
+	for i, v := range list {
+		out[i] = each(v)
 	}
 	return rt.NewArray(out...)
 }
