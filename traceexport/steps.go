@@ -44,14 +44,15 @@ func Steps(all []httpx.Exchange) []Step {
 	for _, e := range all {
 		s := Step{Index: e.Index, To: participantOf(e.URL), Status: e.Status}
 		path := pathOf(e.URL)
-		switch kind := endpointKind(path); kind {
-		case "token":
-			grant := formValue(e, "grant_type")
-			grant = strings.TrimPrefix(grant, "urn:ietf:params:oauth:grant-type:")
+		// The endpoint as explain tells it, so the diagram and the explained
+		// lines beside it name each request alike.
+		switch x := explain.Explain(e); x.Kind {
+		case explain.KindToken:
+			grant := strings.TrimPrefix(x.GrantType, "urn:ietf:params:oauth:grant-type:")
 			s.Request = "token: " + cmp.Or(grant, "?")
 			s.Audience = claimOf(e, "response access_token", "aud")
-		case "devicecode", "authorize":
-			s.Request = kind
+		case explain.KindDeviceCode, explain.KindAuthorize:
+			s.Request = x.Kind
 		default:
 			s.Request = e.Method + " " + shorten(path, 48)
 			s.Audience = claimOf(e, "request Authorization", "aud")
@@ -152,27 +153,6 @@ func pathOf(raw string) string {
 		return raw
 	}
 	return cmp.Or(u.EscapedPath(), "/")
-}
-
-func endpointKind(path string) string {
-	switch {
-	case strings.HasSuffix(path, "/token"):
-		return "token"
-	case strings.HasSuffix(path, "/devicecode") || strings.HasSuffix(path, "/devicecode/"):
-		return "devicecode"
-	case strings.HasSuffix(path, "/authorize"):
-		return "authorize"
-	}
-	return ""
-}
-
-func formValue(e httpx.Exchange, name string) string {
-	for _, f := range e.ReqForm {
-		if f.Name == name && !f.Secret {
-			return f.Value
-		}
-	}
-	return ""
 }
 
 // claimOf is a string claim of the token found at where ("" if none).
