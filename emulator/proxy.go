@@ -1,16 +1,15 @@
 package emulator
 
 import (
-	"bufio"
 	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/azrepl/azrepl/emulator/internal/wire"
+	"github.com/azrepl/azrepl/internal/connlistener"
 )
 
 // proxy is the forward proxy: CONNECT to a served host is terminated here with
@@ -27,22 +26,9 @@ func (em *Emulator) proxy(w http.ResponseWriter, r *http.Request) {
 			"azrepl emulator: refusing CONNECT to %s: not a host the emulator serves (%s); it never dials out\n", host, strings.Join(em.hostNames(), ", ")))
 		return
 	}
-	hj, ok := w.(http.Hijacker)
+	raw, ok := connlistener.Tunnel(w)
 	if !ok {
-		http.Error(w, "cannot hijack", http.StatusInternalServerError)
 		return
-	}
-	conn, rw, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
-		_ = conn.Close()
-		return
-	}
-	var raw net.Conn = conn
-	if rw.Reader.Buffered() > 0 {
-		raw = &prefixedConn{Conn: conn, r: rw.Reader}
 	}
 	cfg := serverTLS(em.ca)
 	getCert := cfg.GetCertificate
@@ -64,11 +50,3 @@ func (em *Emulator) refuse(w http.ResponseWriter, r *http.Request, status int, m
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, msg)
 }
-
-// prefixedConn replays bytes the proxy's reader had already buffered.
-type prefixedConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (c *prefixedConn) Read(p []byte) (int, error) { return c.r.Read(p) }

@@ -184,25 +184,13 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 		}
 		upstream = c
 	}
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		http.Error(w, "cannot take over the connection", http.StatusInternalServerError)
-		return
-	}
-	conn, rw, err := hj.Hijack()
-	if err != nil {
-		if upstream != nil {
-			_ = upstream.Close()
-		}
-		return
-	}
 	if watched {
 		// Counted before the program hears 200: if it hangs up and exits
 		// at once, close still waits for this connection's note.
 		p.served.Add(1)
 	}
-	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
-		_ = conn.Close()
+	client, ok := connlistener.Tunnel(w)
+	if !ok {
 		if upstream != nil {
 			_ = upstream.Close()
 		}
@@ -210,10 +198,6 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 			p.served.Done()
 		}
 		return
-	}
-	var client net.Conn = conn
-	if rw.Reader.Buffered() > 0 {
-		client = &prefixedConn{Conn: conn, r: rw.Reader}
 	}
 	if !watched {
 		p.notes.tunnelled(normalHost(target))
@@ -346,10 +330,7 @@ func (p *proxy) dialTunnel(ctx context.Context, target string) (net.Conn, error)
 		return nil, fmt.Errorf("the proxy %s refused CONNECT %s: %s", via.Host, target, resp.Status)
 	}
 	_ = c.SetDeadline(time.Time{})
-	if br.Buffered() > 0 {
-		return &prefixedConn{Conn: c, r: br}, nil
-	}
-	return c, nil
+	return connlistener.Prefixed(c, br), nil
 }
 
 // splice copies both ways until either side closes.
@@ -396,19 +377,4 @@ func (p *proxy) untrack(cs ...net.Conn) {
 		delete(p.tunnels, c)
 	}
 	p.mu.Unlock()
-}
-
-// prefixedConn replays bytes already read into a bufio.Reader.
-type prefixedConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (c *prefixedConn) Read(b []byte) (int, error) { return c.r.Read(b) }
-
-func (c *prefixedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return c.Conn.Close()
 }

@@ -1,7 +1,7 @@
-// Package connlistener is a net.Listener fed by hand: a proxy that has
-// accepted (and perhaps decrypted) a tunnelled connection pushes it here, and
-// an http.Server serves it. The emulator's CONNECT proxy and azrepl record's
-// recorder both serve their tunnels this way.
+// Package connlistener serves the tunnels of a CONNECT proxy: Tunnel takes
+// over an accepted CONNECT's connection, and a Listener fed by hand hands a
+// tunnelled connection (perhaps decrypted) to an http.Server. The emulator's
+// CONNECT proxy and azrepl record's recorder both serve their tunnels this way.
 package connlistener
 
 import (
