@@ -39,11 +39,7 @@ func subscriptionID(t *testing.T) string {
 // scope, and delete it with the long-running-operation poller (202, Location,
 // Retry-After), then see it gone as a 404 ResponseError.
 func TestARMResourceGroupsClient(t *testing.T) {
-	user, pw := alice(t)
-	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cred := userCredential(t, "alice")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	sub := subscriptionID(t)
@@ -135,16 +131,7 @@ func TestManagedIdentityFromMSIEnv(t *testing.T) {
 // groups, and creating one is the cloud's 403 AuthorizationFailed, which the
 // SDK surfaces as a ResponseError with that code.
 func TestARMResourceGroupsClientAsReader(t *testing.T) {
-	var user, pw string
-	for _, u := range world.Users {
-		if u.Name == "bob" {
-			user, pw = u.Username, u.Password
-		}
-	}
-	cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cred := userCredential(t, "bob")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	rgs, err := armresources.NewResourceGroupsClient(subscriptionID(t), cred, nil)

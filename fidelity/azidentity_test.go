@@ -174,14 +174,21 @@ func logged(t *testing.T, host, part, field string) bool {
 	return false
 }
 
-func alice(t *testing.T) (string, string) {
+// userCredential is azidentity's username and password credential of the
+// world's user name, through the Azure CLI's client as a script would.
+func userCredential(t *testing.T, name string) azcore.TokenCredential {
+	t.Helper()
 	for _, u := range world.Users {
-		if u.Name == "alice" {
-			return u.Username, u.Password
+		if u.Name == name {
+			cred, err := azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", u.Username, u.Password, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cred
 		}
 	}
-	t.Fatal("no alice in tenant.json")
-	return "", ""
+	t.Fatalf("no %s in tenant.json", name)
+	return nil
 }
 
 // TestCredentials: each credential gets a Graph token that lists groups,
@@ -204,10 +211,7 @@ func TestCredentials(t *testing.T) {
 		// organizations); the emulator approves as alice after a second
 		// (--approve-after).
 		{name: "device code", cred: func(*testing.T) (azcore.TokenCredential, error) { return azidentity.NewDeviceCodeCredential(nil) }},
-		{name: "username and password", cred: func(t *testing.T) (azcore.TokenCredential, error) {
-			user, pw := alice(t)
-			return azidentity.NewUsernamePasswordCredential(world.TenantID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", user, pw, nil)
-		}, check: func(t *testing.T) {
+		{name: "username and password", cred: func(t *testing.T) (azcore.TokenCredential, error) { return userCredential(t, "alice"), nil }, check: func(t *testing.T) {
 			if !logged(t, "", "/common/UserRealm/", "") || !logged(t, "", "/oauth2/v2.0/token", "password") {
 				t.Fatal("requests.log shows no UserRealm lookup and password grant")
 			}
