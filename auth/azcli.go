@@ -98,7 +98,9 @@ const FlowAzCLI = "azcli"
 // az's files are never written) so that Token() can redeem it.
 type azcliFlow struct{ refreshing }
 
-func init() { registerFlow(FlowAzCLI, azcliFlow{}, "reuse az's login: its refresh token from the Azure CLI's cache") }
+func init() {
+	registerFlow(FlowAzCLI, azcliFlow{}, "reuse az's login: its refresh token from the Azure CLI's cache")
+}
 
 func (azcliFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	dir, err := s.azureConfigDir()

@@ -14,7 +14,9 @@ const FlowAuto = "auto"
 
 type autoFlow struct{}
 
-func init() { registerFlow(FlowAuto, autoFlow{}, "azidentity's chain: env secret/certificate, workload identity, managed identity, az login, azrepl's cached account; .source says which, .skipped why not the others") }
+func init() {
+	registerFlow(FlowAuto, autoFlow{}, "azidentity's chain: env secret/certificate, workload identity, managed identity, az login, azrepl's cached account; .source says which, .skipped why not the others")
+}
 
 // errSkip marks a credential that is not configured here: the chain goes
 // on. Any other error (a credential that is configured but refused) stops

@@ -9,7 +9,9 @@ const FlowBrowser = "browser"
 // redirect (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
 type browserFlow struct{ refreshing }
 
-func init() { registerFlow(FlowBrowser, browserFlow{}, "the system browser and a loopback redirect (authorization code + PKCE), as az login") }
+func init() {
+	registerFlow(FlowBrowser, browserFlow{}, "the system browser and a loopback redirect (authorization code + PKCE), as az login")
+}
 
 func (browserFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, scope := userDefaults(o)

@@ -13,7 +13,9 @@ const FlowCertificate = "certificate"
 // (https://learn.microsoft.com/entra/identity-platform/certificate-credentials). The key stays in this process's memory only.
 type certificateFlow struct{}
 
-func init() { registerFlow(FlowCertificate, certificateFlow{}, "an app's certificate: PEM path(s) with the key and certificate in certificate, else $AZURE_CLIENT_CERTIFICATE_PATH") }
+func init() {
+	registerFlow(FlowCertificate, certificateFlow{}, "an app's certificate: PEM path(s) with the key and certificate in certificate, else $AZURE_CLIENT_CERTIFICATE_PATH")
+}
 
 func (certificateFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, err := s.appIdentity(FlowCertificate, o)

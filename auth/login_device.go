@@ -6,7 +6,9 @@ import "context"
 // another device (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code).
 type deviceFlow struct{ refreshing }
 
-func init() { registerFlow(FlowDevice, deviceFlow{}, "a code entered on another device, as az login --use-device-code") }
+func init() {
+	registerFlow(FlowDevice, deviceFlow{}, "a code entered on another device, as az login --use-device-code")
+}
 
 func (deviceFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, scope := userDefaults(o)

@@ -34,7 +34,9 @@ const arcTokensDir = "/var/opt/azcmagent/tokens"
 
 type managedIdentityFlow struct{}
 
-func init() { registerFlow(FlowManagedIdentity, managedIdentityFlow{}, "IDENTITY_ENDPOINT+IDENTITY_HEADER, MSI_ENDPOINT, Arc, or the IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself") }
+func init() {
+	registerFlow(FlowManagedIdentity, managedIdentityFlow{}, "IDENTITY_ENDPOINT+IDENTITY_HEADER, MSI_ENDPOINT, Arc, or the IMDS host in AZURE_POD_IDENTITY_AUTHORITY_HOST; never 169.254.169.254 by itself")
+}
 
 // miCredential is one managed identity endpoint and the identity asked of
 // it (none: the system-assigned one).

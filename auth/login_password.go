@@ -18,7 +18,9 @@ const FlowPassword = "password"
 
 type passwordFlow struct{ refreshing }
 
-func init() { registerFlow(FlowPassword, passwordFlow{}, "username + password (ROPC after a user realm lookup); no MFA, no federated domains; the password is asked without echo when not given and never kept") }
+func init() {
+	registerFlow(FlowPassword, passwordFlow{}, "username + password (ROPC after a user realm lookup); no MFA, no federated domains; the password is asked without echo when not given and never kept")
+}
 
 // explained is an Entra error with a line that says what it means; errors.As
 // still finds the *EntraError (its code, for the exit status).

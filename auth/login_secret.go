@@ -13,7 +13,9 @@ const FlowSecret = "secret"
 // The secret stays in this process's memory only.
 type secretFlow struct{}
 
-func init() { registerFlow(FlowSecret, secretFlow{}, "an app's client secret: clientSecret, else $AZURE_CLIENT_SECRET, else asked without echo") }
+func init() {
+	registerFlow(FlowSecret, secretFlow{}, "an app's client secret: clientSecret, else $AZURE_CLIENT_SECRET, else asked without echo")
+}
 
 func (secretFlow) login(ctx context.Context, s *Session, o LoginOptions) (*loginResult, error) {
 	tenant, clientID, err := s.appIdentity(FlowSecret, o)

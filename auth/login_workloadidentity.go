@@ -22,7 +22,9 @@ const federatedAudience = "api://AzureADTokenExchange"
 
 type workloadIdentityFlow struct{}
 
-func init() { registerFlow(FlowWorkloadIdentity, workloadIdentityFlow{}, "a federated assertion: tokenFile / AZURE_FEDERATED_TOKEN_FILE, GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI; read again before every exchange, so the session outlives each assertion") }
+func init() {
+	registerFlow(FlowWorkloadIdentity, workloadIdentityFlow{}, "a federated assertion: tokenFile / AZURE_FEDERATED_TOKEN_FILE, GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*, Azure Pipelines' SYSTEM_OIDCREQUESTURI; read again before every exchange, so the session outlives each assertion")
+}
 
 // assertionSource gets a fresh assertion: the file is read again, the
 // CI endpoint asked again, before every exchange — so a session outlives
