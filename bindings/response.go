@@ -63,6 +63,20 @@ func NewResponse(rt *goja.Runtime, conv *JSONConverter, resp *httpx.Response) go
 	return rt.NewDynamicObject(r)
 }
 
+// Answer is the httpx answer behind a Response value, for a caller that
+// prints more of it than JS shows (azrepl api --include).
+func Answer(v goja.Value) (*httpx.Response, bool) {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return nil, false
+	}
+	r, ok := o.Export().(*responseObject)
+	if !ok {
+		return nil, false
+	}
+	return r.resp, true
+}
+
 func (r *responseObject) Get(key string) goja.Value {
 	switch key {
 	case "status":

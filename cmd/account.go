@@ -21,7 +21,7 @@ var (
 		Help: logoutUsage + flagTable(plainFlags), Examples: logoutExamples, Flags: defs(plainFlags), Run: accountMain}
 	statusCommand = &command{Name: "status", Synopsis: "status [-o json]", Summary: "accounts, tenants, cached tokens (audience, scope, expiry), Databricks profiles",
 		Help: statusUsage + flagTable(plainFlags), Examples: statusExamples, Flags: defs(plainFlags), Run: accountMain}
-	apiCommand = &command{Name: "api", Synopsis: "api PATH|URL [-X M] [--body B] [--paginate] [--query Q]", Summary: "call Graph, ARM, Databricks or a URL with the right token; the body on stdout",
+	apiCommand = &command{Name: "api", Synopsis: "api PATH|URL [-X M] [-f|-F K=V] [--body B] [-i] [--paginate] [--query Q]", Summary: "call Graph, ARM, Databricks or a URL with the right token; the body on stdout",
 		Help: apiUsage + flagTable(apiFlags), Examples: apiExamples, Flags: defs(apiFlags), Run: accountMain}
 )
 

@@ -28,7 +28,7 @@ import (
 // host. The body alone goes to stdout; errors and hints to stderr, with
 // the exit status of the error's code.
 
-const apiUsage = `Usage: azrepl api PATH|URL [-X METHOD] [-H 'K: V']... [--body JSON|@FILE|@-] [--paginate] [--query GJSON_PATH] [--service graph|arm|databricks]
+const apiUsage = `Usage: azrepl api PATH|URL [-X METHOD] [-H 'K: V']... [-f|-F KEY=VALUE]... [--body JSON|@FILE|@-] [-i] [--paginate] [--query GJSON_PATH] [--service graph|arm|databricks]
 
 Calls Microsoft Graph, Azure Resource Manager, a Databricks workspace, or
 any URL, with a token of the current login for the right audience, and
@@ -40,6 +40,12 @@ A URL goes to its host: graph.microsoft.com, management.azure.com and
 *.azuredatabricks.net as above, any other host through http.request (the
 audience by host: Key Vault, Storage…; --scope to choose).
 
+Fields, as gh api takes them: -f KEY=VALUE is a string; -F KEY=VALUE is
+true, false, null or an integer as JSON, @FILE or @- the file's (stdin's)
+text, anything else a string. a[b]=v nests, a[]=v appends to an array,
+a[] alone is an empty array. Fields make the method POST and the body a
+JSON object; with -X GET they are the query string instead.
+
 Flags:
 `
 
@@ -48,14 +54,20 @@ var apiExamples = []string{
 	"azrepl api '/v1.0/groups?$select=displayName' --paginate --query '#.displayName'",
 	"azrepl api '/subscriptions?api-version=2022-12-01' --query 'value.#.displayName'",
 	"azrepl api /v1.0/me/sendMail -X POST --body @mail.json",
+	"azrepl api /v1.0/groups -F displayName=Ops -F mailEnabled=false -F securityEnabled=true -f mailNickname=ops",
+	"azrepl api /v1.0/groups -X GET -F '$top=5' -f '$select=displayName' --query 'value.#.displayName'",
+	"azrepl api -i /v1.0/me",
 	"azrepl api /api/2.1/jobs/list --paginate --query '#.settings.name'",
 	"azrepl api 'https://myvault.vault.azure.net/secrets?api-version=7.4'",
 }
 
 var apiFlags = []flagSpec{
-	{flagDef: flagDef{Name: "--method", Alias: "-X", Value: "METHOD", Choices: []string{"GET", "POST", "PUT", "PATCH", "DELETE"}}, Usage: "GET (default; POST with --body), POST, PUT, PATCH, DELETE"},
+	{flagDef: flagDef{Name: "--method", Alias: "-X", Value: "METHOD", Choices: []string{"GET", "POST", "PUT", "PATCH", "DELETE"}}, Usage: "GET (default; POST with --body or fields), POST, PUT, PATCH, DELETE"},
 	{flagDef: flagDef{Name: "--header", Alias: "-H", Value: "'K: V'"}, Repeat: true, Usage: "a request header (repeatable)"},
+	{flagDef: flagDef{Name: "--raw-field", Alias: "-f", Value: "KEY=VALUE"}, Repeat: true, Usage: "a string field (repeatable)"},
+	{flagDef: flagDef{Name: "--field", Alias: "-F", Value: "KEY=VALUE"}, Repeat: true, Usage: "a typed field: true, false, null, integers, @FILE (repeatable)"},
 	{flagDef: flagDef{Name: "--body", Value: "JSON|@FILE"}, Usage: "the request body: text, @FILE, or @- for stdin"},
+	{flagDef: flagDef{Name: "--include", Alias: "-i"}, Usage: "print the status line and headers (masked) before the body"},
 	{flagDef: flagDef{Name: "--paginate"}, Usage: "follow the next links; prints every item as one JSON array"},
 	{flagDef: flagDef{Name: "--query", Alias: "-q", Value: "PATH"}, Usage: "print only what this gjson path selects (strings unquoted)"},
 	{flagDef: flagDef{Name: "--service", Value: "NAME", Choices: apiServices}, Usage: "graph, arm or databricks, whatever PATH looks like"},
@@ -74,6 +86,7 @@ type apiCall struct {
 	Headers  map[string]string
 	Body     *string
 	Paginate bool
+	Include  bool // -i: the status line and headers first
 	Query    string
 	Scope    string
 	Host     string // databricks
@@ -88,7 +101,7 @@ func parseAPI(args []string, stdin io.Reader) (apiCall, error) {
 	if len(p.args) != 1 {
 		return apiCall{}, &UsageError{"api: one PATH or URL is expected"}
 	}
-	c := apiCall{Target: p.args[0], Paginate: p.has("--paginate"), Query: p.get("--query"), Scope: p.get("--scope"),
+	c := apiCall{Target: p.args[0], Paginate: p.has("--paginate"), Include: p.has("--include"), Query: p.get("--query"), Scope: p.get("--scope"),
 		Host: p.get("--host"), Profile: p.get("--profile"), Headers: map[string]string{}}
 	for _, h := range p.values["--header"] {
 		k, v, ok := strings.Cut(h, ":")
@@ -97,14 +110,38 @@ func parseAPI(args []string, stdin io.Reader) (apiCall, error) {
 		}
 		c.Headers[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
+	var fields []apiField
+	stdinRead := false
+	for _, fv := range p.seq {
+		if fv[0] == "--field" || fv[0] == "--raw-field" {
+			f, err := parseField(fv[1], fv[0] == "--field", stdin, &stdinRead)
+			if err != nil {
+				return c, err
+			}
+			fields = append(fields, f)
+		}
+	}
+	if p.has("--body") && len(fields) > 0 {
+		return c, &UsageError{"api: --body or -f/-F fields, not both (fields make the body)"}
+	}
 	if p.has("--body") {
-		b, err := readBody(p.get("--body"), stdin)
+		b, err := readBody("--body ", p.get("--body"), stdin)
 		if err != nil {
 			return c, err
 		}
 		c.Body = &b
 	}
 	c.Method = strings.ToUpper(p.get("--method"))
+	switch {
+	case len(fields) > 0 && c.Method == "GET":
+		c.Target = withQuery(c.Target, fieldsQuery(fields))
+	case len(fields) > 0:
+		b, err := fieldsBody(fields)
+		if err != nil {
+			return c, err
+		}
+		c.Body = &b
+	}
 	switch {
 	case c.Method == "" && c.Body != nil:
 		c.Method = "POST"
@@ -114,7 +151,7 @@ func parseAPI(args []string, stdin io.Reader) (apiCall, error) {
 	switch c.Method {
 	case "GET", "DELETE":
 		if c.Body != nil {
-			return c, &UsageError{"api: --body goes with -X POST, PUT or PATCH"}
+			return c, &UsageError{"api: --body and fields go with -X POST, PUT or PATCH (fields with -X GET: the query)"}
 		}
 	case "POST", "PUT", "PATCH":
 	default:
@@ -122,6 +159,9 @@ func parseAPI(args []string, stdin io.Reader) (apiCall, error) {
 	}
 	if c.Paginate && c.Method != "GET" {
 		return c, &UsageError{"api: --paginate lists with GET"}
+	}
+	if c.Paginate && c.Include {
+		return c, &UsageError{"api: --include shows one answer's headers; --paginate makes several"}
 	}
 	if c.Service, err = apiService(c.Target, p.get("--service")); err != nil {
 		return c, err
@@ -135,8 +175,9 @@ func parseAPI(args []string, stdin io.Reader) (apiCall, error) {
 	return c, nil
 }
 
-// readBody is --body's value: text, @FILE or @- (stdin).
-func readBody(v string, stdin io.Reader) (string, error) {
+// readBody is the value of --body or -F: text, @FILE or @- (stdin); what
+// names the value in errors ("--body ").
+func readBody(what, v string, stdin io.Reader) (string, error) {
 	switch {
 	case v == "@-":
 		b, err := io.ReadAll(io.LimitReader(stdin, maxAPIBody+1))
@@ -144,13 +185,13 @@ func readBody(v string, stdin io.Reader) (string, error) {
 			err = fmt.Errorf("more than %d bytes", maxAPIBody)
 		}
 		if err != nil {
-			return "", &UsageError{"api: --body @-: " + err.Error()}
+			return "", &UsageError{"api: " + what + "@-: " + err.Error()}
 		}
 		return string(b), nil
 	case strings.HasPrefix(v, "@"):
 		b, err := safefile.Read(context.Background(), v[1:], maxAPIBody)
 		if err != nil {
-			return "", &UsageError{"api: --body " + err.Error()}
+			return "", &UsageError{"api: " + what + v + ": " + err.Error()}
 		}
 		return string(b), nil
 	}
@@ -277,8 +318,11 @@ func apiMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return commandFail(stderr, "api", err, o.Debug)
 	}
-	var out []byte
+	var out, head []byte
 	rt.Do(func(vm *goja.Runtime) {
+		if res, ok := bindings.Answer(v); ok && c.Include {
+			head = responseHead(res)
+		}
 		if status := responseStatus(v); status >= 400 {
 			// http.request answers any status; graph, arm and databricks throw.
 			err = answerError(v.(*goja.Object), status)
@@ -286,6 +330,9 @@ func apiMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		}
 		out, err = apiOutput(v, c.Query, isTerminalWriter(stdout))
 	})
+	if _, werr := stdout.Write(head); err == nil && werr != nil {
+		err = werr
+	}
 	if err == nil {
 		_, err = stdout.Write(out)
 	}

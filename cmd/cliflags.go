@@ -38,7 +38,8 @@ func defs(specs []flagSpec) []flagDef {
 // parsedFlags are the values by flag name; a switch holds "true".
 type parsedFlags struct {
 	values map[string][]string
-	args   []string // positional arguments
+	args   []string    // positional arguments
+	seq    [][2]string // every flag and its value, in command-line order
 }
 
 func (p parsedFlags) get(name string) string {
@@ -97,6 +98,7 @@ func parseFlags(cmdName string, specs []flagSpec, args []string) (parsedFlags, e
 			return p, &UsageError{fmt.Sprintf("%s: %s given twice", cmdName, s.Name)}
 		}
 		p.values[s.Name] = append(p.values[s.Name], val)
+		p.seq = append(p.seq, [2]string{s.Name, val})
 	}
 	return p, nil
 }

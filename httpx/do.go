@@ -33,6 +33,7 @@ type Request struct {
 // Response is a complete answer: the body has been read.
 type Response struct {
 	Status     int
+	Proto      string // "HTTP/1.1", "HTTP/2.0"
 	Header     http.Header
 	Body       []byte
 	Method     string
@@ -80,6 +81,16 @@ func (r *Response) Curl() string {
 		return ""
 	}
 	return r.Exchange.Curl()
+}
+
+// RedactedHeader is the answer's header masked as the trace shows it (also
+// the secrets the client learned), or by the fixed rules when the exchange
+// went untraced.
+func (r *Response) RedactedHeader() http.Header {
+	if r.Exchange != nil && r.Exchange.RespHeader != nil {
+		return r.Exchange.RespHeader
+	}
+	return (&redactor{}).header(r.Header)
 }
 
 // TransportError is a call that got no complete answer.
@@ -187,7 +198,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 			continue
 		}
 		out := &Response{
-			Status: resp.StatusCode, Header: resp.Header, Body: body, Method: method,
+			Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header, Body: body, Method: method,
 			URL: c.red.url(resp.Request.URL.String()), Duration: time.Since(start), Attempts: attempt,
 			service: c.serviceOf(target, scope),
 		}
