@@ -78,6 +78,7 @@ func TestRunScripts(t *testing.T) {
 		"app/escape.js":   "require('../outside.js');\n",
 		"outside.js":      "module.exports = 1;\n",
 		"app/shebang.js":  "#!/usr/bin/env -S azrepl run\nconsole.log(typeof env.PATH);\n",
+		"app/member.js":   "const lib = require('./lib/math');\nlib.summ([1]);\n",
 	}, equal, []cliCase{
 		{[]string{"run", "app/main.js", "1", "2", "39"}, "3 1+2+39 = 42\n", 0},
 		{[]string{"run", "app/boom.js"}, "app/boom.js:3:9: it broke\n", 1},
@@ -94,6 +95,9 @@ func TestRunScripts(t *testing.T) {
 		{[]string{"-e", "q('{\"a\":{\"b\":\"c\"}}', 'a.b')"}, "c\n", 0}, // a string result prints as it is
 		{[]string{"-e", "let o = {};\no.a.b"}, "-e:2:5: TypeError: Cannot read property 'b' of undefined\n", 1},
 		{[]string{"-e"}, "azrepl: -e needs an expression (azrepl --help for usage)\n", 2},
+		// A mistyped member names the one most likely meant, on the same line.
+		{[]string{"-e", "graph.gett('/me')"}, "-e:1:11: TypeError: Object has no member 'gett' — did you mean graph.get?\n", 1},
+		{[]string{"run", "app/member.js"}, "app/member.js:2:9: TypeError: Object has no member 'summ' — did you mean lib.sum?\n", 1},
 	})
 	out, code := run(t, dir, "run", "app/escape.js")
 	if code != 16 || !strings.Contains(out, "app/escape.js:1:8: REFUSED:") || !strings.Contains(out, "outside the script's folder") {

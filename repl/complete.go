@@ -131,7 +131,7 @@ func dotCompletions(before string) (names []string, prefix string, ok bool) {
 func completions(vm *goja.Runtime, ownData func(*goja.Object, string) (goja.Value, bool), lexical, parents []string, prefix string) []string {
 	obj := vm.GlobalObject()
 	if len(parents) == 0 {
-		names := properties(vm, obj, prefix)
+		names := runtime.Properties(vm, obj, prefix)
 		for _, n := range lexical {
 			if strings.HasPrefix(n, prefix) && !slices.Contains(names, n) {
 				names = append(names, n)
@@ -143,52 +143,14 @@ func completions(vm *goja.Runtime, ownData func(*goja.Object, string) (goja.Valu
 	for i, p := range parents {
 		v, _ := ownData(obj, p)
 		if i == 0 && v == nil && slices.Contains(lexical, p) {
-			v = lexicalValue(vm, p)
+			v = runtime.LexicalValue(vm, p)
 		}
 		if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 			return nil
 		}
 		obj = v.ToObject(vm)
 	}
-	names := properties(vm, obj, prefix)
+	names := runtime.Properties(vm, obj, prefix)
 	sort.Strings(names)
-	return names
-}
-
-// lexicalValue reads a top-level let/const/class binding. name is a plain
-// identifier, so evaluating it reads the binding and calls nothing.
-func lexicalValue(vm *goja.Runtime, name string) goja.Value {
-	v, err := vm.RunString(name)
-	if err != nil {
-		return nil
-	}
-	return v
-}
-
-// properties lists obj's own and inherited property names starting with prefix.
-func properties(vm *goja.Runtime, obj *goja.Object, prefix string) []string {
-	// Object.prototype's methods (hasOwnProperty, valueOf…) are noise on
-	// every object: list them only when asked for Object.prototype itself.
-	// So are Function.prototype's (apply, bind, call) and a function's own
-	// length, name and prototype on functions that are namespaces (trace.).
-	objProto := vm.Get("Object").ToObject(vm).Get("prototype").ToObject(vm)
-	funcProto := vm.Get("Function").ToObject(vm).Get("prototype").ToObject(vm)
-	_, callable := goja.AssertFunction(obj)
-	seen := map[string]bool{}
-	var names []string
-	for o, depth := obj, 0; o != nil && depth < 16; o, depth = o.Prototype(), depth+1 {
-		if depth > 0 && (o.SameAs(objProto) || o.SameAs(funcProto)) || runtime.IsProxy(o) {
-			break // a Proxy's ownKeys and getPrototypeOf traps are script code
-		}
-		for _, n := range o.GetOwnPropertyNames() {
-			if callable && depth == 0 && (n == "length" || n == "name" || n == "prototype") {
-				continue
-			}
-			if strings.HasPrefix(n, prefix) && !seen[n] && n != "constructor" && !strings.HasPrefix(n, "__") {
-				seen[n] = true
-				names = append(names, n)
-			}
-		}
-	}
 	return names
 }

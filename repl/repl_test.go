@@ -270,3 +270,19 @@ func newTestRuntime(t *testing.T) *runtime.Runtime {
 	t.Cleanup(rt.Close)
 	return rt
 }
+
+// A mistyped member prints goja's TypeError with the member meant, on its
+// one line (no hint line under it); a function typed in an earlier input
+// gets it too.
+func TestREPLSuggestsMember(t *testing.T) {
+	var errw strings.Builder
+	s := &session{rt: newTestRuntime(t), out: io.Discard, errw: &errw, comp: &completer{}}
+	for _, in := range []string{"graph.gett('/me')", "function f() { return trace.hra() }", "f()"} {
+		s.eval(t.Context(), in)
+	}
+	want := "<repl>:1:11: TypeError: Object has no member 'gett' — did you mean graph.get?\n" +
+		"<repl>:1:32: TypeError: Object has no member 'hra' — did you mean trace.har?\n"
+	if errw.String() != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", errw.String(), want)
+	}
+}

@@ -27,12 +27,14 @@ func (e *SyntaxError) Error() string {
 // with a top-level await is run inside an async function (toplevel.go):
 // its value is then a Promise.
 func Compile(name, src string) (*goja.Program, error) {
-	return compile(name, src, true)
+	prg, _, err := compile(name, src, true)
+	return prg, err
 }
 
-// compile is Compile; without topLevelAwait (modules, whose source is a
+// compile is Compile, and the text it compiled (positions in the program
+// are positions in it); without topLevelAwait (modules, whose source is a
 // function) await keeps its plain script meaning.
-func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
+func compile(name, src string, topLevelAwait bool) (*goja.Program, string, error) {
 	ast, err := parser.ParseFile(nil, name, src, 0)
 	// `await x` does not parse in a script; `await (x)` and `await [x]` do,
 	// as calls of a function named await, which nobody means.
@@ -51,14 +53,15 @@ func compile(name, src string, topLevelAwait bool) (*goja.Program, error) {
 		switch e := err.(type) {
 		case parser.ErrorList:
 			if len(e) > 0 {
-				return nil, &SyntaxError{Pos: e[0].Position, Message: engineGap(src, e[0].Message)}
+				return nil, "", &SyntaxError{Pos: e[0].Position, Message: engineGap(src, e[0].Message)}
 			}
 		case *parser.Error:
-			return nil, &SyntaxError{Pos: e.Position, Message: engineGap(src, e.Message)}
+			return nil, "", &SyntaxError{Pos: e.Position, Message: engineGap(src, e.Message)}
 		}
-		return nil, err
+		return nil, "", err
 	}
-	return goja.CompileAST(ast, false)
+	prg, err := goja.CompileAST(ast, false)
+	return prg, ast.File.Source(), err
 }
 
 // engineGap explains a syntax error that is goja's missing feature, not

@@ -155,7 +155,7 @@ func (m *modules) eval(key, name, dir string, embedded bool, src string) (goja.V
 	}
 	// The header stays on the module's first line so line numbers match the file.
 	const header = "(function (exports, require, module, __filename, __dirname) {"
-	prg, err := compile(name, header+stripShebang(src)+"\n})", false)
+	prg, text, err := compile(name, header+stripShebang(src)+"\n})", false)
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) && se.Pos.Line == 1 {
@@ -163,6 +163,7 @@ func (m *modules) eval(key, name, dir string, embedded bool, src string) (goja.V
 		}
 		return nil, err
 	}
+	m.r.remember(name, text)
 	fnv, err := vm.RunProgram(prg)
 	if err != nil {
 		return nil, err

@@ -48,7 +48,8 @@ type Runtime struct {
 	quit    chan struct{}
 	closing sync.Once
 	mods    *modules
-	gopd    goja.Callable // the builtin Object.getOwnPropertyDescriptor, for OwnData
+	gopd    goja.Callable       // the builtin Object.getOwnPropertyDescriptor, for OwnData
+	sources map[string][]string // script name → the texts last compiled under it, for suggestMember
 	ev      *eventLoop
 	stderr  io.Writer
 	bg      bool
@@ -81,13 +82,14 @@ func New(opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	r := &Runtime{
-		vm:     goja.New(),
-		env:    &bindings.Env{Stdout: opts.Stdout, Stderr: opts.Stderr, Debug: opts.Debug, Args: opts.Args},
-		queue:  make(chan func()),
-		quit:   make(chan struct{}),
-		ev:     newEventLoop(),
-		stderr: opts.Stderr,
-		bg:     opts.Background,
+		vm:      goja.New(),
+		env:     &bindings.Env{Stdout: opts.Stdout, Stderr: opts.Stderr, Debug: opts.Debug, Args: opts.Args},
+		queue:   make(chan func()),
+		quit:    make(chan struct{}),
+		ev:      newEventLoop(),
+		sources: map[string][]string{},
+		stderr:  opts.Stderr,
+		bg:      opts.Background,
 	}
 	r.vm.SetFieldNameMapper(goja.TagFieldNameMapper("json", true))
 	r.gopd, _ = goja.AssertFunction(r.vm.Get("Object").ToObject(r.vm).Get("getOwnPropertyDescriptor"))
@@ -246,12 +248,15 @@ func (r *Runtime) Wait(ctx context.Context) error {
 }
 
 func (r *Runtime) eval(ctx context.Context, name, src string, all bool) (goja.Value, error) {
-	prg, err := Compile(name, src)
+	prg, text, err := compile(name, src, true)
 	if err != nil {
 		return nil, err
 	}
 	var v goja.Value
-	r.Do(func(*goja.Runtime) { v, err = r.run(ctx, prg, all) })
+	r.Do(func(*goja.Runtime) {
+		r.remember(name, text)
+		v, err = r.run(ctx, prg, all)
+	})
 	return v, err
 }
 
@@ -306,6 +311,7 @@ func (r *Runtime) run(ctx context.Context, prg *goja.Program, all bool) (goja.Va
 		return nil, ErrInterrupted
 	}
 	suggestGlobal(r.vm, err)
+	r.suggestMember(err)
 	return v, err
 }
 
@@ -342,12 +348,13 @@ func (r *Runtime) RunFile(ctx context.Context, path string) (goja.Value, error) 
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
 	}
-	prg, err := Compile(path, stripShebang(string(src)))
+	prg, text, err := compile(path, stripShebang(string(src)), true)
 	if err != nil {
 		return nil, err
 	}
 	var v goja.Value
 	r.Do(func(vm *goja.Runtime) {
+		r.remember(path, text)
 		dir := filepath.Dir(abs)
 		r.mods.addRoot(dir)
 		prev := vm.Get("require")
