@@ -30,8 +30,9 @@ func (r *Runtime) suggestMember(err error) {
 		return
 	}
 	msg := safeGet(obj, "message")
-	member, ok := strings.CutPrefix(msg, "Object has no member '")
-	if member, ok = strings.CutSuffix(member, "'"); !ok || member == "" {
+	member, isNoMember := strings.CutPrefix(msg, "Object has no member '")
+	member, quoted := strings.CutSuffix(member, "'")
+	if !isNoMember || !quoted || member == "" {
 		return
 	}
 	pos := ex.Stack()[0].Position()
