@@ -10,12 +10,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/azrepl/azrepl/bindings"
-	"github.com/azrepl/azrepl/internal/suggest"
 	"github.com/azrepl/azrepl/jsweb"
 	"github.com/dop251/goja"
 )
@@ -49,7 +47,7 @@ type Runtime struct {
 	closing sync.Once
 	mods    *modules
 	gopd    goja.Callable       // the builtin Object.getOwnPropertyDescriptor, for OwnData
-	sources map[string][]string // script name → the texts last compiled under it, for suggestMember
+	sources map[string][]string // script name → the texts last compiled under it, for memberMeant
 	ev      *eventLoop
 	stderr  io.Writer
 	bg      bool
@@ -310,31 +308,8 @@ func (r *Runtime) run(ctx context.Context, prg *goja.Program, all bool) (goja.Va
 		// the user asked to stop, and the result is not worth showing.
 		return nil, ErrInterrupted
 	}
-	suggestGlobal(r.vm, err)
-	r.suggestMember(err)
+	r.addSuggestion(err)
 	return v, err
-}
-
-// suggestGlobal adds the global most likely meant to a ReferenceError for
-// an unknown name: "grpah is not defined — did you mean graph?".
-func suggestGlobal(vm *goja.Runtime, err error) {
-	var ex *goja.Exception
-	if !errors.As(err, &ex) {
-		return
-	}
-	obj, ok := ex.Value().(*goja.Object)
-	if !ok || safeGet(obj, "name") != "ReferenceError" {
-		return
-	}
-	msg := safeGet(obj, "message")
-	name, ok := strings.CutSuffix(msg, " is not defined")
-	if !ok {
-		return
-	}
-	if near := suggest.Nearest(name, vm.GlobalObject().GetOwnPropertyNames()); near != "" && near != name {
-		defer func() { _ = recover() }() // a frozen or odd error object keeps its message
-		_ = obj.Set("message", msg+" — did you mean "+near+"?")
-	}
 }
 
 // RunFile runs a script file; require() inside it resolves relative to the

@@ -22,6 +22,8 @@ func TestMemberSuggestions(t *testing.T) {
 		{`"é"; graph?.gett()`, "t.js:1:18: " + noMember + "'gett' — did you mean graph.get?"},
 		{`JSON.parze("1")`, "t.js:1:11: " + noMember + "'parze' — did you mean JSON.parse?"},
 		{"const conf = {alpha() {}, beta: 1};\nconf.alpah()", "t.js:2:11: " + noMember + "'alpah' — did you mean conf.alpha?"},
+		// A mistyped global: the ReferenceError's suggestion.
+		{`grpah.get("/me")`, "t.js:1:1: ReferenceError: grpah is not defined — did you mean graph?"},
 		// Not an azrepl object, or nothing close: goja's message alone.
 		{`({a:1}).b()`, "t.js:1:10: " + noMember + "'b'"},
 		{`({alpha:1}).alpah()`, "t.js:1:18: " + noMember + "'alpah'"},

@@ -13,27 +13,58 @@ import (
 	"github.com/dop251/goja/file"
 )
 
-// suggestMember adds the member most likely meant to goja's TypeError for
-// a call of a missing one: "Object has no member 'gett' — did you mean
-// graph.get?". The message does not say which object it was, so the source
-// at the error's position names it, and only its methods are offered; only a global or a dotted path of own
-// data properties from one (graph.beta) is looked up, without running any
-// script code. A call's result (databricks().gett()) is never computed
-// again: it gets no suggestion.
-func (r *Runtime) suggestMember(err error) {
+// addSuggestion ends the message of a ReferenceError for an unknown global
+// ("grpah is not defined — did you mean graph?") or of goja's TypeError for
+// a call of a missing member ("Object has no member 'gett' — did you mean
+// graph.get?") with the name most likely meant.
+func (r *Runtime) addSuggestion(err error) {
 	var ex *goja.Exception
-	if !errors.As(err, &ex) || len(ex.Stack()) == 0 {
+	if !errors.As(err, &ex) {
 		return
 	}
 	obj, ok := ex.Value().(*goja.Object)
-	if !ok || safeGet(obj, "name") != "TypeError" {
+	if !ok {
 		return
 	}
 	msg := safeGet(obj, "message")
+	var meant string
+	switch safeGet(obj, "name") {
+	case "ReferenceError":
+		meant = r.globalMeant(msg)
+	case "TypeError":
+		meant = r.memberMeant(ex, msg)
+	}
+	if meant == "" {
+		return
+	}
+	defer func() { _ = recover() }() // a frozen or odd error object keeps its message
+	_ = obj.Set("message", msg+" — did you mean "+meant+"?")
+}
+
+// globalMeant is the global most likely meant by "NAME is not defined".
+func (r *Runtime) globalMeant(msg string) string {
+	name, ok := strings.CutSuffix(msg, " is not defined")
+	if !ok {
+		return ""
+	}
+	if near := suggest.Nearest(name, r.vm.GlobalObject().GetOwnPropertyNames()); near != name {
+		return near
+	}
+	return ""
+}
+
+// memberMeant is the member most likely meant by goja's "Object has no
+// member 'NAME'", as a path (graph.get). The message does not say which
+// object it was, so the source at the error's position names it: a global
+// or a dotted path of own data properties from one (graph.beta), looked up
+// without running any script code, and only its methods are offered. A
+// call's result (databricks().gett()) is never computed again: it gets no
+// suggestion.
+func (r *Runtime) memberMeant(ex *goja.Exception, msg string) string {
 	member, isNoMember := strings.CutPrefix(msg, "Object has no member '")
 	member, quoted := strings.CutSuffix(member, "'")
-	if !isNoMember || !quoted || member == "" {
-		return
+	if !isNoMember || !quoted || member == "" || len(ex.Stack()) == 0 {
+		return ""
 	}
 	pos := ex.Stack()[0].Position()
 	var path []string
@@ -44,25 +75,23 @@ func (r *Runtime) suggestMember(err error) {
 		path = calledPath(texts[i], pos, member)
 	}
 	if path == nil {
-		return
+		return ""
 	}
 	target := r.globalPath(path)
 	if target == nil {
-		return
+		return ""
 	}
-	near := suggest.Nearest(member, r.methods(target))
-	if near == "" || near == member {
-		return
+	if near := suggest.Nearest(member, r.methods(target)); near != "" && near != member {
+		return strings.Join(path, ".") + "." + near
 	}
-	defer func() { _ = recover() }() // a frozen or odd error object keeps its message
-	_ = obj.Set("message", msg+" — did you mean "+strings.Join(path, ".")+"."+near+"?")
+	return ""
 }
 
-// keptSources is how many texts compiled under one name suggestMember
+// keptSources is how many texts compiled under one name memberMeant
 // looks through: the REPL's last inputs.
 const keptSources = 16
 
-// remember keeps text, compiled as name, for suggestMember.
+// remember keeps text, compiled as name, for memberMeant.
 func (r *Runtime) remember(name, text string) {
 	texts := append(r.sources[name], text)
 	if len(texts) > keptSources {
