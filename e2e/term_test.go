@@ -276,7 +276,8 @@ func TestREPLAwaitAndCtrlCDuringDelay(t *testing.T) {
 
 // The REPL greets in one line, completes dot-commands and namespace
 // members without Function.prototype's, answers .help for members, types
-// and web globals, and names the global a mistyped one most likely meant.
+// and web globals, and names the global or method a mistyped one most
+// likely meant.
 func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
 	tm := startTerm(t, t.TempDir())
 	if s := tm.screen(); !strings.Contains(s, ".help lists the API, Tab completes, Ctrl-D leaves\n") {
@@ -297,6 +298,7 @@ func TestREPLHelpCompletionAndSuggestions(t *testing.T) {
 		tm.enter(".help "+name, want)
 	}
 	tm.enter("grpah.get('/me')", "ReferenceError: grpah is not defined — did you mean graph?")
+	tm.enter("graph.beta.gett('/me')", "TypeError: Object has no member 'gett' — did you mean graph.beta.get?")
 	tm.keys("C-l")
 	tm.typeText("trace.")
 	tm.keys("Tab", "Tab")

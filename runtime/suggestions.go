@@ -124,6 +124,9 @@ func (r *Runtime) methods(obj *goja.Object) []string {
 // let/const/class binding, read only when no property of that name is
 // anywhere on the global object's chain (else reading it could run a getter).
 func (r *Runtime) globalPath(path []string) *goja.Object {
+	if path[0] == "this" || path[0] == "super" {
+		return nil // which object they are depends on the function
+	}
 	global := r.vm.GlobalObject()
 	v, ok := r.OwnData(global, path[0])
 	if !ok && r.absentFromGlobal(path[0]) {

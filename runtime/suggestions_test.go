@@ -29,6 +29,7 @@ func TestMemberSuggestions(t *testing.T) {
 		{`({alpha:1}).alpah()`, "t.js:1:18: " + noMember + "'alpah'"},
 		{`graph.zzzzzz()`, "t.js:1:13: " + noMember + "'zzzzzz'"},
 		{`graph["gett"]()`, "t.js:1:14: " + noMember + "'gett'"},
+		{`({m() { return this.exti() }}).m()`, "t.js:1:25: " + noMember + "'exti'"}, // not globalThis.exit
 		// A script's own TypeError of the same words is not goja's.
 		{`throw new TypeError("Object has no member 'gett'")`, "t.js:1:7: " + noMember + "'gett'"},
 	} {
