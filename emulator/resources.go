@@ -32,7 +32,14 @@ func (em *Emulator) mountServices() {
 	}
 	var gGroups []graph.Group
 	for _, g := range w.Groups {
-		gGroups = append(gGroups, graphGroup(g))
+		gg := graphGroup(g)
+		// Graph serves users, not service principals: the apps among the members are left out.
+		for _, m := range g.Members {
+			if u := w.User(m); u != nil {
+				gg.Members = append(gg.Members, u.ObjectID)
+			}
+		}
+		gGroups = append(gGroups, gg)
 	}
 	sp := w.Databricks.ServicePrincipal
 	dbKey, _ := em.keys.next() // on error nil: databricks makes its own, or panics saying why

@@ -102,8 +102,7 @@ func (s *server) serveCount(rc *requestContext, set *entitySet) {
 func (s *server) serveEntity(rc *requestContext, set *entitySet, version, key string) {
 	i, ok := set.lookup(key)
 	if !ok {
-		rc.fail(http.StatusNotFound, "Request_ResourceNotFound",
-			"Resource '"+key+"' does not exist or one of its queried reference-property objects are not present.")
+		rc.notFound(key)
 		return
 	}
 	q, ok := rc.parseQuery(set, false)

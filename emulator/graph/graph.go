@@ -22,6 +22,7 @@ type Group struct {
 	ID, DisplayName, Description, MailNickname string
 	SecurityEnabled, MailEnabled               bool
 	CreatedDateTime                            time.Time
+	Members                                    []string // object ids of its user and group members
 }
 
 // Config is what the emulator core gives the Graph server.

@@ -13,11 +13,11 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	dirs := map[string]*directory{strings.ToLower(cfg.TenantID): {
-		users:  newUserSet(cfg.Users, cfg.UserCount, cfg.UserAt, cfg.UserIndex),
-		groups: newGroupSet(cfg.Groups, cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex)}}
+	dirs := map[string]*directory{strings.ToLower(cfg.TenantID): newDirectory(
+		newUserSet(cfg.Users, cfg.UserCount, cfg.UserAt, cfg.UserIndex), cfg.Groups,
+		generated{cfg.GroupCount, cfg.GroupAt, cfg.GroupIndex})}
 	for _, g := range cfg.Guests {
-		dirs[strings.ToLower(g.TenantID)] = &directory{users: newUserSet(g.Users, 0, nil, nil), groups: newGroupSet(nil, 0, nil, nil)}
+		dirs[strings.ToLower(g.TenantID)] = newDirectory(newUserSet(g.Users, 0, nil, nil), nil, generated{})
 	}
 	// The tenant is checked against dirs after the signature, audience and lifetime.
 	return &server{cfg: cfg, dirs: dirs,

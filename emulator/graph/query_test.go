@@ -222,9 +222,9 @@ func TestEntitiesAndUnknownPaths(t *testing.T) {
 	if code, msg := graphError(t, r); r.status != 400 || code != "BadRequest" || msg != "Resource not found for the segment 'widgets'." {
 		t.Fatalf("unknown segment: %d %s %s", r.status, code, msg)
 	}
-	r = do(t, srv, "DELETE", "/v1.0/groups/"+g.ID, tok, nil, nil)
+	r = do(t, srv, "PUT", "/v1.0/groups/"+g.ID, tok, nil, nil)
 	if r.status != 405 {
-		t.Fatalf("DELETE: %d", r.status)
+		t.Fatalf("PUT: %d", r.status)
 	}
 }
 

@@ -87,17 +87,33 @@ func (rc *requestContext) denied() {
 	rc.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 }
 
-// allowGet answers 405 for anything but GET: the emulated directory is read-only.
+// allowGet answers 405 for anything but GET on a target that is only read.
 func (rc *requestContext) allowGet() bool {
 	if rc.r.Method == http.MethodGet || rc.r.Method == http.MethodHead {
 		return true
 	}
-	rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+	rc.methodNotAllowed()
 	return false
 }
 
+func (rc *requestContext) methodNotAllowed() {
+	rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+}
+
+// notFound is Graph's 404 for an object id that names nothing.
+func (rc *requestContext) notFound(id string) {
+	rc.fail(http.StatusNotFound, "Request_ResourceNotFound",
+		"Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
 func (rc *requestContext) writeBody(contentType string, body []byte) {
-	rc.w.Header().Set("Content-Type", contentType)
-	rc.w.WriteHeader(http.StatusOK)
+	rc.writeStatus(http.StatusOK, contentType, body)
+}
+
+func (rc *requestContext) writeStatus(status int, contentType string, body []byte) {
+	if body != nil {
+		rc.w.Header().Set("Content-Type", contentType)
+	}
+	rc.w.WriteHeader(status)
 	_, _ = rc.w.Write(body)
 }

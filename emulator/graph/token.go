@@ -29,6 +29,12 @@ type principal struct {
 // path is the request path without the version ("groups/x").
 func (p *principal) allowed(method, path string) bool {
 	r, ok := graphperm.Lookup(method, "/"+path)
+	if !ok && method == http.MethodPost && strings.HasSuffix(strings.ToLower(path), "/members/$ref") {
+		// Microsoft's data lists no POST on members; Add members
+		// (https://learn.microsoft.com/graph/api/group-post-members) names
+		// the permissions it also names for removing one.
+		r, ok = graphperm.Lookup(http.MethodDelete, "/"+path[:len(path)-len("$ref")]+"x")
+	}
 	if !ok {
 		return false
 	}
@@ -37,6 +43,15 @@ func (p *principal) allowed(method, path string) bool {
 		scheme = graphperm.DelegatedWork
 	}
 	return r.Allows(scheme, func(name string) bool { return p.permissions[name] })
+}
+
+// allowedOrDenied is allowed, answering Graph's 403 when not.
+func (p *principal) allowedOrDenied(rc *requestContext, method, path string) bool {
+	if p.allowed(method, path) {
+		return true
+	}
+	rc.denied()
+	return false
 }
 
 // authenticate checks the bearer token and answers Graph's 401 itself when it fails.

@@ -1,0 +1,267 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/azrepl/azrepl/emulator/internal/wire"
+)
+
+// Group writes as Graph answers them (https://learn.microsoft.com/graph/api/group-post-groups,
+// group-update, group-delete): the directory changes in memory, and every
+// read after the write sees it.
+
+const maxWriteBody = 1 << 20
+
+// readObject reads a JSON object body; a body that is not one is Graph's
+// 400 (the text msgraph-sdk-go#203 quotes).
+func (rc *requestContext) readObject() (map[string]json.RawMessage, bool) {
+	data, err := io.ReadAll(http.MaxBytesReader(rc.w, rc.r.Body, maxWriteBody))
+	var obj map[string]json.RawMessage
+	if err == nil {
+		err = json.Unmarshal(data, &obj)
+	}
+	if err != nil || obj == nil {
+		rc.fail(http.StatusBadRequest, "BadRequest",
+			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		return nil, false
+	}
+	return obj, true
+}
+
+// decodeField reads one property's value into dst (a *string or *bool);
+// a value of another type is the OData reader's 400.
+func (rc *requestContext) decodeField(raw json.RawMessage, dst any) bool {
+	if json.Unmarshal(raw, dst) == nil {
+		return true
+	}
+	edm := "Edm.String"
+	if _, isBool := dst.(*bool); isBool {
+		edm = "Edm.Boolean"
+	}
+	rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Cannot convert the literal '%s' to the expected type '%s'.", strings.Trim(string(raw), `"`), edm))
+	return false
+}
+
+func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// invalidGroupValue is Graph's 400 for a value the directory refuses.
+func (rc *requestContext) invalidGroupValue(name string) {
+	rc.fail(http.StatusBadRequest, "Request_BadRequest", "Invalid value specified for property '"+name+"' of resource 'Group'.")
+}
+
+// validMailNickname follows the limits Create group documents: at most 64
+// ASCII characters, none of @ ( ) \ [ ] " ; : < > , or space.
+func validMailNickname(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 || strings.IndexByte(`@()\[]";:<>, `, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// applyGroupBody sets the writable properties a body gives; on create the
+// four Create group requires must be there.
+func (rc *requestContext) applyGroupBody(g *Group, body map[string]json.RawMessage, create bool) bool {
+	if create {
+		// The first missing one is named.
+		for _, name := range []string{"displayName", "mailEnabled", "mailNickname", "securityEnabled"} {
+			if _, found := body[name]; !found {
+				rc.fail(http.StatusBadRequest, "Request_BadRequest", "A value is required for property '"+name+"' of resource 'Group'.")
+				return false
+			}
+		}
+	}
+	fields := []struct {
+		name string
+		dst  any
+	}{{"displayName", &g.DisplayName}, {"mailEnabled", &g.MailEnabled}, {"mailNickname", &g.MailNickname},
+		{"securityEnabled", &g.SecurityEnabled}, {"description", &g.Description}}
+	for _, f := range fields {
+		raw, found := body[f.name]
+		switch {
+		case !found:
+			continue
+		case isNull(raw) && f.name == "description":
+			g.Description = "" // null clears it
+			continue
+		case isNull(raw):
+			rc.invalidGroupValue(f.name)
+			return false
+		}
+		if !rc.decodeField(raw, f.dst) {
+			return false
+		}
+		// An empty description is refused too: null is how it is cleared.
+		bad := (f.name == "mailNickname" && !validMailNickname(g.MailNickname)) ||
+			(f.name == "displayName" && strings.TrimSpace(g.DisplayName) == "") ||
+			(f.name == "description" && g.Description == "")
+		if bad {
+			rc.invalidGroupValue(f.name)
+			return false
+		}
+	}
+	return true
+}
+
+// referencedID is the object id at the end of an @odata.id or @odata.bind
+// URL (".../directoryObjects/{id}", ".../users/{id}").
+func referencedID(raw json.RawMessage) (string, bool) {
+	var u string
+	if json.Unmarshal(raw, &u) != nil || u == "" {
+		return "", false
+	}
+	u = strings.TrimSuffix(u, "/")
+	i := strings.LastIndexByte(u, '/')
+	if i < 0 || i == len(u)-1 {
+		return "", false
+	}
+	return u[i+1:], true
+}
+
+// memberExists says whether id is a user or a group of the directory.
+func (d *directory) memberExists(id string) bool {
+	if _, ok := d.users.lookup(id); ok {
+		return true
+	}
+	_, ok := d.groups.Load().lookup(id)
+	return ok
+}
+
+// canonicalID is an object's id as the directory spells it.
+func (d *directory) canonicalID(id string) string {
+	for _, set := range []*entitySet{d.users, d.groups.Load()} {
+		if i, ok := set.lookup(id); ok {
+			v, _ := set.at(i).values[set.index["id"]].(string)
+			return v
+		}
+	}
+	return id
+}
+
+// bindList reads a "members@odata.bind" array: the ids it references, which must exist.
+func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage, name string) ([]string, bool) {
+	raw, found := body[name]
+	if !found {
+		return nil, true
+	}
+	var urls []json.RawMessage
+	if json.Unmarshal(raw, &urls) != nil {
+		rc.fail(http.StatusBadRequest, "BadRequest",
+			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		return nil, false
+	}
+	var ids []string
+	for _, u := range urls {
+		id, ok := referencedID(u)
+		if !ok || !d.memberExists(id) {
+			rc.notFound(strings.Trim(string(u), `"`))
+			return nil, false
+		}
+		if id = d.canonicalID(id); !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, true
+}
+
+// The writes below run with the directory's mu held.
+
+// createGroup is POST /groups: 201 with the new group and its Location.
+func (s *server) createGroup(rc *requestContext, d *directory, body map[string]json.RawMessage, version string) {
+	g := Group{ID: wire.RandomGUID(), CreatedDateTime: s.cfg.Now().UTC()}
+	if !rc.applyGroupBody(&g, body, true) {
+		return
+	}
+	members, ok := rc.bindList(d, body, "members@odata.bind")
+	if ok {
+		_, ok = rc.bindList(d, body, "owners@odata.bind")
+	}
+	if !ok {
+		return
+	}
+	d.listed = append(d.listed, g)
+	if len(members) > 0 {
+		d.members[strings.ToLower(g.ID)] = members
+	}
+	set := d.publish()
+
+	i, _ := set.lookup(g.ID)
+	buf := append([]byte(`{"@odata.context":"`), rc.contextURL(version, set, nil)...)
+	buf = append(buf, `/$entity",`...)
+	buf = append(buf, set.encode(nil, set.at(i), nil)[1:]...)
+	rc.w.Header().Set("Location", rc.baseURL()+"/"+version+"/groups/"+g.ID)
+	rc.writeStatus(http.StatusCreated, jsonContentType, buf)
+}
+
+// publish builds the group set from listed and swaps it in.
+func (d *directory) publish() *entitySet {
+	set := newGroupSet(d.listed, d.gen.count, d.gen.at, d.gen.index)
+	d.groups.Store(set)
+	return set
+}
+
+// listedIndex finds a listed group by id; a group built from its index
+// (a large seeded tenant) is not listed.
+func (d *directory) listedIndex(id string) (int, bool) {
+	for i, g := range d.listed {
+		if strings.EqualFold(g.ID, id) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// writableGroup finds the listed group a PATCH or DELETE names, answering
+// 404 for an unknown id and 405 for a generated group, which stays as built.
+func (rc *requestContext) writableGroup(d *directory, id string) (int, bool) {
+	if i, ok := d.listedIndex(id); ok {
+		return i, true
+	}
+	if _, ok := d.groups.Load().lookup(id); ok {
+		rc.methodNotAllowed()
+	} else {
+		rc.notFound(id)
+	}
+	return 0, false
+}
+
+// updateGroup is PATCH /groups/{id}: 204.
+func updateGroup(rc *requestContext, d *directory, body map[string]json.RawMessage, id string) {
+	i, ok := rc.writableGroup(d, id)
+	if !ok {
+		return
+	}
+	g := d.listed[i]
+	if !rc.applyGroupBody(&g, body, false) {
+		return
+	}
+	d.listed[i] = g
+	d.publish()
+	rc.writeStatus(http.StatusNoContent, "", nil)
+}
+
+// deleteGroup is DELETE /groups/{id}: 204; the group leaves every membership too.
+func deleteGroup(rc *requestContext, d *directory, id string) {
+	i, ok := rc.writableGroup(d, id)
+	if !ok {
+		return
+	}
+	gid := d.listed[i].ID
+	d.listed = slices.Delete(d.listed, i, i+1)
+	delete(d.members, strings.ToLower(gid))
+	for k, ms := range d.members {
+		d.members[k] = slices.DeleteFunc(ms, func(m string) bool { return strings.EqualFold(m, gid) })
+	}
+	d.publish()
+	rc.writeStatus(http.StatusNoContent, "", nil)
+}
