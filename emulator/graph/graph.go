@@ -1,6 +1,7 @@
 // Package graph is the emulator's Microsoft Graph: /v1.0 and /beta for /me,
-// /users, /groups and /$batch, with Graph's token checks, permission checks,
-// paging, query options and error envelope.
+// /users, /groups (read, and groups and their members written) and /$batch,
+// with Graph's token checks, permission checks, paging, query options and
+// error envelope.
 package graph
 
 import (

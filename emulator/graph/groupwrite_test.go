@@ -202,6 +202,8 @@ func TestGroupWriteRefusedBodies(t *testing.T) {
 	tokM := appToken(t, "GroupMember.ReadWrite.All")
 	dead := "00000000-0000-0000-0000-00000000beef"
 	wantError(t, send(t, srv, "POST", "/v1.0/groups/"+existing+"/members/$ref", tokM,
+		map[string]string{"@odata.id": testUsers()[0].ID}), 400, "BadRequest", "Invalid URL format specified in payload.")
+	wantError(t, send(t, srv, "POST", "/v1.0/groups/"+existing+"/members/$ref", tokM,
 		map[string]string{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + dead}), 404, "Request_ResourceNotFound",
 		"Resource '"+dead+"' does not exist or one of its queried reference-property objects are not present.")
 }

@@ -32,7 +32,8 @@ func addMember(rc *requestContext, d *directory, body map[string]json.RawMessage
 	raw, found := body["@odata.id"]
 	id, ok := referencedID(raw)
 	if !found || !ok {
-		rc.fail(http.StatusBadRequest, "BadRequest", "The request body must be an object with an @odata.id reference.")
+		// What Graph answers a bare id instead of a URL (msgraph-sdk-dotnet#1846).
+		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid URL format specified in payload.")
 		return
 	}
 	if !d.memberExists(id) {
