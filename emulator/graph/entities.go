@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,11 @@ type entitySet struct {
 	gen      func(i int) []any            // values of generated item i
 	genKey   func(key string) (int, bool) // generated item of an id
 	orders   sortedOrders                 // $orderby of the whole set, once sorted
+	// Written generated items: changed values by generated index, and the
+	// sorted indexes deleted. Both stay nil until a write; a set is never
+	// changed once served (a write publishes a new one).
+	changed map[int][]any
+	gone    []int
 }
 
 type item struct {
@@ -30,14 +36,37 @@ type item struct {
 }
 
 // len is the number of items, generated ones included.
-func (s *entitySet) len() int { return len(s.items) + s.n }
+func (s *entitySet) len() int { return len(s.items) + s.n - len(s.gone) }
 
 // at returns item i (0 ≤ i < len()).
 func (s *entitySet) at(i int) item {
 	if i < len(s.items) {
 		return s.items[i]
 	}
-	return item{values: s.gen(i - len(s.items))}
+	j := i - len(s.items)
+	if s.gone != nil {
+		j = s.generatedIndex(j)
+	}
+	if s.changed != nil {
+		if v, ok := s.changed[j]; ok {
+			return item{values: v}
+		}
+	}
+	return item{values: s.gen(j)}
+}
+
+// generatedIndex is the generated index at position pos among those not
+// deleted: the least j with j = pos + (deleted indexes ≤ j), found by
+// raising j until it holds (the least such j is never a deleted one).
+func (s *entitySet) generatedIndex(pos int) int {
+	j := pos
+	for {
+		k, _ := slices.BinarySearch(s.gone, j+1) // deleted indexes ≤ j
+		if pos+k == j {
+			return j
+		}
+		j = pos + k
+	}
 }
 
 // lookup finds an item by id (or UPN), case-insensitively.
@@ -45,12 +74,26 @@ func (s *entitySet) lookup(key string) (int, bool) {
 	if i, ok := s.byKey[strings.ToLower(key)]; ok {
 		return i, true
 	}
-	if s.genKey != nil {
-		if i, ok := s.genKey(key); ok && i < s.n {
-			return len(s.items) + i, true
-		}
+	if j, ok := s.generatedLookup(key); ok {
+		below, _ := slices.BinarySearch(s.gone, j)
+		return len(s.items) + j - below, true
 	}
 	return 0, false
+}
+
+// generatedLookup finds the generated index of an id, unless deleted.
+func (s *entitySet) generatedLookup(key string) (int, bool) {
+	if s.genKey == nil {
+		return 0, false
+	}
+	j, ok := s.genKey(key)
+	if !ok || j >= s.n {
+		return 0, false
+	}
+	if _, deleted := slices.BinarySearch(s.gone, j); deleted {
+		return 0, false
+	}
+	return j, true
 }
 
 func newEntitySet(name, typeName, resource string, props []string) *entitySet {

@@ -203,61 +203,86 @@ func (s *server) createGroup(rc *requestContext, d *directory, body map[string]j
 	rc.writeStatus(http.StatusCreated, jsonContentType, buf)
 }
 
-// publish builds the group set from listed and swaps it in.
+// publish builds the group set from listed and the generated groups'
+// changes, and swaps it in.
 func (d *directory) publish() *entitySet {
 	set := newGroupSet(d.listed, d.gen.count, d.gen.at, d.gen.index)
+	if len(d.genChanged) > 0 {
+		set.changed = make(map[int][]any, len(d.genChanged))
+		for j, g := range d.genChanged {
+			set.changed[j] = groupValues(g)
+		}
+	}
+	set.gone = slices.Clone(d.genGone)
 	d.groups.Store(set)
 	return set
 }
 
-// listedIndex finds a listed group by id; a group built from its index
-// (a large seeded tenant) is not listed.
-func (d *directory) listedIndex(id string) (int, bool) {
+// groupRef is the group a PATCH or DELETE names: listed (listed ≥ 0) or
+// generated (its generated index).
+type groupRef struct{ listed, generated int }
+
+// writableGroup finds the group a PATCH or DELETE names; 404 when there is none.
+func (rc *requestContext) writableGroup(d *directory, id string) (groupRef, bool) {
 	for i, g := range d.listed {
 		if strings.EqualFold(g.ID, id) {
-			return i, true
+			return groupRef{listed: i}, true
 		}
 	}
-	return 0, false
+	if j, ok := d.groups.Load().generatedLookup(id); ok {
+		return groupRef{listed: -1, generated: j}, true
+	}
+	rc.notFound(id)
+	return groupRef{}, false
 }
 
-// writableGroup finds the listed group a PATCH or DELETE names, answering
-// 404 for an unknown id and 405 for a generated group, which stays as built.
-func (rc *requestContext) writableGroup(d *directory, id string) (int, bool) {
-	if i, ok := d.listedIndex(id); ok {
-		return i, true
+// group is the current state of the group ref names.
+func (d *directory) group(ref groupRef) Group {
+	if ref.listed >= 0 {
+		return d.listed[ref.listed]
 	}
-	if _, ok := d.groups.Load().lookup(id); ok {
-		rc.methodNotAllowed()
-	} else {
-		rc.notFound(id)
+	if g, ok := d.genChanged[ref.generated]; ok {
+		return g
 	}
-	return 0, false
+	return d.gen.at(ref.generated)
 }
 
 // updateGroup is PATCH /groups/{id}: 204.
 func updateGroup(rc *requestContext, d *directory, body map[string]json.RawMessage, id string) {
-	i, ok := rc.writableGroup(d, id)
+	ref, ok := rc.writableGroup(d, id)
 	if !ok {
 		return
 	}
-	g := d.listed[i]
+	g := d.group(ref)
 	if !rc.applyGroupBody(&g, body, false) {
 		return
 	}
-	d.listed[i] = g
+	if ref.listed >= 0 {
+		d.listed[ref.listed] = g
+	} else {
+		if d.genChanged == nil {
+			d.genChanged = map[int]Group{}
+		}
+		d.genChanged[ref.generated] = g
+	}
 	d.publish()
 	rc.writeStatus(http.StatusNoContent, "", nil)
 }
 
 // deleteGroup is DELETE /groups/{id}: 204; the group leaves every membership too.
 func deleteGroup(rc *requestContext, d *directory, id string) {
-	i, ok := rc.writableGroup(d, id)
+	ref, ok := rc.writableGroup(d, id)
 	if !ok {
 		return
 	}
-	gid := d.listed[i].ID
-	d.listed = slices.Delete(d.listed, i, i+1)
+	gid := d.group(ref).ID
+	if ref.listed >= 0 {
+		d.listed = slices.Delete(d.listed, ref.listed, ref.listed+1)
+	} else {
+		delete(d.genChanged, ref.generated)
+		at, _ := slices.BinarySearch(d.genGone, ref.generated)
+		d.genGone = slices.Insert(d.genGone, at, ref.generated)
+	}
 	delete(d.members, strings.ToLower(gid))
 	for k, ms := range d.members {
 		d.members[k] = slices.DeleteFunc(ms, func(m string) bool { return strings.EqualFold(m, gid) })

@@ -353,3 +353,75 @@ func TestGroupWritesWhileReading(t *testing.T) {
 		t.Fatalf("$count %s", r.body)
 	}
 }
+
+// Groups built from their index (a large seeded tenant) are written like
+// listed ones: a change is read back, a deleted one is gone from its id,
+// from $count and from every page, and the groups after it keep their ids.
+func TestGeneratedGroupWrites(t *testing.T) {
+	const n = 1000
+	id := func(i int) string { return fmt.Sprintf("%08x-1111-4000-8000-%012x", i, i) }
+	srv := httptest.NewTLSServer(New(Config{
+		TenantID: fixture.Tenant, PublicKey: &fixture.Key().PublicKey, Users: testUsers(), Groups: testGroups(2),
+		Now:        func() time.Time { return fixture.Now },
+		GroupCount: n,
+		GroupAt: func(i int) Group {
+			return Group{ID: id(i), DisplayName: fmt.Sprintf("Seeded %04d", i), MailNickname: fmt.Sprintf("seeded%04d", i), SecurityEnabled: true}
+		},
+		GroupIndex: func(key string) (int, bool) {
+			var i int
+			if _, err := fmt.Sscanf(key, "%08x-1111-", &i); err != nil || id(i) != strings.ToLower(key) {
+				return 0, false
+			}
+			return i, true
+		},
+	}))
+	t.Cleanup(srv.Close)
+	tok := userToken(t, "Group.ReadWrite.All GroupMember.ReadWrite.All User.Read")
+	eventual := map[string]string{"ConsistencyLevel": "eventual"}
+
+	if r := send(t, srv, "PATCH", "/v1.0/groups/"+id(500), tok, map[string]any{"displayName": "Renamed"}); r.status != 204 {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	for _, i := range []int{10, 0, 999} {
+		if r := send(t, srv, "DELETE", "/v1.0/groups/"+id(i), tok, nil); r.status != 204 {
+			t.Fatalf("delete %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if r := get(t, srv, "/v1.0/groups/"+id(500), tok, nil); r.json(t)["displayName"] != "Renamed" {
+		t.Fatalf("patched: %s", r.body)
+	}
+	if r := get(t, srv, "/v1.0/groups/"+id(11), tok, nil); r.json(t)["displayName"] != "Seeded 0011" {
+		t.Fatalf("after the deleted one: %s", r.body)
+	}
+	wantError(t, get(t, srv, "/v1.0/groups/"+id(10), tok, nil), 404, "Request_ResourceNotFound",
+		"Resource '"+id(10)+"' does not exist or one of its queried reference-property objects are not present.")
+	if r := get(t, srv, "/v1.0/groups/$count", tok, eventual); string(r.body) != fmt.Sprint(2+n-3) {
+		t.Fatalf("$count %s", r.body)
+	}
+	add := map[string]string{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + testUsers()[0].ID}
+	if r := send(t, srv, "POST", "/v1.0/groups/"+id(500)+"/members/$ref", tok, add); r.status != 204 {
+		t.Fatalf("add member: %d %s", r.status, r.body)
+	}
+	if got := memberIDs(t, get(t, srv, "/v1.0/me/memberOf", tok, nil)); fmt.Sprint(got) != "[#microsoft.graph.group "+id(500)+"]" {
+		t.Fatalf("memberOf %v", got)
+	}
+	// Every page, in the default order and sorted, holds each remaining group once.
+	for _, query := range []string{"$top=300", "$top=300&$orderby=displayName%20desc"} {
+		seen := map[string]string{}
+		for url := "/v1.0/groups?" + query; url != ""; {
+			m := get(t, srv, url, tok, eventual).json(t)
+			for _, v := range m["value"].([]any) {
+				g := v.(map[string]any)
+				if _, dup := seen[g["id"].(string)]; dup {
+					t.Fatalf("%s: %s twice", query, g["id"])
+				}
+				seen[g["id"].(string)] = g["displayName"].(string)
+			}
+			url, _ = m["@odata.nextLink"].(string)
+		}
+		_, gone := seen[id(10)]
+		if len(seen) != 2+n-3 || gone || seen[id(500)] != "Renamed" || seen[id(998)] != "Seeded 0998" {
+			t.Fatalf("%s: %d groups, %s gone: %v, 500: %q", query, len(seen), id(10), !gone, seen[id(500)])
+		}
+	}
+}

@@ -15,10 +15,14 @@ type directory struct {
 	users  *entitySet
 	groups atomic.Pointer[entitySet]
 
-	mu      sync.RWMutex // guards the fields below; writers hold it while they swap groups
-	listed  []Group      // the given and created groups, in order
-	gen     generated    // the groups built from their index
-	members map[string][]string
+	mu     sync.RWMutex // guards the fields below; writers hold it while they swap groups
+	listed []Group      // the given and created groups, in order
+	gen    generated    // the groups built from their index
+	// genChanged are generated groups as PATCH left them, by generated
+	// index; genGone the sorted indexes of those deleted.
+	genChanged map[int]Group
+	genGone    []int
+	members    map[string][]string
 }
 
 // generated is the part of a large tenant built on demand.
