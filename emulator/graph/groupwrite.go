@@ -257,6 +257,19 @@ func updateGroup(rc *requestContext, d *directory, body map[string]json.RawMessa
 	if !rc.applyGroupBody(&g, body, false) {
 		return
 	}
+	// members@odata.bind adds members, up to 20 at once (group-post-members).
+	added, ok := rc.bindList(d, body, "members@odata.bind")
+	if !ok {
+		return
+	}
+	key := strings.ToLower(g.ID)
+	if slices.ContainsFunc(added, func(id string) bool { return d.isMember(key, id) }) {
+		rc.alreadyMember()
+		return
+	}
+	if len(added) > 0 {
+		d.members[key] = append(d.members[key], added...)
+	}
 	if ref.listed >= 0 {
 		d.listed[ref.listed] = g
 	} else {

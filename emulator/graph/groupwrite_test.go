@@ -425,3 +425,36 @@ func TestGeneratedGroupWrites(t *testing.T) {
 		}
 	}
 }
+
+// PATCH with members@odata.bind adds several members at once (Learn's
+// group-post-members), refused whole when one is already a member; and
+// /users/{id}/memberOf lists a user's groups as /me/memberOf does.
+func TestGroupPatchBindsMembers(t *testing.T) {
+	srv := newTestServer(t, 3)
+	tok := appToken(t, "Group.ReadWrite.All", "Directory.Read.All")
+	alice, bob := testUsers()[0].ID, testUsers()[1].ID
+	g, other := testGroups(3)[2].ID, testGroups(3)[0].ID
+	bind := func(ids ...string) map[string]any {
+		var urls []string
+		for _, id := range ids {
+			urls = append(urls, "https://graph.microsoft.com/v1.0/directoryObjects/"+id)
+		}
+		return map[string]any{"members@odata.bind": urls}
+	}
+	if r := send(t, srv, "PATCH", "/v1.0/groups/"+g, tok, bind(alice, other)); r.status != 204 {
+		t.Fatalf("bind: %d %s", r.status, r.body)
+	}
+	wantError(t, send(t, srv, "PATCH", "/v1.0/groups/"+g, tok, bind(bob, alice)), 400, "Request_BadRequest",
+		"One or more added object references already exist for the following modified properties: 'members'.")
+	got := memberIDs(t, get(t, srv, "/v1.0/groups/"+g+"/members", tok, nil))
+	if want := []string{"#microsoft.graph.user " + alice, "#microsoft.graph.group " + other}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("members %v, want %v", got, want)
+	}
+	for _, key := range []string{alice, "ALICE@contoso.onmicrosoft.com"} {
+		if got := memberIDs(t, get(t, srv, "/v1.0/users/"+key+"/memberOf", tok, nil)); fmt.Sprint(got) != "[#microsoft.graph.group "+g+"]" {
+			t.Fatalf("memberOf %s: %v", key, got)
+		}
+	}
+	wantError(t, get(t, srv, "/v1.0/users/nobody@contoso.onmicrosoft.com/memberOf", tok, nil), 404, "Request_ResourceNotFound",
+		"Resource 'nobody@contoso.onmicrosoft.com' does not exist or one of its queried reference-property objects are not present.")
+}

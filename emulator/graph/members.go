@@ -41,14 +41,24 @@ func addMember(rc *requestContext, d *directory, body map[string]json.RawMessage
 		return
 	}
 	id = d.canonicalID(id)
-	if slices.ContainsFunc(d.members[key], func(m string) bool { return strings.EqualFold(m, id) }) {
-		// Learn: 400 when the object is already a member; the text scripts match on.
-		rc.fail(http.StatusBadRequest, "Request_BadRequest",
-			"One or more added object references already exist for the following modified properties: 'members'.")
+	if d.isMember(key, id) {
+		rc.alreadyMember()
 		return
 	}
 	d.members[key] = append(d.members[key], id)
 	rc.writeStatus(http.StatusNoContent, "", nil)
+}
+
+// isMember says whether id is a member of the group of lower-case id key.
+func (d *directory) isMember(key, id string) bool {
+	return slices.ContainsFunc(d.members[key], func(m string) bool { return strings.EqualFold(m, id) })
+}
+
+// alreadyMember is Learn's 400 when the object is already a member, with
+// the text scripts match on.
+func (rc *requestContext) alreadyMember() {
+	rc.fail(http.StatusBadRequest, "Request_BadRequest",
+		"One or more added object references already exist for the following modified properties: 'members'.")
 }
 
 // removeMember is DELETE /groups/{id}/members/{memberId}/$ref: 204.
@@ -76,11 +86,12 @@ func serveMembers(rc *requestContext, d *directory, version, groupID string) {
 	d.mu.RLock()
 	key, ok := rc.memberGroup(d, groupID)
 	ids := slices.Clone(d.members[key])
+	groups := d.groups.Load() // under the lock: the set and members agree
 	d.mu.RUnlock()
 	if !ok {
 		return
 	}
-	users, groups := d.users, d.groups.Load()
+	users := d.users
 	var objs [][]byte
 	for _, id := range ids {
 		if i, ok := users.lookup(id); ok {
@@ -93,14 +104,14 @@ func serveMembers(rc *requestContext, d *directory, version, groupID string) {
 }
 
 // serveMemberOf is GET /me/memberOf: the groups the user is a direct
-// member of, in the directory's order.
+// member of, in the directory's order (/users/{id}/memberOf too).
 func (s *server) serveMemberOf(rc *requestContext, p *principal, version, oid string) {
 	d := p.dir
-	groups := d.groups.Load()
 	var at []int
 	d.mu.RLock()
-	for key, ms := range d.members {
-		if slices.ContainsFunc(ms, func(m string) bool { return strings.EqualFold(m, oid) }) {
+	groups := d.groups.Load() // under the lock: the set and members agree
+	for key := range d.members {
+		if d.isMember(key, oid) {
 			if i, ok := groups.lookup(key); ok {
 				at = append(at, i)
 			}
@@ -113,6 +124,17 @@ func (s *server) serveMemberOf(rc *requestContext, p *principal, version, oid st
 		objs[n] = typedEntity(groups, groups.at(i))
 	}
 	rc.writeDirectoryObjects(version, objs)
+}
+
+// serveUserMemberOf is GET /users/{id or UPN}/memberOf.
+func (s *server) serveUserMemberOf(rc *requestContext, p *principal, version, key string) {
+	users := p.dir.users
+	i, ok := users.lookup(key)
+	if !ok {
+		rc.notFound(key)
+		return
+	}
+	s.serveMemberOf(rc, p, version, users.at(i).values[users.index["id"]].(string))
 }
 
 // typedEntity encodes an item with its "@odata.type" first, as Graph does

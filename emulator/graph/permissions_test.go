@@ -18,6 +18,7 @@ var servedRequests = []string{
 	"/v1.0/groups", "/beta/groups", "/v1.0/groups/$count",
 	"/v1.0/groups/00000001-0000-4000-8000-000000000001",
 	"/v1.0/groups/00000001-0000-4000-8000-000000000001/members", "/beta/me/memberOf",
+	"/v1.0/users/bob@contoso.onmicrosoft.com/memberOf",
 }
 
 // unrelated is a permission that grants none of the served calls.

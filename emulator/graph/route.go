@@ -29,6 +29,12 @@ func (s *server) route(rc *requestContext, p *principal, version, rest string) {
 		s.routeMe(rc, p, version, segs[1:])
 		return
 	case "users":
+		if len(segs) == 3 && strings.EqualFold(segs[2], "memberOf") {
+			if rc.allowGet() && p.allowedOrDenied(rc, http.MethodGet, rest) {
+				s.serveUserMemberOf(rc, p, version, segs[1])
+			}
+			return
+		}
 		set = p.dir.users
 	case "groups":
 		if s.routeGroupWrite(rc, p, version, rest, segs) {
