@@ -128,6 +128,12 @@ func referencedID(raw json.RawMessage) (string, bool) {
 	return u[i+1:], true
 }
 
+// invalidReference is what Graph answers a bare id where a URL belongs
+// (msgraph-sdk-dotnet#1846).
+func (rc *requestContext) invalidReference() {
+	rc.fail(http.StatusBadRequest, "BadRequest", "Invalid URL format specified in payload.")
+}
+
 // memberExists says whether id is a user or a group of the directory.
 func (d *directory) memberExists(id string) bool {
 	if _, ok := d.users.lookup(id); ok {
@@ -163,8 +169,12 @@ func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage
 	var ids []string
 	for _, u := range urls {
 		id, ok := referencedID(u)
-		if !ok || !d.memberExists(id) {
-			rc.notFound(strings.Trim(string(u), `"`))
+		if !ok {
+			rc.invalidReference()
+			return nil, false
+		}
+		if !d.memberExists(id) {
+			rc.notFound(id)
 			return nil, false
 		}
 		if id = d.canonicalID(id); !slices.Contains(ids, id) {

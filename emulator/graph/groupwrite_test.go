@@ -187,10 +187,10 @@ func TestGroupWriteRefusedBodies(t *testing.T) {
 		"Cannot convert the literal 'yes' to the expected type 'Edm.Boolean'.")
 	b = valid()
 	b["members@odata.bind"] = []string{"https://graph.microsoft.com/v1.0/directoryObjects/00000000-0000-0000-0000-00000000dead"}
-	r := send(t, srv, "POST", "/v1.0/groups", tok, b)
-	if code, _ := graphError(t, r); r.status != 404 || code != "Request_ResourceNotFound" {
-		t.Fatalf("unknown member bound: %d %s", r.status, r.body)
-	}
+	wantError(t, send(t, srv, "POST", "/v1.0/groups", tok, b), 404, "Request_ResourceNotFound",
+		"Resource '00000000-0000-0000-0000-00000000dead' does not exist or one of its queried reference-property objects are not present.")
+	b["members@odata.bind"] = []string{testUsers()[0].ID}
+	wantError(t, send(t, srv, "POST", "/v1.0/groups", tok, b), 400, "BadRequest", "Invalid URL format specified in payload.")
 	existing := testGroups(3)[0].ID
 	wantError(t, send(t, srv, "PATCH", "/v1.0/groups/"+existing, tok, map[string]any{"description": ""}), 400, "Request_BadRequest",
 		"Invalid value specified for property 'description' of resource 'Group'.")

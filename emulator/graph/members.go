@@ -32,8 +32,7 @@ func addMember(rc *requestContext, d *directory, body map[string]json.RawMessage
 	raw, found := body["@odata.id"]
 	id, ok := referencedID(raw)
 	if !found || !ok {
-		// What Graph answers a bare id instead of a URL (msgraph-sdk-dotnet#1846).
-		rc.fail(http.StatusBadRequest, "BadRequest", "Invalid URL format specified in payload.")
+		rc.invalidReference()
 		return
 	}
 	if !d.memberExists(id) {
