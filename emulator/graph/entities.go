@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -56,17 +57,12 @@ func (s *entitySet) at(i int) item {
 }
 
 // generatedIndex is the generated index at position pos among those not
-// deleted: the least j with j = pos + (deleted indexes ≤ j), found by
-// raising j until it holds (the least such j is never a deleted one).
+// deleted. gone[i]-i counts the kept indexes below gone[i] and never
+// decreases, so one binary search finds k, the deleted indexes that come
+// before the wanted one: the answer is pos + k.
 func (s *entitySet) generatedIndex(pos int) int {
-	j := pos
-	for {
-		k, _ := slices.BinarySearch(s.gone, j+1) // deleted indexes ≤ j
-		if pos+k == j {
-			return j
-		}
-		j = pos + k
-	}
+	k := sort.Search(len(s.gone), func(i int) bool { return s.gone[i]-i > pos })
+	return pos + k
 }
 
 // lookup finds an item by id (or UPN), case-insensitively.
