@@ -32,7 +32,7 @@ type batchResponse struct {
 // (which may come later in the payload, as in Graph's own documentation).
 func (s *server) serveBatch(rc *requestContext, p *principal, version string) {
 	if rc.r.Method != http.MethodPost {
-		rc.fail(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+		rc.methodNotAllowed()
 		return
 	}
 	var in struct {

@@ -27,8 +27,7 @@ func (rc *requestContext) readObject() (map[string]json.RawMessage, bool) {
 		err = json.Unmarshal(data, &obj)
 	}
 	if err != nil || obj == nil {
-		rc.fail(http.StatusBadRequest, "BadRequest",
-			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		rc.badPayload()
 		return nil, false
 	}
 	return obj, true
@@ -155,6 +154,13 @@ func (d *directory) canonicalID(id string) string {
 }
 
 // bindList reads a "members@odata.bind" array: the ids it references, which must exist.
+// badPayload is Graph's 400 for a body (or a part of it) that is not the
+// JSON it expects.
+func (rc *requestContext) badPayload() {
+	rc.fail(http.StatusBadRequest, "BadRequest",
+		"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+}
+
 func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage, name string) ([]string, bool) {
 	raw, found := body[name]
 	if !found {
@@ -162,8 +168,7 @@ func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage
 	}
 	var urls []json.RawMessage
 	if json.Unmarshal(raw, &urls) != nil {
-		rc.fail(http.StatusBadRequest, "BadRequest",
-			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		rc.badPayload()
 		return nil, false
 	}
 	var ids []string

@@ -49,11 +49,7 @@ func (s *server) route(rc *requestContext, p *principal, version, rest string) {
 		rc.segmentNotFound(segs[2])
 		return
 	}
-	if !rc.allowGet() {
-		return
-	}
-	if !p.allowed(http.MethodGet, rest) {
-		rc.denied()
+	if !rc.allowGet() || !p.allowedOrDenied(rc, http.MethodGet, rest) {
 		return
 	}
 	switch {
@@ -129,8 +125,7 @@ func (s *server) routeMe(rc *requestContext, p *principal, version string, segs 
 	if len(segs) == 1 {
 		path = "me/memberOf"
 	}
-	if !p.allowed(http.MethodGet, path) {
-		rc.denied()
+	if !p.allowedOrDenied(rc, http.MethodGet, path) {
 		return
 	}
 	if len(segs) == 1 {
