@@ -102,16 +102,6 @@ func (s *session) help(name string) {
 	fmt.Fprint(s.out, b.String())
 }
 
-// helpNames are the names .help knows without a member: bindings and the
-// globals they cover.
-func helpNames() []string {
-	var names []string
-	for _, b := range bindings.All() {
-		names = append(append(names, b.Name), b.Also...)
-	}
-	return names
-}
-
 // inlineSecret is a secret written as a literal: clientSecret: "…",
 // password = '…' (env.NAME references are fine).
 var inlineSecret = sync.OnceValue(func() *regexp.Regexp {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/azrepl/azrepl/bindings"
 	"github.com/azrepl/azrepl/runtime"
 	"github.com/dop251/goja"
 )
@@ -105,8 +106,9 @@ func dotCompletions(before string) (names []string, prefix string, ok bool) {
 	}
 	if arg, isHelp := strings.CutPrefix(t, ".help "); isHelp {
 		arg = strings.TrimLeft(arg, " ")
-		for _, n := range helpNames() {
-			if strings.HasPrefix(n, arg) {
+		for _, n := range bindings.HelpNames() {
+			// Members (graph.all) are completed after the dot, by the JS completer.
+			if !strings.Contains(n, ".") && strings.HasPrefix(n, arg) {
 				names = append(names, n)
 			}
 		}

@@ -38,7 +38,7 @@ func (r *Runtime) addSuggestion(err error) {
 		return
 	}
 	defer func() { _ = recover() }() // a frozen or odd error object keeps its message
-	_ = obj.Set("message", msg+" — did you mean "+meant+"?")
+	_ = obj.Set("message", msg+suggest.Phrase(meant))
 }
 
 // globalMeant is the global most likely meant by "NAME is not defined".

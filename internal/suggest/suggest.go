@@ -28,10 +28,16 @@ func Nearest(word string, candidates []string) string {
 
 // DidYouMean is " — did you mean X?" for Nearest's answer, "" for none.
 func DidYouMean(word string, candidates []string) string {
-	if n := Nearest(word, candidates); n != "" {
-		return " — did you mean " + n + "?"
+	return Phrase(Nearest(word, candidates))
+}
+
+// Phrase is " — did you mean meant?", the words every suggestion ends a
+// message with; "" when nothing is meant.
+func Phrase(meant string) string {
+	if meant == "" {
+		return ""
 	}
-	return ""
+	return " — did you mean " + meant + "?"
 }
 
 // Distance is the Damerau–Levenshtein distance with adjacent
