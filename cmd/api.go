@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -320,12 +319,13 @@ func apiMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	var out, head []byte
 	rt.Do(func(vm *goja.Runtime) {
-		if res, ok := bindings.Answer(v); ok && c.Include {
+		res, isAnswer := bindings.Answer(v)
+		if isAnswer && c.Include {
 			head = responseHead(res)
 		}
-		if status := responseStatus(v); status >= 400 {
+		if isAnswer && res.Status >= 400 {
 			// http.request answers any status; graph, arm and databricks throw.
-			err = answerError(v.(*goja.Object), status)
+			err = answerError(res)
 			return
 		}
 		out, err = apiOutput(v, c.Query, isTerminalWriter(stdout))
@@ -340,14 +340,6 @@ func apiMain(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		return commandFail(stderr, "api", err, o.Debug)
 	}
 	return 0
-}
-
-// responseStatus is a Response's HTTP status, 0 for any other value.
-func responseStatus(v goja.Value) int {
-	if _, ok := runtime.ResponseBody(v); !ok {
-		return 0
-	}
-	return int(v.(*goja.Object).Get("status").ToInteger())
 }
 
 // apiOutput is what azrepl api prints for the call's value: a Response's
@@ -380,16 +372,9 @@ func apiOutput(v goja.Value, query string, terminal bool) ([]byte, error) {
 // service helpers throw: the service's own code and message from its error
 // envelope (httpx reads Graph's, ARM's, Databricks', Entra's…), the status's
 // code in errcode's table and its hint.
-func answerError(res *goja.Object, status int) error {
-	body, _ := runtime.ResponseBody(res)
-	header := http.Header{}
-	if h, ok := res.Get("headers").(*goja.Object); ok {
-		for _, k := range h.Keys() {
-			header.Set(k, h.Get(k).String())
-		}
-	}
-	se := httpx.ParseServiceError(status, header, body, res.Get("url").String())
-	se.Method, se.URL = res.Get("method").String(), res.Get("url").String()
-	return &bindings.Error{Code: cmp.Or(errcode.Status(status).Code, errcode.HTTPError), Status: status, Message: se.Error(),
-		Hint: cmp.Or(errcode.ServiceHint(se.Code, se.Message), errcode.Status(status).Hint)}
+func answerError(res *httpx.Response) error {
+	se := httpx.ParseServiceError(res.Status, res.Header, res.Body, res.URL)
+	se.Method, se.URL = res.Method, res.URL
+	return &bindings.Error{Code: cmp.Or(errcode.Status(res.Status).Code, errcode.HTTPError), Status: res.Status, Message: se.Error(),
+		Hint: cmp.Or(errcode.ServiceHint(se.Code, se.Message), errcode.Status(res.Status).Hint)}
 }
