@@ -133,27 +133,18 @@ func (rc *requestContext) invalidReference() {
 	rc.fail(http.StatusBadRequest, "BadRequest", "Invalid URL format specified in payload.")
 }
 
-// memberExists says whether id is a user or a group of the directory.
-func (d *directory) memberExists(id string) bool {
-	if _, ok := d.users.lookup(id); ok {
-		return true
-	}
-	_, ok := d.groups.Load().lookup(id)
-	return ok
-}
-
-// canonicalID is an object's id as the directory spells it.
-func (d *directory) canonicalID(id string) string {
+// member is the id of the user or group id names, as the directory spells
+// it; false when it names none.
+func (d *directory) member(id string) (string, bool) {
 	for _, set := range []*entitySet{d.users, d.groups.Load()} {
 		if i, ok := set.lookup(id); ok {
 			v, _ := set.at(i).values[set.index["id"]].(string)
-			return v
+			return v, true
 		}
 	}
-	return id
+	return "", false
 }
 
-// bindList reads a "members@odata.bind" array: the ids it references, which must exist.
 // badPayload is Graph's 400 for a body (or a part of it) that is not the
 // JSON it expects.
 func (rc *requestContext) badPayload() {
@@ -161,6 +152,7 @@ func (rc *requestContext) badPayload() {
 		"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
 }
 
+// bindList reads a "members@odata.bind" array: the ids it references, which must exist.
 func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage, name string) ([]string, bool) {
 	raw, found := body[name]
 	if !found {
@@ -178,12 +170,13 @@ func (rc *requestContext) bindList(d *directory, body map[string]json.RawMessage
 			rc.invalidReference()
 			return nil, false
 		}
-		if !d.memberExists(id) {
+		canonical, exists := d.member(id)
+		if !exists {
 			rc.notFound(id)
 			return nil, false
 		}
-		if id = d.canonicalID(id); !slices.Contains(ids, id) {
-			ids = append(ids, id)
+		if !slices.Contains(ids, canonical) {
+			ids = append(ids, canonical)
 		}
 	}
 	return ids, true

@@ -35,11 +35,12 @@ func addMember(rc *requestContext, d *directory, body map[string]json.RawMessage
 		rc.invalidReference()
 		return
 	}
-	if !d.memberExists(id) {
+	canonical, exists := d.member(id)
+	if !exists {
 		rc.notFound(id)
 		return
 	}
-	id = d.canonicalID(id)
+	id = canonical
 	if d.isMember(key, id) {
 		rc.alreadyMember()
 		return
@@ -66,7 +67,7 @@ func removeMember(rc *requestContext, d *directory, groupID, memberID string) {
 	if !ok {
 		return
 	}
-	if !d.memberExists(memberID) {
+	if _, exists := d.member(memberID); !exists {
 		rc.notFound(memberID)
 		return
 	}
