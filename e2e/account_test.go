@@ -447,7 +447,7 @@ func startCommand(t *testing.T, env []string, args ...string) *term {
 	testenv.LookPath(t, "tmux")
 	terms++
 	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
-	cmd := append([]string{"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl", "env", "-i"}, env...)
+	cmd := append([]string{"bash", "-c", `"$@"; echo "[azrepl exited $?]"; sleep 2`, "azrepl", "env", "-i"}, env...)
 	cmd = append(append(cmd, "TERM=xterm-256color", bin), args...)
 	tm.tmux(append(append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "110", "-y", "45"}, cmd...),
 		";", "set-option", "-t", "main", "remain-on-exit", "on")...)

@@ -33,7 +33,7 @@ func TestInteractiveSessionSecretsScan(t *testing.T) {
 	work := t.TempDir()
 	tm.tmux("-f", "/dev/null", "start-server", ";", "set-option", "-g", "history-limit", "200000", ";",
 		"new-session", "-d", "-s", "main", "-x", "200", "-y", "50", "-c", work,
-		"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl",
+		"bash", "-c", `"$@"; echo "[azrepl exited $?]"; sleep 2`, "azrepl",
 		"env", "AZREPL_HOME="+home, "HOME="+home, "NO_COLOR=1", "TERM=xterm-256color", "DATABRICKS_CONFIG_FILE="+dbcfg, bin, "--emulator", "--debug",
 		";", "set-option", "-t", "main", "remain-on-exit", "on")
 	banner := tm.waitFor("azrepl>")

@@ -32,9 +32,10 @@ func startTerm(t *testing.T, home string, extraEnv ...string) *term {
 	terms++
 	tm := &term{t: t, sock: fmt.Sprintf("azrepl-e2e-%d-%d", os.Getpid(), terms)}
 	// bash runs azrepl and then prints its exit status on the screen: tmux
-	// 3.3 sometimes loses a dead pane's status. bash survives the Ctrl-Cs
+	// 3.3 sometimes loses a dead pane's status, and the last line a pane
+	// wrote just before it died (so bash lingers after the line). bash survives the Ctrl-Cs
 	// meant for azrepl (it waits for a child that did not die of SIGINT).
-	cmd := []string{"bash", "-c", `"$@"; echo "[azrepl exited $?]"`, "azrepl",
+	cmd := []string{"bash", "-c", `"$@"; echo "[azrepl exited $?]"; sleep 2`, "azrepl",
 		"env", "-u", "NO_COLOR", "AZREPL_HOME=" + home, "TERM=xterm-256color"}
 	cmd = append(append(cmd, extraEnv...), bin)
 	args := append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "110", "-y", "45"}, cmd...)
